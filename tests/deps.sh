@@ -1,0 +1,17 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Installs everything vnfha needs to build, test and run its demo on a
+# fresh Debian 12 (as root). The single list of packages for README and CI.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+packages=(
+	build-essential autoconf automake libtool pkg-config
+	libmnl-dev libqb-dev libcpg-dev libcmap-dev libxxhash-dev libgnutls28-dev
+	libcurl4-openssl-dev xsltproc libxml2-utils man-db
+	clang libclang-rt-14-dev cppcheck bats strace tcpdump iproute2 nftables procps psmisc
+	util-linux python3
+	pacemaker corosync pacemaker-cli-utils pcs crmsh resource-agents
+	haproxy iperf3 rsync socat
+)
+apt-get update
+apt-get install -y --no-install-recommends "${packages[@]}"
