@@ -13,8 +13,6 @@
 #if __has_include("vnfha_role.h")
 #include "vnfha_role.h"
 #endif
-#if __has_include("vnfha_ckpt.h")
 #include "vnfha_ckpt.h"
-#endif
 
 #endif
