@@ -561,7 +561,8 @@ static int do_status(struct local *l)
 	for (size_t i = 0; i < d->n_peers; i++) {
 		struct peer *p = d->peers[i];
 
-		OUT("peer %s %s%s%s\n", p->addr, p->connected ? "connected" : "disconnected",
+		OUT("peer %s %s sent_bytes %" PRIu64 "%s%s\n", p->addr,
+		    p->connected ? "connected" : "disconnected", p->total_sent,
 		    p->last_error[0] != '\0' ? " error: " : "", p->last_error);
 		if (d->role != VNFHA_CKPT_ROLE_PRIMARY) {
 			continue;

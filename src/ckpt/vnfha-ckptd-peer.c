@@ -329,6 +329,7 @@ static int send_blocks(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn 
 			rc = vnfha__ckpt_io_send2(c, VNFHA_CKPT_BLOCK, slot,
 						  VNFHA_CKPT_BLOCK_HDR_LEN + len[j], NULL, 0);
 			p->sending_bytes += len[j];
+			p->total_sent += len[j];
 		}
 		if (c->ops->cork != NULL && rc == 0) {
 			rc = c->ops->cork(c, 0);

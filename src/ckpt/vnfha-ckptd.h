@@ -36,6 +36,7 @@ struct peer {
 	int fd; /* while connected, for shutdown() */
 	char last_error[300];
 	uint64_t sending_bytes; /* bytes of the transfer in flight */
+	uint64_t total_sent;	/* block bytes sent since start (all sessions) */
 	struct peer_obj *objs;
 	size_t n_objs;
 };

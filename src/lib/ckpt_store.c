@@ -1102,6 +1102,9 @@ int vnfha__ckpt_update_commit(struct vnfha__ckpt_update *u, bool durable)
 	vnfha__ckpt_meta_free(e->meta);
 	e->meta = newm;
 	newm = NULL;
+	if (e->meta->epoch > u->store->epoch) {
+		u->store->epoch = e->meta->epoch;
+	}
 	e->busy = false;
 	u->entry = NULL;
 	vnfha__ckpt_update_abort(u);
