@@ -205,10 +205,7 @@ int main(int argc, char **argv)
 	a.router = a.family == AF_INET6 &&
 		   (router == -1 ? vnfha_announce_is_router(a.ifindex) : router == 1);
 
-	r = vnfha_announce_first(&a);
-	if (r == 0) {
-		r = background ? vnfha_announce_background(&a) : vnfha_announce_rest(&a);
-	}
+	r = background ? vnfha_announce_start(&a, NULL) : vnfha_announce_all(&a);
 	if (r < 0) {
 		fprintf(stderr, PROG ": announcing '%s' on '%s': %s\n", argv[optind], ifname,
 			explain(r));

@@ -190,47 +190,24 @@ static int send_one(const struct vnfha__link *link, const struct vnfha_announce 
 							  sizeof(frame)));
 }
 
-int vnfha_announce_first(const struct vnfha_announce *a)
-{
-	struct vnfha__link link = { .fd = -1 };
-	int r = check_struct(a);
-
-	if (r < 0) {
-		return r;
-	}
-	r = vnfha__link_open(a->ifindex, 0, &link);
-	if (r < 0) {
-		return r;
-	}
-	r = send_one(&link, a);
-	close(link.fd);
-	return r;
-}
-
 static bool has_rest(const struct vnfha_announce *a)
 {
 	return a->count > 1 || a->repeat_delay_ms > 0;
 }
 
-int vnfha_announce_rest(const struct vnfha_announce *a)
+/* Everything after the first announcement, on an open link: count - 1 more,
+ * then the second burst. Absolute deadlines: time spent sending does not
+ * stretch the pace. */
+static int send_rest(const struct vnfha__link *link, const struct vnfha_announce *a)
 {
-	struct vnfha__link link = { .fd = -1 };
 	struct timespec next;
-	int r = check_struct(a);
+	int r = 0;
 
-	if (r < 0 || !has_rest(a)) {
-		return r;
-	}
-	r = vnfha__link_open(a->ifindex, 0, &link);
-	if (r < 0) {
-		return r;
-	}
-	/* Absolute deadlines: time spent sending does not stretch the pace. */
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	for (unsigned int i = 1; i < a->count && r == 0; i++) {
 		timespec_add_ms(&next, a->interval_ms);
 		sleep_until(&next);
-		r = send_one(&link, a);
+		r = send_one(link, a);
 	}
 	if (a->repeat_delay_ms > 0) {
 		/* The second burst heals caches that missed the first one (a
@@ -241,15 +218,85 @@ int vnfha_announce_rest(const struct vnfha_announce *a)
 				timespec_add_ms(&next, a->interval_ms);
 			}
 			sleep_until(&next);
-			r = send_one(&link, a);
+			r = send_one(link, a);
 		}
+	}
+	return r;
+}
+
+static int open_checked(const struct vnfha_announce *a, struct vnfha__link *ret_link)
+{
+	int r = check_struct(a);
+
+	if (r < 0) {
+		return r;
+	}
+	return vnfha__link_open(a->ifindex, 0, ret_link);
+}
+
+int vnfha_announce_first(const struct vnfha_announce *a)
+{
+	struct vnfha__link link = { .fd = -1 };
+	int r = open_checked(a, &link);
+
+	if (r < 0) {
+		return r;
+	}
+	r = send_one(&link, a);
+	close(link.fd);
+	return r;
+}
+
+int vnfha_announce_rest(const struct vnfha_announce *a)
+{
+	struct vnfha__link link = { .fd = -1 };
+	int r = 0;
+
+	if (!has_rest(a)) {
+		return check_struct(a);
+	}
+	r = open_checked(a, &link);
+	if (r < 0) {
+		return r;
+	}
+	r = send_rest(&link, a);
+	close(link.fd);
+	return r;
+}
+
+int vnfha_announce_all(const struct vnfha_announce *a)
+{
+	struct vnfha__link link = { .fd = -1 };
+	int r = open_checked(a, &link);
+
+	if (r < 0) {
+		return r;
+	}
+	r = send_one(&link, a);
+	if (r == 0) {
+		r = send_rest(&link, a);
 	}
 	close(link.fd);
 	return r;
 }
 
-/* In the child: nothing of the caller's may keep it attached. */
-static void detach(void)
+static void close_from(unsigned int first, unsigned int last)
+{
+	if (first > last) {
+		return;
+	}
+	if (close_range(first, last, 0) < 0) {
+		long max = sysconf(_SC_OPEN_MAX);
+
+		for (long i = first; i <= (long)last && i < (max > 0 ? max : 1024); i++) {
+			close((int)i);
+		}
+	}
+}
+
+/* In the child: nothing of the caller's may keep it attached; keep_fd
+ * (or -1) is the one descriptor it goes on using. */
+static void detach(int keep_fd)
 {
 	static const int defaults[] = { SIGTERM, SIGINT, SIGHUP };
 	sigset_t none;
@@ -265,13 +312,12 @@ static void detach(void)
 		dup2(fd, STDOUT_FILENO);
 		dup2(fd, STDERR_FILENO);
 	}
-	/* Closes the /dev/null descriptor too (it is >= 3). */
-	if (close_range(3, ~0U, 0) < 0) {
-		long max = sysconf(_SC_OPEN_MAX);
-
-		for (long i = 3; i < (max > 0 ? max : 1024); i++) {
-			close((int)i);
-		}
+	/* Also closes the /dev/null descriptor (>= 3, never keep_fd). */
+	if (keep_fd < 3) {
+		close_from(3, ~0U);
+	} else {
+		close_from(3, (unsigned int)keep_fd - 1);
+		close_from((unsigned int)keep_fd + 1, ~0U);
 	}
 	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
 		signal(defaults[i], SIG_DFL);
@@ -280,9 +326,29 @@ static void detach(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* Forks the child that sends the rest, on link when open (link->fd >= 0),
+ * else on a link of its own. */
+static int fork_rest(const struct vnfha__link *link, const struct vnfha_announce *a,
+		     pid_t *ret_pid)
+{
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		return -errno;
+	}
+	if (pid == 0) {
+		detach(link->fd);
+		_exit((link->fd >= 0 ? send_rest(link, a) : vnfha_announce_rest(a)) == 0 ? 0 : 1);
+	}
+	if (ret_pid != NULL) {
+		*ret_pid = pid;
+	}
+	return 0;
+}
+
 int vnfha_announce_spawn(const struct vnfha_announce *a, pid_t *ret_pid)
 {
-	pid_t pid;
+	const struct vnfha__link none = { .fd = -1 };
 	int r = check_struct(a);
 
 	if (r < 0) {
@@ -294,23 +360,35 @@ int vnfha_announce_spawn(const struct vnfha_announce *a, pid_t *ret_pid)
 		}
 		return 0;
 	}
-	pid = fork();
-	if (pid < 0) {
-		return -errno;
-	}
-	if (pid == 0) {
-		detach();
-		_exit(vnfha_announce_rest(a) == 0 ? 0 : 1);
-	}
-	if (ret_pid != NULL) {
-		*ret_pid = pid;
-	}
-	return 0;
+	return fork_rest(&none, a, ret_pid);
 }
 
 int vnfha_announce_background(const struct vnfha_announce *a)
 {
 	return vnfha_announce_spawn(a, NULL);
+}
+
+int vnfha_announce_start(const struct vnfha_announce *a, pid_t *ret_pid)
+{
+	struct vnfha__link link = { .fd = -1 };
+	pid_t pid = 0;
+	int r = open_checked(a, &link);
+
+	if (r < 0) {
+		return r;
+	}
+	r = send_one(&link, a);
+	if (r == 0 && has_rest(a)) {
+		r = fork_rest(&link, a, &pid);
+	}
+	/* With a child holding the socket too, this close is cheap: the
+	 * kernel's packet_release() (an RCU grace period, ~10 ms) runs when
+	 * the child's last reference goes, not in the caller's action. */
+	close(link.fd);
+	if (r == 0 && ret_pid != NULL) {
+		*ret_pid = pid;
+	}
+	return r;
 }
 
 static int netconf_attr_cb(const struct nlattr *attr, void *data)

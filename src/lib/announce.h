@@ -10,6 +10,10 @@
  *            vnfha_announce_background() then finishes the first burst and
  *            the delayed second burst in a detached child (fork, no exec,
  *            stdio closed) so the action returns after the first frame.
+ *            vnfha_announce_start() does both in one call on one socket and
+ *            is the faster choice: closing a packet socket costs the caller
+ *            an RCU grace period (~10 ms measured, packet_release()), which
+ *            start leaves to the child.
  *   monitor: vnfha_announce_first() with count = arp_count_refresh.
  *   level 10 monitor: vnfha_dup_probe().
  *
@@ -60,6 +64,19 @@ int vnfha_announce_first(const struct vnfha_announce *a);
  * count announcements starting repeat_delay_ms after the last one, paced
  * against absolute CLOCK_MONOTONIC deadlines. Blocking. 0 or -errno. */
 int vnfha_announce_rest(const struct vnfha_announce *a);
+
+/* Sends the whole thing (first announcement, rest of the burst, second
+ * burst) on one socket, blocking; what vnfha-garp does in the foreground. */
+int vnfha_announce_all(const struct vnfha_announce *a);
+
+/*
+ * vnfha_announce_first() and vnfha_announce_background() in one call: sends
+ * the first announcement, then forks the detached child (as described at
+ * vnfha_announce_spawn) that sends the rest on the same socket, and returns
+ * at once. ret_pid (may be NULL): the child, or 0 when nothing was left to
+ * send. An error of the first announcement is returned and no child made.
+ */
+int vnfha_announce_start(const struct vnfha_announce *a, pid_t *ret_pid);
 
 /* Runs vnfha_announce_rest() in a detached child; returns at once. */
 int vnfha_announce_background(const struct vnfha_announce *a);
