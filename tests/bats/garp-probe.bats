@@ -10,10 +10,7 @@ GARP="$VNFHA_BUILDDIR/heartbeat-helpers/vnfha-garp"
 
 setup() {
 	netns_setup
-	netns_a ip addr add 198.51.100.1/24 dev "$IF_A"
-	netns_b ip addr add 198.51.100.2/24 dev "$IF_B"
-	netns_a ip addr add 2001:db8:5::1/64 dev "$IF_A" nodad
-	netns_b ip addr add 2001:db8:5::2/64 dev "$IF_B" nodad
+	netns_number 198.51.100 2001:db8:5
 }
 
 teardown() {

@@ -4,36 +4,10 @@
 # arrive on the peer (captured there), be paced as asked, and change the
 # peer's neighbour cache by themselves.
 
-load netns
+load garp-common
 
 GARP="$VNFHA_BUILDDIR/heartbeat-helpers/vnfha-garp"
-VIP4=198.51.100.10
-VIP6=2001:db8:5::10
 STALE_MAC=02:00:00:00:00:99
-
-setup() {
-	netns_setup
-	netns_a ip addr add 198.51.100.1/24 dev "$IF_A"
-	netns_b ip addr add 198.51.100.2/24 dev "$IF_B"
-	netns_a ip addr add "$VIP4/24" dev "$IF_A"
-	netns_a ip addr add 2001:db8:5::1/64 dev "$IF_A" nodad
-	netns_b ip addr add 2001:db8:5::2/64 dev "$IF_B" nodad
-	netns_a ip addr add "$VIP6/64" dev "$IF_A" nodad
-}
-
-teardown() {
-	netns_teardown
-}
-
-# Seconds between consecutive timestamps (first field) of the lines on stdin.
-gaps() {
-	awk 'NR > 1 { printf "%.3f\n", $1 - prev } { prev = $1 }'
-}
-
-# all_between MIN MAX: every number on stdin is within [MIN, MAX].
-all_between() {
-	awk -v lo="$1" -v hi="$2" '$1 < lo || $1 > hi { bad = 1; print "gap " $1 " outside " lo ".." hi > "/dev/stderr" } END { exit bad }'
-}
 
 @test "IPv4: 3 gratuitous ARP requests and replies arrive, 100 ms apart" {
 	netns_capture_start "$NS_B" "$IF_B" "arp"
@@ -119,12 +93,7 @@ na_flags() {
 	[ "$status" -eq 0 ]
 	netns_capture_wait 4
 	netns_capture_stop
-	netns_capture_decode | gaps >"$NETNS_DIR/gaps"
-	cat "$NETNS_DIR/gaps"
-	[ "$(wc -l <"$NETNS_DIR/gaps")" -eq 3 ]
-	sed -n 1p "$NETNS_DIR/gaps" | all_between 0.040 0.100
-	sed -n 2p "$NETNS_DIR/gaps" | all_between 0.390 0.480
-	sed -n 3p "$NETNS_DIR/gaps" | all_between 0.040 0.100
+	netns_capture_decode | gaps_are 0.040 0.100 0.390 0.480 0.040 0.100
 }
 
 @test "--background returns after the first frame; a detached child sends the rest" {

@@ -44,6 +44,15 @@ netns_teardown() {
 	NS_A= NS_B= NETNS_DIR=
 }
 
+# netns_number NET4 NET6: NET4.1/24 and NET6::1/64 on IF_A, .2 and ::2 on
+# IF_B (IPv6 without DAD, usable at once). E.g. netns_number 198.51.100 2001:db8:5
+netns_number() {
+	ip -n "$NS_A" addr add "$1.1/24" dev "$IF_A"
+	ip -n "$NS_B" addr add "$1.2/24" dev "$IF_B"
+	ip -n "$NS_A" addr add "$2::1/64" dev "$IF_A" nodad
+	ip -n "$NS_B" addr add "$2::2/64" dev "$IF_B" nodad
+}
+
 netns_a() {
 	ip netns exec "$NS_A" "$@"
 }

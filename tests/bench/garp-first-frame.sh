@@ -17,10 +17,9 @@ send_ua=/usr/libexec/heartbeat/send_ua
 . "$srcdir/tests/bats/netns.bash"
 trap netns_teardown EXIT
 netns_setup
+netns_number 198.51.100 2001:db8:5
 netns_a ip addr add 198.51.100.10/24 dev "$IF_A"
-netns_b ip addr add 198.51.100.2/24 dev "$IF_B"
 netns_a ip addr add 2001:db8:5::10/64 dev "$IF_A" nodad
-netns_b ip addr add 2001:db8:5::2/64 dev "$IF_B" nodad
 
 median() {
 	sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
