@@ -11,6 +11,7 @@ packages=(
 	clang libclang-rt-14-dev cppcheck bats strace tcpdump iproute2 nftables procps psmisc
 	util-linux python3
 	pacemaker corosync pacemaker-cli-utils pcs crmsh resource-agents
+	iputils-ping # the cluster lab's client (tests/cluster)
 	haproxy iperf3 rsync socat
 )
 apt-get update
