@@ -36,7 +36,8 @@ lab_teardown_file() {
 }
 
 lab_now_ms() {
-	date +%s%3N
+	local us=${EPOCHREALTIME/./}
+	echo "${us%???}"
 }
 
 # Nodes (numbers) whose eth0 holds IP, read from each node's netns directly.
@@ -91,19 +92,25 @@ lab_wait_client_mac() {
 	done
 }
 
-# Background sampler: one line "<start ms> <end ms> <holders...>" per round
-# over all nodes, into $BATS_TEST_TMPDIR/holders, until lab_sample_stop.
+# Background sampler of every node's eth0, one read after the other, until
+# lab_sample_stop: lines "<epoch us> <node> <1 if it held IP, else 0>" in
+# $BATS_TEST_TMPDIR/holders.
 lab_sample_start() {
 	local ip=$1
 	LAB_SAMPLES=$BATS_TEST_TMPDIR/holders
 	: >"$LAB_SAMPLES"
 	(
 		exec 3>&- # bats waits for fd 3 to close
-		local t0 h
+		local k ns has
 		while :; do
-			t0=$(lab_now_ms)
-			h=$(lab_holders "$ip")
-			echo "$t0 $(lab_now_ms) $h"
+			k=0
+			for ns in $LAB_NETNS; do
+				k=$((k + 1))
+				has=0
+				[[ $(ip -n "$ns" -o -4 addr show dev eth0 2>/dev/null) == *" inet $ip/"* ]] &&
+					has=1
+				echo "${EPOCHREALTIME/./} $k $has"
+			done
 		done >>"$LAB_SAMPLES"
 	) &
 	LAB_SAMPLER=$!
@@ -116,17 +123,59 @@ lab_sample_stop() {
 	LAB_SAMPLER=
 }
 
-# Most nodes that held the address at once in any sample.
-lab_sample_max_holders() {
-	awk '{ if (NF - 2 > max) max = NF - 2 } END { print max + 0 }' "$LAB_SAMPLES"
+# Proven double holders in the samples: node A read holding the address,
+# then node B, then A again with no read of A without it in between — so A
+# held it all along while B did too. Prints one line per such case (none:
+# no overlap was seen; reads are a few ms apart).
+lab_sample_overlaps() {
+	awk '{ t = $1; n = $2
+		if ($3 == 0) { run[n] = 0; next }
+		if (!run[n]) run[n] = t
+		for (m in last) if (m != n && last[m] > run[n])
+			printf "node%s and node%s both held it (%d us)\n", m, n, last[m]
+		last[n] = t }' "$LAB_SAMPLES"
 }
 
-# When the address appeared on node K, as "<not before> <not after>" (epoch
-# ms): the start of the last sample that did not see it there, and the end of
-# the first that did.
-lab_sample_appeared() {
-	awk -v k="$1" '{ for (i = 3; i <= NF; i++) if ($i == k) { print prev, $2; exit }
-		prev = $1 }' "$LAB_SAMPLES"
+# Address events of every node, by the kernel's own notifications (ip
+# monitor, time-stamped on receipt), until lab_sample_stop... or the node's
+# power-off: its monitor lives in its netns and dies with it.
+lab_watch_start() {
+	local k=0 ns
+	LAB_WATCH=$BATS_TEST_TMPDIR/watch
+	mkdir -p "$LAB_WATCH"
+	for ns in $LAB_NETNS; do
+		k=$((k + 1))
+		(
+			exec 3>&-
+			exec ip -n "$ns" -ts monitor address >"$LAB_WATCH/node$k" 2>/dev/null
+		) &
+		LAB_WATCHERS="${LAB_WATCHERS:-} $!"
+	done
+	# subscribed before the fault: every monitor has opened its netlink socket
+	local pid deadline=$(($(lab_now_ms) + 5000))
+	for pid in $LAB_WATCHERS; do
+		until [[ $(ls -l "/proc/$pid/fd" 2>/dev/null) == *socket:* ]]; do
+			[ "$(lab_now_ms)" -lt "$deadline" ] || return 1
+			sleep 0.01
+		done
+	done
+}
+
+lab_watch_stop() {
+	local pid
+	for pid in ${LAB_WATCHERS:-}; do
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	LAB_WATCHERS=
+}
+
+# Epoch ms of the first "address IP added" event on node K; nothing if none.
+lab_watch_added() {
+	local ts
+	ts=$(sed -n "/Deleted/d; s/^\[\([0-9T:.-]*\)\] .* inet $1\/.*/\1/p" \
+		"$LAB_WATCH/node$2" | head -n 1)
+	[ -z "$ts" ] || date -d "$ts" +%s%3N
 }
 
 # Epoch ms of the first power switch event ACTION (off/reboot) on node K
@@ -142,6 +191,7 @@ lab_fence_time() {
 lab_recover() {
 	local k
 	lab_sample_stop
+	lab_watch_stop
 	[ -n "${VNFHA_LAB:-}" ] || return 0
 	for k in $(seq "$(lab_nodes)"); do
 		lab heal "$k"

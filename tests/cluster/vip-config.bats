@@ -45,7 +45,9 @@ move_and_check() {
 	lab_wait_client_mac "$VIP" "$(lab mac "$new")" 5
 	lab on any crm_resource --wait --timeout=60s
 	lab_sample_stop
-	[ "$(lab_sample_max_holders)" -le 1 ]
+	run lab_sample_overlaps
+	echo "$output"
+	[ -z "$output" ]
 	lab client ping -c 1 -W 2 "$VIP"
 	MOVED_TO=$new
 }
