@@ -52,7 +52,9 @@ struct member {
 	bool check;
 	uint64_t check_interval_ms;
 	uint64_t drain_ms;
+	uint64_t start_wait_ms;
 	bool remove;
+	bool quiet; /* retrying: do not log each refused connect */
 	char *reply;
 	size_t reply_len;
 };
@@ -144,6 +146,10 @@ static const struct vnfha_param lbmember_params[] = {
 	{ .name = "api_timeout", .type = VNFHA_PARAM_STRING, .dflt = "2s",
 	  .check = check_duration, .shortdesc = "runtime API timeout",
 	  .longdesc = "Deadline for each runtime API exchange (connect, send, answer)." },
+	{ .name = "start_wait", .type = VNFHA_PARAM_STRING, .dflt = "5s",
+	  .check = check_duration, .shortdesc = "how long start waits for HAProxy",
+	  .longdesc = "When nothing answers at socket yet (HAProxy is starting on its node at the "
+		      "same time), start retries for this long before it fails. 0: fail at once." },
 	{ .name = "remove", .type = VNFHA_PARAM_BOOLEAN, .dflt = "true",
 	  .shortdesc = "delete the server on stop",
 	  .longdesc = "true: stop deletes the server from the backend (`del server`) after "
@@ -193,7 +199,9 @@ static int member_load(struct vnfha_ocf *ocf, struct member *m)
 	    vnfha__parse_duration_ms(vnfha_ocf_str(ocf, "check_interval"), 3600000,
 				     &m->check_interval_ms) < 0 ||
 	    vnfha__parse_duration_ms(vnfha_ocf_str(ocf, "drain_timeout"), 3600000,
-				     &m->drain_ms) < 0) {
+				     &m->drain_ms) < 0 ||
+	    vnfha__parse_duration_ms(vnfha_ocf_str(ocf, "start_wait"), 3600000,
+				     &m->start_wait_ms) < 0) {
 		return vnfha_ocf_fail(OCF_ERR_CONFIGURED, "parameters did not validate");
 	}
 	{
@@ -256,6 +264,9 @@ static int member_exchange(struct member *m, const char *cmd)
 	if (rc < 0) {
 		m->reply_len = 0;
 		m->reply[0] = '\0';
+		if (m->quiet) {
+			return rc;
+		}
 		vnfha_log(VNFHA_LOG_ERR, "HAProxy runtime API at '%s': '%s' failed: %s",
 			  m->sock_text, cmd, strerror(-rc));
 	}
@@ -312,6 +323,29 @@ static int member_query(struct member *m, struct vnfha_haproxy_server *ret)
 			  m->sock_text, cmd, reply_line(m));
 	}
 	return rc;
+}
+
+/*
+ * member_query, retried while nothing answers, for up to start_wait: HAProxy
+ * and its address may be starting on another node in the same transition.
+ * HAProxy offers no event to wait on, hence the bounded polling.
+ */
+static int member_query_wait(struct member *m, struct vnfha_haproxy_server *ret)
+{
+	int64_t deadline = now_ms() + (int64_t)m->start_wait_ms;
+	int rc;
+
+	for (;;) {
+		struct timespec pause = { .tv_nsec = DRAIN_POLL_MS * 1000000L };
+
+		m->quiet = now_ms() < deadline;
+		rc = member_query(m, ret);
+		if (!vnfha_haproxy_err_is_unreachable(rc) || !m->quiet) {
+			m->quiet = false;
+			return rc;
+		}
+		nanosleep(&pause, NULL);
+	}
 }
 
 static bool member_addr_matches(const struct member *m, const struct vnfha_haproxy_server *s)
@@ -419,7 +453,7 @@ static int lbmember_start(struct vnfha_ocf *ocf)
 	if (rc != OCF_SUCCESS) {
 		goto out;
 	}
-	rc = member_query(&m, &s);
+	rc = member_query_wait(&m, &s);
 	if (vnfha_haproxy_err_is_unreachable(rc)) {
 		rc = unreachable_fail(&m, rc);
 		goto out;

@@ -10,8 +10,10 @@
 #include "alert_event.h"
 #include "parse.h"
 
-/* PCMK_EXEC_DONE: the executor ran the operation (enum pcmk_exec_status). */
-#define PCMK_EXEC_DONE 0
+/* Pacemaker's enum pcmk_exec_status values this agent tells apart. */
+#define PCMK_EXEC_PENDING (-1) /* still running (record-pending) */
+#define PCMK_EXEC_DONE 0       /* the operation ran; rc says how it went */
+#define PCMK_EXEC_CANCELLED 1  /* a recurring monitor stopped on purpose */
 
 const char *vnfha_alert_event_name(enum vnfha_alert_event event)
 {
@@ -92,6 +94,9 @@ static enum vnfha_alert_event classify(const struct vnfha_alert *a)
 	if (strcmp(a->kind, "resource") != 0) {
 		return VNFHA_ALERT_SKIP; /* attribute changes are not the VNFM's business */
 	}
+	if (a->status == PCMK_EXEC_PENDING || a->status == PCMK_EXEC_CANCELLED) {
+		return VNFHA_ALERT_SKIP; /* not a result */
+	}
 	if (a->status != PCMK_EXEC_DONE || a->rc != a->target_rc) {
 		return VNFHA_ALERT_RSC_FAILURE;
 	}
@@ -146,7 +151,8 @@ int vnfha_alert_read(vnfha_alert_getenv_fn get, void *ctx, struct vnfha_alert *r
 			       why_len);
 	}
 	if (rc == 0) {
-		rc = read_long(get, ctx, "CRM_alert_status", rsc, 0, 255, &a.status, why, why_len);
+		rc = read_long(get, ctx, "CRM_alert_status", rsc, -1, 255, &a.status, why,
+			       why_len);
 	}
 	if (rc == 0) {
 		rc = read_long(get, ctx, "CRM_alert_interval", false, 0, LONG_MAX, &a.interval_ms,

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """A tiny VNFC stand-in for the lb tests: answers every HTTP GET with its
 name; GET /slow?ms=N answers after N milliseconds (a long session to drain).
-Usage: lb-backend.py ADDRESS PORT NAME"""
+Usage: lb-backend.py ADDRESS PORT NAME (NAME "-": the host name)"""
 import http.server
+import socket
 import socketserver
 import sys
 import time
@@ -36,9 +37,9 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 def main():
     addr, port, name = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     if ":" in addr:
-        Server.address_family = __import__("socket").AF_INET6
+        Server.address_family = socket.AF_INET6
     srv = Server((addr, port), Handler)
-    srv.name = name
+    srv.name = socket.gethostname() if name == "-" else name
     srv.serve_forever()
 
 

@@ -165,9 +165,15 @@ setup() {
 }
 
 @test "unreachable HAProxy: start and monitor fail clearly, probe and stop do not" {
-	run lb_agent start "${P[@]}" socket="$LB_DIR/none.sock"
+	t0=$(date +%s%N)
+	run lb_agent start "${P[@]}" socket="$LB_DIR/none.sock" start_wait=1s
+	t1=$(date +%s%N)
 	echo "$output"
 	[ "$status" -eq 1 ]
+	# waited start_wait for a HAProxy to come up, then gave up; logged once
+	ms=$(((t1 - t0) / 1000000))
+	[ "$ms" -ge 900 ] && [ "$ms" -lt 2500 ]
+	[ "$(grep -c "failed: No such file" <<<"$output")" -eq 1 ]
 	[[ "$output" == *"ocf-exit-reason:cannot reach HAProxy runtime API at '$LB_DIR/none.sock'"* ]]
 	run lb_agent monitor "${P[@]}" socket="$LB_DIR/none.sock"
 	[ "$status" -eq 1 ]
@@ -175,6 +181,14 @@ setup() {
 	[ "$status" -eq 7 ]
 	run lb_agent stop "${P[@]}" socket=127.0.0.1:9998
 	[ "$status" -eq 0 ]
+}
+
+@test "start waits (bounded by start_wait) for a HAProxy that is starting" {
+	(sleep 0.7; ln -s "$LB_DIR/admin.sock" "$LB_DIR/later.sock") &
+	run lb_agent start "${P[@]}" socket="$LB_DIR/later.sock" start_wait=5s
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(lb_state n1 | cut -d' ' -f2)" = 0 ]
 }
 
 @test "a hung HAProxy: start fails within api_timeout and changes nothing" {

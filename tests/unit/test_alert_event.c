@@ -97,6 +97,10 @@ static void test_classes(void)
 				  "CRM_alert_rsc", "vnfc", "CRM_alert_task", "stop",
 				  "CRM_alert_rc", "1", "CRM_alert_target_rc", "0",
 				  "CRM_alert_status", "2", NULL };
+	const char *cancelled[] = { "CRM_alert_kind", "resource", "CRM_alert_node", "n1",
+				    "CRM_alert_rsc", "vnfc", "CRM_alert_task", "monitor",
+				    "CRM_alert_rc", "0", "CRM_alert_target_rc", "0",
+				    "CRM_alert_status", "1", "CRM_alert_desc", "Cancelled", NULL };
 	const char *lost[] = { "CRM_alert_kind", "node", "CRM_alert_node", "n3",
 			       "CRM_alert_desc", "lost", "CRM_alert_nodeid", "3", NULL };
 	const char *member[] = { "CRM_alert_kind", "node", "CRM_alert_node", "n3",
@@ -113,6 +117,8 @@ static void test_classes(void)
 	CHECK_INT(a.event, VNFHA_ALERT_SKIP);
 	CHECK_INT(vnfha_alert_read(fake_get, timeout, &a, why, sizeof(why)), 0);
 	CHECK_INT(a.event, VNFHA_ALERT_RSC_FAILURE);
+	CHECK_INT(vnfha_alert_read(fake_get, cancelled, &a, why, sizeof(why)), 0);
+	CHECK_INT(a.event, VNFHA_ALERT_SKIP);
 	CHECK_INT(vnfha_alert_read(fake_get, lost, &a, why, sizeof(why)), 0);
 	CHECK_INT(a.event, VNFHA_ALERT_NODE_LOST);
 	CHECK_INT(vnfha_alert_read(fake_get, member, &a, why, sizeof(why)), 0);
