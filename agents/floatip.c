@@ -491,6 +491,18 @@ static void vip_to_addr(struct vnfha_ocf *ocf, const struct vip *v, const struct
 	}
 }
 
+/* <nic>:<iflabel> must fit IFNAMSIZ, also for a nic findif chose. */
+static int label_check(const struct vip *v, const struct place *p)
+{
+	if (v->label != NULL && strlen(p->ifname) + 1 + strlen(v->label) >= IF_NAMESIZE) {
+		return vnfha_ocf_fail(OCF_ERR_CONFIGURED,
+				      "parameter iflabel='%s' on %s makes a label longer than 15 "
+				      "characters: shorten iflabel",
+				      v->label, p->ifname);
+	}
+	return OCF_SUCCESS;
+}
+
 /* IPv6 without nodad: the kernel's DAD verdict, at once when it fails. */
 static int vip_dad(struct vnfha_ocf *ocf, const struct vip *v, struct place *p,
 		   const struct vnfha_addr *a)
@@ -562,11 +574,8 @@ static int floatip_start(struct vnfha_ocf *ocf)
 				    p.ifname, v.ip);
 		goto out;
 	}
-	if (v.label != NULL && strlen(p.ifname) + 1 + strlen(v.label) >= IF_NAMESIZE) {
-		rc = vnfha_ocf_fail(OCF_ERR_CONFIGURED,
-				    "parameter iflabel='%s' on %s makes a label longer than 15 "
-				    "characters: shorten iflabel",
-				    v.label, p.ifname);
+	rc = label_check(&v, &p);
+	if (rc != OCF_SUCCESS) {
 		goto out;
 	}
 	vip_to_addr(ocf, &v, &p, &a);
@@ -712,7 +721,7 @@ static int floatip_validate(struct vnfha_ocf *ocf)
 		return rc;
 	}
 	rc = place_find(&v, true, &p);
-	rc = rc < 0 ? place_error(&v, rc) : OCF_SUCCESS;
+	rc = rc < 0 ? place_error(&v, rc) : label_check(&v, &p);
 	place_close(&p);
 	return rc;
 }
