@@ -42,7 +42,7 @@ static int parse_prefix(const char *text, int family, int *ret_prefix)
 	if (vnfha_findif_parse_prefix(text, family, ret_prefix) == 0) {
 		return 0;
 	}
-	fprintf(stderr, PROG ": netmask '%s' is not a prefix length (0 to %u)%s\n", text,
+	fprintf(stderr, PROG ": netmask '%s' is not a prefix length (0 to %d)%s\n", text,
 		family == AF_INET ? 32 : 128,
 		family == AF_INET ? " or a contiguous dotted netmask" : "");
 	return -EINVAL;
