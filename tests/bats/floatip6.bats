@@ -55,20 +55,43 @@ load floatip-common
 	[ "$status" -eq 7 ]
 }
 
-@test "IPv6 optimistic DAD failure found after start: monitor fails (1), stop cleans" {
+@test "IPv6 optimistic DAD failure: start fails, or (verdict after start) monitor fails; stop cleans" {
 	netns_a sysctl -qw "net.ipv6.conf.$IF_A.optimistic_dad=1"
 	netns_b ip addr add "$VIP6/64" dev "$IF_B" nodad
-	fip start ip=$VIP6 || true
-	# The kernel's verdict arrives within its DAD time (1 s retransmit).
-	for i in $(seq 30); do
+	run fip start ip=$VIP6
+	echo "start: $status $output"
+	if [ "$status" -eq 0 ]; then
+		# The kernel's verdict came after start returned (1 s retransmit).
+		for i in $(seq 30); do
+			addrs_a | grep " $VIP6/" | grep -q dadfailed && break
+			sleep 0.1
+		done
+		addrs_a | grep " $VIP6/" | grep -q dadfailed
+		run fip monitor ip=$VIP6
+		echo "monitor: $status $output"
+		[ "$status" -eq 1 ]
+	else
+		[ "$status" -eq 1 ]
+	fi
+	[[ "$output" == *"ocf-exit-reason:duplicate address"* ]]
+	run fip stop ip=$VIP6
+	[ "$status" -eq 0 ]
+	! has_addr_a "$VIP6"
+}
+
+@test "IPv6 monitor of an address whose DAD failed: 1 with a clear reason" {
+	netns_b ip addr add "$VIP6/64" dev "$IF_B" nodad
+	netns_a ip addr add "$VIP6/64" dev "$IF_A"
+	for i in $(seq 40); do
 		addrs_a | grep " $VIP6/" | grep -q dadfailed && break
 		sleep 0.1
 	done
-	addrs_a | grep " $VIP6/" | grep -q dadfailed
 	run fip monitor ip=$VIP6
 	echo "$output"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"duplicate address"* ]]
+	[[ "$output" == *"ocf-exit-reason:duplicate address: IPv6 DAD failed for $VIP6 on $IF_A"* ]]
+	run fip start ip=$VIP6
+	[ "$status" -eq 1 ]
 	run fip stop ip=$VIP6
 	[ "$status" -eq 0 ]
 	! has_addr_a "$VIP6"
