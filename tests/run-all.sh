@@ -16,6 +16,7 @@ cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 	--inline-suppr --suppress=missingIncludeSystem -I src/lib \
 	src agents heartbeat-helpers examples
 make -j"$(nproc)" check || { tail -n 80 tests/*/*.log >&2 || true; exit 1; }
+make fuzz FUZZ_SECONDS=20
 # distcheck builds and checks the tarball once more, WITHOUT the cluster lab
 # scenarios (tests/cluster/*.bats): `make check` above has just run them on
 # this very tree, and running them twice would double the suite's longest part.

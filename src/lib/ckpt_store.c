@@ -289,7 +289,8 @@ int vnfha__ckpt_meta_decode(const uint8_t *buf, size_t len, struct vnfha__ckpt_m
 					XXH3_64bits(buf, 12 + (size_t)body)) {
 		return -EBADMSG;
 	}
-	if (vnfha__ckpt_obj_decode(buf + 12, body, &o) != 0) {
+	/* Strict: a meta carries no frame flags or status (the fuzzer's find). */
+	if (vnfha__ckpt_obj_decode(buf + 12, body, &o) != 0 || o.flags != 0 || o.status != 0) {
 		return -EBADMSG;
 	}
 	return obj_to_meta(&o, ret_meta);
