@@ -38,8 +38,17 @@ static int fail(const char *what, int rc)
 	return 1;
 }
 
-static void print_result(const struct vnfha_ckpt_result *r)
+static uint64_t now_ns(void)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void print_result(const struct vnfha_ckpt_result *r, uint64_t ns)
+{
+	printf("commit_ms %.3f\n", ns / 1e6);
 	printf("version %" PRIu64 " %" PRIu64 "\n", r->version.epoch, r->version.gen);
 	for (unsigned int i = 0; i < r->n_replicas; i++) {
 		printf("replica %s %d\n", r->replicas[i].peer, (int)r->replicas[i].state);
@@ -54,13 +63,6 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 int main(int argc, char **argv)
 {
@@ -70,6 +72,7 @@ int main(int argc, char **argv)
 	const char *cmd;
 	uint8_t *p;
 	size_t size;
+	uint64_t t0;
 	int rc;
 
 	if (argc < 5) {
@@ -93,11 +96,12 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < size; i++) {
 			p[i] = pattern(i, seed);
 		}
-		rc = vnfha_ckpt_commit(r, VNFHA_CKPT_SYNC, 10000, &res);
+		t0 = now_ns();
+		rc = vnfha_ckpt_commit(r, VNFHA_CKPT_SYNC, 60000, &res);
 		if (rc != 0) {
 			return fail("commit", rc);
 		}
-		print_result(&res);
+		print_result(&res, now_ns() - t0);
 	} else if (strcmp(cmd, "dirty") == 0 && argc == 6) {
 		long seed = num(argv[4]);
 		long blocks = num(argv[5]);
@@ -113,11 +117,12 @@ int main(int argc, char **argv)
 
 			p[off] ^= (uint8_t)(seed | 1);
 		}
-		rc = vnfha_ckpt_commit(r, VNFHA_CKPT_SYNC, 10000, &res);
+		t0 = now_ns();
+		rc = vnfha_ckpt_commit(r, VNFHA_CKPT_SYNC, 60000, &res);
 		if (rc != 0) {
 			return fail("commit", rc);
 		}
-		print_result(&res);
+		print_result(&res, now_ns() - t0);
 	} else if (strcmp(cmd, "check") == 0 && argc == 5) {
 		long seed = num(argv[4]);
 		struct vnfha_ckpt_version v;
@@ -153,8 +158,6 @@ int main(int argc, char **argv)
 		}
 		p = vnfha_ckpt_region_data(r);
 		for (long i = 0; i < count; i++) {
-			uint64_t t0;
-
 			memcpy(p, &i, sizeof(i));
 			t0 = now_ns();
 			rc = vnfha_ckpt_commit(r, VNFHA_CKPT_SYNC, 10000, &res);
