@@ -105,9 +105,21 @@ void vnfha__deadline_ms(struct timespec *t, unsigned int ms)
 	timespec_add_ms(t, ms);
 }
 
-static void sleep_until(const struct timespec *t)
+/*
+ * Sleeps until the absolute deadline t (the time spent sending does not
+ * stretch the pace). Woken late, on a loaded host, the deadline moves to
+ * the wake-up time: the next announcement still comes a full interval
+ * later, never back to back to catch up.
+ */
+static void sleep_until(struct timespec *t)
 {
+	struct timespec now;
+
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, t, NULL) == EINTR) {
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec > t->tv_sec || (now.tv_sec == t->tv_sec && now.tv_nsec > t->tv_nsec)) {
+		*t = now;
 	}
 }
 
@@ -196,8 +208,7 @@ static bool has_rest(const struct vnfha_announce *a)
 }
 
 /* Everything after the first announcement, on an open link: count - 1 more,
- * then the second burst. Absolute deadlines: time spent sending does not
- * stretch the pace. */
+ * then the second burst, on absolute deadlines (sleep_until). */
 static int send_rest(const struct vnfha__link *link, const struct vnfha_announce *a)
 {
 	struct timespec next;

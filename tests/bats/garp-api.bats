@@ -19,7 +19,7 @@ API="$VNFHA_BUILDDIR/tests/bats/announce-api"
 	[ "$elapsed_ms" -lt 100 ]
 	netns_capture_wait 4
 	netns_capture_stop
-	netns_capture_decode | gaps_are 0.090 0.150 0.290 0.360 0.090 0.150
+	netns_capture_decode | gaps_are 0.090 0.250 0.290 0.450 0.090 0.250
 }
 
 # is_detached PID MAX_FDS: the child has a session of its own (setsid),

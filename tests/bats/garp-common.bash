@@ -18,6 +18,9 @@ teardown() {
 	netns_teardown
 }
 
+# Timing checks: a frame never comes earlier than asked (10 ms slack for
+# the capture's timestamps); "late" allows ~150 ms, a loaded 2-core host.
+
 # Seconds between consecutive timestamps (first field) of the lines on stdin.
 gaps() {
 	awk 'NR > 1 { printf "%.3f\n", $1 - prev } { prev = $1 }'

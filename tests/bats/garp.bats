@@ -23,7 +23,7 @@ STALE_MAC=02:00:00:00:00:99
 	# The reply form: target hardware address = sender's.
 	[ "$(grep -c "$MAC_A > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42: .*Reply $VIP4 is-at $MAC_A, length 28" "$NETNS_DIR/decoded")" -eq 3 ]
 	[ "$(wc -l <"$NETNS_DIR/decoded")" -eq 6 ]
-	grep Request "$NETNS_DIR/decoded" | gaps | all_between 0.090 0.160
+	grep Request "$NETNS_DIR/decoded" | gaps | all_between 0.090 0.250
 }
 
 @test "IPv6: 3 unsolicited NAs arrive with Override, no Router, target lladdr, hop limit 255" {
@@ -36,7 +36,7 @@ STALE_MAC=02:00:00:00:00:99
 	cat "$NETNS_DIR/decoded"
 	[ "$(wc -l <"$NETNS_DIR/decoded")" -eq 3 ]
 	[ "$(grep -c "$MAC_A > 33:33:00:00:00:01, ethertype IPv6 (0x86dd), length 86: (hlim 255, next-header ICMPv6 (58) payload length: 32) $VIP6 > ff02::1: \[icmp6 sum ok\] ICMP6, neighbor advertisement, length 32, tgt is $VIP6, Flags \[override\] destination link-address option (2), length 8 (1): $MAC_A" "$NETNS_DIR/decoded")" -eq 3 ]
-	gaps <"$NETNS_DIR/decoded" | all_between 0.090 0.160
+	gaps <"$NETNS_DIR/decoded" | all_between 0.090 0.250
 }
 
 # na_flags [OPTION...]: sends one NA for VIP6 and prints the captured
@@ -93,7 +93,7 @@ na_flags() {
 	[ "$status" -eq 0 ]
 	netns_capture_wait 4
 	netns_capture_stop
-	netns_capture_decode | gaps_are 0.040 0.100 0.390 0.480 0.040 0.100
+	netns_capture_decode | gaps_are 0.040 0.200 0.390 0.550 0.040 0.200
 }
 
 @test "--background returns after the first frame; a detached child sends the rest" {
@@ -108,7 +108,7 @@ na_flags() {
 	[ "$elapsed_ms" -lt 400 ]
 	netns_capture_wait 3
 	netns_capture_stop
-	netns_capture_decode | gaps | all_between 0.380 0.480
+	netns_capture_decode | gaps | all_between 0.380 0.550
 }
 
 @test "the burst stops once the address is removed" {
