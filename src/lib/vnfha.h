@@ -10,9 +10,7 @@
 #define VNFHA_H
 
 #include "vnfha_lib.h"
-#if __has_include("vnfha_role.h")
 #include "vnfha_role.h"
-#endif
 #include "vnfha_ckpt.h"
 
 #endif

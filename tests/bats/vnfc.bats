@@ -32,6 +32,17 @@ ra() {
 	PATH="$BIN:$PATH" ip netns exec "$NS_A" "$AGENT" "$@"
 }
 
+# The running demo VNFC's PID (the process, not its libtool wrapper).
+counterd_pid() {
+	local p
+	for p in $(ip netns pids "$NS_A"); do
+		if [ "$(cat "/proc/$p/comm" 2>/dev/null)" != vnfc ] &&
+			tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -q 'vnfha-counterd --state'; then
+			echo "$p"
+		fi
+	done
+}
+
 incr() {
 	ip netns exec "$NS_A" "$CLIENT" --server 127.0.0.1:7000 --key k --duration 1 --interval 50
 }
@@ -61,7 +72,7 @@ incr() {
 @test "vnfc: the supervisor reports a dead VNFC to Pacemaker at once" {
 	ra start
 	ra promote
-	pid=$(ip netns exec "$NS_A" pgrep -f -n "^$COUNTERD" || true)
+	pid=$(counterd_pid)
 	[ -n "$pid" ]
 	kill -9 "$pid"
 	# No monitor needed: the supervisor calls crm_resource --fail itself.
@@ -79,7 +90,8 @@ incr() {
 
 @test "vnfc: an unpromoted VNFC that dies is a plain failure" {
 	ra start
-	pid=$(ip netns exec "$NS_A" pgrep -f -n "^$COUNTERD")
+	pid=$(counterd_pid)
+	[ -n "$pid" ]
 	kill -9 "$pid"
 	sleep 0.3
 	run ra monitor;  [ "$status" -eq 1 ]
@@ -90,7 +102,8 @@ incr() {
 	export OCF_RESKEY_heartbeat_timeout=600
 	ra start
 	ra promote
-	pid=$(ip netns exec "$NS_A" pgrep -f -n "^$COUNTERD")
+	pid=$(counterd_pid)
+	[ -n "$pid" ]
 	kill -STOP "$pid"
 	sleep 1.2
 	run cat "$NETNS_DIR/crm_resource.calls"
