@@ -557,7 +557,7 @@ int vnfc_supervise(const struct vnfc_supervise_cfg *cfg, int ready_fd)
 		.ready = cfg->role_api ? VNFHA__ROLE_NONE : VNFHA__ROLE_STANDBY,
 	};
 	sigset_t mask;
-	int rc;
+	int rc, report;
 
 	for (int i = 0; i < MAX_CONNS; i++) {
 		s.conns[i].fd = -1;
@@ -572,7 +572,8 @@ int vnfc_supervise(const struct vnfc_supervise_cfg *cfg, int ready_fd)
 		s.listen_fd = rc;
 		rc = start_vnfc(&s);
 	}
-	(void)!write(ready_fd, &(int){ rc < 0 ? -rc : 0 }, sizeof(int));
+	report = rc < 0 ? -rc : 0;
+	(void)!write(ready_fd, &report, sizeof(report));
 	close(ready_fd);
 	if (rc < 0) {
 		goto out;

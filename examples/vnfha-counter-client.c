@@ -77,7 +77,7 @@ static int connect_to(const struct sockaddr_in *sa)
 /* One request and its one-line answer; 0 and the value, or -errno. */
 static int request(int fd, const char *line, uint64_t *ret_value)
 {
-	char buf[128];
+	char buf[128] = "";
 	size_t got = 0;
 	char *end = NULL, *space;
 	unsigned long long v;
