@@ -133,11 +133,15 @@ incr() {
 }
 
 @test "vnfc: arguments reach the program literally, never through a shell" {
-	export OCF_RESKEY_binary=/bin/sleep OCF_RESKEY_protocol=hooks
-	export OCF_RESKEY_args="'1000' \$(touch $NETNS_DIR/pwned)"
-	run ra start
-	# sleep gets two arguments and rejects the second: start fails, no file appears.
-	[ "$status" -ne 0 ]
+	export OCF_RESKEY_binary=/usr/bin/printf OCF_RESKEY_protocol=hooks
+	export OCF_RESKEY_args="'<%s>' '\$(touch $NETNS_DIR/pwned)' ;id"
+	ra start || true
+	for _ in $(seq 50); do
+		grep -q '<;id>' "$NETNS_DIR/run/vnf.log" 2>/dev/null && break
+		sleep 0.02
+	done
+	run cat "$NETNS_DIR/run/vnf.log"
+	[[ "$output" == *"<\$(touch $NETNS_DIR/pwned)><;id>"* ]]
 	[ ! -e "$NETNS_DIR/pwned" ]
 	ra stop
 }

@@ -1,0 +1,631 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ocf:vnfha:vnfc - a VNF component as a Pacemaker promotable clone.
+ *
+ * start runs the VNFC unpromoted under a supervisor (vnfc_supervise.c) that
+ * reports its death to Pacemaker at once; promote/demote carry the role into
+ * the VNFC over the libvnfha control socket (or promote_cmd/demote_cmd hooks
+ * for unmodified programs) and wait until it says it is ready; monitor asks
+ * the supervisor, never the process table, so a reused PID cannot fool it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "argv_split.h"
+#include "ocf.h"
+#include "parse.h"
+#include "role_proto.h"
+#include "spawn.h"
+#include "vnfc.h"
+
+#define DEFAULT_ACTION_MS 20000
+#define MARGIN_MS 1000
+#define CRM_TOOL_TIMEOUT_MS 10000
+#define CTL_TIMEOUT_MS 5000
+
+static const char *const protocols[] = { "libvnfha", "hooks", NULL };
+
+static int check_absolute_path(const char *value, char *why, size_t why_len)
+{
+	if (value[0] != '/') {
+		snprintf(why, why_len, "use an absolute path");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int check_argv(const char *value, char *why, size_t why_len)
+{
+	char **argv = NULL;
+	size_t argc = 0;
+	int rc = vnfha__argv_split(value, &argv, &argc);
+
+	if (rc == -EINVAL) {
+		snprintf(why, why_len, "a quote is not closed");
+	} else if (rc == -E2BIG) {
+		snprintf(why, why_len, "more than %d words", VNFHA__ARGV_MAX);
+	}
+	vnfha__argv_free(argv);
+	return rc;
+}
+
+static int check_command(const char *value, char *why, size_t why_len)
+{
+	int rc = check_argv(value, why, why_len);
+
+	if (rc == 0 && value[strspn(value, " \t")] != '/') {
+		snprintf(why, why_len, "start the command with its absolute path");
+		rc = -EINVAL;
+	}
+	return rc;
+}
+
+static int check_env(const char *value, char *why, size_t why_len)
+{
+	char **argv = NULL;
+	int rc = check_argv(value, why, why_len);
+
+	if (rc < 0 || vnfha__argv_split(value, &argv, NULL) < 0) {
+		return rc < 0 ? rc : -ENOMEM;
+	}
+	for (char **e = argv; *e != NULL && rc == 0; e++) {
+		size_t name_len = strspn(*e, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+					     "0123456789_");
+
+		if (name_len == 0 || (*e)[name_len] != '=' || (**e >= '0' && **e <= '9')) {
+			snprintf(why, why_len, "'%s' is not NAME=VALUE", *e);
+			rc = -EINVAL;
+		}
+	}
+	vnfha__argv_free(argv);
+	return rc;
+}
+
+static int check_user(const char *value, char *why, size_t why_len)
+{
+	if (getpwnam(value) == NULL) {
+		snprintf(why, why_len, "no such user on this node");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static const struct vnfha_param params[] = {
+	{ .name = "binary", .type = VNFHA_PARAM_STRING, .required = true,
+	  .check = check_absolute_path, .shortdesc = "VNFC program",
+	  .longdesc = "Absolute path of the VNFC program. It is executed directly, never "
+		      "through a shell." },
+	{ .name = "args", .type = VNFHA_PARAM_STRING, .dflt = "", .check = check_argv,
+	  .shortdesc = "Program arguments",
+	  .longdesc = "Arguments, separated by blanks; '...' or \"...\" keep blanks inside one "
+		      "argument. No variables, globs or escapes are expanded." },
+	{ .name = "protocol", .type = VNFHA_PARAM_SELECT, .dflt = "libvnfha", .options = protocols,
+	  .shortdesc = "How the agent talks to the VNFC",
+	  .longdesc = "libvnfha: the VNFC links libvnfha and answers role changes on the "
+		      "socket named by $VNFHA_CONTROL_SOCKET (see vnfha_role.h). hooks: an "
+		      "unmodified program; promote_cmd, demote_cmd and health_cmd are run." },
+	{ .name = "user", .type = VNFHA_PARAM_STRING, .check = check_user,
+	  .shortdesc = "User to run the VNFC as", .longdesc = "User to run the VNFC as (default: root)." },
+	{ .name = "workdir", .type = VNFHA_PARAM_STRING, .dflt = "/", .check = check_absolute_path,
+	  .shortdesc = "Working directory", .longdesc = "Working directory of the VNFC." },
+	{ .name = "env", .type = VNFHA_PARAM_STRING, .dflt = "", .check = check_env,
+	  .shortdesc = "Extra environment",
+	  .longdesc = "NAME=VALUE words added to the VNFC's environment (quoting as for args)." },
+	{ .name = "pidfile", .type = VNFHA_PARAM_STRING, .check = check_absolute_path,
+	  .shortdesc = "Pidfile of a daemonizing VNFC",
+	  .longdesc = "Set only when the program forks into the background: the supervisor "
+		      "then follows the PID written here. Unset: the program stays in the "
+		      "foreground (preferred)." },
+	{ .name = "promote_cmd", .type = VNFHA_PARAM_STRING, .check = check_command,
+	  .shortdesc = "Command that makes the VNFC active (hooks)",
+	  .longdesc = "protocol=hooks: command (absolute path and arguments, no shell) run by "
+		      "promote; exit 0 means the VNFC now serves as active." },
+	{ .name = "demote_cmd", .type = VNFHA_PARAM_STRING, .check = check_command,
+	  .shortdesc = "Command that returns the VNFC to standby (hooks)",
+	  .longdesc = "protocol=hooks: command run by demote; exit 0 means standby." },
+	{ .name = "health_cmd", .type = VNFHA_PARAM_STRING, .check = check_command,
+	  .shortdesc = "Health check command (hooks)",
+	  .longdesc = "protocol=hooks: command run by monitor; non-zero exit is a failure." },
+	{ .name = "hook_timeout", .type = VNFHA_PARAM_INTEGER, .dflt = "10000", .min = 100,
+	  .max = 600000, .reloadable = true, .shortdesc = "Hook timeout (ms)",
+	  .longdesc = "Milliseconds a hook command may run before it is killed and counted "
+		      "as failed." },
+	{ .name = "heartbeat_timeout", .type = VNFHA_PARAM_INTEGER, .dflt = "0", .min = 0,
+	  .max = 600000, .shortdesc = "Heartbeat timeout (ms)",
+	  .longdesc = "protocol=libvnfha: a VNFC silent for longer than this many milliseconds "
+		      "is killed and reported failed at once. 0 disables the check." },
+	{ .name = "stop_timeout", .type = VNFHA_PARAM_INTEGER, .dflt = "10000", .min = 100,
+	  .max = 600000, .reloadable = true, .shortdesc = "SIGTERM grace (ms)",
+	  .longdesc = "Milliseconds between SIGTERM and SIGKILL when stopping." },
+	{ .name = "promotion_score", .type = VNFHA_PARAM_INTEGER, .dflt = "10", .min = 1,
+	  .max = 1000000, .shortdesc = "Promotion score of a healthy instance",
+	  .longdesc = "Score set with crm_attribute --promotion while the instance runs; "
+		      "equal on every node, so colocation (e.g. with ocf:vnfha:statesync) "
+		      "decides where to promote." },
+	{ .name = "state_dir", .type = VNFHA_PARAM_STRING, .dflt = "/run/vnfha/vnfc",
+	  .check = check_absolute_path, .shortdesc = "Runtime directory",
+	  .longdesc = "Where the control socket and the VNFC's log live." },
+};
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The action's own timeout (Pacemaker passes it in ms) minus a margin. */
+static unsigned int action_budget_ms(void)
+{
+	const char *text = getenv("OCF_RESKEY_CRM_meta_timeout");
+	long ms = DEFAULT_ACTION_MS;
+
+	if (text != NULL && vnfha__parse_long(text, 1, INT_MAX, &ms) < 0) {
+		ms = DEFAULT_ACTION_MS;
+	}
+	return ms > 2 * MARGIN_MS ? (unsigned int)(ms - MARGIN_MS) : (unsigned int)ms / 2;
+}
+
+/* The primitive's name: clone instances ("vnfc:1") share one supervisor path. */
+static void primitive_name(const struct vnfha_ocf *ocf, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", vnfha_ocf_resource(ocf));
+	buf[strcspn(buf, ":")] = '\0';
+}
+
+static int socket_path(const struct vnfha_ocf *ocf, char *buf, size_t len)
+{
+	char name[128];
+	int n;
+
+	primitive_name(ocf, name, sizeof(name));
+	n = snprintf(buf, len, "%s/%s.sock", vnfha_ocf_str(ocf, "state_dir"), name);
+	return n < 0 || (size_t)n >= len || (size_t)n >= 108 ? -ENAMETOOLONG : 0;
+}
+
+/* One request, one answer, on a fresh connection to the supervisor. */
+static int ctl_request(const struct vnfha_ocf *ocf, const struct vnfha__ctl_msg *req,
+		       unsigned int wait_ms, struct vnfha__ctl_msg *ret_reply)
+{
+	char path[256], buf[VNFHA__CTL_MAX + 1];
+	struct pollfd pfd = { .events = POLLIN };
+	int rc, n, fd;
+
+	rc = socket_path(ocf, path, sizeof(path));
+	if (rc < 0) {
+		return rc;
+	}
+	fd = vnfha__ctl_connect(path);
+	if (fd < 0) {
+		return fd;
+	}
+	n = vnfha__ctl_format(req, buf, sizeof(buf));
+	if (n < 0 || send(fd, buf, (size_t)n, MSG_NOSIGNAL) != n) {
+		rc = n < 0 ? n : -EPIPE;
+		goto close_fd;
+	}
+	pfd.fd = fd;
+	rc = poll(&pfd, 1, (int)wait_ms);
+	if (rc <= 0) {
+		rc = rc == 0 ? -ETIMEDOUT : -errno;
+		goto close_fd;
+	}
+	n = (int)recv(fd, buf, sizeof(buf), 0);
+	if (n <= 0) {
+		rc = -EPIPE;
+		goto close_fd;
+	}
+	rc = vnfha__ctl_parse(buf, (size_t)n, ret_reply);
+close_fd:
+	close(fd);
+	return rc;
+}
+
+static int ctl_status(const struct vnfha_ocf *ocf, struct vnfha__ctl_msg *ret_state)
+{
+	struct vnfha__ctl_msg req = { .type = VNFHA__CTL_STATUS };
+	int rc = ctl_request(ocf, &req, CTL_TIMEOUT_MS, ret_state);
+
+	if (rc == 0 && ret_state->type != VNFHA__CTL_STATE) {
+		rc = -EPROTO;
+	}
+	return rc;
+}
+
+/* crm_attribute --promotion: the score Pacemaker promotes by (-1: delete). */
+static void set_promotion_score(const struct vnfha_ocf *ocf, long score)
+{
+	char value[32];
+	char *set[] = { "crm_attribute", "--promotion", "-v", value, "-q", NULL };
+	char *del[] = { "crm_attribute", "--promotion", "-D", "-q", NULL };
+	int status = 0;
+	int rc;
+
+	snprintf(value, sizeof(value), "%ld", score);
+	rc = vnfha__run(score < 0 ? del : set, CRM_TOOL_TIMEOUT_MS, &status, NULL, 0);
+	if (rc < 0 || status != 0) {
+		vnfha_log(VNFHA_LOG_WARNING, "crm_attribute --promotion %s failed (%s, status %d)",
+			  score < 0 ? "-D" : value, rc < 0 ? strerror(-rc) : "ran", status);
+	}
+}
+
+static int run_hook(const struct vnfha_ocf *ocf, const char *param)
+{
+	const char *cmd = vnfha_ocf_str(ocf, param);
+	char **argv = NULL;
+	int status = 0;
+	int rc;
+
+	if (cmd == NULL || *cmd == '\0') {
+		return 0;
+	}
+	rc = vnfha__argv_split(cmd, &argv, NULL);
+	if (rc == 0) {
+		rc = vnfha__run(argv, (unsigned int)vnfha_ocf_int(ocf, "hook_timeout"), &status,
+				NULL, 0);
+	}
+	vnfha__argv_free(argv);
+	if (rc < 0) {
+		vnfha_log(VNFHA_LOG_ERR, "%s '%s' could not run: %s", param, cmd, strerror(-rc));
+		return rc;
+	}
+	if (status != 0) {
+		vnfha_log(VNFHA_LOG_ERR, "%s '%s' exited with status %d", param, cmd, status);
+		return -EIO;
+	}
+	return 0;
+}
+
+static bool is_hooks(const struct vnfha_ocf *ocf)
+{
+	return strcmp(vnfha_ocf_str(ocf, "protocol"), "hooks") == 0;
+}
+
+/* Maps the supervisor's view to an OCF code (OCF 1.1 "monitor"). */
+static int status_to_rc(const struct vnfha_ocf *ocf, const struct vnfha__ctl_msg *st)
+{
+	bool active = st->role == VNFHA__ROLE_ACTIVE;
+	long hb_timeout = vnfha_ocf_int(ocf, "heartbeat_timeout");
+
+	if (st->state == VNFHA__STATE_FAILED) {
+		vnfha_log(VNFHA_LOG_ERR, "the VNFC has failed while %s (see the log above)",
+			  active ? "promoted" : "unpromoted");
+		return active ? OCF_FAILED_PROMOTED : OCF_ERR_GENERIC;
+	}
+	if (st->state == VNFHA__STATE_STOPPING) {
+		return OCF_NOT_RUNNING;
+	}
+	if (!is_hooks(ocf) && hb_timeout > 0 && st->ms > (uint32_t)hb_timeout) {
+		vnfha_log(VNFHA_LOG_ERR, "no heartbeat from the VNFC for %u ms", st->ms);
+		return active ? OCF_FAILED_PROMOTED : OCF_ERR_GENERIC;
+	}
+	if (st->health == VNFHA__HEALTH_FAILED) {
+		return active ? OCF_FAILED_PROMOTED : OCF_ERR_GENERIC;
+	}
+	if (st->health == VNFHA__HEALTH_DEGRADED) {
+		return active ? OCF_DEGRADED_PROMOTED : OCF_DEGRADED;
+	}
+	return active && st->ready == VNFHA__ROLE_ACTIVE ? OCF_RUNNING_PROMOTED : OCF_SUCCESS;
+}
+
+static int vnfc_monitor(struct vnfha_ocf *ocf)
+{
+	struct vnfha__ctl_msg st;
+	int rc = ctl_status(ocf, &st);
+
+	if (rc == -ENOENT || rc == -ECONNREFUSED) {
+		return OCF_NOT_RUNNING;
+	}
+	if (rc < 0) {
+		return vnfha_ocf_fail(OCF_ERR_GENERIC, "the VNFC's supervisor does not answer: %s",
+				      strerror(-rc));
+	}
+	rc = status_to_rc(ocf, &st);
+	if ((rc == OCF_SUCCESS || rc == OCF_RUNNING_PROMOTED) && is_hooks(ocf) &&
+	    run_hook(ocf, "health_cmd") < 0) {
+		rc = st.role == VNFHA__ROLE_ACTIVE ? OCF_FAILED_PROMOTED : OCF_ERR_GENERIC;
+	}
+	/* A probe finds what runs after a restart of Pacemaker: keep it wanted. */
+	if (vnfha_ocf_is_probe(ocf) && (rc == OCF_SUCCESS || rc == OCF_RUNNING_PROMOTED)) {
+		set_promotion_score(ocf, vnfha_ocf_int(ocf, "promotion_score"));
+	}
+	return rc;
+}
+
+static const char *node_name(void)
+{
+	static struct utsname uts;
+	const char *node = getenv("OCF_RESKEY_CRM_meta_on_node");
+
+	if (node != NULL && *node != '\0') {
+		return node;
+	}
+	return uname(&uts) == 0 ? uts.nodename : "localhost";
+}
+
+/* Detaches the supervisor (double fork, new session) and returns the errno
+ * it reported after trying to start the VNFC, or a negative errno. */
+static int spawn_supervisor(const struct vnfc_supervise_cfg *cfg)
+{
+	int ready[2];
+	int reported = EIO;
+	pid_t pid;
+
+	if (pipe2(ready, O_CLOEXEC) < 0) {
+		return -errno;
+	}
+	pid = fork();
+	if (pid < 0) {
+		close(ready[0]);
+		close(ready[1]);
+		return -errno;
+	}
+	if (pid == 0) {
+		int log_fd = open(cfg->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+		int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+		/* execd waits for EOF on our stdout/stderr: hand them over. */
+		if (log_fd < 0 || null_fd < 0 || dup2(null_fd, STDIN_FILENO) < 0 ||
+		    dup2(null_fd, STDOUT_FILENO) < 0 || dup2(log_fd, STDERR_FILENO) < 0) {
+			_exit(1);
+		}
+		close(ready[0]);
+		setsid();
+		if (fork() != 0) {
+			_exit(0);
+		}
+		_exit(vnfc_supervise(cfg, ready[1]));
+	}
+	close(ready[1]);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
+	}
+	if (read(ready[0], &reported, sizeof(reported)) != sizeof(reported)) {
+		reported = EIO;
+	}
+	close(ready[0]);
+	return reported;
+}
+
+/* Waits until the supervisor says the VNFC serves unpromoted. */
+static int wait_standby(struct vnfha_ocf *ocf, const char *log_path)
+{
+	int64_t deadline = now_ms() + action_budget_ms();
+	struct vnfha__ctl_msg st;
+
+	for (;;) {
+		int rc = ctl_status(ocf, &st);
+
+		if (rc == 0 && st.state == VNFHA__STATE_FAILED) {
+			return vnfha_ocf_fail(OCF_ERR_GENERIC, "the VNFC ended during start; see %s",
+					      log_path);
+		}
+		if (rc == 0 && st.ready == VNFHA__ROLE_STANDBY) {
+			return OCF_SUCCESS;
+		}
+		if (now_ms() >= deadline) {
+			return vnfha_ocf_fail(OCF_ERR_GENERIC,
+					      "the VNFC did not report ready as standby in time "
+					      "(does it call vnfha_role_ready()? see %s)", log_path);
+		}
+		poll(NULL, 0, 20);
+	}
+}
+
+static int vnfc_start(struct vnfha_ocf *ocf)
+{
+	struct vnfc_supervise_cfg cfg = { 0 };
+	char path[256], log_path[256], name[128];
+	char **args = NULL, **env = NULL, **argv = NULL;
+	const char *binary = vnfha_ocf_str(ocf, "binary");
+	struct vnfha__ctl_msg st;
+	size_t n_args = 0;
+	int rc;
+
+	rc = ctl_status(ocf, &st);
+	if (rc == 0) {
+		if (st.state != VNFHA__STATE_RUNNING) {
+			return vnfha_ocf_fail(OCF_ERR_GENERIC, "a failed VNFC is still supervised");
+		}
+		set_promotion_score(ocf, vnfha_ocf_int(ocf, "promotion_score"));
+		return OCF_SUCCESS;
+	}
+	if (access(binary, X_OK) < 0) {
+		return vnfha_ocf_fail(OCF_ERR_INSTALLED,
+				      "parameter binary='%s' is not an executable file on this node: "
+				      "install the VNFC or fix the path", binary);
+	}
+	if (socket_path(ocf, path, sizeof(path)) < 0) {
+		return vnfha_ocf_fail(OCF_ERR_CONFIGURED, "parameter state_dir='%s' is too long "
+				      "for a socket path: use a shorter directory",
+				      vnfha_ocf_str(ocf, "state_dir"));
+	}
+	primitive_name(ocf, name, sizeof(name));
+	snprintf(log_path, sizeof(log_path), "%s/%s.log", vnfha_ocf_str(ocf, "state_dir"), name);
+	if (mkdir(vnfha_ocf_str(ocf, "state_dir"), 0755) < 0 && errno != EEXIST) {
+		return vnfha_ocf_fail(OCF_ERR_PERM, "cannot create state_dir='%s': %s",
+				      vnfha_ocf_str(ocf, "state_dir"), strerror(errno));
+	}
+	/* Both were validated: only memory can fail here. */
+	if (vnfha__argv_split(vnfha_ocf_str(ocf, "args"), &args, &n_args) < 0 ||
+	    vnfha__argv_split(vnfha_ocf_str(ocf, "env"), &env, NULL) < 0) {
+		rc = vnfha_ocf_fail(OCF_ERR_GENERIC, "out of memory");
+		goto free_argv;
+	}
+	argv = calloc(n_args + 2, sizeof(*argv));
+	if (argv == NULL) {
+		rc = vnfha_ocf_fail(OCF_ERR_GENERIC, "out of memory");
+		goto free_argv;
+	}
+	argv[0] = (char *)binary;
+	memcpy(argv + 1, args, n_args * sizeof(*argv));
+	cfg = (struct vnfc_supervise_cfg){
+		.argv = argv, .env = env, .user = vnfha_ocf_str(ocf, "user"),
+		.workdir = vnfha_ocf_str(ocf, "workdir"), .pidfile = vnfha_ocf_str(ocf, "pidfile"),
+		.socket_path = path, .log_path = log_path, .resource = name, .node = node_name(),
+		.heartbeat_timeout_ms = (unsigned int)vnfha_ocf_int(ocf, "heartbeat_timeout"),
+		.start_timeout_ms = action_budget_ms(), .role_api = !is_hooks(ocf),
+	};
+	rc = spawn_supervisor(&cfg);
+	if (rc != 0) {
+		rc = vnfha_ocf_fail(rc == ENOENT || rc == EACCES ? OCF_ERR_INSTALLED : OCF_ERR_GENERIC,
+				    "cannot start '%s': %s", binary, strerror(rc < 0 ? -rc : rc));
+		goto free_argv;
+	}
+	rc = wait_standby(ocf, log_path);
+	if (rc == OCF_SUCCESS) {
+		vnfha_log(VNFHA_LOG_INFO, "VNFC '%s' runs unpromoted", binary);
+		set_promotion_score(ocf, vnfha_ocf_int(ocf, "promotion_score"));
+	}
+free_argv:
+	free(argv);
+	vnfha__argv_free(args);
+	vnfha__argv_free(env);
+	return rc;
+}
+
+static int vnfc_stop(struct vnfha_ocf *ocf)
+{
+	struct vnfha__ctl_msg req = { .type = VNFHA__CTL_STOP }, reply;
+	unsigned int budget = action_budget_ms();
+	char path[256];
+	int rc;
+
+	req.ms = (uint32_t)vnfha_ocf_int(ocf, "stop_timeout");
+	if (req.ms + MARGIN_MS > budget) {
+		req.ms = budget > MARGIN_MS ? budget - MARGIN_MS : budget / 2;
+	}
+	rc = ctl_request(ocf, &req, budget, &reply);
+	if (rc == -ENOENT || rc == -ECONNREFUSED) {
+		if (socket_path(ocf, path, sizeof(path)) == 0) {
+			unlink(path); /* left by a supervisor that was killed */
+		}
+		set_promotion_score(ocf, -1);
+		return OCF_SUCCESS;
+	}
+	if (rc < 0 || reply.type != VNFHA__CTL_OK) {
+		return vnfha_ocf_fail(OCF_ERR_GENERIC, "the VNFC did not stop: %s",
+				      rc < 0 ? strerror(-rc) : reply.text);
+	}
+	set_promotion_score(ocf, -1);
+	vnfha_log(VNFHA_LOG_INFO, "VNFC stopped");
+	return OCF_SUCCESS;
+}
+
+static int change_role(struct vnfha_ocf *ocf, enum vnfha__ctl_role role)
+{
+	bool promote = role == VNFHA__ROLE_ACTIVE;
+	struct vnfha__ctl_msg req = { .type = promote ? VNFHA__CTL_PROMOTE : VNFHA__CTL_DEMOTE };
+	struct vnfha__ctl_msg st, reply;
+	unsigned int budget = action_budget_ms();
+	int rc = ctl_status(ocf, &st);
+
+	if (rc < 0) {
+		return promote ? vnfha_ocf_fail(OCF_NOT_RUNNING, "the VNFC is not running")
+			       : OCF_NOT_RUNNING;
+	}
+	if (st.state != VNFHA__STATE_RUNNING) {
+		/* A dead VNFC is no longer active: let the stop that follows run. */
+		return promote ? vnfha_ocf_fail(OCF_ERR_GENERIC, "the VNFC has failed")
+			       : OCF_SUCCESS;
+	}
+	if (is_hooks(ocf)) {
+		if (run_hook(ocf, promote ? "promote_cmd" : "demote_cmd") < 0) {
+			return vnfha_ocf_fail(OCF_ERR_GENERIC,
+					      "%s failed", promote ? "promote_cmd" : "demote_cmd");
+		}
+		req = (struct vnfha__ctl_msg){ .type = VNFHA__CTL_SETROLE, .role = role };
+	} else {
+		req.ms = budget > MARGIN_MS ? budget - MARGIN_MS : budget;
+	}
+	rc = ctl_request(ocf, &req, budget, &reply);
+	if (rc < 0 || reply.type != VNFHA__CTL_OK) {
+		return vnfha_ocf_fail(OCF_ERR_GENERIC, "%s failed: %s",
+				      promote ? "promote" : "demote",
+				      rc < 0 ? strerror(-rc) : reply.text);
+	}
+	vnfha_log(VNFHA_LOG_INFO, "VNFC is %s", promote ? "promoted (active)" : "unpromoted (standby)");
+	return OCF_SUCCESS;
+}
+
+static int vnfc_promote(struct vnfha_ocf *ocf)
+{
+	return change_role(ocf, VNFHA__ROLE_ACTIVE);
+}
+
+static int vnfc_demote(struct vnfha_ocf *ocf)
+{
+	return change_role(ocf, VNFHA__ROLE_STANDBY);
+}
+
+/* Notifications change nothing here; log who is promoted and return fast. */
+static int vnfc_notify(struct vnfha_ocf *ocf)
+{
+	const char *type = getenv("OCF_RESKEY_CRM_meta_notify_type");
+	const char *op = getenv("OCF_RESKEY_CRM_meta_notify_operation");
+	const char *promoted = getenv("OCF_RESKEY_CRM_meta_notify_promoted_uname");
+
+	if (promoted == NULL) {
+		promoted = getenv("OCF_RESKEY_CRM_meta_notify_master_uname"); /* Pacemaker < 2.1 */
+	}
+	vnfha_log(VNFHA_LOG_DEBUG, "notify %s-%s; promoted: %s", type ? type : "?", op ? op : "?",
+		  promoted ? promoted : "none");
+	return OCF_SUCCESS;
+}
+
+static int vnfc_validate(struct vnfha_ocf *ocf)
+{
+	if (is_hooks(ocf) && vnfha_ocf_int(ocf, "heartbeat_timeout") > 0) {
+		vnfha_log(VNFHA_LOG_WARNING, "heartbeat_timeout has no effect with protocol=hooks");
+	}
+	return OCF_SUCCESS;
+}
+
+static int vnfc_reload(struct vnfha_ocf *ocf)
+{
+	return OCF_SUCCESS; /* hook_timeout and stop_timeout are read by each action */
+}
+
+static const struct vnfha_action actions[] = {
+	{ "start", vnfc_start, "30s", NULL, NULL, NULL, VNFHA_BAD_PARAMS_CONFIGURED },
+	{ "stop", vnfc_stop, "30s", NULL, NULL, NULL, VNFHA_BAD_PARAMS_SUCCESS },
+	{ "promote", vnfc_promote, "30s", NULL, NULL, NULL, VNFHA_BAD_PARAMS_CONFIGURED },
+	{ "demote", vnfc_demote, "30s", NULL, NULL, NULL, VNFHA_BAD_PARAMS_CONFIGURED },
+	{ "monitor", vnfc_monitor, "20s", "11s", "0", "Unpromoted", VNFHA_BAD_PARAMS_NOT_RUNNING },
+	{ "monitor", vnfc_monitor, "20s", "10s", "0", "Promoted", VNFHA_BAD_PARAMS_NOT_RUNNING },
+	{ "notify", vnfc_notify, "5s", NULL, NULL, NULL, VNFHA_BAD_PARAMS_CALL },
+	{ "validate-all", vnfc_validate, "10s", NULL, "0", NULL, VNFHA_BAD_PARAMS_CONFIGURED },
+	{ "reload-agent", vnfc_reload, "10s", NULL, NULL, NULL, VNFHA_BAD_PARAMS_CONFIGURED },
+};
+
+static const struct vnfha_agent agent = {
+	.name = "vnfc",
+	.version = PACKAGE_VERSION,
+	.shortdesc = "VNF component with active/standby roles",
+	.longdesc = "Runs a VNF component (VNFC) as a promotable clone: unpromoted instances are "
+		    "standbys, the promoted one serves. A supervisor reports the VNFC's death "
+		    "or silence to Pacemaker the moment it happens, so failover does not wait "
+		    "for a monitor. The VNFC either links libvnfha (vnfha_role.h) or is driven "
+		    "by promote/demote/health commands.",
+	.params = params,
+	.n_params = sizeof(params) / sizeof(params[0]),
+	.actions = actions,
+	.n_actions = sizeof(actions) / sizeof(actions[0]),
+};
+
+int main(int argc, char **argv)
+{
+	return vnfha_ocf_main(&agent, argc, argv);
+}

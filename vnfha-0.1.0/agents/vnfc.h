@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* ocf:vnfha:vnfc internals shared by the agent and its supervisor. */
+#ifndef VNFHA_VNFC_H
+#define VNFHA_VNFC_H
+
+#include <stdbool.h>
+
+/* What the supervisor runs and how it reports. Strings are not copied. */
+struct vnfc_supervise_cfg {
+	char **argv;		  /* the VNFC program, argv[0] an absolute path */
+	char **env;		  /* extra NAME=VALUE entries, NULL-terminated, or NULL */
+	const char *user;	  /* NULL: stay root */
+	const char *workdir;	  /* chdir here before exec */
+	const char *pidfile;	  /* NULL: the program does not daemonize */
+	const char *socket_path;  /* control socket the supervisor serves */
+	const char *log_path;	  /* the VNFC's stdout and stderr */
+	const char *resource;	  /* for crm_resource --fail */
+	const char *node;	  /* Pacemaker node name, for crm_resource --node */
+	unsigned int heartbeat_timeout_ms; /* 0: heartbeats not required */
+	unsigned int start_timeout_ms;	   /* pidfile wait */
+	bool role_api;		  /* the VNFC speaks libvnfha (else: hooks) */
+};
+
+/*
+ * Runs the supervisor in this process (the caller has detached it). Binds
+ * the socket, starts the VNFC, then writes one int to ready_fd: 0, or the
+ * errno that stopped it, and closes ready_fd. Returns the exit status for
+ * _exit() when it is done.
+ */
+int vnfc_supervise(const struct vnfc_supervise_cfg *cfg, int ready_fd);
+
+#endif

@@ -1,0 +1,592 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The vnfc supervisor: the VNFC's parent for its whole life. It serves the
+ * control socket (role_proto.h), watches the VNFC through a pidfd and its
+ * heartbeats, and the moment the VNFC dies or stops heartbeating it tells
+ * Pacemaker with `crm_resource --fail`, so recovery does not wait for the
+ * next monitor (Pacemaker advises no monitor interval under 2 s).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ocf.h"
+#include "parse.h"
+#include "role_proto.h"
+#include "spawn.h"
+#include "vnfc.h"
+#include "vnfha_role.h"
+
+#define MAX_CONNS 16
+#define TICK_MS 50
+#define REPORT_TIMEOUT_MS 10000
+#define PIDFILE_POLL_MS 20
+
+enum conn_kind { CONN_FREE = 0, CONN_NEW, CONN_VNFC, CONN_AGENT };
+
+struct conn {
+	int fd;
+	enum conn_kind kind;
+};
+
+struct pending {
+	int fd;			 /* agent waiting for an answer; -1: none */
+	enum vnfha__ctl_role role; /* answer when the VNFC is ready in this role */
+	int64_t deadline;
+};
+
+struct sup {
+	const struct vnfc_supervise_cfg *cfg;
+	int listen_fd, sig_fd, pidfd;
+	pid_t pid;
+	bool is_child; /* our own child (no pidfile): we reap it */
+	enum vnfha__ctl_state state;
+	enum vnfha__ctl_role want, ready;
+	enum vnfha__ctl_health health;
+	int64_t last_hb;
+	struct conn conns[MAX_CONNS];
+	int vnfc_fd;
+	struct pending pending;
+	int stop_fd; /* agent waiting for the stop to finish; -1: none */
+	int64_t stop_deadline;
+	bool killed;
+	bool done;
+};
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void send_msg(int fd, const struct vnfha__ctl_msg *m)
+{
+	char buf[VNFHA__CTL_MAX + 1];
+	int n = vnfha__ctl_format(m, buf, sizeof(buf));
+
+	if (fd >= 0 && n > 0) {
+		(void)send(fd, buf, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
+	}
+}
+
+static void reply_ok(int fd)
+{
+	struct vnfha__ctl_msg m = { .type = VNFHA__CTL_OK };
+
+	send_msg(fd, &m);
+}
+
+static void reply_err(int fd, const char *text)
+{
+	struct vnfha__ctl_msg m = { .type = VNFHA__CTL_ERR };
+
+	snprintf(m.text, sizeof(m.text), "%s", text);
+	send_msg(fd, &m);
+}
+
+static void send_role(struct sup *s)
+{
+	struct vnfha__ctl_msg m = { .type = VNFHA__CTL_ROLE, .role = s->want };
+
+	send_msg(s->vnfc_fd, &m);
+}
+
+/* Tells Pacemaker at once; the agent's next monitor reports the same. */
+static void report_failure(struct sup *s, const char *why)
+{
+	char *argv[] = { "crm_resource", "--fail", "--resource", (char *)s->cfg->resource,
+			 "--node", (char *)s->cfg->node, NULL };
+	int status = 0;
+	int rc;
+
+	if (s->state != VNFHA__STATE_RUNNING) {
+		return;
+	}
+	s->state = VNFHA__STATE_FAILED;
+	vnfha_log(VNFHA_LOG_ERR, "VNFC failed while %s: %s; reporting to Pacemaker",
+		  vnfha__ctl_role_name(s->want), why);
+	if (s->pending.fd >= 0) {
+		reply_err(s->pending.fd, why);
+		s->pending.fd = -1;
+	}
+	rc = vnfha__run(argv, REPORT_TIMEOUT_MS, &status, NULL, 0);
+	if (rc < 0 || status != 0) {
+		vnfha_log(VNFHA_LOG_ERR, "crm_resource --fail for %s on %s failed (%s, status %d)",
+			  s->cfg->resource, s->cfg->node, rc < 0 ? strerror(-rc) : "ran", status);
+	}
+}
+
+static void kill_vnfc(struct sup *s, int sig)
+{
+	if (s->pidfd >= 0) {
+		pidfd_send_signal(s->pidfd, sig, NULL, 0);
+	}
+}
+
+/* Once the socket is gone a new monitor sees "not running", never us. */
+static void finish_stop(struct sup *s)
+{
+	unlink(s->cfg->socket_path);
+	reply_ok(s->stop_fd);
+	s->done = true;
+}
+
+/* The VNFC is gone: finish a stop, or report the failure. */
+static void on_vnfc_exit(struct sup *s)
+{
+	char why[128];
+	int status = 0;
+
+	if (s->is_child) {
+		waitpid(s->pid, &status, WNOHANG);
+	}
+	close(s->pidfd);
+	s->pidfd = -1;
+	if (s->state == VNFHA__STATE_STOPPING) {
+		finish_stop(s);
+		return;
+	}
+	if (WIFSIGNALED(status)) {
+		snprintf(why, sizeof(why), "process %ld killed by signal %d", (long)s->pid,
+			 WTERMSIG(status));
+	} else {
+		snprintf(why, sizeof(why), "process %ld exited with status %d", (long)s->pid,
+			 WEXITSTATUS(status));
+	}
+	report_failure(s, why);
+}
+
+static void begin_stop(struct sup *s, int agent_fd, unsigned int timeout_ms)
+{
+	s->state = VNFHA__STATE_STOPPING;
+	s->stop_fd = agent_fd;
+	s->stop_deadline = now_ms() + timeout_ms;
+	if (s->pidfd < 0) {
+		finish_stop(s);
+		return;
+	}
+	kill_vnfc(s, SIGTERM);
+}
+
+static void answer_status(struct sup *s, int fd)
+{
+	struct vnfha__ctl_msg m = {
+		.type = VNFHA__CTL_STATE, .state = s->state, .role = s->want, .ready = s->ready,
+		.health = s->health, .pid = s->pidfd >= 0 ? s->pid : 0,
+	};
+	int64_t age = s->last_hb ? now_ms() - s->last_hb : 0;
+
+	m.ms = age > UINT32_MAX ? UINT32_MAX : (uint32_t)age;
+	send_msg(fd, &m);
+}
+
+static void want_role(struct sup *s, int fd, enum vnfha__ctl_role role, unsigned int ms)
+{
+	if (s->state != VNFHA__STATE_RUNNING) {
+		reply_err(fd, "the VNFC has failed; stop it first");
+		return;
+	}
+	s->want = role;
+	if (!s->cfg->role_api || s->ready == role) {
+		s->ready = role;
+		reply_ok(fd);
+		return;
+	}
+	if (s->pending.fd >= 0) {
+		reply_err(s->pending.fd, "superseded by a newer role change");
+	}
+	s->pending = (struct pending){ .fd = fd, .role = role, .deadline = now_ms() + ms };
+	send_role(s);
+}
+
+static void on_vnfc_msg(struct sup *s, const struct vnfha__ctl_msg *m)
+{
+	switch (m->type) {
+	case VNFHA__CTL_READY:
+		s->ready = m->role;
+		s->last_hb = now_ms();
+		if (s->pending.fd >= 0 && s->pending.role == m->role) {
+			reply_ok(s->pending.fd);
+			s->pending.fd = -1;
+		}
+		break;
+	case VNFHA__CTL_HEARTBEAT:
+		s->last_hb = now_ms();
+		break;
+	case VNFHA__CTL_HEALTH:
+		s->health = m->health;
+		if (m->health == VNFHA__HEALTH_FAILED) {
+			report_failure(s, m->text[0] ? m->text : "the VNFC reported itself failed");
+		} else if (m->health == VNFHA__HEALTH_DEGRADED) {
+			vnfha_log(VNFHA_LOG_WARNING, "VNFC degraded: %s", m->text);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void on_agent_msg(struct sup *s, int fd, const struct vnfha__ctl_msg *m)
+{
+	switch (m->type) {
+	case VNFHA__CTL_STATUS:
+		answer_status(s, fd);
+		break;
+	case VNFHA__CTL_PROMOTE:
+		want_role(s, fd, VNFHA__ROLE_ACTIVE, m->ms);
+		break;
+	case VNFHA__CTL_DEMOTE:
+		want_role(s, fd, VNFHA__ROLE_STANDBY, m->ms);
+		break;
+	case VNFHA__CTL_SETROLE:
+		if (s->state == VNFHA__STATE_RUNNING) {
+			s->want = m->role;
+			s->ready = m->role;
+		}
+		reply_ok(fd);
+		break;
+	case VNFHA__CTL_STOP:
+		begin_stop(s, fd, m->ms);
+		break;
+	default:
+		reply_err(fd, "unexpected message");
+	}
+}
+
+static void drop_conn(struct sup *s, struct conn *c)
+{
+	if (c->fd == s->vnfc_fd) {
+		s->vnfc_fd = -1;
+	}
+	if (c->fd == s->pending.fd) {
+		s->pending.fd = -1;
+	}
+	if (c->fd == s->stop_fd) {
+		s->stop_fd = -1;
+	}
+	close(c->fd);
+	c->fd = -1;
+	c->kind = CONN_FREE;
+}
+
+static void on_conn_readable(struct sup *s, struct conn *c)
+{
+	char buf[VNFHA__CTL_MAX + 1];
+	struct vnfha__ctl_msg m;
+	ssize_t n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+		return;
+	}
+	if (n <= 0) {
+		drop_conn(s, c);
+		return;
+	}
+	if (vnfha__ctl_parse(buf, (size_t)n, &m) < 0) {
+		vnfha_log(VNFHA_LOG_WARNING, "dropping a malformed control message");
+		drop_conn(s, c);
+		return;
+	}
+	if (c->kind == CONN_NEW) {
+		c->kind = m.type == VNFHA__CTL_HELLO ? CONN_VNFC : CONN_AGENT;
+		if (c->kind == CONN_VNFC) {
+			if (s->vnfc_fd >= 0) {
+				close(s->vnfc_fd); /* the VNFC reconnected */
+				for (int i = 0; i < MAX_CONNS; i++) {
+					if (s->conns[i].fd == s->vnfc_fd) {
+						s->conns[i] = (struct conn){ .fd = -1 };
+					}
+				}
+			}
+			s->vnfc_fd = c->fd;
+			s->last_hb = now_ms();
+			send_role(s);
+			return;
+		}
+	}
+	if (c->kind == CONN_VNFC) {
+		on_vnfc_msg(s, &m);
+	} else {
+		on_agent_msg(s, c->fd, &m);
+	}
+}
+
+static void on_accept(struct sup *s)
+{
+	int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	if (fd < 0) {
+		return;
+	}
+	for (int i = 0; i < MAX_CONNS; i++) {
+		if (s->conns[i].kind == CONN_FREE) {
+			s->conns[i] = (struct conn){ .fd = fd, .kind = CONN_NEW };
+			return;
+		}
+	}
+	close(fd); /* full: the agent retries */
+}
+
+static void on_tick(struct sup *s)
+{
+	int64_t now = now_ms();
+	unsigned int hb = s->cfg->heartbeat_timeout_ms;
+
+	if (s->pending.fd >= 0 && now >= s->pending.deadline) {
+		char why[128];
+
+		snprintf(why, sizeof(why), "the VNFC did not report ready as %s in time",
+			 vnfha__ctl_role_name(s->pending.role));
+		reply_err(s->pending.fd, why);
+		s->pending.fd = -1;
+	}
+	if (s->state == VNFHA__STATE_STOPPING && !s->killed && now >= s->stop_deadline) {
+		vnfha_log(VNFHA_LOG_WARNING, "VNFC did not end on SIGTERM in time; sending SIGKILL");
+		kill_vnfc(s, SIGKILL);
+		s->killed = true;
+	}
+	if (s->state == VNFHA__STATE_RUNNING && s->cfg->role_api && hb > 0 && s->last_hb > 0 &&
+	    now - s->last_hb > hb) {
+		char why[128];
+
+		snprintf(why, sizeof(why), "no heartbeat for %lld ms (heartbeat_timeout=%u)",
+			 (long long)(now - s->last_hb), hb);
+		kill_vnfc(s, SIGKILL); /* a hung VNFC must not keep serving */
+		report_failure(s, why);
+	}
+}
+
+static int bind_socket(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		return -ENAMETOOLONG;
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		return -errno;
+	}
+	unlink(path); /* a stale socket of a supervisor that is gone */
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, 0600) < 0 ||
+	    listen(fd, MAX_CONNS) < 0) {
+		int rc = -errno;
+
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
+/* In the child, before exec: identity, directory, output, environment.
+ * Returns only on failure, with the errno to report. */
+static int exec_vnfc(const struct vnfc_supervise_cfg *cfg)
+{
+	int log_fd = open(cfg->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (log_fd < 0 || null_fd < 0 || dup2(null_fd, STDIN_FILENO) < 0 ||
+	    dup2(log_fd, STDOUT_FILENO) < 0 || dup2(log_fd, STDERR_FILENO) < 0) {
+		return errno;
+	}
+	if (cfg->user != NULL) {
+		const struct passwd *pw = getpwnam(cfg->user);
+
+		if (pw == NULL) {
+			return ENOENT;
+		}
+		if (fchown(log_fd, pw->pw_uid, pw->pw_gid) < 0 ||
+		    initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
+		    setuid(pw->pw_uid) < 0) {
+			return errno;
+		}
+	}
+	if (chdir(cfg->workdir) < 0) {
+		return errno;
+	}
+	if (setenv(VNFHA_ROLE_SOCKET_ENV, cfg->socket_path, 1) < 0 ||
+	    setenv("VNFHA_RESOURCE", cfg->resource, 1) < 0) {
+		return errno;
+	}
+	for (char **e = cfg->env; e != NULL && *e != NULL; e++) {
+		if (putenv(*e) < 0) {
+			return errno;
+		}
+	}
+	execv(cfg->argv[0], cfg->argv);
+	return errno;
+}
+
+/* Starts the VNFC; with a pidfile, follows the daemon it leaves behind. */
+static int start_vnfc(struct sup *s)
+{
+	const struct vnfc_supervise_cfg *cfg = s->cfg;
+	int err_pipe[2];
+	int child_err = 0;
+	pid_t pid;
+
+	if (cfg->pidfile != NULL) {
+		unlink(cfg->pidfile);
+	}
+	if (pipe2(err_pipe, O_CLOEXEC) < 0) {
+		return -errno;
+	}
+	pid = fork();
+	if (pid < 0) {
+		close(err_pipe[0]);
+		close(err_pipe[1]);
+		return -errno;
+	}
+	if (pid == 0) {
+		child_err = exec_vnfc(cfg);
+		(void)!write(err_pipe[1], &child_err, sizeof(child_err));
+		_exit(127);
+	}
+	close(err_pipe[1]);
+	if (read(err_pipe[0], &child_err, sizeof(child_err)) == sizeof(child_err)) {
+		close(err_pipe[0]);
+		waitpid(pid, NULL, 0);
+		return -child_err;
+	}
+	close(err_pipe[0]);
+	s->pid = pid;
+	s->is_child = true;
+	if (cfg->pidfile != NULL) {
+		/* The launcher exits after writing the pidfile; follow the daemon. */
+		int64_t deadline = now_ms() + cfg->start_timeout_ms;
+		char text[32] = "";
+		long daemon_pid = 0;
+
+		for (;;) {
+			FILE *f = fopen(cfg->pidfile, "re");
+
+			if (f != NULL) {
+				bool got = fgets(text, sizeof(text), f) != NULL;
+
+				fclose(f);
+				text[strcspn(text, "\n")] = '\0';
+				if (got && vnfha__parse_long(text, 2, INT32_MAX, &daemon_pid) == 0) {
+					break;
+				}
+			}
+			if (now_ms() >= deadline) {
+				kill(pid, SIGKILL);
+				waitpid(pid, NULL, 0);
+				return -ETIMEDOUT;
+			}
+			poll(NULL, 0, PIDFILE_POLL_MS);
+		}
+		waitpid(pid, NULL, WNOHANG);
+		s->pid = (pid_t)daemon_pid;
+		s->is_child = daemon_pid == pid;
+	}
+	/* A pidfd names this very process: a reused PID cannot fool us later. */
+	s->pidfd = pidfd_open(s->pid, 0);
+	if (s->pidfd < 0) {
+		return -errno;
+	}
+	return 0;
+}
+
+static void serve(struct sup *s)
+{
+	while (!s->done) {
+		struct pollfd fds[3 + MAX_CONNS];
+		int n = 0;
+
+		fds[n++] = (struct pollfd){ .fd = s->listen_fd, .events = POLLIN };
+		fds[n++] = (struct pollfd){ .fd = s->sig_fd, .events = POLLIN };
+		fds[n++] = (struct pollfd){ .fd = s->pidfd, .events = POLLIN };
+		for (int i = 0; i < MAX_CONNS; i++) {
+			fds[n++] = (struct pollfd){ .fd = s->conns[i].kind ? s->conns[i].fd : -1,
+						    .events = POLLIN };
+		}
+		if (poll(fds, (nfds_t)n, TICK_MS) < 0 && errno != EINTR) {
+			break;
+		}
+		if (fds[1].revents & POLLIN) {
+			struct signalfd_siginfo si;
+
+			if (read(s->sig_fd, &si, sizeof(si)) == sizeof(si) &&
+			    s->state != VNFHA__STATE_STOPPING) {
+				begin_stop(s, -1, 10000);
+			}
+		}
+		if (s->pidfd >= 0 && (fds[2].revents & POLLIN)) {
+			on_vnfc_exit(s);
+		}
+		for (int i = 0; i < MAX_CONNS; i++) {
+			if (s->conns[i].kind && (fds[3 + i].revents & (POLLIN | POLLHUP))) {
+				on_conn_readable(s, &s->conns[i]);
+			}
+		}
+		if (fds[0].revents & POLLIN) {
+			on_accept(s);
+		}
+		on_tick(s);
+	}
+}
+
+int vnfc_supervise(const struct vnfc_supervise_cfg *cfg, int ready_fd)
+{
+	struct sup s = {
+		.cfg = cfg, .listen_fd = -1, .sig_fd = -1, .pidfd = -1, .vnfc_fd = -1,
+		.pending = { .fd = -1 }, .stop_fd = -1, .want = VNFHA__ROLE_STANDBY,
+		.ready = cfg->role_api ? VNFHA__ROLE_NONE : VNFHA__ROLE_STANDBY,
+	};
+	sigset_t mask;
+	int rc, report;
+
+	for (int i = 0; i < MAX_CONNS; i++) {
+		s.conns[i].fd = -1;
+	}
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	s.sig_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	rc = s.sig_fd < 0 ? -errno : bind_socket(cfg->socket_path);
+	if (rc >= 0) {
+		s.listen_fd = rc;
+		rc = start_vnfc(&s);
+	}
+	report = rc < 0 ? -rc : 0;
+	(void)!write(ready_fd, &report, sizeof(report));
+	close(ready_fd);
+	if (rc < 0) {
+		goto out;
+	}
+	vnfha_log(VNFHA_LOG_INFO, "supervising VNFC pid %ld (%s)", (long)s.pid, cfg->argv[0]);
+	serve(&s);
+	vnfha_log(VNFHA_LOG_INFO, "VNFC stopped; supervisor exits");
+out:
+	if (s.listen_fd >= 0) {
+		if (!s.done) {
+			unlink(cfg->socket_path); /* finish_stop() did it otherwise */
+		}
+		close(s.listen_fd);
+	}
+	return rc < 0 ? 1 : 0;
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vnfha-alert's pure half: reads Pacemaker's CRM_alert_* variables
+ * (Pacemaker Explained, "Alert Agents"), validates them, decides whether
+ * the event concerns the VNF manager, and writes it as one JSON object.
+ * The variables are read through a getter so unit tests need no environment.
+ */
+#ifndef VNFHA_ALERT_EVENT_H
+#define VNFHA_ALERT_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Longest value taken from a variable; longer is invalid, never cut. */
+#define VNFHA_ALERT_VALUE_MAX 1024
+
+typedef const char *(*vnfha_alert_getenv_fn)(const char *name, void *ctx);
+
+enum vnfha_alert_event {
+	VNFHA_ALERT_SKIP = 0,	     /* nothing for the VNFM (e.g. a stop that worked) */
+	VNFHA_ALERT_RSC_FAILURE,     /* an operation failed */
+	VNFHA_ALERT_RSC_RECOVERY,    /* a start or promote succeeded */
+	VNFHA_ALERT_NODE_LOST,	     /* a node left the cluster */
+	VNFHA_ALERT_NODE_MEMBER,     /* a node (re)joined */
+	VNFHA_ALERT_FENCING,	     /* a node was fenced (or fencing failed) */
+};
+
+struct vnfha_alert {
+	enum vnfha_alert_event event;
+	const char *kind;
+	const char *node;
+	const char *rsc;  /* resource kind only */
+	const char *task; /* resource: operation; fencing: action */
+	const char *desc;
+	const char *sequence;
+	long rc, target_rc, status, interval_ms; /* -1: not given */
+	int64_t epoch;				  /* -1: not given */
+	long usec;
+};
+
+/* The event's name in the JSON ("resource-failure", ...). */
+const char *vnfha_alert_event_name(enum vnfha_alert_event event);
+
+/*
+ * Reads and validates the variables. 0 and *ret filled (pointers into the
+ * getter's strings); -EINVAL with a sentence naming the variable in why.
+ */
+int vnfha_alert_read(vnfha_alert_getenv_fn get, void *ctx, struct vnfha_alert *ret, char *why,
+		     size_t why_len);
+
+/*
+ * Appends s as a JSON string (RFC 8259 §7: quotes, backslash and control
+ * characters escaped; invalid UTF-8 replaced by U+FFFD) to buf at *used.
+ * 0, or -ENOSPC when it does not fit (*used unchanged).
+ */
+int vnfha_alert_json_string(char *buf, size_t len, size_t *used, const char *s);
+
+/*
+ * Writes the event as a JSON object for the VNF named vnf. Returns the
+ * length (buf NUL-terminated) or -ENOSPC.
+ */
+int vnfha_alert_json(const struct vnfha_alert *a, const char *vnf, char *buf, size_t len);
+
+#endif

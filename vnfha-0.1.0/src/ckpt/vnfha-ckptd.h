@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vnfha-ckptd internals. One lock (d->lock) guards every field below and
+ * every store call except update_block (which touches only its update);
+ * d->cond is broadcast on each commit, ack, role or peer change.
+ *
+ * Threads: main (signals, accept), one per accepted connection (local
+ * client or a primary sending to us), one sender per configured peer while
+ * the role is primary.
+ */
+#ifndef VNFHA_CKPTD_H
+#define VNFHA_CKPTD_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ckpt_io.h"
+#include "ckpt_store.h"
+#include "ckpt_tls.h"
+#include "vnfha_ckpt.h"
+
+/* What a peer holds of one object, as far as this primary knows. */
+struct peer_obj {
+	char name[VNFHA_CKPT_NAME_MAX + 1];
+	struct vnfha__ckpt_meta *meta; /* fingerprints of the version it holds */
+	uint8_t state;		       /* enum vnfha_ckpt_state of meta's version */
+	uint64_t pending_since_ms;     /* first commit it has not acked; 0: in sync */
+};
+
+struct peer {
+	char addr[VNFHA_CKPT_NAME_MAX + 1];
+	pthread_t thread;
+	bool stop;
+	bool connected;
+	int fd; /* while connected, for shutdown() */
+	char last_error[300];
+	uint64_t sending_bytes; /* bytes of the transfer in flight */
+	uint64_t total_sent;	/* block bytes sent since start (all sessions) */
+	struct peer_obj *objs;
+	size_t n_objs;
+};
+
+struct ckptd_opts {
+	const char *listen;
+	const char *socket_path;
+	const char *store_dir;
+	const char *key_file;
+	const char *node;
+	bool plaintext;
+	int role;
+	char *peers[VNFHA_CKPT_MAX_PEERS];
+	size_t n_peers;
+};
+
+struct ckptd {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct ckptd_opts opts;
+	struct vnfha__ckpt_store *store;
+	struct vnfha__ckpt_tls_key key;
+	int role;
+	uint64_t epoch;
+	bool stopping;
+	struct peer *peers[VNFHA_CKPT_MAX_PEERS];
+	size_t n_peers;
+	/* accepted connections, to shut them down on SIGTERM */
+	int conns[256];
+	size_t n_conns;
+	/* per object: the mode its latest commit asked for */
+	struct {
+		char name[VNFHA_CKPT_NAME_MAX + 1];
+		bool durable;
+	} wants[4096];
+	size_t n_wants;
+};
+
+uint64_t ckptd_now_ms(void);
+
+/* vnfha-ckptd-peer.c */
+void ckptd_peers_start(struct ckptd *d);	  /* lock held; role primary */
+void ckptd_peers_stop(struct ckptd *d);		  /* lock held; joins (drops it meanwhile) */
+int ckptd_peers_set(struct ckptd *d, char *const *addrs, size_t n); /* lock held */
+void ckptd_serve_peer(struct ckptd *d, struct vnfha__ckpt_conn *c, const char *who);
+struct peer_obj *ckptd_peer_obj(struct peer *p, const char *name);
+
+/* vnfha-ckptd-local.c */
+void ckptd_serve_local(struct ckptd *d, struct vnfha__ckpt_conn *c);
+int ckptd_set_role(struct ckptd *d, int role); /* lock held */
+
+#endif

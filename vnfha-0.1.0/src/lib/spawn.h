@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Running another program without a shell (STYLE.md rule 14): fork + execvp
+ * with a fixed argv, stdin from /dev/null, stdout to /dev/null (or
+ * captured), stderr inherited so its lines reach the cluster log; waits on a
+ * pidfd against a deadline and kills the child when it passes.
+ */
+#ifndef VNFHA_SPAWN_H
+#define VNFHA_SPAWN_H
+
+#include <stddef.h>
+
+/*
+ * Runs argv[0] (searched in PATH) and waits up to timeout_ms.
+ * [out] ret_status  the exit status (0-255), or 128+signal
+ * [out] out, out_len  when out != NULL: the first out_len-1 bytes of its
+ *                     stdout, NUL-terminated
+ * Errors: -ETIMEDOUT (the child was killed), -ENOENT not found, -errno.
+ */
+int vnfha__run(char *const argv[], unsigned int timeout_ms, int *ret_status, char *out,
+	       size_t out_len);
+
+#endif

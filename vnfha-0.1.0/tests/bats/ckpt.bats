@@ -1,0 +1,136 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# vnfha-ckptd in network namespaces: full and incremental transfer to two
+# replicas, byte equality, role switch, restart and resync, TLS refusals.
+
+load ckpt-lib
+
+setup() {
+	ckpt_setup
+	ckpt_node 1
+	ckpt_node 2
+	ckpt_node 3
+}
+
+teardown() {
+	ckpt_teardown
+}
+
+@test "full then incremental transfer reaches both replicas byte for byte" {
+	ckpt_start 2 replica
+	ckpt_start 3 replica
+	ckpt_start 1 primary --peer 198.51.100.2:$PORT --peer 198.51.100.3:$PORT
+	ckpt_wait 5 sh -c "$CKPT --socket $WORK/n1/sock status | grep -c ' connected' | grep -qx 2"
+	head -c $((8 << 20)) /dev/urandom >"$WORK/a"
+	run ckpt 1 put state "$WORK/a"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"version 1 1"* ]]
+	# sync returns when at least one replica holds it; both get it
+	ckpt_wait 5 same_as 2 state "$WORK/a"
+	ckpt_wait 5 same_as 3 state "$WORK/a"
+	full=$(sent_bytes 1 198.51.100.2:$PORT)
+	[ "$full" -eq $((8 << 20)) ]
+	# change 3 bytes in one 64 KiB block: only that block travels
+	printf 'xyz' | dd of="$WORK/a" bs=1 seek=3000000 conv=notrunc 2>/dev/null
+	run ckpt 1 --mode durable put state "$WORK/a"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"version 1 2"* ]]
+	[[ "$output" == *"durable"* ]]
+	ckpt_wait 5 same_as 2 state "$WORK/a"
+	ckpt_wait 5 same_as 3 state "$WORK/a"
+	[ "$(sent_bytes 1 198.51.100.2:$PORT)" -eq $((full + 65536)) ]
+	run ckpt 2 latest
+	[ "$output" = "1 2" ]
+	run ckpt 1 status
+	[[ "$output" == *"replica 198.51.100.3:$PORT checkpoint state acked 1 2 state "*"lag_bytes 0 lag_ms 0"* ]]
+	# a replica refuses local commits
+	run ckpt 2 put state "$WORK/a"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"Read-only"* ]]
+}
+
+@test "role switch keeps versions; a new epoch orders after the old one" {
+	ckpt_start 2 replica
+	ckpt_start 1 primary --peer 198.51.100.2:$PORT
+	head -c 300000 /dev/urandom >"$WORK/a"
+	ckpt 1 put s "$WORK/a"
+	ckpt_wait 5 same_as 2 s "$WORK/a"
+	# failover: 1 becomes a replica, 2 the primary replicating to 1
+	ckpt 1 role replica
+	ckpt 2 peers set 198.51.100.1:$PORT
+	ckpt 2 role primary
+	run ckpt 2 status
+	[[ "$output" == *"role primary"* ]]
+	[[ "$output" == *"epoch 2"* ]]
+	same_as 2 s "$WORK/a"
+	head -c 300000 /dev/urandom >"$WORK/b"
+	run ckpt 2 put s "$WORK/b"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"version 2 1"* ]]
+	ckpt_wait 5 same_as 1 s "$WORK/b"
+	run ckpt 1 latest s
+	[ "$output" = "2 1" ]
+}
+
+@test "a restarted replica keeps its store and resyncs what it missed" {
+	ckpt_start 2 replica
+	ckpt_start 1 primary --peer 198.51.100.2:$PORT
+	head -c 1000000 /dev/urandom >"$WORK/a"
+	ckpt 1 put s "$WORK/a"
+	ckpt_wait 5 same_as 2 s "$WORK/a"
+	ckpt_stop 2
+	# the primary keeps committing; sync times out without a replica
+	head -c 1000000 /dev/urandom >"$WORK/b"
+	run ckpt 1 --timeout 300 put s "$WORK/b"
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"replica 198.51.100.2:$PORT none"* ]]
+	head -c 500000 /dev/urandom >"$WORK/c"
+	ckpt 1 --mode async put t "$WORK/c"
+	# its store survives on its own (no primary needed to serve)
+	ckpt_stop 1
+	ckpt_start 2 replica
+	same_as 2 s "$WORK/a"
+	# and it catches up when the primary is back
+	ckpt_start 1 primary --peer 198.51.100.2:$PORT
+	ckpt_wait 5 same_as 2 s "$WORK/b"
+	ckpt_wait 5 same_as 2 t "$WORK/c"
+	run ckpt 2 list
+	[[ "$output" == *"s 1 2 1000000"* ]]
+}
+
+@test "wrong key and plaintext peers are refused and logged; loose key mode refused" {
+	ckpt_start 2 replica
+	head -c 4096 /dev/urandom >"$WORK/other"
+	chmod 600 "$WORK/other"
+	ckpt_start 1 primary --peer 198.51.100.2:$PORT --key "$WORK/other"
+	ckpt_start 3 primary --peer 198.51.100.2:$PORT --plaintext
+	ckpt_wait 5 grep -q "TLS handshake failed" "$WORK/n2/log"
+	ckpt_wait 5 grep -q "refused plaintext peer 198.51.100.3" "$WORK/n2/log"
+	head -c 1000 /dev/urandom >"$WORK/a"
+	run ckpt 1 --timeout 500 put s "$WORK/a"
+	[ "$status" -eq 3 ]
+	run ckpt 2 get s "$WORK/x"
+	[ "$status" -eq 1 ]
+	run ckpt 1 status
+	[[ "$output" == *"peer 198.51.100.2:$PORT disconnected"* ]]
+	chmod 644 "$WORK/other"
+	run "$CKPTD" --key "$WORK/other" --store "$WORK/x" --socket "$WORK/x.sock" --listen 127.0.0.1:0
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"mode 0644"* ]]
+}
+
+@test "export and import a whole store" {
+	ckpt_start 1 primary
+	head -c 200000 /dev/urandom >"$WORK/a"
+	head -c 70000 /dev/urandom >"$WORK/b"
+	ckpt 1 --mode async put one "$WORK/a"
+	ckpt 1 --mode async put two "$WORK/b"
+	ckpt 1 export "$WORK/archive"
+	ckpt_stop 1
+	rm -rf "$WORK/n1/store"
+	ckpt_start 1 primary
+	run ckpt 1 --mode async import "$WORK/archive"
+	[ "$status" -eq 0 ]
+	same_as 1 one "$WORK/a"
+	same_as 1 two "$WORK/b"
+}

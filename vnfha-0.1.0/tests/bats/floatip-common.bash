@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shared by the floatip*.bats tests: two namespaces on a veth pair
+# (198.51.100.0/24 and 2001:db8:5::/64; A holds .1 / ::1, B .2 / ::2), the
+# built agent run the way pacemaker-execd runs it (OCF_* environment, action
+# as the only argument), entering namespace A by itself (network_namespace).
+
+load netns
+
+VIP4=198.51.100.10
+VIP6=2001:db8:5::10
+FLOATIP="$VNFHA_BUILDDIR/agents/floatip"
+
+setup() {
+	netns_setup
+	netns_number 198.51.100 2001:db8:5
+}
+
+teardown() {
+	netns_teardown
+}
+
+# fip ACTION [NAME=VALUE...]: runs the agent with OCF_RESKEY_NAME=VALUE
+# for each pair (network_namespace=$NS_A unless given) and OCF_CHECK_LEVEL
+# when set. Prints the agent's
+# output; returns its exit code.
+fip() {
+	local action=$1 kv
+	local -a env=(OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=vip
+		"OCF_RESKEY_network_namespace=$NS_A")
+	shift
+	[ -n "${OCF_CHECK_LEVEL:-}" ] && env+=("OCF_CHECK_LEVEL=$OCF_CHECK_LEVEL")
+	for kv in "$@"; do
+		env+=("OCF_RESKEY_$kv")
+	done
+	env -i PATH="$PATH" "${env[@]}" "$FLOATIP" "$action" 2>&1
+}
+
+# addrs_a: the addresses on IF_A, one per line ("198.51.100.10/24 ...").
+addrs_a() {
+	netns_a ip -o addr show dev "$IF_A" | awk '{ $1 = $2 = ""; print }'
+}
+
+has_addr_a() {
+	netns_a ip -o addr show dev "$IF_A" | grep -q " $1/"
+}
+
+# elapsed_ms COMMAND...: runs it (status in $status, output in $output)
+# and sets $ms to its wall time.
+timed_run() {
+	local t0
+	t0=$(date +%s%N)
+	run "$@"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	echo "status $status after $ms ms: $output"
+}

@@ -1,0 +1,189 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# ocf:vnfha:vnfc outside a cluster: every action against the real demo VNFC
+# (vnfha-counterd) in a throwaway network namespace. Pacemaker's own CLI
+# tools are replaced by recorders on PATH here so the test can read the
+# exact argv the agent and its supervisor pass to crm_attribute and
+# crm_resource; the cluster scenarios (tests/cluster/vnf-*.bats) run the
+# real ones.
+
+setup() {
+	load netns
+	netns_setup
+	AGENT="$VNFHA_BUILDDIR/agents/vnfc"
+	COUNTERD="$VNFHA_BUILDDIR/examples/vnfha-counterd"
+	CLIENT="$VNFHA_BUILDDIR/examples/vnfha-counter-client"
+	BIN="$NETNS_DIR/bin"
+	mkdir -p "$BIN"
+	for tool in crm_attribute crm_resource; do
+		printf '#!/bin/sh\nprintf "%%s\\n" "$*" >> "%s/%s.calls"\n' "$NETNS_DIR" "$tool" > "$BIN/$tool"
+		chmod +x "$BIN/$tool"
+	done
+	export OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE="vnf:0"
+	export OCF_RESKEY_binary="$COUNTERD" OCF_RESKEY_args="--state none --port 7000"
+	export OCF_RESKEY_state_dir="$NETNS_DIR/run" OCF_RESKEY_CRM_meta_on_node=nodeA
+}
+
+teardown() {
+	netns_teardown
+}
+
+ra() {
+	PATH="$BIN:$PATH" ip netns exec "$NS_A" "$AGENT" "$@"
+}
+
+# The running demo VNFC's PID (the process, not its libtool wrapper).
+counterd_pid() {
+	local p
+	for p in $(ip netns pids "$NS_A"); do
+		if [ "$(cat "/proc/$p/comm" 2>/dev/null)" != vnfc ] &&
+			tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -q 'vnfha-counterd --state'; then
+			echo "$p"
+		fi
+	done
+}
+
+incr() {
+	ip netns exec "$NS_A" "$CLIENT" --server 127.0.0.1:7000 --key k --duration 1 --interval 50
+}
+
+@test "vnfc: start, promote, demote, stop follow the OCF codes" {
+	run ra monitor;  [ "$status" -eq 7 ]
+	run ra start;    [ "$status" -eq 0 ]
+	run ra start;    [ "$status" -eq 0 ]   # idempotent
+	run ra monitor;  [ "$status" -eq 0 ]
+	# A standby serves nobody.
+	run ip netns exec "$NS_A" "$CLIENT" --server 127.0.0.1:7000 --get; [ "$status" -ne 0 ]
+	run ra promote;  [ "$status" -eq 0 ]
+	run ra monitor;  [ "$status" -eq 8 ]
+	run incr
+	[[ "$output" == *"summary acked="* ]]
+	[[ "$output" != *"acked=0 "* ]]
+	run ra demote;   [ "$status" -eq 0 ]
+	run ra monitor;  [ "$status" -eq 0 ]
+	run ra stop;     [ "$status" -eq 0 ]
+	run ra monitor;  [ "$status" -eq 7 ]
+	run ra stop;     [ "$status" -eq 0 ]   # stop of stopped
+	# Scores through crm_attribute --promotion, set on start, removed on stop.
+	grep -qx -- "--promotion -v 10 -q" "$NETNS_DIR/crm_attribute.calls"
+	grep -qx -- "--promotion -D -q" "$NETNS_DIR/crm_attribute.calls"
+}
+
+@test "vnfc: the supervisor reports a dead VNFC to Pacemaker at once" {
+	ra start
+	ra promote
+	pid=$(counterd_pid)
+	[ -n "$pid" ]
+	kill -9 "$pid"
+	# No monitor needed: the supervisor calls crm_resource --fail itself.
+	for _ in $(seq 50); do
+		[ -s "$NETNS_DIR/crm_resource.calls" ] && break
+		sleep 0.02
+	done
+	run cat "$NETNS_DIR/crm_resource.calls"
+	[ "$output" = "--fail --resource vnf --node nodeA" ]
+	run ra monitor;  [ "$status" -eq 9 ]   # failed while promoted
+	run ra demote;   [ "$status" -eq 0 ]
+	run ra stop;     [ "$status" -eq 0 ]
+	run ra monitor;  [ "$status" -eq 7 ]
+}
+
+@test "vnfc: an unpromoted VNFC that dies is a plain failure" {
+	ra start
+	pid=$(counterd_pid)
+	[ -n "$pid" ]
+	kill -9 "$pid"
+	sleep 0.3
+	run ra monitor;  [ "$status" -eq 1 ]
+	ra stop
+}
+
+@test "vnfc: a VNFC that stops heartbeating is killed and reported" {
+	export OCF_RESKEY_heartbeat_timeout=600
+	ra start
+	ra promote
+	pid=$(counterd_pid)
+	[ -n "$pid" ]
+	kill -STOP "$pid"
+	sleep 1.2
+	run cat "$NETNS_DIR/crm_resource.calls"
+	[ "$output" = "--fail --resource vnf --node nodeA" ]
+	run ra monitor;  [ "$status" -eq 9 ]
+	run kill -0 "$pid"; [ "$status" -ne 0 ]   # killed, not left hanging
+	ra stop
+}
+
+@test "vnfc: hooks drive an unmodified program" {
+	export OCF_RESKEY_binary=/bin/sleep OCF_RESKEY_args="'1000'" OCF_RESKEY_protocol=hooks
+	export OCF_RESKEY_promote_cmd="/usr/bin/touch $NETNS_DIR/promoted"
+	export OCF_RESKEY_demote_cmd="/bin/rm $NETNS_DIR/promoted"
+	export OCF_RESKEY_health_cmd="/usr/bin/test -e $NETNS_DIR/healthy"
+	touch "$NETNS_DIR/healthy"
+	run ra start;    [ "$status" -eq 0 ]
+	run ra monitor;  [ "$status" -eq 0 ]
+	run ra promote;  [ "$status" -eq 0 ]
+	[ -e "$NETNS_DIR/promoted" ]
+	run ra monitor;  [ "$status" -eq 8 ]
+	rm "$NETNS_DIR/healthy"
+	run ra monitor;  [ "$status" -eq 9 ]
+	touch "$NETNS_DIR/healthy"
+	run ra demote;   [ "$status" -eq 0 ]
+	[ ! -e "$NETNS_DIR/promoted" ]
+	run ra stop;     [ "$status" -eq 0 ]
+}
+
+@test "vnfc: arguments reach the program literally, never through a shell" {
+	export OCF_RESKEY_binary=/bin/sleep OCF_RESKEY_protocol=hooks
+	export OCF_RESKEY_args="'1000' \$(touch $NETNS_DIR/pwned)"
+	run ra start
+	# sleep gets two arguments and rejects the second: start fails, no file appears.
+	[ "$status" -ne 0 ]
+	[ ! -e "$NETNS_DIR/pwned" ]
+	ra stop
+}
+
+@test "vnfc: stop escalates to SIGKILL after stop_timeout" {
+	export OCF_RESKEY_binary=/usr/bin/env OCF_RESKEY_protocol=hooks
+	export OCF_RESKEY_args="sh -c \"trap '' TERM; while :; do sleep 0.1; done\"" OCF_RESKEY_stop_timeout=300
+	ra start
+	run ra stop;     [ "$status" -eq 0 ]
+	run ra monitor;  [ "$status" -eq 7 ]
+}
+
+@test "vnfc: bad parameters name the parameter and the fix" {
+	OCF_RESKEY_binary=counterd run ra validate-all
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"ocf-exit-reason:parameter binary='counterd'"*"absolute path"* ]]
+	OCF_RESKEY_args="'open" run ra start
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"args="*"quote is not closed"* ]]
+	OCF_RESKEY_protocol=corba run ra validate-all
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"use one of libvnfha, hooks"* ]]
+	OCF_RESKEY_env="1X=2" run ra validate-all
+	[ "$status" -eq 6 ]
+	OCF_RESKEY_heartbeat_timeout=-1 run ra validate-all
+	[ "$status" -eq 6 ]
+	OCF_RESKEY_user=no-such-user-here run ra validate-all
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"no such user"* ]]
+	# A missing program is "not installed" on this node, not a config error.
+	OCF_RESKEY_binary=/nonexistent/vnfc run ra start
+	[ "$status" -eq 5 ]
+	# monitor never says ERR_CONFIGURED; stop with bad parameters succeeds.
+	OCF_RESKEY_binary=counterd run ra monitor
+	[ "$status" -eq 7 ]
+	OCF_RESKEY_binary=counterd run ra stop
+	[ "$status" -eq 0 ]
+	run ra frobnicate
+	[ "$status" -eq 3 ]
+}
+
+@test "vnfc: meta-data is valid OCF 1.1 with per-role monitors" {
+	run "$AGENT" meta-data
+	[ "$status" -eq 0 ]
+	echo "$output" | xmllint --noout --relaxng "$VNFHA_SRCDIR/tests/ocf/ra-api-1.1.rng" -
+	[[ "$output" == *'role="Promoted"'* ]]
+	[[ "$output" == *'role="Unpromoted"'* ]]
+	[[ "$output" == *'<action name="notify"'* ]]
+}

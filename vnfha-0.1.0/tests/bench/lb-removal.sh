@@ -1,0 +1,79 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Benchmark: time from a pool member's failure to its removal from HAProxy's
+# pool, and client requests failed per failure — ocf:vnfha:lbmember (member
+# stopped the moment its supervisor sees the VNFC die) against HAProxy's own
+# health checks alone at the same check interval. Median of RUNS (>= 10).
+# Runs in a network namespace of its own; needs root, haproxy, python3.
+#   tests/bench/lb-removal.sh [RUNS] [INTER_MS] [FALL]
+set -euo pipefail
+runs=${1:-10} inter=${2:-1000} fall=${3:-3}
+src=$(cd "$(dirname "$0")/../.." && pwd)
+build=${VNFHA_BUILDDIR:-$src}
+agent="$build/agents/lbmember"
+[ -x "$agent" ] || { echo "build first: $agent is missing" >&2; exit 1; }
+ns="vhlbb$$"
+dir=$(mktemp -d /tmp/vnfha-lbbench.XXXXXX)
+hpid=
+cleanup() {
+	local pid
+	for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+	ip netns del "$ns" 2>/dev/null || true
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+ip netns add "$ns"
+ip -n "$ns" link set lo up
+
+# haproxy_config MODE: same frontend, timeouts and retries for both sides.
+haproxy_config() {
+	cat <<CFG
+global
+	stats socket $dir/admin.sock mode 600 level admin
+	stats timeout 10s
+defaults
+	mode http
+	timeout connect 1s
+	timeout client 5s
+	timeout server 5s
+frontend fe
+	bind 127.0.0.1:8080
+	default_backend be
+backend be
+	balance roundrobin
+CFG
+	if [ "$1" = hc ]; then
+		for n in 1 2 3; do
+			printf '\tserver n%d 127.0.0.1:800%d check inter %d fall %d rise 2\n' \
+				"$n" "$n" "$inter" "$fall"
+		done
+	fi
+}
+
+run_mode() {
+	haproxy_config "$1" >"$dir/haproxy.cfg"
+	ip netns exec "$ns" haproxy -db -f "$dir/haproxy.cfg" </dev/null >"$dir/haproxy.log" 2>&1 &
+	hpid=$!
+	for _ in $(seq 100); do [ -S "$dir/admin.sock" ] && break; sleep 0.05; done
+	ip netns exec "$ns" python3 "$src/tests/bench/lb-bench.py" "$1" "$runs" "$dir" "$agent" \
+		"$src/tests/bats/lb-backend.py" "$inter" "$fall" | tee "$dir/$1.out"
+	kill "$hpid"
+	wait "$hpid" 2>/dev/null || true
+	rm -f "$dir/admin.sock"
+}
+
+echo "lb-removal: $runs runs per side, HAProxy check inter ${inter}ms fall $fall, client 100 req/s"
+run_mode vnfha
+run_mode hc
+read -r _ _ v_ms v_fail < <(grep '^SUMMARY' "$dir/vnfha.out")
+read -r _ _ h_ms h_fail < <(grep '^SUMMARY' "$dir/hc.out")
+echo
+printf '%-34s %14s %16s\n' "median of $runs runs" "removal (ms)" "failed requests"
+printf '%-34s %14s %16s\n' "vnfha lbmember (supervisor+stop)" "$v_ms" "$v_fail"
+printf '%-34s %14s %16s\n' "HAProxy checks (inter ${inter}ms fall $fall)" "$h_ms" "$h_fail"
+python3 -c "
+import sys
+v_ms, h_ms, v_f, h_f = map(float, sys.argv[1:])
+print('ratio removal time  HAProxy/vnfha: %.1fx' % (h_ms / max(v_ms, 0.1)))
+print('ratio failed requests HAProxy/vnfha: %s' % ('%.1fx' % (h_f / v_f) if v_f else 'vnfha had none (HAProxy %.0f)' % h_f))
+" "$v_ms" "$h_ms" "$v_fail" "$h_fail"

@@ -1,0 +1,206 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# lab.bash — bats helpers for scenarios on the cluster lab (README.md).
+#
+#   load lab
+#   setup_file() { lab_setup_file -n 3 --fencing; }
+#   teardown_file() { lab_teardown_file; }
+#   teardown() { lab_recover; }     # after a fault: every node back, failures cleaned
+#
+# One lab per .bats file: setup_file boots it (waiting for the machine-wide
+# lab lock), teardown_file removes it; if the bats process dies, the lab's
+# power switch notices (--owner) and tears the lab down itself.
+
+LAB_CMD=${VNFHA_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}/tests/cluster/lab
+
+lab() {
+	"$LAB_CMD" "$@"
+}
+
+lab_setup_file() {
+	local k
+	VNFHA_LAB=$(lab up --owner "$$" "$@")
+	export VNFHA_LAB
+	# node netns names, once: the samplers read them many times a second
+	LAB_NETNS=
+	for k in $(seq "$(lab_nodes)"); do
+		LAB_NETNS+="$(lab netns "$k") "
+	done
+	export LAB_NETNS
+}
+
+# Logs go to <builddir>/tests/cluster/<file>.lablogs for a look after a failure.
+lab_teardown_file() {
+	[ -n "${VNFHA_LAB:-}" ] || return 0
+	VNFHA_LAB_KEEP_LOGS=${VNFHA_BUILDDIR:-.}/tests/cluster/${BATS_TEST_FILENAME##*/}.lablogs \
+		lab down
+}
+
+lab_now_ms() {
+	local us=${EPOCHREALTIME/./}
+	echo "${us%???}"
+}
+
+# Nodes (numbers) whose eth0 holds IP, read from each node's netns directly.
+lab_holders() {
+	local ip=$1 k=0 ns out=()
+	for ns in $LAB_NETNS; do
+		k=$((k + 1))
+		if [[ $(ip -n "$ns" -o -4 addr show dev eth0 2>/dev/null) == *" inet $ip/"* ]]; then
+			out+=("$k")
+		fi
+	done
+	echo "${out[*]}"
+}
+
+lab_nodes() {
+	sed -n 's/^NODES=//p' "$VNFHA_LAB/settings"
+}
+
+# lab_wait_holder IP [NOT_K] [SECONDS]: waits until exactly one node other
+# than NOT_K holds IP; prints it.
+lab_wait_holder() {
+	local ip=$1 not=${2:-0} secs=${3:-30} deadline h
+	deadline=$(($(lab_now_ms) + secs * 1000))
+	while [ "$(lab_now_ms)" -lt "$deadline" ]; do
+		h=$(lab_holders "$ip")
+		if [[ $h =~ ^[0-9]+$ ]] && [ "$h" != "$not" ]; then
+			echo "$h"
+			return 0
+		fi
+		sleep 0.05
+	done
+	echo "lab_wait_holder: $ip not on one node (other than $not) after ${secs}s: [$h]" >&2
+	return 1
+}
+
+# The client's neighbour entry for IP: its MAC, or nothing. Reads the table
+# only: the client sends nothing.
+lab_client_neigh_mac() {
+	lab client ip -4 neigh show "$1" dev eth0 | sed -n 's/.* lladdr \([0-9a-f:]*\).*/\1/p'
+}
+
+# lab_wait_client_mac IP MAC [SECONDS]: until the client's entry for IP is MAC.
+lab_wait_client_mac() {
+	local ip=$1 mac=$2 secs=${3:-5} deadline
+	deadline=$(($(lab_now_ms) + secs * 1000))
+	while [ "$(lab_client_neigh_mac "$ip")" != "$mac" ]; do
+		if [ "$(lab_now_ms)" -ge "$deadline" ]; then
+			echo "client's entry for $ip: $(lab client ip -4 neigh show "$ip"), want $mac" >&2
+			return 1
+		fi
+		sleep 0.02
+	done
+}
+
+# Background sampler of every node's eth0, one read after the other, until
+# lab_sample_stop: lines "<epoch us> <node> <1 if it held IP, else 0>" in
+# $BATS_TEST_TMPDIR/holders.
+lab_sample_start() {
+	local ip=$1
+	LAB_SAMPLES=$BATS_TEST_TMPDIR/holders
+	: >"$LAB_SAMPLES"
+	(
+		exec 3>&- # bats waits for fd 3 to close
+		local k ns has
+		while :; do
+			k=0
+			for ns in $LAB_NETNS; do
+				k=$((k + 1))
+				has=0
+				[[ $(ip -n "$ns" -o -4 addr show dev eth0 2>/dev/null) == *" inet $ip/"* ]] &&
+					has=1
+				echo "${EPOCHREALTIME/./} $k $has"
+			done
+		done >>"$LAB_SAMPLES"
+	) &
+	LAB_SAMPLER=$!
+}
+
+lab_sample_stop() {
+	[ -n "${LAB_SAMPLER:-}" ] || return 0
+	kill "$LAB_SAMPLER" 2>/dev/null || true
+	wait "$LAB_SAMPLER" 2>/dev/null || true
+	LAB_SAMPLER=
+}
+
+# Proven double holders in the samples: node A read holding the address,
+# then node B, then A again with no read of A without it in between — so A
+# held it all along while B did too. Prints one line per such case (none:
+# no overlap was seen; reads are a few ms apart).
+lab_sample_overlaps() {
+	awk '{ t = $1; n = $2
+		if ($3 == 0) { run[n] = 0; next }
+		if (!run[n]) run[n] = t
+		for (m in last) if (m != n && last[m] > run[n])
+			printf "node%s and node%s both held it (%d us)\n", m, n, last[m]
+		last[n] = t }' "$LAB_SAMPLES"
+}
+
+# Address events of every node, by the kernel's own notifications (ip
+# monitor, time-stamped on receipt), until lab_sample_stop... or the node's
+# power-off: its monitor lives in its netns and dies with it.
+lab_watch_start() {
+	local k=0 ns
+	LAB_WATCH=$BATS_TEST_TMPDIR/watch
+	mkdir -p "$LAB_WATCH"
+	for ns in $LAB_NETNS; do
+		k=$((k + 1))
+		(
+			exec 3>&-
+			exec ip -n "$ns" -ts monitor address >"$LAB_WATCH/node$k" 2>/dev/null
+		) &
+		LAB_WATCHERS="${LAB_WATCHERS:-} $!"
+	done
+	# subscribed before the fault: every monitor has opened its netlink socket
+	local pid deadline=$(($(lab_now_ms) + 5000))
+	for pid in $LAB_WATCHERS; do
+		until [[ $(ls -l "/proc/$pid/fd" 2>/dev/null) == *socket:* ]]; do
+			[ "$(lab_now_ms)" -lt "$deadline" ] || return 1
+			sleep 0.01
+		done
+	done
+}
+
+lab_watch_stop() {
+	local pid
+	for pid in ${LAB_WATCHERS:-}; do
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	LAB_WATCHERS=
+}
+
+# Epoch ms of the first "address IP added" event on node K; nothing if none.
+lab_watch_added() {
+	local ts
+	ts=$(sed -n "/Deleted/d; s/^\[\([0-9T:.-]*\)\] .* inet $1\/.*/\1/p" \
+		"$LAB_WATCH/node$2" | head -n 1)
+	[ -z "$ts" ] || date -d "$ts" +%s%3N
+}
+
+# Epoch ms of the first power switch event ACTION (off/reboot) on node K
+# after epoch ms SINCE that succeeded; nothing if none.
+lab_fence_time() {
+	local k=$1 since=$2
+	lab fence-log | awk -v n="node$k" -v t="$since" \
+		'$1 >= t && $3 == n && ($2 == "off" || $2 == "reboot") && $4 == "rc=0" { print $1; exit }'
+}
+
+# Back to a healthy lab after a fault: cables in, nodes thawed and powered,
+# all online with quorum, failures forgotten, the cluster settled.
+lab_recover() {
+	local k
+	lab_sample_stop
+	lab_watch_stop
+	[ -n "${VNFHA_LAB:-}" ] || return 0
+	for k in $(seq "$(lab_nodes)"); do
+		lab heal "$k"
+		lab thaw "$k" 2>/dev/null || true
+	done
+	for k in $(seq "$(lab_nodes)"); do
+		lab boot "$k"
+	done
+	lab wait-online -T 90
+	lab on any crm_resource --cleanup >/dev/null
+	lab on any crm_resource --wait --timeout=60s
+}

@@ -1,0 +1,190 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Active/active VNFCs behind an HA HAProxy on a floating IP, in a real
+# 3-node cluster with fencing (issue 7):
+#   - one VNFC instance per node (a clone), each fronted by an
+#     ocf:vnfha:lbmember instance (clone, colocated, ordered after it);
+#   - HAProxy runs as a cluster resource in a group after its floating IP;
+#     every lbmember instance is ordered after that group, so when HAProxy
+#     starts elsewhere the pool is rebuilt from the members that run;
+#   - vnfha-alert tells an HTTP receiver (the VNFM) in the client's netns.
+# A client streams requests to the VIP the whole time.
+
+load lab
+
+VIP=198.51.100.60
+RX_PORT=8300
+SRC=${VNFHA_SRCDIR:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
+BUILD=${VNFHA_BUILDDIR:-$SRC}
+
+setup_file() {
+	lab_setup_file -n 3 -t 1000 --fencing
+	# a fenced node stays off (the lab's reboot would bring it back within
+	# seconds and hide whether the pool was rebuilt without it)
+	lab on 1 pcs property set stonith-action=off
+	CLIENT_NS=$(lab netns client)
+	export CLIENT_NS
+	cat >"$VNFHA_LAB/shared/haproxy.cfg" <<CFG
+global
+	# admin API on the VIP: every node's lbmember reaches the active HAProxy
+	stats socket ipv4@$VIP:9999 level admin
+	stats timeout 10s
+defaults
+	mode http
+	timeout connect 1s
+	timeout client 10s
+	timeout server 10s
+	# a connection refused by a VNFC that just died goes to another member
+	retries 2
+	option redispatch 1
+frontend fe
+	bind $VIP:8080
+	default_backend be
+backend be
+	balance roundrobin
+CFG
+	# The VNFM: records every POST body.
+	ip netns exec "$CLIENT_NS" python3 "$SRC/tests/bats/lb-receiver.py" \
+		"$(lab addr client)" "$RX_PORT" "$VNFHA_LAB/shared/alerts" </dev/null >/dev/null 2>&1 &
+	echo $! >"$VNFHA_LAB/shared/receiver.pid"
+
+	lab on 1 pcs alert create id=vnfm path="$BUILD/src/alert/vnfha-alert" \
+		options vnfha_vnf=demo vnfha_timeout=1s vnfha_retries=1
+	lab on 1 pcs alert recipient add vnfm id=vnfm-rx \
+		value="http://$(lab addr client):$RX_PORT/vnfm"
+	# VNFC stand-in: one web server per node answering with its node name.
+	lab on 1 pcs resource create vnfc ocf:heartbeat:anything binfile=/usr/bin/python3 \
+		cmdline_options="$SRC/tests/bats/lb-backend.py 0.0.0.0 8001 -" \
+		pidfile=/run/vnfc.pid op monitor interval=1s clone interleave=true
+	lab on 1 pcs resource create lb-vip ocf:heartbeat:IPaddr2 ip="$VIP" cidr_netmask=24 \
+		op monitor interval=2s --group lb
+	lab on 1 pcs resource create lb-haproxy ocf:heartbeat:anything binfile=/usr/sbin/haproxy \
+		cmdline_options="-db -f /run/vnfha-lab/shared/haproxy.cfg" pidfile=/run/haproxy-lb.pid \
+		op monitor interval=2s --group lb
+	lab on 1 pcs resource create lbm ocf:vnfha:lbmember socket="$VIP:9999" backend=be \
+		address="node1=$(lab addr 1) node2=$(lab addr 2) node3=$(lab addr 3)" port=8001 \
+		drain_timeout=2s op monitor interval=2s clone interleave=true
+	lab on 1 pcs constraint colocation add lbm-clone with vnfc-clone INFINITY
+	lab on 1 pcs constraint order start vnfc-clone then start lbm-clone
+	lab on 1 pcs constraint order start lb then start lbm-clone
+	lab on 1 crm_resource --wait --timeout=90s
+}
+
+teardown_file() {
+	kill "$(cat "$VNFHA_LAB/shared/receiver.pid" 2>/dev/null)" 2>/dev/null || true
+	lab_teardown_file
+}
+
+teardown() {
+	lab_recover
+}
+
+lb_api() {
+	ip netns exec "$CLIENT_NS" python3 "$SRC/tests/cluster/lb-api.py" "$VIP" 9999 "$1"
+}
+
+# Members HAProxy sends traffic to: "node1 node2 ..." (ready, address right).
+pool() {
+	lb_api "show servers state be" 2>/dev/null | awk -v a1="$(lab addr 1)" \
+		-v a2="$(lab addr 2)" -v a3="$(lab addr 3)" '
+		NF > 6 && $1 != "#" && $7 == 0 {
+			want = ($4 == "node1") ? a1 : ($4 == "node2") ? a2 : ($4 == "node3") ? a3 : ""
+			if ($5 == want && $19 == 8001) print $4 }' | sort | tr '\n' ' '
+}
+
+# wait_pool "WANT" SECONDS: until the pool is exactly WANT; prints the epoch ms.
+wait_pool() {
+	local want=$1 secs=$2 t0 now
+	t0=$(lab_now_ms)
+	while :; do
+		[ "$(pool)" = "$want" ] && { lab_now_ms; return 0; }
+		now=$(lab_now_ms)
+		if [ $((now - t0)) -gt $((secs * 1000)) ]; then
+			echo "pool is [$(pool)], want [$want]" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+client_start() {
+	CLIENT_OUT=$BATS_TEST_TMPDIR/client
+	ip netns exec "$CLIENT_NS" python3 "$SRC/tests/cluster/lb-client.py" \
+		"http://$VIP:8080/" 50 "$1" "$CLIENT_OUT" </dev/null 3>&- &
+	CLIENT_PID=$!
+}
+
+alerts_with() {
+	[ -e "$VNFHA_LAB/shared/alerts" ] || return 1
+	grep -F "$1" "$VNFHA_LAB/shared/alerts" | grep -F "$2"
+}
+
+@test "three members in the pool, the client reaches all of them through the VIP" {
+	wait_pool "node1 node2 node3 " 30
+	client_start 2
+	wait "$CLIENT_PID"
+	[ "$(grep -c ' ok ' "$CLIENT_OUT")" -ge 95 ]
+	! grep -q ' fail ' "$CLIENT_OUT"
+	[ "$(awk '{ print $4 }' "$CLIENT_OUT" | sort -u | tr '\n' ' ')" = "node1 node2 node3 " ]
+}
+
+@test "kill one VNFC: it leaves the pool, no request fails beyond those in flight, it rejoins" {
+	wait_pool "node1 node2 node3 " 30
+	client_start 25
+	sleep 2
+	pid=$(lab on 2 cat /run/vnfc.pid)
+	t_kill=$(lab_now_ms)
+	lab kill-process 2 "$pid"
+	left=$(wait_pool "node1 node3 " 15)
+	back=$(wait_pool "node1 node2 node3 " 30)
+	wait "$CLIENT_PID"
+	fails=$(grep -c ' fail ' "$CLIENT_OUT" || true)
+	# requests that were open on node2 when it died
+	inflight=$(awk -v k="$t_kill" '$1 <= k && $2 >= k' "$CLIENT_OUT" | wc -l)
+	echo "node2 left the pool $((left - t_kill)) ms after the kill, back $((back - left)) ms later;" \
+		"$fails of $(wc -l <"$CLIENT_OUT") requests failed ($inflight in flight at the kill)" >&3
+	grep ' fail ' "$CLIENT_OUT" >&3 || true
+	[ "$fails" -le "$inflight" ]
+	# the client saw node2 again after it rejoined
+	[ "$(awk -v k="$t_kill" '$1 > k && $4 == "node2"' "$CLIENT_OUT" | wc -l)" -gt 0 ]
+	# the VNFM heard of the failure and of the recovery, with the right fields
+	for _ in $(seq 50); do
+		alerts_with '"event":"resource-recovery"' '"node":"node2"' >/dev/null && break
+		sleep 0.1
+	done
+	grep -F '"node":"node2"' "$VNFHA_LAB/shared/alerts" >&3
+	failure=$(alerts_with '"event":"resource-failure"' '"resource":"vnfc"' |
+		grep -F '"node":"node2"' | head -n 1)
+	[[ "$failure" == *'"vnf":"demo"'* ]]
+	[[ "$failure" == *'"operation":"monitor"'* ]]
+	[[ "$failure" =~ \"rc\":[1-9] ]] # anything says 1 (error) for a dead process
+	[[ "$failure" =~ \"time\":\"20[0-9-]{8}T[0-9:.]{15}Z\" ]]
+	alerts_with '"event":"resource-recovery"' '"resource":"vnfc"' | grep -F '"node":"node2"' |
+		grep -qF '"operation":"start"'
+}
+
+@test "kill the LB node: HAProxy and its VIP move, the pool is rebuilt from the cluster" {
+	wait_pool "node1 node2 node3 " 30
+	holder=$(lab_wait_holder "$VIP")
+	survivors=$(for k in 1 2 3; do [ "$k" = "$holder" ] || printf 'node%d ' "$k"; done)
+	client_start 40
+	sleep 2
+	t_kill=$(lab_now_ms)
+	lab kill-node "$holder"
+	new=$(lab_wait_holder "$VIP" "$holder" 60)
+	t_pool=$(wait_pool "$survivors" 60)
+	wait "$CLIENT_PID"
+	echo "LB node$holder killed; VIP on node$new, pool [$survivors] complete" \
+		"$((t_pool - t_kill)) ms after the kill" >&3
+	# after the rebuild every request succeeds, on the survivors only
+	after=$(awk -v t="$t_pool" '$1 > t + 500' "$CLIENT_OUT")
+	[ -n "$after" ]
+	! echo "$after" | grep -q ' fail '
+	[ "$(echo "$after" | awk '{ print $4 }' | sort -u | tr '\n' ' ')" = "$survivors" ]
+	# the VNFM heard that the node was lost
+	for _ in $(seq 50); do
+		alerts_with '"event":"node-lost"' "\"node\":\"node$holder\"" >/dev/null && break
+		sleep 0.1
+	done
+	alerts_with '"event":"node-lost"' "\"node\":\"node$holder\""
+}

@@ -1,0 +1,19 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Runs each libFuzzer target for a bounded time against its seed corpus
+# (tests/fuzz/corpus/<target>/); a crash fails the run. Usage:
+#   run-fuzz.sh SECONDS BUILDDIR TARGET...
+set -euo pipefail
+seconds=$1 builddir=$2
+shift 2
+srcdir=$(cd "$(dirname "$0")" && pwd)
+for target in "$@"; do
+	name=$(basename "$target")
+	work=$(mktemp -d)
+	trap 'rm -rf "$work"' EXIT
+	cp -r "$srcdir/corpus/$name/." "$work/" 2>/dev/null || true
+	echo "fuzz: $name for ${seconds}s"
+	"$builddir/$target" -max_total_time="$seconds" -timeout=10 "$work"
+	rm -rf "$work"
+	trap - EXIT
+done
