@@ -97,6 +97,9 @@ static void put_action(FILE *out, const char *name, const struct vnfha_action *a
 int vnfha_ocf_write_metadata(const struct vnfha_agent *agent, FILE *out)
 {
 	fputs("<?xml version=\"1.0\"?>\n", out);
+	/* The conventional declaration every OCF agent prints; tools that
+	 * validate by DTD (ocf-tester) look for it. */
+	fputs("<!DOCTYPE resource-agent SYSTEM \"ra-api-1.dtd\">\n", out);
 	fprintf(out, "<resource-agent name=\"%s\" version=\"%s\">\n", agent->name, agent->version);
 	fputs(" <version>1.1</version>\n", out);
 	put_desc(out, " ", "longdesc", agent->longdesc);

@@ -1,0 +1,92 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# OCF conformance of ocf:vnfha:floatip: its meta-data validates against the
+# OCF 1.1 schema (tests/ocf/ra-api-1.1.rng), Pacemaker's own tools accept it
+# (crm_resource --show-metadata / --validate), and resource-agents'
+# ocf-tester passes it inside a namespace.
+#
+# Pacemaker looks for agents only under its compiled-in OCF root; the tests
+# show it the built agent through an overlay in a private mount namespace
+# (unshare --mount), so no system directory is written.
+
+load floatip-common
+
+RNG="$VNFHA_SRCDIR/tests/ocf/ra-api-1.1.rng"
+DTD="$VNFHA_SRCDIR/tests/ocf/ra-api-1.1.dtd"
+
+# with_agent COMMAND...: runs COMMAND where /usr/lib/ocf/resource.d/vnfha/
+# floatip is the built agent, and ocf-tester's ra-api-1.dtd is the 1.1 one.
+with_agent() {
+	mkdir -p "$NETNS_DIR/ocf/vnfha"
+	ln -sf "$FLOATIP" "$NETNS_DIR/ocf/vnfha/floatip"
+	unshare --mount --propagation private bash -c '
+		set -e
+		mount -t overlay overlay -o "lowerdir=$1/ocf:/usr/lib/ocf/resource.d" \
+			/usr/lib/ocf/resource.d
+		mount --bind "$2" /usr/share/resource-agents/ra-api-1.dtd
+		shift 2
+		exec "$@"' with_agent "$NETNS_DIR" "$DTD" "$@"
+}
+
+@test "meta-data validates against the OCF 1.1 RelaxNG schema" {
+	run "$FLOATIP" meta-data
+	[ "$status" -eq 0 ]
+	"$FLOATIP" meta-data | xmllint --noout --relaxng "$RNG" - 2>&1 | tee /dev/stderr |
+		grep -qx -- '- validates'
+}
+
+@test "meta-data: IPaddr2's parameters, reloadable arp_*, monitor depths 0 and 10, reload-agent" {
+	md=$("$FLOATIP" meta-data)
+	for p in ip nic cidr_netmask broadcast iflabel arp_count arp_interval arp_count_refresh \
+		arp_bg preferred_lft noprefixroute nodad network_namespace; do
+		grep -q "<parameter name=\"$p\"" <<<"$md" || { echo "no $p" >&2; false; }
+	done
+	for p in arp_count arp_interval arp_count_refresh arp_bg; do
+		grep -q "<parameter name=\"$p\" required=\"0\" reloadable=\"1\"" <<<"$md"
+	done
+	grep -q '<parameter name="ip" required="1" reloadable="0" unique-group="ip">' <<<"$md"
+	grep -q '<content type="integer" default="5"/>' <<<"$md"
+	grep -q '<action name="monitor" timeout="20s" interval="10s" depth="0"/>' <<<"$md"
+	grep -q '<action name="monitor" timeout="20s" interval="60s" depth="10"/>' <<<"$md"
+	grep -q '<action name="reload-agent"' <<<"$md"
+	grep -q '<action name="validate-all"' <<<"$md"
+}
+
+@test "crm_resource --show-metadata ocf:vnfha:floatip shows the agent's meta-data" {
+	run with_agent crm_resource --show-metadata ocf:vnfha:floatip
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$("$FLOATIP" meta-data)" ]
+	run with_agent crm_resource --list-agents ocf:vnfha
+	[[ "$output" == *floatip* ]]
+}
+
+@test "crm_resource --validate accepts good parameters and names the bad one" {
+	run with_agent crm_resource --validate --class ocf --agent floatip --provider vnfha \
+		--option ip=$VIP4 --option cidr_netmask=24
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"returned 0 (ok)"* ]]
+	run with_agent crm_resource --validate --class ocf --agent floatip --provider vnfha \
+		--option ip=2001:db8::10 --option cidr_netmask=129
+	echo "$output"
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"not configured: parameter cidr_netmask='129'"* ]]
+}
+
+@test "ocf-tester passes, IPv4, inside a namespace" {
+	run with_agent ip netns exec "$NS_A" ocf-tester -n vip -o ip=$VIP4 -o nic=$IF_A \
+		/usr/lib/ocf/resource.d/vnfha/floatip
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"passed all tests"* ]]
+	! has_addr_a "$VIP4"
+}
+
+@test "ocf-tester passes, IPv6 without nic, inside a namespace" {
+	run with_agent ip netns exec "$NS_A" ocf-tester -n vip -o ip=$VIP6 -o nodad=true \
+		/usr/lib/ocf/resource.d/vnfha/floatip
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"passed all tests"* ]]
+}
