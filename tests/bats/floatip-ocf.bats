@@ -90,3 +90,44 @@ with_agent() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"passed all tests"* ]]
 }
+
+@test "man pages: generated agent pages and the findif page render cleanly with every parameter" {
+	for page in "$VNFHA_BUILDDIR/man/ocf_vnfha_floatip.7" "$VNFHA_SRCDIR/man/vnfha-findif.8"; do
+		run groff -man -ww -z "$page"
+		echo "$page: $output"
+		[ "$status" -eq 0 ]
+		[ -z "$output" ]
+		run env MANWIDTH=80 man -l "$page"
+		[ "$status" -eq 0 ]
+	done
+	text=$(MANWIDTH=200 man -l "$VNFHA_BUILDDIR/man/ocf_vnfha_floatip.7" 2>/dev/null)
+	for p in $("$FLOATIP" meta-data | xmllint --xpath '//parameter/@name' - 2>/dev/null |
+		sed 's/ name="\([^"]*\)"/\1 /g'); do
+		grep -q "^ *$p\b" <<<"$text" || { echo "parameter $p not in the page" >&2; false; }
+	done
+	grep -q "pcs resource create my-floatip ocf:vnfha:floatip ip=IP" <<<"$text"
+}
+
+@test "vnfha-findif: usage matches the man page synopsis; answers like findif" {
+	findif="$VNFHA_BUILDDIR/heartbeat-helpers/vnfha-findif"
+	run "$findif" --help
+	[ "$status" -eq 0 ]
+	synopsis=$(MANWIDTH=200 man -l "$VNFHA_SRCDIR/man/vnfha-findif.8" 2>/dev/null |
+		sed -n '/^SYNOPSIS/{n;p}' | sed 's/^ *//')
+	[[ "$output" == "Usage: $synopsis"* ]]
+	run netns_a "$findif" 198.51.100.77
+	[ "$output" = "$IF_A netmask 24 broadcast 198.51.100.255" ]
+	run netns_a "$findif" -k 2001:db8:5::77
+	[ "$output" = "$(printf 'nic=%s\ncidr_netmask=64\nbroadcast=' "$IF_A")" ]
+	run "$findif" -n "$NS_A" 198.51.100.1
+	[ "$output" = "$IF_A netmask 24 broadcast 198.51.100.255" ]
+	run "$findif" -n "$NS_A" 203.0.113.9
+	[ "$status" -eq 3 ]
+	run "$findif" -n "$NS_A" -i "$IF_A" -m 255.255.255.0 203.0.113.9
+	[ "$status" -eq 0 ]
+	[ "$output" = "$IF_A netmask 24 broadcast 203.0.113.255" ]
+	run "$findif" -n "$NS_A" -i nosuch0 198.51.100.9
+	[ "$status" -eq 2 ]
+	run "$findif" -n "$NS_A" 198.51.100.9/33
+	[ "$status" -eq 2 ]
+}
