@@ -237,7 +237,15 @@ static void print_usage(const struct vnfha_agent *a, FILE *out)
 {
 	fprintf(out, "usage: %s {", a->name);
 	for (size_t i = 0; i < a->n_actions; i++) {
-		fprintf(out, "%s%s", i ? "|" : "", a->actions[i].name);
+		/* An action listed once per depth (monitor 0 and 10) is one word. */
+		bool again = false;
+
+		for (size_t j = 0; j < i; j++) {
+			again = again || strcmp(a->actions[j].name, a->actions[i].name) == 0;
+		}
+		if (!again) {
+			fprintf(out, "%s%s", i ? "|" : "", a->actions[i].name);
+		}
 	}
 	fprintf(out, "|meta-data}\n");
 }
