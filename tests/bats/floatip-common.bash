@@ -19,20 +19,26 @@ teardown() {
 	netns_teardown
 }
 
-# fip ACTION [NAME=VALUE...]: runs the agent with OCF_RESKEY_NAME=VALUE
-# for each pair (network_namespace=$NS_A unless given) and OCF_CHECK_LEVEL
-# when set. Prints the agent's
-# output; returns its exit code.
-fip() {
-	local action=$1 kv
-	local -a env=(OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=vip
+# fip_env [NAME=VALUE...]: FIP_ENV gets the environment pacemaker-execd
+# would give the agent: OCF_RESKEY_NAME=VALUE for each pair
+# (network_namespace=$NS_A unless given) and OCF_CHECK_LEVEL when set.
+fip_env() {
+	local kv
+	FIP_ENV=(PATH="$PATH" OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=vip
 		"OCF_RESKEY_network_namespace=$NS_A")
-	shift
-	[ -n "${OCF_CHECK_LEVEL:-}" ] && env+=("OCF_CHECK_LEVEL=$OCF_CHECK_LEVEL")
+	[ -n "${OCF_CHECK_LEVEL:-}" ] && FIP_ENV+=("OCF_CHECK_LEVEL=$OCF_CHECK_LEVEL")
 	for kv in "$@"; do
-		env+=("OCF_RESKEY_$kv")
+		FIP_ENV+=("OCF_RESKEY_$kv")
 	done
-	env -i PATH="$PATH" "${env[@]}" "$FLOATIP" "$action" 2>&1
+}
+
+# fip ACTION [NAME=VALUE...]: runs the agent in that environment. Prints
+# the agent's output; returns its exit code.
+fip() {
+	local action=$1
+	shift
+	fip_env "$@"
+	env -i "${FIP_ENV[@]}" "$FLOATIP" "$action" 2>&1
 }
 
 # addrs_a: the addresses on IF_A, one per line ("198.51.100.10/24 ...").

@@ -8,15 +8,10 @@ load floatip-common
 # traced ACTION [NAME=VALUE...]: runs fip under strace -f; the log holds
 # execve and process-creation calls. Sets $status.
 traced() {
-	local action=$1 kv
-	local -a env=(OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=vip
-		"OCF_RESKEY_network_namespace=$NS_A")
+	local action=$1
 	shift
-	[ -n "${OCF_CHECK_LEVEL:-}" ] && env+=("OCF_CHECK_LEVEL=$OCF_CHECK_LEVEL")
-	for kv in "$@"; do
-		env+=("OCF_RESKEY_$kv")
-	done
-	run env -i PATH="$PATH" "${env[@]}" strace -f -qq -o "$NETNS_DIR/strace" \
+	fip_env "$@"
+	run env -i "${FIP_ENV[@]}" strace -f -qq -o "$NETNS_DIR/strace" \
 		-e trace=execve,execveat,fork,vfork,clone,clone3 "$FLOATIP" "$action"
 	cat "$NETNS_DIR/strace"
 }
