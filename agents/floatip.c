@@ -57,6 +57,7 @@ struct place {
 	int ifindex;
 	char ifname[IF_NAMESIZE];
 	unsigned int prefix;
+	struct vnfha_link link; /* ifindex's, as place_find saw it */
 	bool present;  /* the address is there already */
 	int elsewhere; /* the address is on this other interface, not nic */
 	struct vnfha_addr held;
@@ -394,20 +395,18 @@ static int place_find(const struct vip *v, bool find_subnet, struct place *p)
 		p->ifindex = nic_index;
 	}
 	if (p->ifindex > 0) {
-		rc = vnfha_link_get(p->nl, NULL, p->ifindex, &link);
+		rc = vnfha_link_get(p->nl, NULL, p->ifindex, &p->link);
 		if (rc < 0) {
 			return rc;
 		}
-		memcpy(p->ifname, link.name, sizeof(p->ifname));
+		memcpy(p->ifname, p->link.name, sizeof(p->ifname));
 	}
 	return 0;
 }
 
-static bool link_is_up(struct place *p)
+static bool link_is_up(const struct place *p)
 {
-	struct vnfha_link link;
-
-	return vnfha_link_get(p->nl, NULL, p->ifindex, &link) == 0 && vnfha_link_is_up(&link);
+	return p->ifindex > 0 && vnfha_link_is_up(&p->link);
 }
 
 static const char *announce_why(int rc)

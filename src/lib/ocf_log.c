@@ -34,9 +34,15 @@ static const char *level_name(enum vnfha_log_level level)
 
 void vnfha_log_init(const char *agent, const char *resource)
 {
+	snprintf(log_tag, sizeof(log_tag), "%s(%s)", agent, resource ? resource : agent);
+}
+
+/* libqb's logger starts at the first line logged, not at every action:
+ * a quiet action (a passing monitor) does not pay for setting it up. */
+static void qb_start(void)
+{
 	static bool started;
 
-	snprintf(log_tag, sizeof(log_tag), "%s(%s)", agent, resource ? resource : agent);
 	if (started) {
 		return;
 	}
@@ -55,6 +61,7 @@ static void vlog(enum vnfha_log_level level, const char *fmt, va_list ap)
 	if (level <= VNFHA_LOG_INFO || getenv("OCF_TRACE_RA") != NULL) {
 		fprintf(stderr, "%s[%ld]: %s: %s\n", log_tag, (long)getpid(), level_name(level),
 			line);
+		qb_start();
 		qb_log_from_external_source(__func__, __FILE__, "%s", (uint8_t)level, __LINE__, 0,
 					    line);
 	}
