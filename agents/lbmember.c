@@ -531,6 +531,10 @@ static int member_drain(struct member *m, const struct vnfha_haproxy_server *s)
 		struct timespec pause = { .tv_nsec = DRAIN_POLL_MS * 1000000L };
 
 		rc = member_sessions(m, s->id, &scur);
+		if (rc == -ENODATA) {
+			scur = 0; /* no row, no sessions */
+			rc = 0;
+		}
 		if (rc < 0 || scur == 0 || now_ms() >= deadline) {
 			break;
 		}

@@ -78,21 +78,9 @@ CFG
 	lb_wait_port 9999
 }
 
-# lb_api COMMAND: one runtime API command over the Unix socket (no socat here).
+# lb_api COMMAND: one runtime API command over the Unix socket.
 lb_api() {
-	python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-s.sendall((sys.argv[2] + "\n").encode())
-out = b""
-while True:
-    d = s.recv(65536)
-    if not d:
-        break
-    out += d
-sys.stdout.write(out.decode())
-' "$LB_DIR/admin.sock" "$1"
+	python3 "$VNFHA_SRCDIR/tests/bats/lb_api.py" "$LB_DIR/admin.sock" "$1"
 }
 
 # lb_state SERVER [BACKEND]: "op admin addr port weight" or "absent"

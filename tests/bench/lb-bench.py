@@ -25,7 +25,11 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bats"))
+import lb_api  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lb_load  # noqa: E402
 
 MODE, RUNS, DIR, AGENT, BACKEND_PY = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 INTER_MS, FALL = int(sys.argv[6]), int(sys.argv[7])
@@ -35,17 +39,7 @@ VICTIM = "n2"
 
 
 def api(cmd):
-    s = socket.socket(socket.AF_UNIX)
-    s.connect(SOCK)
-    s.sendall((cmd + "\n").encode())
-    out = b""
-    while True:
-        d = s.recv(65536)
-        if not d:
-            break
-        out += d
-    s.close()
-    return out.decode()
+    return lb_api.api(SOCK, cmd)
 
 
 def row(name):
@@ -83,37 +77,6 @@ def start_backend(name):
     raise SystemExit("backend %s did not start" % name)
 
 
-class Client(threading.Thread):
-    """Open loop: a request starts every 10 ms whether or not earlier ones
-    have finished, as independent clients would send them."""
-
-    def __init__(self):
-        super().__init__(daemon=True)
-        self.stop = False
-        self.results = []  # (start time, ok)
-        self.threads = []
-
-    def one(self, t):
-        try:
-            with urllib.request.urlopen("http://127.0.0.1:8080/", timeout=5) as r:
-                ok = r.status == 200
-                r.read()
-        except Exception:
-            ok = False
-        self.results.append((t, ok))
-
-    def run(self):
-        nxt = time.monotonic()
-        while not self.stop:
-            th = threading.Thread(target=self.one, args=(time.monotonic(),), daemon=True)
-            th.start()
-            self.threads.append(th)
-            nxt += 0.010
-            time.sleep(max(0.0, nxt - time.monotonic()))
-        for th in self.threads:
-            th.join()
-
-
 def wait_until(pred, limit):
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
@@ -132,7 +95,7 @@ def main():
     for run in range(RUNS):
         if not wait_until(lambda: all(in_pool(n) for n in PORTS), 15):
             raise SystemExit("pool not complete before run %d" % run)
-        client = Client()
+        client = lb_load.Client("http://127.0.0.1:8080/", 0.010)
         client.start()
         time.sleep(1.0)
         victim = procs[VICTIM]
@@ -146,16 +109,15 @@ def main():
 
         sup = threading.Thread(target=supervise, daemon=True)
         sup.start()
-        t_kill = time.monotonic()
+        t_kill = time.time()
         victim.send_signal(signal.SIGKILL)
         while in_pool(VICTIM):
             time.sleep(0.005)
-            if time.monotonic() - t_kill > 30:
+            if time.time() - t_kill > 30:
                 raise SystemExit("member never left the pool")
-        t_gone = time.monotonic()
+        t_gone = time.time()
         time.sleep(1.0)
-        client.stop = True
-        client.join()
+        client.finish()
         n_failed = sum(1 for t, ok in client.results if t >= t_kill - 0.05 and not ok)
         n_before = sum(1 for t, ok in client.results if t < t_kill - 0.05 and not ok)
         removal.append((t_gone - t_kill) * 1000)

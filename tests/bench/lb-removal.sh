@@ -67,13 +67,5 @@ run_mode vnfha
 run_mode hc
 read -r _ _ v_ms v_fail < <(grep '^SUMMARY' "$dir/vnfha.out")
 read -r _ _ h_ms h_fail < <(grep '^SUMMARY' "$dir/hc.out")
-echo
-printf '%-34s %14s %16s\n' "median of $runs runs" "removal (ms)" "failed requests"
-printf '%-34s %14s %16s\n' "vnfha lbmember (supervisor+stop)" "$v_ms" "$v_fail"
-printf '%-34s %14s %16s\n' "HAProxy checks (inter ${inter}ms fall $fall)" "$h_ms" "$h_fail"
-python3 -c "
-import sys
-v_ms, h_ms, v_f, h_f = map(float, sys.argv[1:])
-print('ratio removal time  HAProxy/vnfha: %.1fx' % (h_ms / max(v_ms, 0.1)))
-print('ratio failed requests HAProxy/vnfha: %s' % ('%.1fx' % (h_f / v_f) if v_f else 'vnfha had none (HAProxy %.0f)' % h_f))
-" "$v_ms" "$h_ms" "$v_fail" "$h_fail"
+python3 "$src/tests/bench/lb_load.py" report "$runs" "vnfha lbmember (supervisor + stop)" \
+	"$v_ms" "$v_fail" "HAProxy checks (inter ${inter}ms fall $fall)" "$h_ms" "$h_fail"

@@ -5,17 +5,17 @@
 #   - one VNFC instance per node (a clone), each fronted by an
 #     ocf:vnfha:lbmember instance (clone, colocated, ordered after it);
 #   - HAProxy runs as a cluster resource in a group after its floating IP;
-#     every lbmember instance is ordered after that group, so when HAProxy
-#     starts elsewhere the pool is rebuilt from the members that run;
+#     every lbmember instance is ordered after that group and finds itself
+#     missing when HAProxy starts elsewhere, so the pool is rebuilt from the
+#     members that run (setup in lb-setup.bash);
 #   - vnfha-alert tells an HTTP receiver (the VNFM) in the client's netns.
 # A client streams requests to the VIP the whole time.
 
 load lab
+load lb-setup
 
-VIP=198.51.100.60
-RX_PORT=8300
-SRC=${VNFHA_SRCDIR:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
-BUILD=${VNFHA_BUILDDIR:-$SRC}
+VIP=$LB_VIP
+SRC=$LB_SRC
 
 setup_file() {
 	lab_setup_file -n 3 -t 1000 --fencing
@@ -24,54 +24,11 @@ setup_file() {
 	lab on 1 pcs property set stonith-action=off
 	CLIENT_NS=$(lab netns client)
 	export CLIENT_NS
-	cat >"$VNFHA_LAB/shared/haproxy.cfg" <<CFG
-global
-	# admin API on the VIP: every node's lbmember reaches the active HAProxy
-	stats socket ipv4@$VIP:9999 level admin
-	stats timeout 10s
-defaults
-	mode http
-	timeout connect 1s
-	timeout client 10s
-	timeout server 10s
-	# a connection refused by a VNFC that just died goes to another member
-	retries 2
-	option redispatch 1
-frontend fe
-	bind $VIP:8080
-	default_backend be
-backend be
-	balance roundrobin
-CFG
-	# The VNFM: records every POST body.
-	ip netns exec "$CLIENT_NS" python3 "$SRC/tests/bats/lb-receiver.py" \
-		"$(lab addr client)" "$RX_PORT" "$VNFHA_LAB/shared/alerts" </dev/null >/dev/null 2>&1 &
-	echo $! >"$VNFHA_LAB/shared/receiver.pid"
-
-	lab on 1 pcs alert create id=vnfm path="$BUILD/src/alert/vnfha-alert" \
-		options vnfha_vnf=demo vnfha_timeout=1s vnfha_retries=1
-	lab on 1 pcs alert recipient add vnfm id=vnfm-rx \
-		value="http://$(lab addr client):$RX_PORT/vnfm"
-	# VNFC stand-in: one web server per node answering with its node name.
-	lab on 1 pcs resource create vnfc ocf:heartbeat:anything binfile=/usr/bin/python3 \
-		cmdline_options="$SRC/tests/bats/lb-backend.py 0.0.0.0 8001 -" \
-		pidfile=/run/vnfc.pid op monitor interval=1s clone interleave=true
-	lab on 1 pcs resource create lb-vip ocf:heartbeat:IPaddr2 ip="$VIP" cidr_netmask=24 \
-		op monitor interval=2s --group lb
-	lab on 1 pcs resource create lb-haproxy ocf:heartbeat:anything binfile=/usr/sbin/haproxy \
-		cmdline_options="-db -f /run/vnfha-lab/shared/haproxy.cfg" pidfile=/run/haproxy-lb.pid \
-		op monitor interval=2s --group lb
-	lab on 1 pcs resource create lbm ocf:vnfha:lbmember socket="$VIP:9999" backend=be \
-		address="node1=$(lab addr 1) node2=$(lab addr 2) node3=$(lab addr 3)" port=8001 \
-		drain_timeout=2s op monitor interval=2s clone interleave=true
-	lab on 1 pcs constraint colocation add lbm-clone with vnfc-clone INFINITY
-	lab on 1 pcs constraint order start vnfc-clone then start lbm-clone
-	lab on 1 pcs constraint order start lb then start lbm-clone
-	lab on 1 crm_resource --wait --timeout=90s
+	lb_lab_configure 1000 3
 }
 
 teardown_file() {
-	kill "$(cat "$VNFHA_LAB/shared/receiver.pid" 2>/dev/null)" 2>/dev/null || true
+	lb_lab_unconfigure
 	lab_teardown_file
 }
 
@@ -80,7 +37,7 @@ teardown() {
 }
 
 lb_api() {
-	ip netns exec "$CLIENT_NS" python3 "$SRC/tests/cluster/lb-api.py" "$VIP" 9999 "$1"
+	ip netns exec "$CLIENT_NS" python3 "$SRC/tests/bats/lb_api.py" "$VIP:9999" "$1"
 }
 
 # Members HAProxy sends traffic to: "node1 node2 ..." (ready, address right).
