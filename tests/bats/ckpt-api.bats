@@ -38,6 +38,7 @@ teardown() {
 	ckpt 2 peers set 198.51.100.1:$PORT
 	ckpt 2 role primary
 	run "$API" "$WORK/n2/sock" app check 7
+	echo "$output"
 	[ "$status" -eq 0 ]
 	# sync commits need a replica: none is up yet
 	run "$API" "$WORK/n2/sock" app write $((5 << 20)) 8
