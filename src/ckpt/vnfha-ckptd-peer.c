@@ -318,9 +318,6 @@ static int send_blocks(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn 
 		if (rc != 0) {
 			break;
 		}
-		if (c->ops->cork != NULL) {
-			c->ops->cork(c, 1);
-		}
 		for (uint32_t j = 0; j < k && rc == 0; j++) {
 			uint8_t *slot = buf + (size_t)j * (m->block_size + VNFHA_CKPT_BLOCK_HDR_LEN);
 			struct vnfha__ckpt_block b = { .index = idx[j], .length = len[j] };
@@ -331,8 +328,10 @@ static int send_blocks(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn 
 			p->sending_bytes += len[j];
 			p->total_sent += len[j];
 		}
-		if (c->ops->cork != NULL && rc == 0) {
+		/* The caller corked: flush each batch, keep batching after it. */
+		if (c->ops->cork != NULL && rc == 0 && i < m->nblocks) {
 			rc = c->ops->cork(c, 0);
+			c->ops->cork(c, 1);
 		}
 	}
 	free(buf);
@@ -367,6 +366,7 @@ static int send_version(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn
 	uint8_t *want = calloc(m->nblocks + 1, 1);
 	uint32_t flags = durable ? VNFHA_CKPT_F_DURABLE : 0;
 	uint32_t nwant;
+	bool aborted = false;
 	int fd = -1;
 	int rc;
 
@@ -389,17 +389,30 @@ static int send_version(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn
 		goto out;
 	}
 	(void)nwant;
+	/* BEGIN, blocks and END leave in as few writes as possible (a small
+	 * version in one): corked here, flushed per batch and at the end. */
+	if (c->ops->cork != NULL) {
+		c->ops->cork(c, 1);
+	}
 	rc = send_obj(c, VNFHA_CKPT_BEGIN, m, true, flags, 0);
 	if (rc == 0) {
 		rc = send_blocks(d, p, c, m, want, fd);
 	}
 	if (rc == -ESTALE) {
-		/* Changed under us: a newer version is committed; send that. */
+		/* Changed under us: a newer version is committed; send that
+		 * (no ACK comes for an aborted version). */
+		aborted = true;
 		rc = send_obj(c, VNFHA_CKPT_ABORT, m, false, 0, 0);
-		goto out;
-	}
-	if (rc == 0) {
+	} else if (rc == 0) {
 		rc = send_obj(c, VNFHA_CKPT_END, m, false, flags, 0);
+	}
+	if (c->ops->cork != NULL) {
+		int flushed = c->ops->cork(c, 0);
+
+		rc = rc != 0 ? rc : flushed;
+	}
+	if (rc != 0 || aborted) {
+		goto out;
 	}
 	if (rc == 0) {
 		rc = recv_ack(c, &ack);

@@ -19,6 +19,7 @@
 #define META_MAGIC 0x3154454d4b434e56ull	/* "VNCKMET1" */
 #define JOURNAL_MAGIC 0x314e524a4b434e56ull /* "VNCKJRN1" */
 #define JOURNAL_END 0x444e454a4b434e56ull   /* "VNCKJEND" */
+#define SMALL_BLOCKS 16
 
 struct entry {
 	struct vnfha__ckpt_meta *meta;
@@ -41,6 +42,7 @@ struct vnfha__ckpt_update {
 	int fd;
 	bool full;
 	bool computed;
+	bool copy_base; /* a small delta written as a full copy */
 	struct vnfha__ckpt_meta newm;
 	uint8_t *got;
 	uint32_t nrec;
@@ -862,7 +864,10 @@ int vnfha__ckpt_update_begin(struct vnfha__ckpt_store *store, const char *name, 
 	u->fd = -1;
 	u->objfd = -1;
 	u->store = store;
-	u->full = full;
+	/* A small object's delta is cheaper as a new file (fewer files and
+	 * renames than a journal); unchanged blocks are copied at commit. */
+	u->full = full || nblocks <= SMALL_BLOCKS;
+	u->copy_base = !full && u->full;
 	u->computed = expect_fps == NULL;
 	snprintf(u->newm.name, sizeof(u->newm.name), "%s", name);
 	u->newm.epoch = epoch;
@@ -870,7 +875,7 @@ int vnfha__ckpt_update_begin(struct vnfha__ckpt_store *store, const char *name, 
 	u->newm.size = size;
 	u->newm.block_size = block_size;
 	u->newm.nblocks = nblocks;
-	u->newm.data_id = base == NULL ? 1 : (full ? base->data_id + 1 : base->data_id);
+	u->newm.data_id = base == NULL ? 1 : (u->full ? base->data_id + 1 : base->data_id);
 	u->newm.fps = calloc(nblocks > 0 ? nblocks : 1, sizeof(uint64_t));
 	u->got = calloc(nblocks > 0 ? nblocks : 1, 1);
 	if (u->newm.fps == NULL || u->got == NULL) {
@@ -964,7 +969,8 @@ static bool update_is_complete(const struct vnfha__ckpt_update *u)
 	const struct vnfha__ckpt_meta *base = u->entry->meta;
 
 	for (uint32_t i = 0; i < u->newm.nblocks; i++) {
-		bool needed = u->full || u->computed || base->fps[i] != u->newm.fps[i];
+		bool needed = (u->full && !u->copy_base) || u->computed ||
+			      base->fps[i] != u->newm.fps[i];
 
 		if (needed && !u->got[i]) {
 			return false;
@@ -1044,6 +1050,45 @@ out:
 	return rc;
 }
 
+/* copy_base: the blocks the sender did not send are the base's. */
+static int copy_unsent(struct vnfha__ckpt_update *u)
+{
+	const struct vnfha__ckpt_meta *base = u->entry->meta;
+	uint8_t *buf = malloc(base->block_size);
+	char dname[32];
+	int fd;
+	int rc = 0;
+
+	if (buf == NULL) {
+		return -ENOMEM;
+	}
+	data_name(dname, sizeof(dname), base->data_id);
+	fd = openat(u->objfd, dname, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		free(buf);
+		return -errno;
+	}
+	for (uint32_t i = 0; i < u->newm.nblocks && rc == 0; i++) {
+		uint64_t off = (uint64_t)i * base->block_size;
+		uint32_t n = base->size - off < base->block_size ? (uint32_t)(base->size - off)
+								 : base->block_size;
+
+		if (u->got[i]) {
+			continue;
+		}
+		rc = vnfha__ckpt_pread_all(fd, buf, n, (off_t)off);
+		if (rc == 0 && vnfha__ckpt_fp_block(buf, n) != u->newm.fps[i]) {
+			rc = -EILSEQ; /* the base is not what the sender assumed */
+		}
+		if (rc == 0) {
+			rc = pwrite_all(u->fd, buf, n, (off_t)off);
+		}
+	}
+	close(fd);
+	free(buf);
+	return rc;
+}
+
 int vnfha__ckpt_update_commit(struct vnfha__ckpt_update *u, bool durable)
 {
 	struct entry *e = u->entry;
@@ -1060,6 +1105,12 @@ int vnfha__ckpt_update_commit(struct vnfha__ckpt_update *u, bool durable)
 	rc = vnfha__ckpt_meta_dup(&u->newm, &newm);
 	if (rc != 0) {
 		goto fail;
+	}
+	if (u->copy_base) {
+		rc = copy_unsent(u);
+		if (rc != 0) {
+			goto fail;
+		}
 	}
 	if (u->full) {
 		if (durable) {

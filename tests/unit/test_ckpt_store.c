@@ -13,7 +13,7 @@
 #include "unit.h"
 
 #define BS 4096u
-#define NB 8u
+#define NB 24u /* above the store's small-object limit: deltas use the journal */
 #define SIZE (BS * NB - 100)
 
 static char dir[] = "/tmp/vnfha-test-store-XXXXXX";
@@ -193,6 +193,44 @@ static void test_damage(void)
 	vnfha__ckpt_store_free(s);
 }
 
+/* A small object (<= 16 blocks): a delta is written as a new file, the
+ * unsent blocks copied from the base. */
+static void test_small_delta(void)
+{
+	struct vnfha__ckpt_store *s = vnfha__ckpt_store_open(dir, on_report, NULL);
+	struct vnfha__ckpt_update *u = NULL;
+	static uint8_t v1[3 * BS], v2[3 * BS], got[3 * BS];
+	uint64_t fps[3];
+	int fd = -1;
+
+	for (uint32_t i = 0; i < sizeof(v1); i++) {
+		v1[i] = (uint8_t)(i * 13);
+	}
+	memcpy(v2, v1, sizeof(v1));
+	v2[BS + 7] ^= 0x5a;
+	CHECK_INT(vnfha__ckpt_update_begin(s, "small", 1, 1, sizeof(v1), BS, NULL, true, &u), 0);
+	for (uint32_t i = 0; i < 3; i++) {
+		CHECK_INT(vnfha__ckpt_update_block(u, i, v1 + i * BS, BS), 0);
+	}
+	CHECK_INT(vnfha__ckpt_update_commit(u, false), 0);
+	for (uint32_t i = 0; i < 3; i++) {
+		fps[i] = vnfha__ckpt_fp_block(v2 + i * BS, BS);
+	}
+	CHECK_INT(vnfha__ckpt_update_begin(s, "small", 1, 2, sizeof(v1), BS, fps, false, &u), 0);
+	CHECK_INT(vnfha__ckpt_update_block(u, 1, v2 + BS, BS), 0);
+	CHECK_INT(vnfha__ckpt_update_commit(u, false), 0);
+	CHECK_INT(vnfha__ckpt_store_open_data(s, "small", &fd), 0);
+	CHECK_INT(vnfha__ckpt_pread_all(fd, got, sizeof(got), 0), 0);
+	CHECK(memcmp(got, v2, sizeof(v2)) == 0);
+	close(fd);
+	vnfha__ckpt_store_free(s);
+	/* and it verifies on reopen */
+	s = vnfha__ckpt_store_open(dir, on_report, NULL);
+	CHECK(vnfha__ckpt_store_find(s, "small") != NULL);
+	CHECK_INT(vnfha__ckpt_store_find(s, "small")->gen, 2);
+	vnfha__ckpt_store_free(s);
+}
+
 static void test_meta_codec(void)
 {
 	uint64_t fps[2] = { 11, 22 };
@@ -225,6 +263,7 @@ int main(void)
 	}
 	test_meta_codec();
 	test_full_and_delta();
+	test_small_delta();
 	test_damage();
 	rc = UNIT_DONE();
 	snprintf(cmd, sizeof(cmd), "%s", dir);
