@@ -18,21 +18,19 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "argv_split.h"
 #include "ocf.h"
+#include "ocf_cluster.h"
 #include "parse.h"
 #include "role_proto.h"
 #include "spawn.h"
 #include "vnfc.h"
 
-#define DEFAULT_ACTION_MS 20000
 #define MARGIN_MS 1000
-#define CRM_TOOL_TIMEOUT_MS 10000
 #define CTL_TIMEOUT_MS 5000
 
 static const char *const protocols[] = { "libvnfha", "hooks", NULL };
@@ -159,39 +157,12 @@ static const struct vnfha_param params[] = {
 	  .longdesc = "Where the control socket and the VNFC's log live." },
 };
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The action's own timeout (Pacemaker passes it in ms) minus a margin. */
-static unsigned int action_budget_ms(void)
-{
-	const char *text = getenv("OCF_RESKEY_CRM_meta_timeout");
-	long ms = DEFAULT_ACTION_MS;
-
-	if (text != NULL && vnfha__parse_long(text, 1, INT_MAX, &ms) < 0) {
-		ms = DEFAULT_ACTION_MS;
-	}
-	return ms > 2 * MARGIN_MS ? (unsigned int)(ms - MARGIN_MS) : (unsigned int)ms / 2;
-}
-
-/* The primitive's name: clone instances ("vnfc:1") share one supervisor path. */
-static void primitive_name(const struct vnfha_ocf *ocf, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s", vnfha_ocf_resource(ocf));
-	buf[strcspn(buf, ":")] = '\0';
-}
-
 static int socket_path(const struct vnfha_ocf *ocf, char *buf, size_t len)
 {
 	char name[128];
 	int n;
 
-	primitive_name(ocf, name, sizeof(name));
+	vnfha_ocf_primitive(vnfha_ocf_resource(ocf), name, sizeof(name));
 	n = snprintf(buf, len, "%s/%s.sock", vnfha_ocf_str(ocf, "state_dir"), name);
 	return n < 0 || (size_t)n >= len || (size_t)n >= 108 ? -ENAMETOOLONG : 0;
 }
@@ -243,23 +214,6 @@ static int ctl_status(const struct vnfha_ocf *ocf, struct vnfha__ctl_msg *ret_st
 		rc = -EPROTO;
 	}
 	return rc;
-}
-
-/* crm_attribute --promotion: the score Pacemaker promotes by (-1: delete). */
-static void set_promotion_score(const struct vnfha_ocf *ocf, long score)
-{
-	char value[32];
-	char *set[] = { "crm_attribute", "--promotion", "-v", value, "-q", NULL };
-	char *del[] = { "crm_attribute", "--promotion", "-D", "-q", NULL };
-	int status = 0;
-	int rc;
-
-	snprintf(value, sizeof(value), "%ld", score);
-	rc = vnfha__run(score < 0 ? del : set, CRM_TOOL_TIMEOUT_MS, &status, NULL, 0);
-	if (rc < 0 || status != 0) {
-		vnfha_log(VNFHA_LOG_WARNING, "crm_attribute --promotion %s failed (%s, status %d)",
-			  score < 0 ? "-D" : value, rc < 0 ? strerror(-rc) : "ran", status);
-	}
 }
 
 static int run_hook(const struct vnfha_ocf *ocf, const char *param)
@@ -340,20 +294,9 @@ static int vnfc_monitor(struct vnfha_ocf *ocf)
 	}
 	/* A probe finds what runs after a restart of Pacemaker: keep it wanted. */
 	if (vnfha_ocf_is_probe(ocf) && (rc == OCF_SUCCESS || rc == OCF_RUNNING_PROMOTED)) {
-		set_promotion_score(ocf, vnfha_ocf_int(ocf, "promotion_score"));
+		vnfha_ocf_set_promotion_score(vnfha_ocf_int(ocf, "promotion_score"));
 	}
 	return rc;
-}
-
-static const char *node_name(void)
-{
-	static struct utsname uts;
-	const char *node = getenv("OCF_RESKEY_CRM_meta_on_node");
-
-	if (node != NULL && *node != '\0') {
-		return node;
-	}
-	return uname(&uts) == 0 ? uts.nodename : "localhost";
 }
 
 /* Detaches the supervisor (double fork, new session) and returns the errno
@@ -402,7 +345,7 @@ static int spawn_supervisor(const struct vnfc_supervise_cfg *cfg)
 /* Waits until the supervisor says the VNFC serves unpromoted. */
 static int wait_standby(struct vnfha_ocf *ocf, const char *log_path)
 {
-	int64_t deadline = now_ms() + action_budget_ms();
+	int64_t deadline = vnfha_ocf_now_ms() + vnfha_ocf_budget_ms();
 	struct vnfha__ctl_msg st;
 
 	for (;;) {
@@ -415,7 +358,7 @@ static int wait_standby(struct vnfha_ocf *ocf, const char *log_path)
 		if (rc == 0 && st.ready == VNFHA__ROLE_STANDBY) {
 			return OCF_SUCCESS;
 		}
-		if (now_ms() >= deadline) {
+		if (vnfha_ocf_now_ms() >= deadline) {
 			return vnfha_ocf_fail(OCF_ERR_GENERIC,
 					      "the VNFC did not report ready as standby in time "
 					      "(does it call vnfha_role_ready()? see %s)", log_path);
@@ -439,7 +382,7 @@ static int vnfc_start(struct vnfha_ocf *ocf)
 		if (st.state != VNFHA__STATE_RUNNING) {
 			return vnfha_ocf_fail(OCF_ERR_GENERIC, "a failed VNFC is still supervised");
 		}
-		set_promotion_score(ocf, vnfha_ocf_int(ocf, "promotion_score"));
+		vnfha_ocf_set_promotion_score(vnfha_ocf_int(ocf, "promotion_score"));
 		return OCF_SUCCESS;
 	}
 	if (access(binary, X_OK) < 0) {
@@ -452,7 +395,7 @@ static int vnfc_start(struct vnfha_ocf *ocf)
 				      "for a socket path: use a shorter directory",
 				      vnfha_ocf_str(ocf, "state_dir"));
 	}
-	primitive_name(ocf, name, sizeof(name));
+	vnfha_ocf_primitive(vnfha_ocf_resource(ocf), name, sizeof(name));
 	snprintf(log_path, sizeof(log_path), "%s/%s.log", vnfha_ocf_str(ocf, "state_dir"), name);
 	if (mkdir(vnfha_ocf_str(ocf, "state_dir"), 0755) < 0 && errno != EEXIST) {
 		return vnfha_ocf_fail(OCF_ERR_PERM, "cannot create state_dir='%s': %s",
@@ -474,9 +417,9 @@ static int vnfc_start(struct vnfha_ocf *ocf)
 	cfg = (struct vnfc_supervise_cfg){
 		.argv = argv, .env = env, .user = vnfha_ocf_str(ocf, "user"),
 		.workdir = vnfha_ocf_str(ocf, "workdir"), .pidfile = vnfha_ocf_str(ocf, "pidfile"),
-		.socket_path = path, .log_path = log_path, .resource = name, .node = node_name(),
+		.socket_path = path, .log_path = log_path, .resource = name, .node = vnfha_ocf_node_name(),
 		.heartbeat_timeout_ms = (unsigned int)vnfha_ocf_int(ocf, "heartbeat_timeout"),
-		.start_timeout_ms = action_budget_ms(), .role_api = !is_hooks(ocf),
+		.start_timeout_ms = vnfha_ocf_budget_ms(), .role_api = !is_hooks(ocf),
 	};
 	rc = spawn_supervisor(&cfg);
 	if (rc != 0) {
@@ -487,7 +430,7 @@ static int vnfc_start(struct vnfha_ocf *ocf)
 	rc = wait_standby(ocf, log_path);
 	if (rc == OCF_SUCCESS) {
 		vnfha_log(VNFHA_LOG_INFO, "VNFC '%s' runs unpromoted", binary);
-		set_promotion_score(ocf, vnfha_ocf_int(ocf, "promotion_score"));
+		vnfha_ocf_set_promotion_score(vnfha_ocf_int(ocf, "promotion_score"));
 	}
 free_argv:
 	free(argv);
@@ -499,7 +442,7 @@ free_argv:
 static int vnfc_stop(struct vnfha_ocf *ocf)
 {
 	struct vnfha__ctl_msg req = { .type = VNFHA__CTL_STOP }, reply;
-	unsigned int budget = action_budget_ms();
+	unsigned int budget = vnfha_ocf_budget_ms();
 	char path[256];
 	int rc;
 
@@ -512,14 +455,14 @@ static int vnfc_stop(struct vnfha_ocf *ocf)
 		if (socket_path(ocf, path, sizeof(path)) == 0) {
 			unlink(path); /* left by a supervisor that was killed */
 		}
-		set_promotion_score(ocf, -1);
+		vnfha_ocf_set_promotion_score(-1);
 		return OCF_SUCCESS;
 	}
 	if (rc < 0 || reply.type != VNFHA__CTL_OK) {
 		return vnfha_ocf_fail(OCF_ERR_GENERIC, "the VNFC did not stop: %s",
 				      rc < 0 ? strerror(-rc) : reply.text);
 	}
-	set_promotion_score(ocf, -1);
+	vnfha_ocf_set_promotion_score(-1);
 	vnfha_log(VNFHA_LOG_INFO, "VNFC stopped");
 	return OCF_SUCCESS;
 }
@@ -529,7 +472,7 @@ static int change_role(struct vnfha_ocf *ocf, enum vnfha__ctl_role role)
 	bool promote = role == VNFHA__ROLE_ACTIVE;
 	struct vnfha__ctl_msg req = { .type = promote ? VNFHA__CTL_PROMOTE : VNFHA__CTL_DEMOTE };
 	struct vnfha__ctl_msg st, reply;
-	unsigned int budget = action_budget_ms();
+	unsigned int budget = vnfha_ocf_budget_ms();
 	int rc = ctl_status(ocf, &st);
 
 	if (rc < 0) {

@@ -1,0 +1,594 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ocf:vnfha:statesync - the checkpoint service as a promotable clone.
+ *
+ * Every node runs vnfha-ckptd: primary where promoted, replica elsewhere.
+ * Each node publishes the newest complete checkpoint version it holds as the
+ * transient attribute vnfha-version-<rsc> ("EPOCH.GEN"); promotion scores
+ * rank nodes by it, and promote refuses to run on a node while a reachable
+ * node holds a fresher version, so in sync mode a failover never loses an
+ * acknowledged commit (the way PAF guards PostgreSQL's LSN).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <arpa/inet.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include "ocf.h"
+#include "ocf_cluster.h"
+#include "parse.h"
+#include "spawn.h"
+#include "statesync_score.h"
+#include "vnfha_ckpt.h"
+
+#define MAX_PEERS 8
+#define ATTR_OUT_MAX 4096
+#define STATUS_OUT_MAX 4096
+#define TOOL_TIMEOUT_MS 5000
+
+static const char *const methods[] = { "tcp", NULL };
+
+static int check_absolute_path(const char *value, char *why, size_t why_len)
+{
+	if (value[0] != '/') {
+		snprintf(why, why_len, "use an absolute path");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int check_key_file(const char *value, char *why, size_t why_len)
+{
+	return check_absolute_path(value, why, why_len);
+}
+
+static const struct vnfha_param params[] = {
+	{ .name = "sync_method", .type = VNFHA_PARAM_SELECT, .dflt = "tcp", .options = methods,
+	  .shortdesc = "How checkpoints travel",
+	  .longdesc = "tcp: the primary sends each commit to the replicas directly over TLS "
+		      "1.3 (PSK). A repository node is a tcp replica that is never promoted: "
+		      "list it in repository_nodes and keep the VNFC off it with a location "
+		      "constraint." },
+	{ .name = "port", .type = VNFHA_PARAM_INTEGER, .dflt = "7410", .min = 1, .max = 65535,
+	  .shortdesc = "Replication port", .longdesc = "TCP port every replica listens on." },
+	{ .name = "store_dir", .type = VNFHA_PARAM_STRING, .dflt = "/var/lib/vnfha/ckpt",
+	  .check = check_absolute_path, .shortdesc = "Checkpoint store",
+	  .longdesc = "Directory where this node keeps its checkpoints (survives restarts)." },
+	{ .name = "socket", .type = VNFHA_PARAM_STRING, .dflt = "/run/vnfha/ckpt.sock",
+	  .check = check_absolute_path, .shortdesc = "Local socket for VNFCs",
+	  .longdesc = "Unix socket where VNFCs reach the daemon (libvnfha's default)." },
+	{ .name = "key_file", .type = VNFHA_PARAM_STRING, .dflt = "/etc/pacemaker/authkey",
+	  .check = check_key_file, .shortdesc = "Pre-shared key file",
+	  .longdesc = "TLS pre-shared key, mode 0600, the same on every node (Pacemaker "
+		      "Remote's key by default)." },
+	{ .name = "plaintext", .type = VNFHA_PARAM_BOOLEAN, .dflt = "false",
+	  .shortdesc = "Replicate without TLS",
+	  .longdesc = "Send checkpoints unencrypted and unauthenticated. Only for isolated "
+		      "test networks." },
+	{ .name = "peer_addresses", .type = VNFHA_PARAM_STRING, .dflt = "",
+	  .shortdesc = "Node addresses",
+	  .longdesc = "NODE=ADDRESS words for replication; nodes not listed are found by "
+		      "resolving their names." },
+	{ .name = "repository_nodes", .type = VNFHA_PARAM_STRING, .dflt = "",
+	  .shortdesc = "Nodes that keep replicas but are never promoted",
+	  .longdesc = "Blank-separated node names: replicas there store every checkpoint "
+		      "but get no promotion score and are not compared for freshness." },
+	{ .name = "ckptd", .type = VNFHA_PARAM_STRING, .dflt = "vnfha-ckptd",
+	  .shortdesc = "Daemon program", .longdesc = "vnfha-ckptd, by name (PATH) or path." },
+	{ .name = "ckpt", .type = VNFHA_PARAM_STRING, .dflt = "vnfha-ckpt",
+	  .shortdesc = "CLI program", .longdesc = "vnfha-ckpt, by name (PATH) or path." },
+};
+
+struct ss {
+	struct vnfha_ocf *ocf;
+	char rsc[128];
+	char attr[160];
+	char pidfile[256];
+	char logfile[256];
+};
+
+static void ss_init(struct ss *s, struct vnfha_ocf *ocf)
+{
+	s->ocf = ocf;
+	vnfha_ocf_primitive(vnfha_ocf_resource(ocf), s->rsc, sizeof(s->rsc));
+	snprintf(s->attr, sizeof(s->attr), "vnfha-version-%s", s->rsc);
+	snprintf(s->pidfile, sizeof(s->pidfile), "/run/vnfha/statesync-%s.pid", s->rsc);
+	snprintf(s->logfile, sizeof(s->logfile), "/run/vnfha/statesync-%s.log", s->rsc);
+}
+
+static const char *str(const struct ss *s, const char *name)
+{
+	return vnfha_ocf_str(s->ocf, name);
+}
+
+static bool is_word_in(const char *list, const char *word)
+{
+	size_t len = strlen(word);
+
+	for (const char *p = strstr(list, word); p != NULL; p = strstr(p + 1, word)) {
+		bool starts = p == list || p[-1] == ' ' || p[-1] == '\t';
+		bool ends = p[len] == '\0' || p[len] == ' ' || p[len] == '\t';
+
+		if (starts && ends) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool is_repository(const struct ss *s, const char *node)
+{
+	return is_word_in(str(s, "repository_nodes"), node);
+}
+
+/* The daemon's PID from our pidfile, if that process still runs it. */
+static pid_t daemon_pid(const struct ss *s)
+{
+	char text[32] = "", exe[64], target[256];
+	long pid = 0;
+	FILE *f = fopen(s->pidfile, "re");
+	ssize_t n;
+
+	if (f == NULL) {
+		return 0;
+	}
+	if (fgets(text, sizeof(text), f) == NULL) {
+		text[0] = '\0';
+	}
+	fclose(f);
+	text[strcspn(text, "\n")] = '\0';
+	if (vnfha__parse_long(text, 2, INT32_MAX, &pid) < 0) {
+		return 0;
+	}
+	/* A reused PID runs another program: not ours. */
+	snprintf(exe, sizeof(exe), "/proc/%ld/exe", pid);
+	n = readlink(exe, target, sizeof(target) - 1);
+	if (n <= 0) {
+		return 0;
+	}
+	target[n] = '\0';
+	return strstr(target, "vnfha-ckptd") != NULL ? (pid_t)pid : 0;
+}
+
+/* `vnfha-ckpt status`; role is "primary" or "replica". */
+static int daemon_role(const struct ss *s, char *role, size_t len)
+{
+	char out[STATUS_OUT_MAX];
+	char *argv[] = { (char *)str(s, "ckpt"), "--socket", (char *)str(s, "socket"), "status",
+			 NULL };
+	int status = 0;
+	int rc = vnfha__run(argv, TOOL_TIMEOUT_MS, &status, out, sizeof(out));
+	const char *line;
+
+	if (rc < 0 || status != 0) {
+		return rc < 0 ? rc : -ECONNREFUSED;
+	}
+	line = strncmp(out, "role ", 5) == 0 ? out : strstr(out, "\nrole ");
+	if (line == NULL) {
+		return -EPROTO;
+	}
+	line += line[0] == '\n' ? 6 : 5;
+	snprintf(role, len, "%.*s", (int)strcspn(line, "\n"), line);
+	return 0;
+}
+
+static int ckpt_cli(const struct ss *s, char *const args[])
+{
+	char *argv[4 + MAX_PEERS + 4] = { (char *)str(s, "ckpt"), "--socket",
+					   (char *)str(s, "socket") };
+	size_t n = 3;
+	int status = 0;
+	int rc;
+
+	for (size_t i = 0; args[i] != NULL && n < sizeof(argv) / sizeof(argv[0]) - 1; i++) {
+		argv[n++] = args[i];
+	}
+	argv[n] = NULL;
+	rc = vnfha__run(argv, TOOL_TIMEOUT_MS, &status, NULL, 0);
+	return rc < 0 ? rc : (status == 0 ? 0 : -EIO);
+}
+
+static int local_version(const struct ss *s, struct ss_version *ret)
+{
+	struct vnfha_ckpt_client *c = NULL;
+	struct vnfha_ckpt_version v = { 0, 0 };
+	int rc = vnfha_ckpt_connect(str(s, "socket"), &c);
+
+	if (rc == 0) {
+		rc = vnfha_ckpt_latest(c, NULL, &v);
+		if (rc == -ENOENT) {
+			rc = 0; /* no checkpoint yet */
+		}
+	}
+	vnfha_ckpt_disconnect(c);
+	if (rc == 0) {
+		ret->epoch = v.epoch;
+		ret->gen = v.gen;
+	}
+	return rc;
+}
+
+/* Every other node's published version (repository nodes left out). */
+static int peer_versions(const struct ss *s, struct ss_peer *peers, size_t max, bool keep_repo)
+{
+	char out[ATTR_OUT_MAX];
+	int n = vnfha_ocf_attr_query_all(s->attr, out, sizeof(out));
+	int kept = 0;
+
+	if (n < 0) {
+		return n;
+	}
+	n = ss_parse_attrd(out, vnfha_ocf_node_name(), peers, max);
+	for (int i = 0; i < n; i++) {
+		if (keep_repo || !is_repository(s, peers[i].node)) {
+			peers[kept++] = peers[i];
+		}
+	}
+	return n < 0 ? n : kept;
+}
+
+/* Publishes our version and the score it earns. */
+static void publish(const struct ss *s, struct ss_version own)
+{
+	struct ss_peer peers[MAX_PEERS];
+	char value[48];
+	int n;
+
+	snprintf(value, sizeof(value), "%llu.%llu", (unsigned long long)own.epoch,
+		 (unsigned long long)own.gen);
+	vnfha_ocf_attr_set(s->attr, value);
+	if (is_repository(s, vnfha_ocf_node_name())) {
+		vnfha_ocf_set_promotion_score(-1);
+		return;
+	}
+	n = peer_versions(s, peers, MAX_PEERS, false);
+	vnfha_ocf_set_promotion_score(ss_score(own, peers, n > 0 ? (size_t)n : 0));
+}
+
+/* HOST:PORT for node: from peer_addresses, else its resolved name. */
+static int node_address(const struct ss *s, const char *node, char *out, size_t len)
+{
+	const char *map = str(s, "peer_addresses");
+	size_t nlen = strlen(node);
+	char host[INET6_ADDRSTRLEN] = "";
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
+	long port = vnfha_ocf_int(s->ocf, "port");
+
+	for (const char *p = map; p != NULL && *p != '\0'; p += strcspn(p, " \t")) {
+		p += strspn(p, " \t");
+		if (strncmp(p, node, nlen) == 0 && p[nlen] == '=') {
+			snprintf(host, sizeof(host), "%.*s", (int)strcspn(p + nlen + 1, " \t"),
+				 p + nlen + 1);
+			break;
+		}
+	}
+	if (host[0] == '\0') {
+		if (getaddrinfo(node, NULL, &hints, &res) != 0 || res == NULL) {
+			return -ENOENT;
+		}
+		getnameinfo(res->ai_addr, res->ai_addrlen, host, sizeof(host), NULL, 0,
+			    NI_NUMERICHOST);
+		freeaddrinfo(res);
+	}
+	snprintf(out, len, strchr(host, ':') ? "[%s]:%ld" : "%s:%ld", host, port);
+	return 0;
+}
+
+/* Points the primary at every node that runs a replica (attrd knows them). */
+static void set_peers(const struct ss *s)
+{
+	struct ss_peer peers[MAX_PEERS];
+	char addrs[MAX_PEERS][80];
+	char *args[MAX_PEERS + 3] = { "peers", "set" };
+	size_t n_args = 2;
+	int n = peer_versions(s, peers, MAX_PEERS, true);
+
+	for (int i = 0; i < n && n_args < MAX_PEERS + 2; i++) {
+		if (node_address(s, peers[i].node, addrs[n_args - 2], sizeof(addrs[0])) == 0) {
+			args[n_args] = addrs[n_args - 2];
+			n_args++;
+		} else {
+			vnfha_log(VNFHA_LOG_WARNING, "no address for node %s: set peer_addresses",
+				  peers[i].node);
+		}
+	}
+	args[n_args] = NULL;
+	if (ckpt_cli(s, args) < 0) {
+		vnfha_log(VNFHA_LOG_WARNING, "could not set the replica list");
+	}
+}
+
+static int spawn_daemon(const struct ss *s)
+{
+	char listen_addr[32];
+	char *argv[16] = { (char *)str(s, "ckptd"), "--role", "replica", "--listen", listen_addr,
+			   "--store", (char *)str(s, "store_dir"), "--socket",
+			   (char *)str(s, "socket"), "--node", (char *)vnfha_ocf_node_name() };
+	size_t n = 11;
+	char pid_text[24];
+	pid_t pid;
+	int fd;
+
+	snprintf(listen_addr, sizeof(listen_addr), "0.0.0.0:%ld", vnfha_ocf_int(s->ocf, "port"));
+	if (vnfha_ocf_bool(s->ocf, "plaintext")) {
+		argv[n++] = "--plaintext";
+	} else {
+		argv[n++] = "--key";
+		argv[n++] = (char *)str(s, "key_file");
+	}
+	argv[n] = NULL;
+	mkdir("/run/vnfha", 0755);
+	pid = fork();
+	if (pid < 0) {
+		return -errno;
+	}
+	if (pid == 0) {
+		int log_fd = open(s->logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+		int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+		/* execd waits for EOF on our stdout/stderr: give the daemon its own. */
+		if (log_fd < 0 || null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(log_fd, 1) < 0 ||
+		    dup2(log_fd, 2) < 0) {
+			_exit(127);
+		}
+		setsid();
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	fd = open(s->pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		kill(pid, SIGTERM);
+		return -errno;
+	}
+	snprintf(pid_text, sizeof(pid_text), "%ld\n", (long)pid);
+	(void)!write(fd, pid_text, strlen(pid_text));
+	close(fd);
+	return pid;
+}
+
+static int ss_monitor_rc(struct ss *s, bool publish_now)
+{
+	struct ss_version own = { 0, 0 };
+	char role[32] = "";
+	int rc;
+
+	rc = daemon_role(s, role, sizeof(role));
+	if (rc < 0) {
+		if (daemon_pid(s) > 0) {
+			return vnfha_ocf_fail(OCF_ERR_GENERIC, "vnfha-ckptd runs but does not answer "
+					      "on %s", str(s, "socket"));
+		}
+		return OCF_NOT_RUNNING;
+	}
+	if (publish_now && local_version(s, &own) == 0) {
+		publish(s, own);
+	}
+	return strcmp(role, "primary") == 0 ? OCF_RUNNING_PROMOTED : OCF_SUCCESS;
+}
+
+static int ss_monitor(struct vnfha_ocf *ocf)
+{
+	struct ss s;
+
+	ss_init(&s, ocf);
+	return ss_monitor_rc(&s, true);
+}
+
+static int ss_start(struct vnfha_ocf *ocf)
+{
+	int64_t deadline = vnfha_ocf_now_ms() + vnfha_ocf_budget_ms();
+	struct ss s;
+	pid_t pid;
+	int rc;
+
+	ss_init(&s, ocf);
+	rc = ss_monitor_rc(&s, false);
+	if (rc == OCF_SUCCESS || rc == OCF_RUNNING_PROMOTED) {
+		if (rc == OCF_RUNNING_PROMOTED) {
+			ckpt_cli(&s, (char *const[]){ "role", "replica", NULL });
+		}
+		return ss_monitor_rc(&s, true) == OCF_NOT_RUNNING ? OCF_ERR_GENERIC : OCF_SUCCESS;
+	}
+	if (!vnfha_ocf_bool(ocf, "plaintext") && access(str(&s, "key_file"), R_OK) < 0) {
+		return vnfha_ocf_fail(OCF_ERR_CONFIGURED, "parameter key_file='%s' cannot be read: "
+				      "create a 0600 key on every node or set plaintext=true",
+				      str(&s, "key_file"));
+	}
+	pid = spawn_daemon(&s);
+	if (pid < 0) {
+		return vnfha_ocf_fail(OCF_ERR_GENERIC, "cannot start vnfha-ckptd: %s",
+				      strerror((int)-pid));
+	}
+	for (;;) {
+		struct ss_version own;
+
+		if (local_version(&s, &own) == 0) {
+			publish(&s, own);
+			vnfha_log(VNFHA_LOG_INFO, "vnfha-ckptd runs as replica, newest version %llu.%llu",
+				  (unsigned long long)own.epoch, (unsigned long long)own.gen);
+			return OCF_SUCCESS;
+		}
+		if (waitpid(pid, NULL, WNOHANG) == pid || vnfha_ocf_now_ms() >= deadline) {
+			return vnfha_ocf_fail(OCF_ERR_GENERIC, "vnfha-ckptd did not come up; see %s",
+					      s.logfile);
+		}
+		poll(NULL, 0, 20);
+	}
+}
+
+static int ss_stop(struct vnfha_ocf *ocf)
+{
+	int64_t deadline = vnfha_ocf_now_ms() + vnfha_ocf_budget_ms();
+	struct ss s;
+	pid_t pid;
+	int pidfd;
+
+	ss_init(&s, ocf);
+	pid = daemon_pid(&s);
+	if (pid > 0) {
+		pidfd = pidfd_open(pid, 0);
+		if (pidfd >= 0) {
+			struct pollfd p = { .fd = pidfd, .events = POLLIN };
+			int64_t left;
+
+			pidfd_send_signal(pidfd, SIGTERM, NULL, 0);
+			left = deadline - vnfha_ocf_now_ms() - 1000;
+			if (poll(&p, 1, left > 0 ? (int)left : 0) != 1) {
+				vnfha_log(VNFHA_LOG_WARNING, "vnfha-ckptd ignored SIGTERM; killing it");
+				pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+				poll(&p, 1, 1000);
+			}
+			close(pidfd);
+		}
+	}
+	unlink(s.pidfile);
+	/* Data that is not served any more must not block a promotion elsewhere. */
+	vnfha_ocf_attr_delete(s.attr);
+	vnfha_ocf_set_promotion_score(-1);
+	return OCF_SUCCESS;
+}
+
+static int ss_promote(struct vnfha_ocf *ocf)
+{
+	struct ss_peer peers[MAX_PEERS];
+	struct ss_version own;
+	struct ss s;
+	int n;
+
+	ss_init(&s, ocf);
+	if (is_repository(&s, vnfha_ocf_node_name())) {
+		return vnfha_ocf_fail(OCF_ERR_CONFIGURED, "node %s is listed in repository_nodes "
+				      "and must never be promoted", vnfha_ocf_node_name());
+	}
+	if (local_version(&s, &own) < 0) {
+		return vnfha_ocf_fail(OCF_ERR_GENERIC, "vnfha-ckptd does not answer");
+	}
+	/* Never promote stale data while a node with fresher data is reachable. */
+	n = peer_versions(&s, peers, MAX_PEERS, false);
+	for (int i = 0; i < n; i++) {
+		if (ss_version_cmp(peers[i].version, own) > 0) {
+			publish(&s, own);
+			return vnfha_ocf_fail(OCF_ERR_GENERIC,
+					      "node %s holds a fresher checkpoint (%llu.%llu) than this "
+					      "node (%llu.%llu): not promoting here",
+					      peers[i].node, (unsigned long long)peers[i].version.epoch,
+					      (unsigned long long)peers[i].version.gen,
+					      (unsigned long long)own.epoch, (unsigned long long)own.gen);
+		}
+	}
+	if (ckpt_cli(&s, (char *const[]){ "role", "primary", NULL }) < 0) {
+		return vnfha_ocf_fail(OCF_ERR_GENERIC, "vnfha-ckptd refused the primary role");
+	}
+	set_peers(&s);
+	if (local_version(&s, &own) == 0) {
+		publish(&s, own);
+	}
+	vnfha_log(VNFHA_LOG_INFO, "promoted: vnfha-ckptd is primary (epoch %llu)",
+		  (unsigned long long)own.epoch);
+	return OCF_SUCCESS;
+}
+
+static int ss_demote(struct vnfha_ocf *ocf)
+{
+	struct ss s;
+	int rc;
+
+	ss_init(&s, ocf);
+	rc = ss_monitor_rc(&s, false);
+	if (rc == OCF_NOT_RUNNING || rc == OCF_SUCCESS) {
+		return rc;
+	}
+	if (ckpt_cli(&s, (char *const[]){ "role", "replica", NULL }) < 0) {
+		return vnfha_ocf_fail(OCF_ERR_GENERIC, "vnfha-ckptd refused the replica role");
+	}
+	return OCF_SUCCESS;
+}
+
+static const char *notify_var(const char *name, const char *legacy)
+{
+	const char *v = getenv(name);
+
+	return v != NULL ? v : getenv(legacy);
+}
+
+/* pre-promote: every replica publishes what it holds right now, so the
+ * promote that follows compares current versions. post-start/post-promote:
+ * the primary points itself at the replicas (new ones included). */
+static int ss_notify(struct vnfha_ocf *ocf)
+{
+	const char *type = getenv("OCF_RESKEY_CRM_meta_notify_type");
+	const char *op = getenv("OCF_RESKEY_CRM_meta_notify_operation");
+	const char *promoted = notify_var("OCF_RESKEY_CRM_meta_notify_promoted_uname",
+					  "OCF_RESKEY_CRM_meta_notify_master_uname");
+	struct ss_version own;
+	struct ss s;
+
+	if (type == NULL || op == NULL) {
+		return OCF_SUCCESS;
+	}
+	ss_init(&s, ocf);
+	if (strcmp(type, "pre") == 0 && strcmp(op, "promote") == 0) {
+		if (local_version(&s, &own) == 0) {
+			publish(&s, own);
+		}
+	} else if (strcmp(type, "post") == 0 &&
+		   (strcmp(op, "start") == 0 || strcmp(op, "promote") == 0) &&
+		   ss_monitor_rc(&s, false) == OCF_RUNNING_PROMOTED) {
+		set_peers(&s);
+	}
+	vnfha_log(VNFHA_LOG_DEBUG, "notify %s-%s; promoted: %s", type, op,
+		  promoted ? promoted : "none");
+	return OCF_SUCCESS;
+}
+
+static int ss_validate(struct vnfha_ocf *ocf)
+{
+	return OCF_SUCCESS; /* the table's checks are all that depth 0 may judge */
+}
+
+static int ss_reload(struct vnfha_ocf *ocf)
+{
+	return OCF_SUCCESS;
+}
+
+static const struct vnfha_action actions[] = {
+	{ "start", ss_start, "30s", NULL, NULL, NULL, VNFHA_BAD_PARAMS_CONFIGURED },
+	{ "stop", ss_stop, "30s", NULL, NULL, NULL, VNFHA_BAD_PARAMS_SUCCESS },
+	{ "promote", ss_promote, "30s", NULL, NULL, NULL, VNFHA_BAD_PARAMS_CONFIGURED },
+	{ "demote", ss_demote, "30s", NULL, NULL, NULL, VNFHA_BAD_PARAMS_CONFIGURED },
+	{ "monitor", ss_monitor, "20s", "7s", "0", "Unpromoted", VNFHA_BAD_PARAMS_NOT_RUNNING },
+	{ "monitor", ss_monitor, "20s", "6s", "0", "Promoted", VNFHA_BAD_PARAMS_NOT_RUNNING },
+	{ "notify", ss_notify, "10s", NULL, NULL, NULL, VNFHA_BAD_PARAMS_CALL },
+	{ "validate-all", ss_validate, "10s", NULL, "0", NULL, VNFHA_BAD_PARAMS_CONFIGURED },
+	{ "reload-agent", ss_reload, "10s", NULL, NULL, NULL, VNFHA_BAD_PARAMS_CONFIGURED },
+};
+
+static const struct vnfha_agent agent = {
+	.name = "statesync",
+	.version = PACKAGE_VERSION,
+	.shortdesc = "Checkpoint replication for stateful VNFCs",
+	.longdesc = "Runs vnfha-ckptd on every node of the clone: primary on the promoted node, "
+		    "replica elsewhere. Promotion scores follow how fresh each node's newest "
+		    "complete checkpoint is, and promote refuses a node while a reachable one "
+		    "holds fresher data, so a failover never loses a commit acknowledged in "
+		    "sync or durable mode. Use it as a promotable clone with notify=true and "
+		    "colocate the VNFC's promoted role with its promoted role.",
+	.params = params,
+	.n_params = sizeof(params) / sizeof(params[0]),
+	.actions = actions,
+	.n_actions = sizeof(actions) / sizeof(actions[0]),
+};
+
+int main(int argc, char **argv)
+{
+	return vnfha_ocf_main(&agent, argc, argv);
+}

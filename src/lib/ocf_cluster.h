@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * What agents ask of Pacemaker beyond their parameters: the action's
+ * timeout, the node's name, promotion scores (crm_attribute --promotion,
+ * exec'd with a fixed argv) and transient node attributes (attrd_updater).
+ */
+#ifndef VNFHA_OCF_CLUSTER_H
+#define VNFHA_OCF_CLUSTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Monotonic milliseconds, for deadlines. */
+int64_t vnfha_ocf_now_ms(void);
+
+/* The action's timeout (OCF_RESKEY_CRM_meta_timeout, ms; 20 s when unset)
+ * minus a second of margin for the agent's own exit. */
+unsigned int vnfha_ocf_budget_ms(void);
+
+/* This node's Pacemaker name (OCF_RESKEY_CRM_meta_on_node, else uname). */
+const char *vnfha_ocf_node_name(void);
+
+/* The primitive's name: "vnfc" for the clone instance "vnfc:1". */
+void vnfha_ocf_primitive(const char *instance, char *buf, size_t len);
+
+/* Sets this instance's promotion score; score < 0 deletes it. Logs and
+ * returns -errno / -EIO on failure (the action usually carries on). */
+int vnfha_ocf_set_promotion_score(long score);
+
+/* attrd_updater: set this node's transient attribute name=value. */
+int vnfha_ocf_attr_set(const char *name, const char *value);
+
+/* attrd_updater -D: removes this node's value of name. */
+int vnfha_ocf_attr_delete(const char *name);
+
+/* attrd_updater -Q -A: every node's value of name, as attrd prints it
+ * (name="" host="" value="" lines) into out. */
+int vnfha_ocf_attr_query_all(const char *name, char *out, size_t out_len);
+
+#endif
