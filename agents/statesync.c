@@ -94,6 +94,7 @@ struct ss {
 	char attr[160];
 	char pidfile[256];
 	char logfile[256];
+	char peersfile[256];
 };
 
 static void ss_init(struct ss *s, struct vnfha_ocf *ocf)
@@ -103,6 +104,7 @@ static void ss_init(struct ss *s, struct vnfha_ocf *ocf)
 	snprintf(s->attr, sizeof(s->attr), "vnfha-version-%s", s->rsc);
 	snprintf(s->pidfile, sizeof(s->pidfile), "/run/vnfha/statesync-%s.pid", s->rsc);
 	snprintf(s->logfile, sizeof(s->logfile), "/run/vnfha/statesync-%s.log", s->rsc);
+	snprintf(s->peersfile, sizeof(s->peersfile), "/run/vnfha/statesync-%s.peers", s->rsc);
 }
 
 static const char *str(const struct ss *s, const char *name)
@@ -251,7 +253,10 @@ static void publish(const struct ss *s, struct ss_version own)
 		return;
 	}
 	n = peer_versions(s, peers, MAX_PEERS, false);
-	vnfha_ocf_set_promotion_score(ss_score(own, peers, n > 0 ? (size_t)n : 0));
+	if (n < 0) {
+		return; /* keep the last score rather than guess */
+	}
+	vnfha_ocf_set_promotion_score(ss_score(own, peers, (size_t)n));
 }
 
 /* HOST:PORT for node: from peer_addresses, else its resolved name. */
@@ -283,27 +288,58 @@ static int node_address(const struct ss *s, const char *node, char *out, size_t 
 	return 0;
 }
 
-/* Points the primary at every node that runs a replica (attrd knows them). */
+/* True when the replica list last given to the daemon was list. */
+static bool peers_unchanged(const struct ss *s, const char *list)
+{
+	char last[MAX_PEERS * 80 + 1] = "";
+	FILE *f = fopen(s->peersfile, "re");
+
+	if (f == NULL) {
+		return false;
+	}
+	if (fgets(last, sizeof(last), f) == NULL) {
+		last[0] = '\0';
+	}
+	fclose(f);
+	return strcmp(last, list) == 0;
+}
+
+/* Points the primary at every node that runs a replica (attrd knows them,
+ * new ones included); the daemon is told only when the list changed. */
 static void set_peers(const struct ss *s)
 {
 	struct ss_peer peers[MAX_PEERS];
 	char addrs[MAX_PEERS][80];
+	char list[MAX_PEERS * 80 + 1] = "";
 	char *args[MAX_PEERS + 3] = { "peers", "set" };
-	size_t n_args = 2;
+	size_t n_args = 2, used = 0;
 	int n = peer_versions(s, peers, MAX_PEERS, true);
+	FILE *f;
 
 	for (int i = 0; i < n && n_args < MAX_PEERS + 2; i++) {
-		if (node_address(s, peers[i].node, addrs[n_args - 2], sizeof(addrs[0])) == 0) {
-			args[n_args] = addrs[n_args - 2];
-			n_args++;
-		} else {
+		char *addr = addrs[n_args - 2];
+
+		if (node_address(s, peers[i].node, addr, sizeof(addrs[0])) < 0) {
 			vnfha_log(VNFHA_LOG_WARNING, "no address for node %s: set peer_addresses",
 				  peers[i].node);
+			continue;
 		}
+		args[n_args++] = addr;
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s ", addr);
 	}
 	args[n_args] = NULL;
+	if (peers_unchanged(s, list)) {
+		return;
+	}
 	if (ckpt_cli(s, args) < 0) {
 		vnfha_log(VNFHA_LOG_WARNING, "could not set the replica list");
+		return;
+	}
+	vnfha_log(VNFHA_LOG_INFO, "replicas: %s", list[0] ? list : "none");
+	f = fopen(s->peersfile, "we");
+	if (f != NULL) {
+		fputs(list, f);
+		fclose(f);
 	}
 }
 
@@ -372,7 +408,13 @@ static int ss_monitor_rc(struct ss *s, bool publish_now)
 	if (publish_now && local_version(s, &own) == 0) {
 		publish(s, own);
 	}
-	return strcmp(role, "primary") == 0 ? OCF_RUNNING_PROMOTED : OCF_SUCCESS;
+	if (strcmp(role, "primary") != 0) {
+		return OCF_SUCCESS;
+	}
+	if (publish_now) {
+		set_peers(s); /* picks up replicas that started since */
+	}
+	return OCF_RUNNING_PROMOTED;
 }
 
 static int ss_monitor(struct vnfha_ocf *ocf)
@@ -451,6 +493,7 @@ static int ss_stop(struct vnfha_ocf *ocf)
 		}
 	}
 	unlink(s.pidfile);
+	unlink(s.peersfile);
 	/* Data that is not served any more must not block a promotion elsewhere. */
 	vnfha_ocf_attr_delete(s.attr);
 	vnfha_ocf_set_promotion_score(-1);
@@ -488,6 +531,7 @@ static int ss_promote(struct vnfha_ocf *ocf)
 	if (ckpt_cli(&s, (char *const[]){ "role", "primary", NULL }) < 0) {
 		return vnfha_ocf_fail(OCF_ERR_GENERIC, "vnfha-ckptd refused the primary role");
 	}
+	unlink(s.peersfile);
 	set_peers(&s);
 	if (local_version(&s, &own) == 0) {
 		publish(&s, own);
@@ -510,6 +554,7 @@ static int ss_demote(struct vnfha_ocf *ocf)
 	if (ckpt_cli(&s, (char *const[]){ "role", "replica", NULL }) < 0) {
 		return vnfha_ocf_fail(OCF_ERR_GENERIC, "vnfha-ckptd refused the replica role");
 	}
+	unlink(s.peersfile);
 	return OCF_SUCCESS;
 }
 

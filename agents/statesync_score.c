@@ -107,12 +107,13 @@ int ss_parse_attrd(const char *text, const char *self, struct ss_peer *peers, si
 		if (copy[0] == '\0') {
 			continue;
 		}
-		if (field(copy, "host", peers[n].node, sizeof(peers[n].node)) < 0 ||
-		    field(copy, "value", value, sizeof(value)) < 0) {
+		if (field(copy, "host", peers[n].node, sizeof(peers[n].node)) < 0) {
 			return -EINVAL;
 		}
-		if (value[0] == '\0' || strcmp(peers[n].node, self) == 0) {
-			continue; /* no value yet, or ourselves */
+		/* A node whose value is unset or being deleted holds nothing. */
+		if (field(copy, "value", value, sizeof(value)) < 0 || value[0] == '\0' ||
+		    strcmp(peers[n].node, self) == 0) {
+			continue;
 		}
 		if (ss_version_parse(value, &peers[n].version) < 0) {
 			return -EINVAL;

@@ -299,6 +299,27 @@ static int vnfc_monitor(struct vnfha_ocf *ocf)
 	return rc;
 }
 
+/* mkdir -p: /run is empty after a reboot. */
+static int make_dirs(const char *path)
+{
+	char buf[256];
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (char *p = buf + 1; *p != '\0'; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			if (mkdir(buf, 0755) < 0 && errno != EEXIST) {
+				return -1;
+			}
+			*p = '/';
+		}
+	}
+	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
 /* Detaches the supervisor (double fork, new session) and returns the errno
  * it reported after trying to start the VNFC, or a negative errno. */
 static int spawn_supervisor(const struct vnfc_supervise_cfg *cfg)
@@ -397,7 +418,7 @@ static int vnfc_start(struct vnfha_ocf *ocf)
 	}
 	vnfha_ocf_primitive(vnfha_ocf_resource(ocf), name, sizeof(name));
 	snprintf(log_path, sizeof(log_path), "%s/%s.log", vnfha_ocf_str(ocf, "state_dir"), name);
-	if (mkdir(vnfha_ocf_str(ocf, "state_dir"), 0755) < 0 && errno != EEXIST) {
+	if (make_dirs(vnfha_ocf_str(ocf, "state_dir")) < 0) {
 		return vnfha_ocf_fail(OCF_ERR_PERM, "cannot create state_dir='%s': %s",
 				      vnfha_ocf_str(ocf, "state_dir"), strerror(errno));
 	}

@@ -30,6 +30,8 @@
 #define N_COUNTERS 1024
 #define KEY_MAX 31
 #define HEARTBEAT_MS 200
+/* Below heartbeat_timeout: a commit never blocks us into looking dead. */
+#define COMMIT_TIMEOUT_MS 500
 
 struct counter {
 	char key[KEY_MAX + 1];
@@ -193,7 +195,7 @@ static void handle_line(struct counterd *d, struct client *c, char *line)
 			snprintf(reply, sizeof(reply), "ERR full\n");
 		} else {
 			ctr->value++;
-			rc = d->region ? vnfha_ckpt_commit(d->region, d->mode, 2000, NULL) : 0;
+			rc = d->region ? vnfha_ckpt_commit(d->region, d->mode, COMMIT_TIMEOUT_MS, NULL) : 0;
 			if (rc < 0) {
 				ctr->value--; /* not acknowledged, so not kept */
 				snprintf(reply, sizeof(reply), "ERR commit %d\n", rc);

@@ -92,6 +92,17 @@ int vnfha_ocf_attr_delete(const char *name)
 int vnfha_ocf_attr_query_all(const char *name, char *out, size_t out_len)
 {
 	char *argv[] = { "attrd_updater", "-Q", "-A", "-n", (char *)name, NULL };
+	const char *target = getenv("OCF_RESKEY_CRM_meta_on_node");
+	char *saved = target ? strdup(target) : NULL;
+	int rc;
 
-	return run_tool(argv, out, out_len);
+	/* Pacemaker's tools take this variable as the node to ask about, and
+	 * then -A answers for that node alone. */
+	unsetenv("OCF_RESKEY_CRM_meta_on_node");
+	rc = run_tool(argv, out, out_len);
+	if (saved != NULL) {
+		setenv("OCF_RESKEY_CRM_meta_on_node", saved, 1);
+		free(saved);
+	}
+	return rc;
 }

@@ -32,7 +32,8 @@ int main(void)
 
 	const char *out = "name=\"vnfha-version-ss\" host=\"node1\" value=\"4.7\"\n"
 			  "name=\"vnfha-version-ss\" host=\"node2\" value=\"4.9\"\n"
-			  "name=\"vnfha-version-ss\" host=\"node3\" value=\"\"\n";
+			  "name=\"vnfha-version-ss\" host=\"node3\" value=\"\"\n"
+			  "name=\"vnfha-version-ss\" host=\"node4\"\n";
 	struct ss_peer got[4];
 
 	CHECK_INT(ss_parse_attrd(out, "node1", got, 4), 1);

@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The demo VNF in the cluster lab, shared by the VNF scenarios
+# (tests/cluster/vnf-*.bats), the benchmark and examples/demo.sh. Needs
+# `lab` (tests/cluster/lab.bash or a function of the same name) and
+# VNFHA_BUILDDIR.
+#
+#   statesync (promotable, notify) -> vnfc (promotable, colocated, ordered)
+#   -> floatip on the promoted VNFC. The VNFC is vnfha-counterd, which commits
+#   every update in VNF_MODE (sync by default) before acknowledging it.
+
+VNF_VIP=${VNF_VIP:-198.51.100.60}
+VNF_PORT=${VNF_PORT:-7000}
+VNF_MODE=${VNF_MODE:-sync}
+
+# vnf_create [pcs|crm]: the three resources and their constraints.
+vnf_create() {
+	local how=${1:-pcs} key=/run/vnfha-lab/shared/authkey
+	local counterd="$VNFHA_BUILDDIR/examples/vnfha-counterd"
+	local args="--port $VNF_PORT --mode $VNF_MODE"
+	# One pre-shared key for the checkpoint channel, as Pacemaker Remote's.
+	head -c 32 /dev/urandom > "$VNFHA_LAB/shared/authkey"
+	chmod 600 "$VNFHA_LAB/shared/authkey"
+	if [ "$how" = crm ]; then
+		lab on 1 crm configure <<-EOF
+			primitive ss ocf:vnfha:statesync params key_file=$key store_dir=/run/vnfha/store \
+				op monitor interval=6s role=Promoted op monitor interval=7s role=Unpromoted
+			clone ss-clone ss meta promotable=true notify=true
+			primitive vnf ocf:vnfha:vnfc params binary=$counterd args="$args" heartbeat_timeout=1000 \
+				op monitor interval=10s role=Promoted op monitor interval=11s role=Unpromoted
+			clone vnf-clone vnf meta promotable=true
+			primitive vip ocf:vnfha:floatip params ip=$VNF_VIP cidr_netmask=24 op monitor interval=2s
+			colocation vnf-with-ss inf: vnf-clone:Promoted ss-clone:Promoted
+			order ss-before-vnf Mandatory: ss-clone:promote vnf-clone:promote
+			colocation vip-with-vnf inf: vip vnf-clone:Promoted
+			order vnf-before-vip Mandatory: vnf-clone:promote vip:start
+			commit
+		EOF
+	else
+		lab on 1 pcs resource create ss ocf:vnfha:statesync key_file=$key \
+			store_dir=/run/vnfha/store op monitor interval=6s role=Promoted \
+			op monitor interval=7s role=Unpromoted promotable notify=true
+		lab on 1 pcs resource create vnf ocf:vnfha:vnfc binary="$counterd" args="$args" \
+			heartbeat_timeout=1000 op monitor interval=10s role=Promoted \
+			op monitor interval=11s role=Unpromoted promotable
+		lab on 1 pcs resource create vip ocf:vnfha:floatip ip="$VNF_VIP" cidr_netmask=24 \
+			op monitor interval=2s
+		lab on 1 pcs constraint colocation add Promoted vnf-clone with Promoted ss-clone INFINITY
+		lab on 1 pcs constraint order promote ss-clone then promote vnf-clone
+		lab on 1 pcs constraint colocation add vip with Promoted vnf-clone INFINITY
+		lab on 1 pcs constraint order promote vnf-clone then start vip
+	fi
+	lab on 1 crm_resource --wait --timeout=120s
+}
+
+# The node number whose VNFC is promoted (empty when none).
+vnf_active() {
+	lab on any crm_resource --locate --resource vnf-clone 2>/dev/null |
+		sed -n 's/.*running on: node\([0-9]*\) Promoted.*/\1/p' | head -n 1
+}
+
+# PID of vnfha-counterd on node K, as node K sees it.
+vnf_pid() {
+	lab on "$1" pgrep -f -o "vnfha-counterd --port" | head -n 1
+}
+
+# The demo client against the VIP, in the client namespace, for S seconds.
+vnf_client() {
+	lab client "$VNFHA_BUILDDIR/examples/vnfha-counter-client" \
+		--server "$VNF_VIP:$VNF_PORT" --interval "${VNF_INTERVAL:-10}" --duration "$1"
+}
+
+# Waits until the VNF answers through the VIP (S seconds at most).
+vnf_wait_serving() {
+	local deadline=$((SECONDS + ${1:-60}))
+	while [ $SECONDS -lt $deadline ]; do
+		lab client "$VNFHA_BUILDDIR/examples/vnfha-counter-client" \
+			--server "$VNF_VIP:$VNF_PORT" --get >/dev/null 2>&1 && return 0
+		sleep 0.2
+	done
+	return 1
+}
