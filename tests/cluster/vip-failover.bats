@@ -9,8 +9,9 @@
 load lab
 
 VIP=198.51.100.50
-# The agent under test; the anchor (IPaddr2) runs the same scenarios.
-VIP_AGENT=${VNFHA_LAB_VIP_AGENT:-ocf:heartbeat:IPaddr2}
+# The agent under test (VNFHA_LAB_VIP_AGENT=ocf:heartbeat:IPaddr2 runs the
+# same scenarios against the anchor).
+VIP_AGENT=${VNFHA_LAB_VIP_AGENT:-ocf:vnfha:floatip}
 
 setup_file() {
 	lab_setup_file -n 3 -t 1000 --fencing
