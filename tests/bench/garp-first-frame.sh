@@ -5,7 +5,7 @@
 # process start to the first announcement captured on the peer, and wall
 # time of a one-announcement run (vnfha-garp also with -b, where the
 # process exits right after the first frame). Prints medians and ratios.
-# Usage: garp-first-frame.sh [RUNS]   (root; VNFHA_BUILDDIR defaults to .)
+# Usage: garp-first-frame.sh [RUNS]   (root, after make check; VNFHA_BUILDDIR defaults to .)
 set -euo pipefail
 runs=${1:-20}
 builddir=${VNFHA_BUILDDIR:-$(pwd)}
@@ -67,3 +67,7 @@ END {
 	printf "ratio IPv4 send_arp/vnfha-garp: first frame %.1fx, wall %.1fx\n", r["send_arp"] / r["vnfha-garp-v4"], w["send_arp"] / w["vnfha-garp-v4"]
 	printf "ratio IPv6 send_ua/vnfha-garp:  first frame %.1fx, wall %.1fx\n", r["send_ua"] / r["vnfha-garp-v6"], w["send_ua"] / w["vnfha-garp-v6"]
 }' "$NETNS_DIR/results"
+
+echo "in-process, median of $runs calls (what floatip start pays):"
+netns_a "$builddir/tests/bench/announce-latency" "$IF_A" 198.51.100.10 "$runs"
+netns_a "$builddir/tests/bench/announce-latency" "$IF_A" 2001:db8:5::10 "$runs"
