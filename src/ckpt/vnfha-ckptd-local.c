@@ -455,11 +455,13 @@ static int do_commit(struct local *l, const struct vnfha__ckpt_req *r)
 	struct ckptd *d = l->d;
 	struct region *reg = find_region(l, r->name);
 	struct vnfha__ckpt_update *u = NULL;
+	uint64_t t0;
 	int status;
 
 	if (reg == NULL) {
 		return reply_err(l, -EBADF, "checkpoint not opened on this connection");
 	}
+	t0 = ckptd_now_ms();
 	pthread_mutex_lock(&d->lock);
 	status = begin_local(d, r->name, reg->size, &u);
 	pthread_mutex_unlock(&d->lock);
@@ -479,6 +481,10 @@ static int do_commit(struct local *l, const struct vnfha__ckpt_req *r)
 	pthread_mutex_unlock(&d->lock);
 	if (status != 0) {
 		return reply_err(l, status, begin_error(status));
+	}
+	if (reg->size >= (1u << 20)) {
+		vnfha_log(VNFHA_LOG_INFO, "committed '%s' locally: %zu bytes scanned in %llu ms",
+			  r->name, reg->size, (unsigned long long)(ckptd_now_ms() - t0));
 	}
 	return after_commit(l, r->name, r->mode, r->timeout_ms);
 }

@@ -127,7 +127,7 @@ static int send_obj(struct vnfha__ckpt_conn *c, uint16_t type,
 
 /* ---------------------------------------------------------------- sender */
 
-static int dial(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *c)
+static int dial_tcp(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *c)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM };
 	struct addrinfo *res = NULL;
@@ -136,7 +136,8 @@ static int dial(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *c)
 	const char *port;
 	int one = 1;
 	int fd;
-	int rc = ckptd_split_addr(p->addr, host, sizeof(host), &port);
+	const char *addr = strncmp(p->addr, "tcp:", 4) == 0 ? p->addr + 4 : p->addr;
+	int rc = ckptd_split_addr(addr, host, sizeof(host), &port);
 
 	if (rc != 0 || getaddrinfo(host, port, &hints, &res) != 0) {
 		snprintf(p->last_error, sizeof(p->last_error), "cannot resolve '%s'", p->addr);
@@ -169,6 +170,24 @@ static int dial(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *c)
 	/* Replica acks of large durable versions take a while (fsync). */
 	vnfha__ckpt_io_timeout(fd, 120000);
 	return 0;
+}
+
+/* The default transport: TCP, TLS unless --plaintext. */
+const struct ckptd_transport ckptd_transport_tcp = {
+	.scheme = "tcp",
+	.dial = dial_tcp,
+};
+
+const struct ckptd_transport *ckptd_transport_for(const char *addr)
+{
+	for (size_t i = 0; ckptd_transports[i] != NULL; i++) {
+		size_t n = strlen(ckptd_transports[i]->scheme);
+
+		if (strncmp(addr, ckptd_transports[i]->scheme, n) == 0 && addr[n] == ':') {
+			return ckptd_transports[i];
+		}
+	}
+	return &ckptd_transport_tcp;
 }
 
 /* Reads the replica's inventory into p->objs. */
@@ -366,6 +385,8 @@ static int send_version(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn
 	uint8_t *want = calloc(m->nblocks + 1, 1);
 	uint32_t flags = durable ? VNFHA_CKPT_F_DURABLE : 0;
 	uint32_t nwant;
+	uint32_t block_size = m->block_size;
+	uint64_t t0;
 	bool aborted = false;
 	int fd = -1;
 	int rc;
@@ -373,6 +394,7 @@ static int send_version(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn
 	if (want == NULL) {
 		return -ENOMEM;
 	}
+	t0 = ckptd_now_ms();
 	pthread_mutex_lock(&d->lock);
 	po = ckptd_peer_obj(p, m->name);
 	base = po != NULL ? po->meta : NULL;
@@ -388,7 +410,6 @@ static int send_version(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn
 	if (rc != 0) {
 		goto out;
 	}
-	(void)nwant;
 	/* BEGIN, blocks and END leave in as few writes as possible (a small
 	 * version in one): corked here, flushed per batch and at the end. */
 	if (c->ops->cork != NULL) {
@@ -443,6 +464,14 @@ static int send_version(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn
 		} else {
 			po->pending_since_ms = ckptd_now_ms();
 		}
+	}
+	/* One line per large transfer; small ones would flood the log. */
+	if ((uint64_t)nwant * block_size >= (1u << 20)) {
+		vnfha_log(VNFHA_LOG_INFO, "replica %s has '%s' %llu.%llu: %llu bytes %s in %llu ms",
+			  p->addr, ack.name, (unsigned long long)ack.epoch,
+			  (unsigned long long)ack.gen, (unsigned long long)p->sending_bytes,
+			  flags & VNFHA_CKPT_F_FULL ? "(full)" : "(delta)",
+			  (unsigned long long)(ckptd_now_ms() - t0));
 	}
 	p->sending_bytes = 0;
 	pthread_cond_broadcast(&d->cond);
@@ -544,7 +573,7 @@ static void *sender_main(void *arg)
 
 		p->last_error[0] = '\0';
 		pthread_mutex_unlock(&d->lock);
-		rc = dial(d, p, &c);
+		rc = ckptd_transport_for(p->addr)->dial(d, p, &c);
 		pthread_mutex_lock(&d->lock);
 		if (rc == 0) {
 			p->fd = c.fd;

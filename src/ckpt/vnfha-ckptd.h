@@ -77,6 +77,25 @@ struct ckptd {
 
 uint64_t ckptd_now_ms(void);
 
+/*
+ * How a primary reaches a replica. A peer address "SCHEME:REST" picks the
+ * transport registered under SCHEME; anything else is TCP ("HOST:PORT",
+ * "tcp:HOST:PORT"). A transport's dial() returns a connected stream with
+ * its own ops (ckpt_io.h) and fills p->last_error on failure; the session
+ * protocol above it is the same for all. On the receiving side a
+ * transport hands each inbound stream to ckptd_serve_peer(). Other parts
+ * (Corosync CPG, shared directory) add a file vnfha-ckptd-<scheme>.c and
+ * one line to ckptd_transports[] in vnfha-ckptd-transports.c.
+ */
+struct ckptd_transport {
+	const char *scheme;
+	int (*dial)(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *ret_conn);
+};
+
+extern const struct ckptd_transport ckptd_transport_tcp;
+extern const struct ckptd_transport *const ckptd_transports[]; /* NULL-terminated */
+const struct ckptd_transport *ckptd_transport_for(const char *addr);
+
 /* vnfha-ckptd-peer.c */
 void ckptd_peers_start(struct ckptd *d);	  /* lock held; role primary */
 void ckptd_peers_stop(struct ckptd *d);		  /* lock held; joins (drops it meanwhile) */

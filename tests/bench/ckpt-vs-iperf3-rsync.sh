@@ -6,7 +6,7 @@
 #   vnfha: full 1 GiB commit (sync, until the replica acked), resync of a
 #   new replica (1 GiB), 1% of blocks dirty, 4 KiB sync commits p50/p99;
 #   TLS on and off; peak RSS (VmHWM) of both daemons.
-# Usage (root, from a built tree): tests/bench/ckpt-vs-iperf3-rsync.sh [SIZE_MIB]
+# Usage (root, from a built tree): [BENCH_DIR=/dev/shm] tests/bench/ckpt-vs-iperf3-rsync.sh [SIZE_MIB]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 B=$PWD
@@ -16,7 +16,7 @@ BLOCKS=$((SIZE / 65536))
 DIRTY=$((BLOCKS / 100))
 COMMITS=${COMMITS:-2000}
 P="vb$$"
-WORK=$(mktemp -d /tmp/vnfha-ckpt-bench.XXXXXX)
+WORK=$(mktemp -d "${BENCH_DIR:-/tmp}/vnfha-ckpt-bench.XXXXXX") # BENCH_DIR=/dev/shm: no disk
 PIDS=()
 
 cleanup() {
@@ -26,7 +26,7 @@ cleanup() {
 	done
 	ip netns del "${P}a" 2>/dev/null || true
 	ip netns del "${P}b" 2>/dev/null || true
-	rm -rf "$WORK"
+	[ -n "${KEEP:-}" ] && cp "$WORK"/*.log /tmp/ 2>/dev/null; rm -rf "$WORK"
 }
 trap cleanup EXIT
 
@@ -151,6 +151,8 @@ for mode in tls plaintext; do
 	echo "vnfha $mode: 1% dirty commit:         ${dirty} s"
 	echo "vnfha $mode: 4 KiB sync commits:      $lat"
 	echo "vnfha $mode: peak RSS primary $(hwm $ppid), replica $(hwm $rpid), new replica $(hwm $cpid)"
+	# where the time went, from the primary's log
+	grep -h "\[$ppid\].*\(committed 'big'\|has 'big'\)" "$WORK/a.log" | sed 's/^.*INFO: /    /'
 	RES[$mode.full]=$full
 	RES[$mode.resync]=$resync
 	RES[$mode.dirty]=$dirty
