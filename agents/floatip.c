@@ -563,8 +563,11 @@ static int floatip_start(struct vnfha_ocf *ocf)
 		goto out;
 	}
 	if (p.elsewhere != 0) {
-		rc = vnfha_ocf_fail(OCF_ERR_GENERIC, "%s is already on interface %d, not on nic=%s",
-				    v.ip, p.elsewhere, p.ifname);
+		struct vnfha_link other = { .name = "?" };
+
+		vnfha_link_get(p.nl, NULL, p.elsewhere, &other);
+		rc = vnfha_ocf_fail(OCF_ERR_GENERIC, "%s is already on interface %s, not on nic=%s",
+				    v.ip, other.name, p.ifname);
 		goto out;
 	}
 	if (!link_is_up(&p)) {

@@ -113,7 +113,7 @@ load floatip-common
 	run fip start ip=$VIP4 nic=$IF_A cidr_netmask=24
 	echo "$output"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"ocf-exit-reason:$VIP4 is already on interface"* ]]
+	[[ "$output" == *"ocf-exit-reason:$VIP4 is already on interface ${NETNS_PREFIX}x, not on nic=$IF_A"* ]]
 	! has_addr_a "$VIP4"
 	run fip monitor ip=$VIP4 nic=$IF_A
 	[ "$status" -eq 7 ]
