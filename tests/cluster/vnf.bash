@@ -52,10 +52,17 @@ vnf_create() {
 	lab on 1 crm_resource --wait --timeout=120s
 }
 
-# The node number whose VNFC is promoted (empty when none).
+# The node number whose VNFC is promoted; waits up to 60 s for one (empty
+# when there is none by then).
 vnf_active() {
-	lab on any crm_resource --locate --resource vnf-clone 2>/dev/null |
-		sed -n 's/.*running on: node\([0-9]*\) Promoted.*/\1/p' | head -n 1
+	local k deadline=$((SECONDS + 60))
+	while [ $SECONDS -lt $deadline ]; do
+		k=$(lab on any crm_resource --locate --resource vnf-clone 2>/dev/null |
+			sed -n 's/.*running on: node\([0-9]*\) Promoted.*/\1/p' | head -n 1)
+		[ -n "$k" ] && break
+		sleep 0.5
+	done
+	echo "$k"
 }
 
 # PID of vnfha-counterd on node K, as node K sees it.
