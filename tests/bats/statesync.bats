@@ -1,0 +1,118 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# ocf:vnfha:statesync outside a cluster: every action against a real
+# vnfha-ckptd in a throwaway network namespace. Pacemaker's attribute tools
+# are recorders on PATH (attrd_updater answers for two other nodes from a
+# file the test writes) so the test reads exactly what the agent publishes;
+# tests/cluster/vnf-failover.bats runs the real ones.
+
+setup() {
+	load netns
+	netns_setup
+	AGENT="$VNFHA_BUILDDIR/agents/statesync"
+	BIN="$NETNS_DIR/bin"
+	mkdir -p "$BIN" "$NETNS_DIR/store"
+	ln -s "$VNFHA_BUILDDIR/src/ckpt/vnfha-ckptd" "$BIN/vnfha-ckptd"
+	ln -s "$VNFHA_BUILDDIR/src/ckpt/vnfha-ckpt" "$BIN/vnfha-ckpt"
+	printf '#!/bin/sh\nprintf "%%s\\n" "$*" >> "%s/crm_attribute.calls"\n' "$NETNS_DIR" >"$BIN/crm_attribute"
+	cat >"$BIN/attrd_updater" <<-EOF2
+		#!/bin/sh
+		printf '%s\n' "\$*" >> "$NETNS_DIR/attrd.calls"
+		[ "\$1" = -Q ] && cat "$NETNS_DIR/attrd.peers" 2>/dev/null
+		exit 0
+	EOF2
+	chmod +x "$BIN/crm_attribute" "$BIN/attrd_updater"
+	export OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE="ss:0" OCF_RESKEY_CRM_meta_on_node=node1
+	export OCF_RESKEY_store_dir="$NETNS_DIR/store" OCF_RESKEY_socket="$NETNS_DIR/ckpt.sock"
+	export OCF_RESKEY_plaintext=true OCF_RESKEY_port=7410
+	export OCF_RESKEY_peer_addresses="node2=198.51.100.2 node3=198.51.100.3"
+}
+
+teardown() {
+	ra stop >/dev/null 2>&1 || true
+	netns_teardown
+}
+
+ra() {
+	PATH="$BIN:$PATH" ip netns exec "$NS_A" "$AGENT" "$@"
+}
+
+peers() { # what attrd holds for the other nodes
+	printf 'name="vnfha-version-ss" host="%s" value="%s"\n' "$@" >"$NETNS_DIR/attrd.peers"
+}
+
+@test "statesync: start, promote, demote, stop follow the OCF codes" {
+	run ra monitor; [ "$status" -eq 7 ]
+	run ra start;   [ "$status" -eq 0 ]
+	run ra start;   [ "$status" -eq 0 ]
+	run ra monitor; [ "$status" -eq 0 ]
+	# An empty node publishes 0.0 and the lowest score that is not zero.
+	grep -qx -- "-n vnfha-version-ss -U 0.0" "$NETNS_DIR/attrd.calls"
+	grep -qx -- "--promotion -v 1 -q" "$NETNS_DIR/crm_attribute.calls"
+	peers node2 0.0 node3 0.0
+	run ra promote; [ "$status" -eq 0 ]
+	run ra monitor; [ "$status" -eq 8 ]
+	# The primary replicates to the nodes attrd knows, by peer_addresses.
+	run env PATH="$BIN:$PATH" ip netns exec "$NS_A" vnfha-ckpt --socket "$NETNS_DIR/ckpt.sock" status
+	[[ "$output" == *"role primary"* ]]
+	[[ "$output" == *"198.51.100.2:7410"* ]]
+	[[ "$output" == *"198.51.100.3:7410"* ]]
+	run ra demote;  [ "$status" -eq 0 ]
+	run ra monitor; [ "$status" -eq 0 ]
+	run ra stop;    [ "$status" -eq 0 ]
+	run ra monitor; [ "$status" -eq 7 ]
+	run ra stop;    [ "$status" -eq 0 ]
+	grep -qx -- "-n vnfha-version-ss -D" "$NETNS_DIR/attrd.calls"
+}
+
+@test "statesync: promote refuses stale data while a fresher node is reachable" {
+	ra start
+	peers node2 5.17 node3 0.0
+	run ra promote
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"ocf-exit-reason:node node2 holds a fresher checkpoint (5.17)"* ]]
+	run ra monitor; [ "$status" -eq 0 ]   # still unpromoted
+	# Scores rank freshness: one fresher peer costs one step.
+	peers node2 0.3 node3 0.0
+	PATH="$BIN:$PATH" ip netns exec "$NS_A" vnfha-ckpt --socket "$NETNS_DIR/ckpt.sock" role primary
+	echo data > "$NETNS_DIR/obj"
+	PATH="$BIN:$PATH" ip netns exec "$NS_A" vnfha-ckpt --socket "$NETNS_DIR/ckpt.sock" \
+		--mode async put obj "$NETNS_DIR/obj"
+	PATH="$BIN:$PATH" ip netns exec "$NS_A" vnfha-ckpt --socket "$NETNS_DIR/ckpt.sock" role replica
+	run ra monitor; [ "$status" -eq 0 ]
+	tail -n 1 "$NETNS_DIR/crm_attribute.calls" | grep -qx -- "--promotion -v 1000 -q"
+	peers node2 9.1 node3 8.1
+	run ra monitor; [ "$status" -eq 0 ]
+	tail -n 1 "$NETNS_DIR/crm_attribute.calls" | grep -qx -- "--promotion -v 800 -q"
+}
+
+@test "statesync: a repository node keeps replicas but is never promoted" {
+	export OCF_RESKEY_repository_nodes="node9 node1"
+	ra start
+	grep -qx -- "--promotion -D -q" "$NETNS_DIR/crm_attribute.calls"
+	run ra promote
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"repository_nodes"* ]]
+}
+
+@test "statesync: bad parameters name the parameter and the fix" {
+	OCF_RESKEY_port=70000 run ra validate-all
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"ocf-exit-reason:parameter port='70000' is out of range: use 1 to 65535"* ]]
+	OCF_RESKEY_sync_method=carrier-pigeon run ra validate-all
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"sync_method"*"use one of tcp"* ]]
+	OCF_RESKEY_store_dir=relative run ra start
+	[ "$status" -eq 6 ]
+	OCF_RESKEY_plaintext=maybe run ra validate-all
+	[ "$status" -eq 6 ]
+	# TLS without a readable key: configured wrong, said so.
+	OCF_RESKEY_plaintext=false OCF_RESKEY_key_file=/nonexistent/authkey run ra start
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"key_file='/nonexistent/authkey'"* ]]
+	OCF_RESKEY_port=0 run ra monitor
+	[ "$status" -eq 7 ]
+	run "$AGENT" meta-data
+	echo "$output" | xmllint --noout --relaxng "$VNFHA_SRCDIR/tests/ocf/ra-api-1.1.rng" -
+	[[ "$output" == *'role="Promoted"'* ]]
+}
