@@ -140,3 +140,37 @@ client_check() {
 	echo "acknowledged before: $last, value after: $now" >&3
 	[ "$now" -ge "$last" ]
 }
+
+@test "vnf: async mode loses at most the updates of its documented window" {
+	# async: a commit returns once stored locally; the daemon streams it to
+	# the replicas at once. Documented window (vnfha-counterd, vnfha-ckptd):
+	# updates acknowledged in the last 100 ms before a node loss may be lost,
+	# at the client's 10 ms pace at most 10.
+	lab on any pcs resource update vnf args="--port $VNF_PORT --mode async"
+	lab on any crm_resource --wait --timeout=60s
+	vnf_wait_serving 60
+	old=$(vnf_active)
+	client_start 25
+	lab kill-node "$old"
+	wait "$CLIENT_PID" || true
+	CLIENT_PID=
+	cat "$CLIENT_LOG"
+	lost=$(sed -n 's/^summary .* lost=\([0-9]*\) .*/\1/p' "$CLIENT_LOG")
+	echo "async node kill: $lost acknowledged updates lost" >&3
+	[ -n "$lost" ] && [ "$lost" -le 10 ]
+	grep -q '^recovered ' "$CLIENT_LOG"
+	lab on any pcs resource update vnf args="--port $VNF_PORT --mode $VNF_MODE"
+}
+
+@test "vnf: the same configuration written with crm configure works" {
+	lab on any pcs resource delete vip
+	lab on any pcs resource delete vnf-clone
+	lab on any pcs resource delete ss-clone
+	lab on any crm_resource --wait --timeout=60s
+	vnf_create crm
+	vnf_wait_serving 60
+	old=$(vnf_active)
+	client_start 8
+	lab kill-process "$old" "$(vnf_pid "$old")"
+	client_check 1
+}
