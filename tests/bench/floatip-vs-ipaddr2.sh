@@ -4,7 +4,8 @@
 # side in one run on the same namespace and veth pair: median wall time and
 # CPU time (user + system of the agent and every child it waited for, from
 # wait4's rusage) per start, monitor and stop, IPv4 and IPv6, and the ratio
-# IPaddr2 / floatip. Rounds alternate the agents so drift hits both alike.
+# IPaddr2 / floatip, and how many programs one monitor execs. Rounds
+# alternate the agents so drift hits both alike.
 # Usage: floatip-vs-ipaddr2.sh [ROUNDS] [MONITORS_PER_ROUND]   (root)
 # Environment: VNFHA_BUILDDIR (default: the current directory).
 set -euo pipefail
@@ -84,3 +85,18 @@ for family in cases:
         print(f"{family:5} {action:8} {fw:13.2f} {fc:7.2f} {iw:13.2f} {ic:7.2f}"
               f" {iw / max(fw, 0.01):7.1f} {ic / max(fc, 0.1):7.1f}")
 PY
+
+# Processes each monitor runs (execve calls, the agent's own included).
+count_execs() {
+	local agent=$1
+	local -a env=(OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=vip OCF_RESKEY_ip=198.51.100.10
+		OCF_RESKEY_cidr_netmask=24 "OCF_RESKEY_nic=$IF_A" OCF_RESKEY_CRM_meta_interval=10000)
+	netns_a env "${env[@]}" "$agent" start >/dev/null 2>&1
+	netns_a env "${env[@]}" strace -f -qq -e trace=execve -o "$NETNS_DIR/execs" \
+		"$agent" monitor >/dev/null 2>&1
+	netns_a env "${env[@]}" "$agent" stop >/dev/null 2>&1
+	grep -c 'execve(' "$NETNS_DIR/execs"
+}
+if command -v strace >/dev/null; then
+	echo "execs per IPv4 monitor: floatip $(count_execs "$floatip"), IPaddr2 $(count_execs "$ipaddr2")"
+fi
