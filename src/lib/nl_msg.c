@@ -119,8 +119,11 @@ static const struct nlmsghdr *msg_check(const void *buf, size_t len, size_t extr
 {
 	const struct nlmsghdr *nlh = buf;
 
-	if (buf == NULL || len > INT32_MAX || !mnl_nlmsg_ok(nlh, (int)len) ||
-	    mnl_nlmsg_get_payload_len(nlh) < extra) {
+	/* Not mnl_nlmsg_ok(): it compares nlmsg_len as an int, so a length
+	 * with the top bit set passes; and mnl_attr_parse() walks up to the
+	 * aligned length, so that must fit too (both found by fuzz_nl). */
+	if (buf == NULL || len < sizeof(*nlh) || nlh->nlmsg_len < sizeof(*nlh) ||
+	    nlh->nlmsg_len > len - (len % MNL_ALIGNTO) || mnl_nlmsg_get_payload_len(nlh) < extra) {
 		return NULL;
 	}
 	return nlh;

@@ -147,6 +147,21 @@ static void test_link(void)
 	l.flags &= ~(unsigned int)IFF_RUNNING;
 	CHECK(!vnfha_link_is_up(&l));
 	CHECK_INT(vnfha_nl_link_parse(link_veth0, 40, &l), -EINVAL);
+	/* A length with the top bit set (libmnl's mnl_nlmsg_ok reads it as a
+	 * negative int and lets it pass): refused, not read past the buffer. */
+	{
+		unsigned char huge[sizeof(link_veth0)];
+		struct vnfha_route r;
+		int error = 0;
+
+		memcpy(huge, link_veth0, sizeof(huge));
+		huge[3] = 0x80;
+		CHECK_INT(vnfha_nl_link_parse(huge, sizeof(huge), &l), -EINVAL);
+		huge[4] = RTM_NEWROUTE;
+		CHECK_INT(vnfha_nl_route_parse(huge, sizeof(huge), &r), -EINVAL);
+		huge[4] = NLMSG_ERROR;
+		CHECK_INT(vnfha_nl_error_parse(huge, sizeof(huge), &error, NULL, 0), -EINVAL);
+	}
 
 	len = vnfha_nl_link_get_build(req, sizeof(req), 5, "veth0", 0);
 	/* header, ifinfomsg, IFLA_IFNAME "veth0\0" padded, IFLA_EXT_MASK */
