@@ -65,7 +65,8 @@ client_check() {
 	lab kill-node "$old"
 	client_check 1
 	new=$(vnf_active)
-	[ -n "$new" ] && [ "$new" != "$old" ]
+	[ -n "$new" ]
+	[ "$new" != "$old" ]
 }
 
 @test "vnf: a cut link and a frozen node fail over with no loss" {
@@ -74,7 +75,8 @@ client_check() {
 	lab cut "$old"
 	client_check 1
 	new=$(vnf_active)
-	[ -n "$new" ] && [ "$new" != "$old" ]
+	[ -n "$new" ]
+	[ "$new" != "$old" ]
 	lab_recover
 	vnf_wait_serving 60
 	old=$new
@@ -88,7 +90,7 @@ client_check() {
 	client_start 200
 	for i in $(seq 20); do
 		k=$(vnf_active)
-		[ -n "$k" ] || { sleep 1; k=$(vnf_active); }
+		[ -n "$k" ]
 		lab kill-process "$k" "$(vnf_pid "$k")"
 		# the next fault only once the VNF serves again
 		vnf_wait_serving 30
@@ -157,7 +159,8 @@ client_check() {
 	cat "$CLIENT_LOG"
 	lost=$(sed -n 's/^summary .* lost=\([0-9]*\) .*/\1/p' "$CLIENT_LOG")
 	echo "async node kill: $lost acknowledged updates lost" >&3
-	[ -n "$lost" ] && [ "$lost" -le 10 ]
+	[ -n "$lost" ]
+	[ "$lost" -le 10 ]
 	grep -q '^recovered ' "$CLIENT_LOG"
 	lab on any pcs resource update vnf args="--port $VNF_PORT --mode $VNF_MODE"
 }

@@ -52,17 +52,24 @@ vnf_create() {
 	lab on 1 crm_resource --wait --timeout=120s
 }
 
-# The node number whose VNFC is promoted; waits up to 60 s for one (empty
-# when there is none by then).
+# The node number whose VNFC is promoted, as a node with quorum sees it (a
+# cut or frozen node may still believe its own view); waits up to 60 s for
+# one, empty when there is none by then.
 vnf_active() {
-	local k deadline=$((SECONDS + 60))
+	local k n found deadline=$((SECONDS + 60))
 	while [ $SECONDS -lt $deadline ]; do
-		k=$(lab on any crm_resource --locate --resource vnf-clone 2>/dev/null |
-			sed -n 's/.*running on: node\([0-9]*\) Promoted.*/\1/p' | head -n 1)
-		[ -n "$k" ] && break
+		for n in $(seq "$(lab_nodes)"); do
+			[ "$(timeout 5 "$LAB_CMD" on "$n" crm_node -q 2>/dev/null)" = 1 ] || continue
+			k=$(timeout 5 "$LAB_CMD" on "$n" crm_resource --locate --resource vnf-clone \
+				2>/dev/null | sed -n 's/.*running on: node\([0-9]*\) Promoted.*/\1/p')
+			if [ -n "$k" ]; then
+				found=$k
+				break 2
+			fi
+		done
 		sleep 0.5
 	done
-	echo "$k"
+	echo "${found:-}"
 }
 
 # PID of vnfha-counterd on node K, as node K sees it.
