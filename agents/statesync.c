@@ -35,7 +35,10 @@
 #define STATUS_OUT_MAX 4096
 #define TOOL_TIMEOUT_MS 5000
 
-static const char *const methods[] = { "tcp", NULL };
+static const char *const methods[] = { "tcp", "shared_dir", NULL };
+
+/* shared_dir: every node sees the same data, so every node ranks equal. */
+#define SHARED_SCORE 100
 
 static int check_absolute_path(const char *value, char *why, size_t why_len)
 {
@@ -57,7 +60,9 @@ static const struct vnfha_param params[] = {
 	  .longdesc = "tcp: the primary sends each commit to the replicas directly over TLS "
 		      "1.3 (PSK). A repository node is a tcp replica that is never promoted: "
 		      "list it in repository_nodes and keep the VNFC off it with a location "
-		      "constraint." },
+		      "constraint. shared_dir: store_dir is on storage every node mounts "
+		      "(and fencing guards); only the promoted node runs vnfha-ckptd, and a "
+		      "newly promoted one finds the last complete version in place." },
 	{ .name = "port", .type = VNFHA_PARAM_INTEGER, .dflt = "7410", .min = 1, .max = 65535,
 	  .shortdesc = "Replication port", .longdesc = "TCP port every replica listens on." },
 	{ .name = "store_dir", .type = VNFHA_PARAM_STRING, .dflt = "/var/lib/vnfha/ckpt",
@@ -95,6 +100,7 @@ struct ss {
 	char pidfile[256];
 	char logfile[256];
 	char peersfile[256];
+	char markfile[256]; /* shared_dir: this node is a (daemon-less) standby */
 };
 
 static void ss_init(struct ss *s, struct vnfha_ocf *ocf)
@@ -105,6 +111,7 @@ static void ss_init(struct ss *s, struct vnfha_ocf *ocf)
 	snprintf(s->pidfile, sizeof(s->pidfile), "/run/vnfha/statesync-%s.pid", s->rsc);
 	snprintf(s->logfile, sizeof(s->logfile), "/run/vnfha/statesync-%s.log", s->rsc);
 	snprintf(s->peersfile, sizeof(s->peersfile), "/run/vnfha/statesync-%s.peers", s->rsc);
+	snprintf(s->markfile, sizeof(s->markfile), "/run/vnfha/statesync-%s.standby", s->rsc);
 }
 
 static const char *str(const struct ss *s, const char *name)
@@ -125,6 +132,11 @@ static bool is_word_in(const char *list, const char *word)
 		}
 	}
 	return false;
+}
+
+static bool is_shared(const struct ss *s)
+{
+	return strcmp(str(s, "sync_method"), "shared_dir") == 0;
 }
 
 static bool is_repository(const struct ss *s, const char *node)
@@ -398,6 +410,15 @@ static int ss_monitor_rc(struct ss *s, bool publish_now)
 	int rc;
 
 	rc = daemon_role(s, role, sizeof(role));
+	if (is_shared(s)) {
+		if (rc == 0) {
+			return strcmp(role, "primary") == 0 ? OCF_RUNNING_PROMOTED : OCF_SUCCESS;
+		}
+		if (daemon_pid(s) > 0) {
+			return vnfha_ocf_fail(OCF_ERR_GENERIC, "vnfha-ckptd runs but does not answer");
+		}
+		return access(s->markfile, F_OK) == 0 ? OCF_SUCCESS : OCF_NOT_RUNNING;
+	}
 	if (rc < 0) {
 		if (daemon_pid(s) > 0) {
 			return vnfha_ocf_fail(OCF_ERR_GENERIC, "vnfha-ckptd runs but does not answer "
@@ -425,12 +446,43 @@ static int ss_monitor(struct vnfha_ocf *ocf)
 	return ss_monitor_rc(&s, true);
 }
 
-static int ss_start(struct vnfha_ocf *ocf)
+/* Starts vnfha-ckptd as replica and waits until it answers. */
+static int start_daemon(struct ss *s)
 {
 	int64_t deadline = vnfha_ocf_now_ms() + vnfha_ocf_budget_ms();
-	struct ss s;
 	pid_t pid;
-	int rc;
+
+	if (!vnfha_ocf_bool(s->ocf, "plaintext") && access(str(s, "key_file"), R_OK) < 0) {
+		return vnfha_ocf_fail(OCF_ERR_CONFIGURED, "parameter key_file='%s' cannot be read: "
+				      "create a 0600 key on every node or set plaintext=true",
+				      str(s, "key_file"));
+	}
+	pid = spawn_daemon(s);
+	if (pid < 0) {
+		return vnfha_ocf_fail(OCF_ERR_GENERIC, "cannot start vnfha-ckptd: %s",
+				      strerror((int)-pid));
+	}
+	for (;;) {
+		struct ss_version own;
+
+		if (local_version(s, &own) == 0) {
+			vnfha_log(VNFHA_LOG_INFO, "vnfha-ckptd runs, newest version %llu.%llu",
+				  (unsigned long long)own.epoch, (unsigned long long)own.gen);
+			return OCF_SUCCESS;
+		}
+		if (waitpid(pid, NULL, WNOHANG) == pid || vnfha_ocf_now_ms() >= deadline) {
+			return vnfha_ocf_fail(OCF_ERR_GENERIC, "vnfha-ckptd did not come up; see %s",
+					      s->logfile);
+		}
+		poll(NULL, 0, 20);
+	}
+}
+
+static int ss_start(struct vnfha_ocf *ocf)
+{
+	struct ss_version own;
+	struct ss s;
+	int rc, fd;
 
 	ss_init(&s, ocf);
 	rc = ss_monitor_rc(&s, false);
@@ -440,63 +492,77 @@ static int ss_start(struct vnfha_ocf *ocf)
 		}
 		return ss_monitor_rc(&s, true) == OCF_NOT_RUNNING ? OCF_ERR_GENERIC : OCF_SUCCESS;
 	}
-	if (!vnfha_ocf_bool(ocf, "plaintext") && access(str(&s, "key_file"), R_OK) < 0) {
-		return vnfha_ocf_fail(OCF_ERR_CONFIGURED, "parameter key_file='%s' cannot be read: "
-				      "create a 0600 key on every node or set plaintext=true",
-				      str(&s, "key_file"));
+	if (is_shared(&s)) {
+		/* A standby holds nothing of its own: the data waits on shared storage. */
+		mkdir("/run/vnfha", 0755);
+		fd = open(s.markfile, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			return vnfha_ocf_fail(OCF_ERR_GENERIC, "cannot create %s: %s", s.markfile,
+					      strerror(errno));
+		}
+		close(fd);
+		vnfha_ocf_set_promotion_score(SHARED_SCORE);
+		return OCF_SUCCESS;
 	}
-	pid = spawn_daemon(&s);
-	if (pid < 0) {
-		return vnfha_ocf_fail(OCF_ERR_GENERIC, "cannot start vnfha-ckptd: %s",
-				      strerror((int)-pid));
+	rc = start_daemon(&s);
+	if (rc == OCF_SUCCESS && local_version(&s, &own) == 0) {
+		publish(&s, own);
 	}
-	for (;;) {
-		struct ss_version own;
+	return rc;
+}
 
-		if (local_version(&s, &own) == 0) {
-			publish(&s, own);
-			vnfha_log(VNFHA_LOG_INFO, "vnfha-ckptd runs as replica, newest version %llu.%llu",
-				  (unsigned long long)own.epoch, (unsigned long long)own.gen);
-			return OCF_SUCCESS;
+/* SIGTERM, then SIGKILL if the daemon outlives the action's budget. */
+static void stop_daemon(struct ss *s)
+{
+	int64_t deadline = vnfha_ocf_now_ms() + vnfha_ocf_budget_ms();
+	pid_t pid = daemon_pid(s);
+	int pidfd = pid > 0 ? pidfd_open(pid, 0) : -1;
+
+	if (pidfd >= 0) {
+		struct pollfd p = { .fd = pidfd, .events = POLLIN };
+		int64_t left;
+
+		pidfd_send_signal(pidfd, SIGTERM, NULL, 0);
+		left = deadline - vnfha_ocf_now_ms() - 1000;
+		if (poll(&p, 1, left > 0 ? (int)left : 0) != 1) {
+			vnfha_log(VNFHA_LOG_WARNING, "vnfha-ckptd ignored SIGTERM; killing it");
+			pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+			poll(&p, 1, 1000);
 		}
-		if (waitpid(pid, NULL, WNOHANG) == pid || vnfha_ocf_now_ms() >= deadline) {
-			return vnfha_ocf_fail(OCF_ERR_GENERIC, "vnfha-ckptd did not come up; see %s",
-					      s.logfile);
-		}
-		poll(NULL, 0, 20);
+		close(pidfd);
 	}
+	unlink(s->pidfile);
+	unlink(s->peersfile);
 }
 
 static int ss_stop(struct vnfha_ocf *ocf)
 {
-	int64_t deadline = vnfha_ocf_now_ms() + vnfha_ocf_budget_ms();
 	struct ss s;
-	pid_t pid;
-	int pidfd;
 
 	ss_init(&s, ocf);
-	pid = daemon_pid(&s);
-	if (pid > 0) {
-		pidfd = pidfd_open(pid, 0);
-		if (pidfd >= 0) {
-			struct pollfd p = { .fd = pidfd, .events = POLLIN };
-			int64_t left;
-
-			pidfd_send_signal(pidfd, SIGTERM, NULL, 0);
-			left = deadline - vnfha_ocf_now_ms() - 1000;
-			if (poll(&p, 1, left > 0 ? (int)left : 0) != 1) {
-				vnfha_log(VNFHA_LOG_WARNING, "vnfha-ckptd ignored SIGTERM; killing it");
-				pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
-				poll(&p, 1, 1000);
-			}
-			close(pidfd);
-		}
-	}
-	unlink(s.pidfile);
-	unlink(s.peersfile);
+	stop_daemon(&s);
+	unlink(s.markfile);
 	/* Data that is not served any more must not block a promotion elsewhere. */
-	vnfha_ocf_attr_delete(s.attr);
+	if (!is_shared(&s)) {
+		vnfha_ocf_attr_delete(s.attr);
+	}
 	vnfha_ocf_set_promotion_score(-1);
+	return OCF_SUCCESS;
+}
+
+/* shared_dir: the promoted node alone runs the daemon, on the shared store. */
+static int promote_shared(struct ss *s)
+{
+	int rc = ss_monitor_rc(s, false) == OCF_NOT_RUNNING ? OCF_NOT_RUNNING : start_daemon(s);
+
+	if (rc != OCF_SUCCESS) {
+		return rc == OCF_NOT_RUNNING ? vnfha_ocf_fail(rc, "not started") : rc;
+	}
+	if (ckpt_cli(s, (char *const[]){ "role", "primary", NULL }) < 0) {
+		return vnfha_ocf_fail(OCF_ERR_GENERIC, "vnfha-ckptd refused the primary role");
+	}
+	vnfha_log(VNFHA_LOG_INFO, "promoted: vnfha-ckptd is primary on the shared store %s",
+		  str(s, "store_dir"));
 	return OCF_SUCCESS;
 }
 
@@ -508,6 +574,9 @@ static int ss_promote(struct vnfha_ocf *ocf)
 	int n;
 
 	ss_init(&s, ocf);
+	if (is_shared(&s)) {
+		return promote_shared(&s);
+	}
 	if (is_repository(&s, vnfha_ocf_node_name())) {
 		return vnfha_ocf_fail(OCF_ERR_CONFIGURED, "node %s is listed in repository_nodes "
 				      "and must never be promoted", vnfha_ocf_node_name());
@@ -550,6 +619,10 @@ static int ss_demote(struct vnfha_ocf *ocf)
 	rc = ss_monitor_rc(&s, false);
 	if (rc == OCF_NOT_RUNNING || rc == OCF_SUCCESS) {
 		return rc;
+	}
+	if (is_shared(&s)) {
+		stop_daemon(&s); /* standbys keep no daemon on the shared store */
+		return OCF_SUCCESS;
 	}
 	if (ckpt_cli(&s, (char *const[]){ "role", "replica", NULL }) < 0) {
 		return vnfha_ocf_fail(OCF_ERR_GENERIC, "vnfha-ckptd refused the replica role");

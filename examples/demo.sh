@@ -71,7 +71,8 @@ fault() {
 	wait "$CLIENT_PID" || true
 	CLIENT_PID=
 	new=$(vnf_active)
-	at=$(sed -n 's/^recovered at_ms=\([0-9]*\).*/\1/p' "$log" | head -n 1)
+	at=$(sed -n 's/^recovered at_ms=\([0-9]*\).*/\1/p' "$log" |
+		awk -v f="$fault_ms" '$1 > f' | head -n 1)
 	lost=$(sed -n 's/^summary .* lost=\([0-9]*\).*/\1/p' "$log")
 	if [ -n "$at" ]; then
 		gap="$((at - fault_ms)) ms"

@@ -225,7 +225,8 @@ int main(int argc, char **argv)
 				close(fd);
 				fd = -1;
 			}
-			if (!down) {
+			/* An outage starts only once the service has answered. */
+			if (!down && acked > 0) {
 				down = true;
 				down_since = clock_ms(CLOCK_MONOTONIC);
 			}

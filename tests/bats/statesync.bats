@@ -116,3 +116,36 @@ peers() { # what attrd holds for the other nodes
 	echo "$output" | xmllint --noout --relaxng "$VNFHA_SRCDIR/tests/ocf/ra-api-1.1.rng" -
 	[[ "$output" == *'role="Promoted"'* ]]
 }
+
+@test "statesync: shared_dir hands the latest checkpoint to whichever node is promoted" {
+	export OCF_RESKEY_sync_method=shared_dir
+	shared="$NETNS_DIR/store"
+	# Two "nodes" (two resources, two sockets) mount the same store.
+	a() { OCF_RESOURCE_INSTANCE=ssa OCF_RESKEY_socket="$NETNS_DIR/a.sock" ra "$@"; }
+	b() { OCF_RESOURCE_INSTANCE=ssb OCF_RESKEY_socket="$NETNS_DIR/b.sock" ra "$@"; }
+	cli() { PATH="$BIN:$PATH" ip netns exec "$NS_A" vnfha-ckpt --socket "$NETNS_DIR/$1.sock" "${@:2}"; }
+	run a start;   [ "$status" -eq 0 ]
+	run b start;   [ "$status" -eq 0 ]
+	run a monitor; [ "$status" -eq 0 ]
+	[ ! -e "$NETNS_DIR/a.sock" ]          # a standby runs no daemon
+	run a promote; [ "$status" -eq 0 ]
+	run a monitor; [ "$status" -eq 8 ]
+	echo first > "$NETNS_DIR/in1"
+	cli a --mode async put session "$NETNS_DIR/in1"
+	run a demote;  [ "$status" -eq 0 ]
+	run a monitor; [ "$status" -eq 0 ]
+	run b promote; [ "$status" -eq 0 ]
+	cli b get session "$NETNS_DIR/out1"
+	cmp "$NETNS_DIR/in1" "$NETNS_DIR/out1"
+	echo second > "$NETNS_DIR/in2"
+	cli b --mode async put session "$NETNS_DIR/in2"
+	run b demote;  [ "$status" -eq 0 ]
+	run a promote; [ "$status" -eq 0 ]
+	cli a get session "$NETNS_DIR/out2"
+	cmp "$NETNS_DIR/in2" "$NETNS_DIR/out2"
+	run a stop;    [ "$status" -eq 0 ]
+	run b stop;    [ "$status" -eq 0 ]
+	run a monitor; [ "$status" -eq 7 ]
+	run b monitor; [ "$status" -eq 7 ]
+	grep -qx -- "--promotion -v 100 -q" "$NETNS_DIR/crm_attribute.calls"
+}
