@@ -8,6 +8,11 @@
  * Protocol, one line each way:  "INCR key" -> "OK key value"
  *                               "GET key"  -> "VALUE key value"
  * Only the active instance listens; a standby keeps no socket open.
+ *
+ * --active runs it without ocf:vnfha:vnfc (no control socket, no heartbeat):
+ * active from the start, restoring the latest checkpoint the local daemon
+ * holds, as a plain service started by any process agent would be (the
+ * baseline of tests/bench/failover-vnf-vs-stateful.sh).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -179,7 +184,7 @@ static int become(struct counterd *d, enum vnfha_role role)
 		close_clients(d);
 	}
 	fprintf(stderr, "counterd: now %s\n", role == VNFHA_ROLE_ACTIVE ? "active" : "standby");
-	return vnfha_role_ready(d->role, role);
+	return d->role ? vnfha_role_ready(d->role, role) : 0;
 }
 
 /* Applies one request line; the answer is written only after the commit. */
@@ -272,7 +277,8 @@ static int serve(struct counterd *d)
 		enum vnfha_role role;
 		int rc;
 
-		fds[0] = (struct pollfd){ .fd = vnfha_role_fd(d->role), .events = POLLIN };
+		fds[0] = (struct pollfd){ .fd = d->role ? vnfha_role_fd(d->role) : -1,
+					  .events = POLLIN };
 		fds[1] = (struct pollfd){ .fd = d->listen_fd, .events = POLLIN };
 		for (int i = 0; i < MAX_CLIENTS; i++) {
 			fds[2 + i] = (struct pollfd){ .fd = d->clients[i].fd, .events = POLLIN };
@@ -280,7 +286,7 @@ static int serve(struct counterd *d)
 		if (poll(fds, 2 + MAX_CLIENTS, HEARTBEAT_MS / 2) < 0 && errno != EINTR) {
 			return -errno;
 		}
-		if (now_ms() >= next_hb) {
+		if (d->role != NULL && now_ms() >= next_hb) {
 			vnfha_role_heartbeat(d->role);
 			next_hb = now_ms() + HEARTBEAT_MS;
 		}
@@ -309,7 +315,7 @@ static int serve(struct counterd *d)
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: vnfha-counterd [--port PORT] [--state ckpt|none] [--checkpoint NAME]\n"
-		     "                      [--mode async|sync|durable] [--ckpt-socket PATH]\n");
+		     "                      [--mode async|sync|durable] [--ckpt-socket PATH] [--active]\n");
 }
 
 int main(int argc, char **argv)
@@ -317,7 +323,8 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "port", required_argument, NULL, 'p' },  { "state", required_argument, NULL, 's' },
 		{ "checkpoint", required_argument, NULL, 'c' }, { "mode", required_argument, NULL, 'm' },
-		{ "ckpt-socket", required_argument, NULL, 'S' }, { "help", no_argument, NULL, 'h' },
+		{ "ckpt-socket", required_argument, NULL, 'S' }, { "active", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const modes[] = { "async", "sync", "durable" };
@@ -326,9 +333,10 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_term };
 	char *end = NULL;
 	unsigned long port;
+	bool standalone = false;
 	int opt, rc;
 
-	while ((opt = getopt_long(argc, argv, "p:s:c:m:S:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "p:s:c:m:S:ah", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
 			errno = 0;
@@ -362,6 +370,9 @@ int main(int argc, char **argv)
 		case 'S':
 			d.ckpt_socket = optarg;
 			break;
+		case 'a':
+			standalone = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -380,14 +391,20 @@ int main(int argc, char **argv)
 	d.counters = d.local;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
-	rc = vnfha_role_open(NULL, &d.role);
-	if (rc < 0) {
-		fprintf(stderr, "vnfha-counterd: no control socket (run me under ocf:vnfha:vnfc): %s\n",
-			vnfha_lib_strerror(rc));
-		free(d.local);
-		return 1;
+	if (standalone) {
+		rc = become(&d, VNFHA_ROLE_ACTIVE);
+	} else {
+		rc = vnfha_role_open(NULL, &d.role);
+		if (rc < 0) {
+			fprintf(stderr,
+				"vnfha-counterd: no control socket (run me under ocf:vnfha:vnfc, "
+				"or with --active): %s\n",
+				vnfha_lib_strerror(rc));
+			free(d.local);
+			return 1;
+		}
+		rc = vnfha_role_ready(d.role, VNFHA_ROLE_STANDBY);
 	}
-	rc = vnfha_role_ready(d.role, VNFHA_ROLE_STANDBY);
 	if (rc == 0) {
 		rc = serve(&d);
 	}

@@ -11,22 +11,38 @@
 VNF_VIP=${VNF_VIP:-198.51.100.60}
 VNF_PORT=${VNF_PORT:-7000}
 VNF_MODE=${VNF_MODE:-sync}
+# The VNFC's monitor interval in seconds when promoted (unpromoted: one more).
+VNF_MONITOR=${VNF_MONITOR:-10}
+VNF_KEY=/run/vnfha-lab/shared/authkey
+
+# One pre-shared key for the checkpoint channel, as Pacemaker Remote's.
+vnf_new_key() {
+	head -c 32 /dev/urandom > "$VNFHA_LAB/shared/authkey"
+	chmod 600 "$VNFHA_LAB/shared/authkey"
+}
+
+# vnf_create_statesync: the checkpoint service alone (pcs), with a new key.
+vnf_create_statesync() {
+	vnf_new_key
+	lab on 1 pcs resource create ss ocf:vnfha:statesync key_file=$VNF_KEY \
+		store_dir=/run/vnfha/store op monitor interval=6s role=Promoted \
+		op monitor interval=7s role=Unpromoted promotable notify=true
+}
 
 # vnf_create [pcs|crm]: the three resources and their constraints.
 vnf_create() {
-	local how=${1:-pcs} key=/run/vnfha-lab/shared/authkey
+	local how=${1:-pcs} key=$VNF_KEY
 	local counterd="$VNFHA_BUILDDIR/examples/vnfha-counterd"
 	local args="--port $VNF_PORT --mode $VNF_MODE"
-	# One pre-shared key for the checkpoint channel, as Pacemaker Remote's.
-	head -c 32 /dev/urandom > "$VNFHA_LAB/shared/authkey"
-	chmod 600 "$VNFHA_LAB/shared/authkey"
+	local mon=$VNF_MONITOR mon2=$((VNF_MONITOR + 1))
 	if [ "$how" = crm ]; then
+		vnf_new_key
 		lab on 1 crm configure <<-EOF
 			primitive ss ocf:vnfha:statesync params key_file=$key store_dir=/run/vnfha/store \
 				op monitor interval=6s role=Promoted op monitor interval=7s role=Unpromoted
 			clone ss-clone ss meta promotable=true notify=true
 			primitive vnf ocf:vnfha:vnfc params binary=$counterd args="$args" heartbeat_timeout=1000 \
-				op monitor interval=10s role=Promoted op monitor interval=11s role=Unpromoted
+				op monitor interval=${mon}s role=Promoted op monitor interval=${mon2}s role=Unpromoted
 			clone vnf-clone vnf meta promotable=true
 			primitive vip ocf:vnfha:floatip params ip=$VNF_VIP cidr_netmask=24 op monitor interval=2s
 			colocation vnf-with-ss inf: vnf-clone:Promoted ss-clone:Promoted
@@ -36,12 +52,10 @@ vnf_create() {
 			commit
 		EOF
 	else
-		lab on 1 pcs resource create ss ocf:vnfha:statesync key_file=$key \
-			store_dir=/run/vnfha/store op monitor interval=6s role=Promoted \
-			op monitor interval=7s role=Unpromoted promotable notify=true
+		vnf_create_statesync
 		lab on 1 pcs resource create vnf ocf:vnfha:vnfc binary="$counterd" args="$args" \
-			heartbeat_timeout=1000 op monitor interval=10s role=Promoted \
-			op monitor interval=11s role=Unpromoted promotable
+			heartbeat_timeout=1000 op monitor interval="${mon}s" role=Promoted \
+			op monitor interval="${mon2}s" role=Unpromoted promotable
 		lab on 1 pcs resource create vip ocf:vnfha:floatip ip="$VNF_VIP" cidr_netmask=24 \
 			op monitor interval=2s
 		lab on 1 pcs constraint colocation add Promoted vnf-clone with Promoted ss-clone INFINITY
