@@ -70,7 +70,11 @@ measure() {
 	plog=$(mktemp)
 	"$LAB" client ping -n -D -O -i 0.01 "$VIP" >"$plog" 2>&1 &
 	pid=$!
-	sleep 1 # a second of answered probes before the fault
+	# A second of answered probes, then a random part of a monitor interval:
+	# a fault at a fixed lag after the last transition would always land at
+	# the same point of the monitor cycle and favour one agent.
+	local lag_ms=$((1000 + RANDOM % (MONITOR * 1000)))
+	sleep "$((lag_ms / 1000)).$(printf '%03d' $((lag_ms % 1000)))"
 	t0=$(now_ms)
 	case $fault in
 	node-kill) "$LAB" kill-node "$h" ;;
