@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -450,6 +451,89 @@ out:
 	return rc;
 }
 
+/* Commit scan: the region's blocks split in contiguous ranges, one
+ * thread each. A worker fingerprints its blocks and, for a full update,
+ * writes them to the store at once; for a delta it only records the
+ * fingerprints, and the blocks go to the journal afterwards in order. */
+struct scan {
+	struct vnfha__ckpt_update *u;
+	const uint8_t *map;
+	uint64_t size;
+	uint64_t *fps;
+	bool full;
+	uint32_t first;
+	uint32_t last;
+	int rc;
+	pthread_t thread;
+};
+
+#define SCAN_THREADS_MAX 4
+#define SCAN_MIN_BYTES (8u << 20) /* below this one thread does it */
+
+static uint32_t block_len(uint64_t size, uint32_t i)
+{
+	uint64_t off = (uint64_t)i * VNFHA_CKPT_BLOCK_SIZE;
+
+	return size - off < VNFHA_CKPT_BLOCK_SIZE ? (uint32_t)(size - off) : VNFHA_CKPT_BLOCK_SIZE;
+}
+
+static void *scan_range(void *arg)
+{
+	struct scan *s = arg;
+
+	for (uint32_t i = s->first; i < s->last && s->rc == 0; i++) {
+		const uint8_t *data = s->map + (uint64_t)i * VNFHA_CKPT_BLOCK_SIZE;
+		uint32_t n = block_len(s->size, i);
+
+		s->fps[i] = vnfha__ckpt_fp_block(data, n);
+		if (s->full) {
+			s->rc = vnfha__ckpt_update_block_fp(s->u, i, data, n, s->fps[i]);
+		}
+	}
+	return NULL;
+}
+
+static int scan_region(struct vnfha__ckpt_update *u, const struct region *reg)
+{
+	struct scan s[SCAN_THREADS_MAX];
+	uint32_t nblocks = (uint32_t)((reg->size + VNFHA_CKPT_BLOCK_SIZE - 1) / VNFHA_CKPT_BLOCK_SIZE);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	uint32_t n = reg->size < SCAN_MIN_BYTES || cpus < 2 ? 1
+		     : cpus > SCAN_THREADS_MAX		    ? SCAN_THREADS_MAX
+							    : (uint32_t)cpus;
+	uint64_t *fps = malloc(((size_t)nblocks + 1) * sizeof(*fps));
+	int rc = 0;
+
+	if (fps == NULL) {
+		return -ENOMEM;
+	}
+	/* Fault the whole region in at once rather than page by page. */
+	madvise(reg->map, reg->size, MADV_POPULATE_READ);
+	for (uint32_t t = 0; t < n; t++) {
+		s[t] = (struct scan){ .u = u, .map = reg->map, .size = reg->size, .fps = fps,
+				      .full = vnfha__ckpt_update_is_full(u),
+				      .first = (uint32_t)((uint64_t)nblocks * t / n),
+				      .last = (uint32_t)((uint64_t)nblocks * (t + 1) / n) };
+		if (t > 0 && pthread_create(&s[t].thread, NULL, scan_range, &s[t]) != 0) {
+			s[t].thread = 0;
+			scan_range(&s[t]); /* no thread: do it here */
+		}
+	}
+	scan_range(&s[0]);
+	for (uint32_t t = 0; t < n; t++) {
+		if (t > 0 && s[t].thread != 0) {
+			pthread_join(s[t].thread, NULL);
+		}
+		rc = rc != 0 ? rc : s[t].rc;
+	}
+	for (uint32_t i = 0; rc == 0 && !s[0].full && i < nblocks; i++) {
+		rc = vnfha__ckpt_update_block_fp(u, i, reg->map + (uint64_t)i * VNFHA_CKPT_BLOCK_SIZE,
+						 block_len(reg->size, i), fps[i]);
+	}
+	free(fps);
+	return rc;
+}
+
 static int do_commit(struct local *l, const struct vnfha__ckpt_req *r)
 {
 	struct ckptd *d = l->d;
@@ -465,12 +549,8 @@ static int do_commit(struct local *l, const struct vnfha__ckpt_req *r)
 	pthread_mutex_lock(&d->lock);
 	status = begin_local(d, r->name, reg->size, &u);
 	pthread_mutex_unlock(&d->lock);
-	for (uint64_t off = 0, i = 0; status == 0 && off < reg->size;
-	     off += VNFHA_CKPT_BLOCK_SIZE, i++) {
-		uint32_t n = reg->size - off < VNFHA_CKPT_BLOCK_SIZE ? (uint32_t)(reg->size - off)
-								     : VNFHA_CKPT_BLOCK_SIZE;
-
-		status = vnfha__ckpt_update_block(u, (uint32_t)i, reg->map + off, n);
+	if (status == 0) {
+		status = scan_region(u, reg);
 	}
 	pthread_mutex_lock(&d->lock);
 	if (status == 0) {

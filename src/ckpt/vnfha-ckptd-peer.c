@@ -298,59 +298,55 @@ static struct vnfha__ckpt_meta *next_for(struct ckptd *d, struct peer *p, bool *
 }
 
 /* Sends the blocks of m that want[] marks, verifying each against m's
- * fingerprint as it is read: -ESTALE when the store moved on under us. */
+ * fingerprint as it is read: -ESTALE when the store moved on under us.
+ * A batch of whole BLOCK frames (header, block header, data) is laid out
+ * back to back and leaves in one write: one send(2) per batch in
+ * plaintext, full-size records straight from this buffer with TLS. */
 static int send_blocks(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *c,
 		       const struct vnfha__ckpt_meta *m, const uint8_t *want, int fd)
 {
+	const size_t frame_head = VNFHA_CKPT_HDR_LEN + VNFHA_CKPT_BLOCK_HDR_LEN;
 	uint32_t per = BATCH_BYTES / m->block_size > 0 ? BATCH_BYTES / m->block_size : 1;
-	uint8_t *buf = malloc((size_t)per * (m->block_size + VNFHA_CKPT_BLOCK_HDR_LEN));
+	uint8_t *buf = malloc((size_t)per * (m->block_size + frame_head));
 	uint32_t i = 0;
 	int rc = buf != NULL ? 0 : -ENOMEM;
 
 	while (rc == 0 && i < m->nblocks) {
+		size_t used = 0;
+		uint64_t bytes = 0;
 		uint32_t k = 0;
-		uint32_t idx[256];
-		uint32_t len[256];
 
-		for (; i < m->nblocks && k < per && k < 256; i++) {
+		for (; i < m->nblocks && k < per; i++) {
 			uint64_t off = (uint64_t)i * m->block_size;
 			uint32_t n = m->size - off < m->block_size ? (uint32_t)(m->size - off)
 								   : m->block_size;
-			uint8_t *slot = buf + (size_t)k * (m->block_size + VNFHA_CKPT_BLOCK_HDR_LEN);
+			struct vnfha__ckpt_block b = { .index = i, .length = n };
+			uint8_t *frame = buf + used;
 
 			if (!want[i]) {
 				continue;
 			}
-			rc = vnfha__ckpt_pread_all(fd, slot + VNFHA_CKPT_BLOCK_HDR_LEN, n,
-						   (off_t)off);
+			rc = vnfha__ckpt_pread_all(fd, frame + frame_head, n, (off_t)off);
 			if (rc != 0) {
 				break;
 			}
-			if (vnfha__ckpt_fp_block(slot + VNFHA_CKPT_BLOCK_HDR_LEN, n) != m->fps[i]) {
+			if (vnfha__ckpt_fp_block(frame + frame_head, n) != m->fps[i]) {
 				rc = -ESTALE;
 				break;
 			}
-			idx[k] = i;
-			len[k] = n;
+			vnfha__ckpt_io_frame_hdr(frame, VNFHA_CKPT_BLOCK, VNFHA_CKPT_BLOCK_HDR_LEN + n);
+			vnfha__ckpt_block_encode(&b, frame + VNFHA_CKPT_HDR_LEN,
+						 VNFHA_CKPT_BLOCK_HDR_LEN);
+			used += frame_head + n;
+			bytes += n;
 			k++;
 		}
-		if (rc != 0) {
-			break;
+		if (rc == 0 && used > 0) {
+			rc = vnfha__ckpt_io_write(c, buf, used);
 		}
-		for (uint32_t j = 0; j < k && rc == 0; j++) {
-			uint8_t *slot = buf + (size_t)j * (m->block_size + VNFHA_CKPT_BLOCK_HDR_LEN);
-			struct vnfha__ckpt_block b = { .index = idx[j], .length = len[j] };
-
-			vnfha__ckpt_block_encode(&b, slot, VNFHA_CKPT_BLOCK_HDR_LEN);
-			rc = vnfha__ckpt_io_send2(c, VNFHA_CKPT_BLOCK, slot,
-						  VNFHA_CKPT_BLOCK_HDR_LEN + len[j], NULL, 0);
-			p->sending_bytes += len[j];
-			p->total_sent += len[j];
-		}
-		/* The caller corked: flush each batch, keep batching after it. */
-		if (c->ops->cork != NULL && rc == 0 && i < m->nblocks) {
-			rc = c->ops->cork(c, 0);
-			c->ops->cork(c, 1);
+		if (rc == 0) {
+			p->sending_bytes += bytes;
+			p->total_sent += bytes;
 		}
 	}
 	free(buf);
@@ -388,6 +384,7 @@ static int send_version(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn
 	uint32_t block_size = m->block_size;
 	uint64_t t0;
 	bool aborted = false;
+	bool corked;
 	int fd = -1;
 	int rc;
 
@@ -410,9 +407,12 @@ static int send_version(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn
 	if (rc != 0) {
 		goto out;
 	}
-	/* BEGIN, blocks and END leave in as few writes as possible (a small
-	 * version in one): corked here, flushed per batch and at the end. */
-	if (c->ops->cork != NULL) {
+	/* A small version (BEGIN, its blocks, END) leaves in one write:
+	 * corked here, flushed at the end. A large one is not corked: its
+	 * batches are large writes already, and corking would copy them all
+	 * into the TLS library's buffer first. */
+	corked = c->ops->cork != NULL && (uint64_t)nwant * block_size <= BATCH_BYTES;
+	if (corked) {
 		c->ops->cork(c, 1);
 	}
 	rc = send_obj(c, VNFHA_CKPT_BEGIN, m, true, flags, 0);
@@ -427,7 +427,7 @@ static int send_version(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn
 	} else if (rc == 0) {
 		rc = send_obj(c, VNFHA_CKPT_END, m, false, flags, 0);
 	}
-	if (c->ops->cork != NULL) {
+	if (corked) {
 		int flushed = c->ops->cork(c, 0);
 
 		rc = rc != 0 ? rc : flushed;

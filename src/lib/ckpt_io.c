@@ -130,7 +130,7 @@ int vnfha__ckpt_io_read(struct vnfha__ckpt_conn *c, void *buf, size_t len)
 	return 0;
 }
 
-static int hdr(uint8_t *out, uint16_t type, uint32_t len)
+int vnfha__ckpt_io_frame_hdr(uint8_t *out, uint16_t type, uint32_t len)
 {
 	struct vnfha__ckpt_hdr h = { .version = VNFHA_CKPT_PROTO_MAX, .type = type, .length = len };
 
@@ -152,7 +152,7 @@ int vnfha__ckpt_io_send2(struct vnfha__ckpt_conn *c, uint16_t type, const void *
 	if ((uint64_t)head_len + data_len > VNFHA_CKPT_MAX_PAYLOAD) {
 		return -EMSGSIZE;
 	}
-	hdr(small, type, head_len + data_len);
+	vnfha__ckpt_io_frame_hdr(small, type, head_len + data_len);
 	/* Small frames go out in one write (one TCP segment, one record). */
 	if (head_len + data_len <= 512) {
 		if (head_len > 0) {
@@ -217,7 +217,7 @@ int vnfha__ckpt_io_send_fd(struct vnfha__ckpt_conn *c, uint16_t type, const void
 	if (len > 1024) {
 		return -EMSGSIZE;
 	}
-	hdr(buf, type, len);
+	vnfha__ckpt_io_frame_hdr(buf, type, len);
 	memcpy(buf + VNFHA_CKPT_HDR_LEN, payload, len);
 	memset(&ctl, 0, sizeof(ctl));
 	cm->cmsg_level = SOL_SOCKET;

@@ -40,6 +40,9 @@ int vnfha__ckpt_io_write(struct vnfha__ckpt_conn *c, const void *buf, size_t len
 /* -ECONNRESET on EOF before len bytes. */
 int vnfha__ckpt_io_read(struct vnfha__ckpt_conn *c, void *buf, size_t len);
 
+/* Encodes the 16-byte header of a frame of this type and payload length
+ * (to lay several frames out in one buffer for one write). */
+int vnfha__ckpt_io_frame_hdr(uint8_t *out, uint16_t type, uint32_t len);
 /* A frame: header and payload in one write. */
 int vnfha__ckpt_io_send(struct vnfha__ckpt_conn *c, uint16_t type, const void *payload,
 			uint32_t len);

@@ -917,9 +917,19 @@ fail:
 int vnfha__ckpt_update_block(struct vnfha__ckpt_update *u, uint32_t index, const void *data,
 			     uint32_t len)
 {
+	return vnfha__ckpt_update_block_fp(u, index, data, len, vnfha__ckpt_fp_block(data, len));
+}
+
+bool vnfha__ckpt_update_is_full(const struct vnfha__ckpt_update *u)
+{
+	return u->full;
+}
+
+int vnfha__ckpt_update_block_fp(struct vnfha__ckpt_update *u, uint32_t index, const void *data,
+				uint32_t len, uint64_t fp)
+{
 	const struct vnfha__ckpt_meta *base = u->entry->meta;
 	uint64_t off = (uint64_t)index * u->newm.block_size;
-	uint64_t fp;
 	uint8_t rec[12];
 	int rc;
 
@@ -928,7 +938,6 @@ int vnfha__ckpt_update_block(struct vnfha__ckpt_update *u, uint32_t index, const
 							     : u->newm.block_size)) {
 		return -EINVAL;
 	}
-	fp = vnfha__ckpt_fp_block(data, len);
 	if (u->computed) {
 		u->newm.fps[index] = fp;
 	} else if (fp != u->newm.fps[index]) {
@@ -937,7 +946,9 @@ int vnfha__ckpt_update_block(struct vnfha__ckpt_update *u, uint32_t index, const
 	u->got[index] = 1;
 	if (u->full) {
 		rc = pwrite_all(u->fd, data, len, (off_t)off);
-		u->bytes += rc == 0 ? len : 0;
+		if (rc == 0) {
+			__atomic_fetch_add(&u->bytes, len, __ATOMIC_RELAXED);
+		}
 		return rc;
 	}
 	if (base->fps[index] == fp) {
@@ -961,7 +972,7 @@ int vnfha__ckpt_update_block(struct vnfha__ckpt_update *u, uint32_t index, const
 
 uint64_t vnfha__ckpt_update_bytes(const struct vnfha__ckpt_update *u)
 {
-	return u->bytes;
+	return __atomic_load_n(&u->bytes, __ATOMIC_RELAXED);
 }
 
 static bool update_is_complete(const struct vnfha__ckpt_update *u)
