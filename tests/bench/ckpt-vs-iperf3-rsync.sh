@@ -53,6 +53,18 @@ secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 gbps() { awk -v bytes="$1" -v s="$2" 'BEGIN { printf "%.2f", bytes * 8 / s / 1e9 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 hwm() { awk '/VmHWM/ { print $2 / 1024 " MiB" }' "/proc/$1/status"; }
+# Peak private memory (RssAnon: heap, stacks) of a daemon, sampled until
+# the file $2 appears. VmHWM also counts the shared pages of an
+# application's region the primary maps (RssShmem): those are the
+# application's own memory, mapped twice, not a copy.
+anon_peak() {
+	local max=0 v
+	while [ ! -e "$2" ] && v=$(awk '/RssAnon/ { print $2 }' "/proc/$1/status" 2>/dev/null); do
+		[ "${v:-0}" -gt "$max" ] && max=$v
+		sleep 0.05
+	done
+	awk -v k="$max" 'BEGIN { printf "%.1f MiB", k / 1024 }'
+}
 wait_for() {
 	local deadline=$((SECONDS + $1))
 	shift
@@ -129,6 +141,11 @@ for mode in tls plaintext; do
 	ppid=$!
 	PIDS+=($ppid)
 	wait_for 5 sh -c "$B/src/ckpt/vnfha-ckpt --socket $WORK/a.sock status | grep -q ' connected'"
+	rm -f "$WORK/done"
+	anon_peak "$ppid" "$WORK/done" >"$WORK/anon.p" &
+	samplers=($!)
+	anon_peak "$rpid" "$WORK/done" >"$WORK/anon.r" &
+	samplers+=($!)
 	# full: a 1 GiB region written, committed (sync: until the replica acked)
 	full=$("$API" "$WORK/a.sock" big write "$SIZE" 5 | awk '/commit_ms/ { print $2 / 1000 }')
 	# 1% of the blocks changed in place, committed
@@ -146,11 +163,14 @@ for mode in tls plaintext; do
 	"$B/src/ckpt/vnfha-ckpt" --socket "$WORK/a.sock" peers set 203.0.113.2:7410 203.0.113.2:7411
 	wait_for 120 sh -c "[ \"\$($B/src/ckpt/vnfha-ckpt --socket $WORK/c.sock latest big)\" = '$want' ]"
 	resync=$(secs "$t0" "$(now)")
+	touch "$WORK/done"
+	wait "${samplers[@]}"
 	echo "vnfha $mode: full commit $SIZE_MIB MiB:   ${full} s  $(gbps "$SIZE" "$full") Gbit/s"
 	echo "vnfha $mode: new replica resync:      ${resync} s  $(gbps "$SIZE" "$resync") Gbit/s"
 	echo "vnfha $mode: 1% dirty commit:         ${dirty} s"
 	echo "vnfha $mode: 4 KiB sync commits:      $lat"
 	echo "vnfha $mode: peak RSS primary $(hwm $ppid), replica $(hwm $rpid), new replica $(hwm $cpid)"
+	echo "vnfha $mode: peak private RSS (RssAnon) primary $(cat "$WORK/anon.p"), replica $(cat "$WORK/anon.r")"
 	# where the time went, from the primary's log
 	grep -h "\[$ppid\].*\(committed 'big'\|has 'big'\)" "$WORK/a.log" | sed 's/^.*INFO: /    /'
 	RES[$mode.full]=$full
