@@ -407,6 +407,8 @@ static int do_open(struct local *l, const struct vnfha__ckpt_req *r)
 		rc = map != MAP_FAILED ? 0 : -errno;
 	}
 	if (rc == 0 && m != NULL) {
+		/* Allocate the region's pages at once, not a fault per page. */
+		madvise(map, size, MADV_POPULATE_WRITE);
 		rc = vnfha__ckpt_pread_all(dfd, map, size, 0);
 		for (uint32_t i = 0; rc == 0 && i < m->nblocks; i++) {
 			uint64_t off = (uint64_t)i * m->block_size;

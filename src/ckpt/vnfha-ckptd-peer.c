@@ -303,15 +303,20 @@ static struct vnfha__ckpt_meta *next_for(struct ckptd *d, struct peer *p, bool *
  * back to back and leaves in one write: one send(2) per batch in
  * plaintext, full-size records straight from this buffer with TLS. */
 static int send_blocks(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *c,
-		       const struct vnfha__ckpt_meta *m, const uint8_t *want, int fd)
+		       const struct vnfha__ckpt_meta *m, const uint8_t *want, uint32_t nwant, int fd)
 {
 	const size_t frame_head = VNFHA_CKPT_HDR_LEN + VNFHA_CKPT_BLOCK_HDR_LEN;
 	uint32_t per = BATCH_BYTES / m->block_size > 0 ? BATCH_BYTES / m->block_size : 1;
-	uint8_t *buf = malloc((size_t)per * (m->block_size + frame_head));
+	uint8_t *buf;
 	uint32_t i = 0;
-	int rc = buf != NULL ? 0 : -ENOMEM;
+	int rc;
 
-	while (rc == 0 && i < m->nblocks) {
+	/* A small version needs no whole batch (4 KiB commits: one block). */
+	per = nwant < per ? nwant : per;
+	buf = malloc((size_t)(per > 0 ? per : 1) * (m->block_size + frame_head));
+	rc = buf != NULL ? 0 : -ENOMEM;
+
+	while (rc == 0 && i < m->nblocks && per > 0) {
 		size_t used = 0;
 		uint64_t bytes = 0;
 		uint32_t k = 0;
@@ -417,7 +422,7 @@ static int send_version(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn
 	}
 	rc = send_obj(c, VNFHA_CKPT_BEGIN, m, true, flags, 0);
 	if (rc == 0) {
-		rc = send_blocks(d, p, c, m, want, fd);
+		rc = send_blocks(d, p, c, m, want, nwant, fd);
 	}
 	if (rc == -ESTALE) {
 		/* Changed under us: a newer version is committed; send that
@@ -507,6 +512,7 @@ static void wait_ms(struct ckptd *d, unsigned int ms)
 static void session(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *c)
 {
 	struct vnfha__ckpt_hello h;
+	char sec[64];
 	int rc = send_hello(d, c);
 
 	if (rc == 0) {
@@ -528,7 +534,8 @@ static void session(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *c)
 	pthread_mutex_lock(&d->lock);
 	p->connected = true;
 	p->last_error[0] = '\0';
-	vnfha_log(VNFHA_LOG_INFO, "replica %s (%s) connected", p->addr, h.node);
+	vnfha_log(VNFHA_LOG_INFO, "replica %s (%s) connected (%s)", p->addr, h.node,
+		  vnfha__ckpt_conn_security(c, sec, sizeof(sec)));
 	while (peer_should_run(d, p)) {
 		bool durable = false;
 		struct vnfha__ckpt_meta *m = next_for(d, p, &durable);
@@ -809,6 +816,7 @@ static int receive_version(struct ckptd *d, struct vnfha__ckpt_conn *c, const ui
 void ckptd_serve_peer(struct ckptd *d, struct vnfha__ckpt_conn *c, const char *who)
 {
 	struct vnfha__ckpt_hello h;
+	char sec[64];
 	uint8_t *buf = malloc(VNFHA_CKPT_MAX_PAYLOAD);
 	uint8_t *blk = malloc(VNFHA_CKPT_MAX_BLOCK_SIZE);
 	int rc = buf != NULL && blk != NULL ? 0 : -ENOMEM;
@@ -830,7 +838,8 @@ void ckptd_serve_peer(struct ckptd *d, struct vnfha__ckpt_conn *c, const char *w
 		goto out;
 	}
 	if (rc == 0) {
-		vnfha_log(VNFHA_LOG_INFO, "primary %s (%s) connected", who, h.node);
+		vnfha_log(VNFHA_LOG_INFO, "primary %s (%s) connected (%s)", who, h.node,
+			  vnfha__ckpt_conn_security(c, sec, sizeof(sec)));
 		rc = send_inventory(d, c);
 	}
 	while (rc == 0) {

@@ -228,3 +228,17 @@ int vnfha__ckpt_tls_server(struct vnfha__ckpt_conn *c, int fd,
 {
 	return handshake(c, fd, key, true, why, why_len);
 }
+
+const char *vnfha__ckpt_conn_security(const struct vnfha__ckpt_conn *c, char *buf, size_t len)
+{
+	const struct tls *t = c->priv;
+	const char *cipher;
+
+	if (c->ops != &tls_ops || t == NULL) {
+		return "no TLS";
+	}
+	cipher = gnutls_cipher_get_name(gnutls_cipher_get(t->session));
+	snprintf(buf, len, "%s %s", gnutls_protocol_get_name(gnutls_protocol_get_version(t->session)),
+		 cipher != NULL ? cipher : "unknown cipher");
+	return buf;
+}

@@ -35,4 +35,7 @@ int vnfha__ckpt_tls_client(struct vnfha__ckpt_conn *c, int fd,
 int vnfha__ckpt_tls_server(struct vnfha__ckpt_conn *c, int fd,
 			   const struct vnfha__ckpt_tls_key *key, char *why, size_t why_len);
 
+/* What protects c, for the logs: "TLS1.3 AES-128-GCM", or "no TLS". */
+const char *vnfha__ckpt_conn_security(const struct vnfha__ckpt_conn *c, char *buf, size_t len);
+
 #endif
