@@ -453,19 +453,16 @@ out:
 	return rc;
 }
 
-/* Commit scan: the region's blocks split in contiguous ranges, one
- * thread each. A worker fingerprints its blocks and, for a full update,
- * writes them to the store at once; for a delta it only records the
- * fingerprints, and the blocks go to the journal afterwards in order. */
+/* Commit scan: the region's blocks are fingerprinted in contiguous
+ * ranges, one thread each; then this thread gives them to the update in
+ * order. The writes stay in one thread: a file takes one writer at a time
+ * (parallel writers only spin on its lock). */
 struct scan {
-	struct vnfha__ckpt_update *u;
 	const uint8_t *map;
 	uint64_t size;
 	uint64_t *fps;
-	bool full;
 	uint32_t first;
 	uint32_t last;
-	int rc;
 	pthread_t thread;
 };
 
@@ -483,14 +480,9 @@ static void *scan_range(void *arg)
 {
 	struct scan *s = arg;
 
-	for (uint32_t i = s->first; i < s->last && s->rc == 0; i++) {
-		const uint8_t *data = s->map + (uint64_t)i * VNFHA_CKPT_BLOCK_SIZE;
-		uint32_t n = block_len(s->size, i);
-
-		s->fps[i] = vnfha__ckpt_fp_block(data, n);
-		if (s->full) {
-			s->rc = vnfha__ckpt_update_block_fp(s->u, i, data, n, s->fps[i]);
-		}
+	for (uint32_t i = s->first; i < s->last; i++) {
+		s->fps[i] = vnfha__ckpt_fp_block(s->map + (uint64_t)i * VNFHA_CKPT_BLOCK_SIZE,
+						 block_len(s->size, i));
 	}
 	return NULL;
 }
@@ -512,8 +504,7 @@ static int scan_region(struct vnfha__ckpt_update *u, const struct region *reg)
 	/* Fault the whole region in at once rather than page by page. */
 	madvise(reg->map, reg->size, MADV_POPULATE_READ);
 	for (uint32_t t = 0; t < n; t++) {
-		s[t] = (struct scan){ .u = u, .map = reg->map, .size = reg->size, .fps = fps,
-				      .full = vnfha__ckpt_update_is_full(u),
+		s[t] = (struct scan){ .map = reg->map, .size = reg->size, .fps = fps,
 				      .first = (uint32_t)((uint64_t)nblocks * t / n),
 				      .last = (uint32_t)((uint64_t)nblocks * (t + 1) / n) };
 		if (t > 0 && pthread_create(&s[t].thread, NULL, scan_range, &s[t]) != 0) {
@@ -522,13 +513,12 @@ static int scan_region(struct vnfha__ckpt_update *u, const struct region *reg)
 		}
 	}
 	scan_range(&s[0]);
-	for (uint32_t t = 0; t < n; t++) {
-		if (t > 0 && s[t].thread != 0) {
+	for (uint32_t t = 1; t < n; t++) {
+		if (s[t].thread != 0) {
 			pthread_join(s[t].thread, NULL);
 		}
-		rc = rc != 0 ? rc : s[t].rc;
 	}
-	for (uint32_t i = 0; rc == 0 && !s[0].full && i < nblocks; i++) {
+	for (uint32_t i = 0; rc == 0 && i < nblocks; i++) {
 		rc = vnfha__ckpt_update_block_fp(u, i, reg->map + (uint64_t)i * VNFHA_CKPT_BLOCK_SIZE,
 						 block_len(reg->size, i), fps[i]);
 	}

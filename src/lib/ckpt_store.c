@@ -920,11 +920,6 @@ int vnfha__ckpt_update_block(struct vnfha__ckpt_update *u, uint32_t index, const
 	return vnfha__ckpt_update_block_fp(u, index, data, len, vnfha__ckpt_fp_block(data, len));
 }
 
-bool vnfha__ckpt_update_is_full(const struct vnfha__ckpt_update *u)
-{
-	return u->full;
-}
-
 int vnfha__ckpt_update_block_fp(struct vnfha__ckpt_update *u, uint32_t index, const void *data,
 				uint32_t len, uint64_t fp)
 {
@@ -946,9 +941,7 @@ int vnfha__ckpt_update_block_fp(struct vnfha__ckpt_update *u, uint32_t index, co
 	u->got[index] = 1;
 	if (u->full) {
 		rc = pwrite_all(u->fd, data, len, (off_t)off);
-		if (rc == 0) {
-			__atomic_fetch_add(&u->bytes, len, __ATOMIC_RELAXED);
-		}
+		u->bytes += rc == 0 ? len : 0;
 		return rc;
 	}
 	if (base->fps[index] == fp) {
@@ -972,7 +965,7 @@ int vnfha__ckpt_update_block_fp(struct vnfha__ckpt_update *u, uint32_t index, co
 
 uint64_t vnfha__ckpt_update_bytes(const struct vnfha__ckpt_update *u)
 {
-	return __atomic_load_n(&u->bytes, __ATOMIC_RELAXED);
+	return u->bytes;
 }
 
 static bool update_is_complete(const struct vnfha__ckpt_update *u)

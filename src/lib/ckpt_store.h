@@ -92,10 +92,6 @@ int vnfha__ckpt_update_block(struct vnfha__ckpt_update *upd, uint32_t index, con
  * (vnfha__ckpt_fp_block of exactly these bytes). */
 int vnfha__ckpt_update_block_fp(struct vnfha__ckpt_update *upd, uint32_t index, const void *data,
 				uint32_t len, uint64_t fp);
-/* A full update writes each block in place in a new data file: then, and
- * only then, update_block may run in several threads at once (each
- * block given by one of them). A delta appends to a journal: one thread. */
-bool vnfha__ckpt_update_is_full(const struct vnfha__ckpt_update *upd);
 /* Number of bytes the update wrote so far (progress, lag). */
 uint64_t vnfha__ckpt_update_bytes(const struct vnfha__ckpt_update *upd);
 /* Publishes; -EPIPE when a needed block is missing. Frees upd always. */
