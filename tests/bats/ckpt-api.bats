@@ -54,3 +54,17 @@ teardown() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"Read-only"* ]]
 }
+
+@test "an application cannot shrink its region under the daemon (sealed memfd)" {
+	ckpt_start 2 replica
+	ckpt_start 1 primary --peer 198.51.100.2:$PORT
+	"$API" "$WORK/n1/sock" app write $((1 << 20)) 7
+	run "$API" "$WORK/n1/sock" app shrink
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"ftruncate Operation not permitted"* ]]
+	[[ "$output" == *"version 1 2"* ]]
+	# the daemon is alive and the replica holds the whole region
+	run "$API" "$WORK/n2/sock" app check 7
+	[ "$status" -eq 0 ]
+}

@@ -5,13 +5,16 @@
  *   ckpt-api SOCKET NAME dirty SEED BLOCKS   change BLOCKS 64 KiB blocks in place, commit
  *   ckpt-api SOCKET NAME check SEED          open (restores) and verify, restore again, verify
  *   ckpt-api SOCKET NAME bench SIZE COUNT    COUNT sync commits of a SIZE region: p50/p99 us
+ *   ckpt-api SOCKET NAME shrink              try to truncate the region's memfd, then commit
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "parse.h"
 #include "vnfha.h"
@@ -64,6 +67,40 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 
+/* What a careless application could do: truncate the region's memfd
+ * (reopened through /proc/self/map_files, root only). Prints what
+ * ftruncate said. */
+static void shrink(const char *name)
+{
+	char want[128];
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	snprintf(want, sizeof(want), "/memfd:%s (deleted)\n", name);
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+		size_t n = strlen(line);
+		size_t w = strlen(want);
+		char path[300];
+		int fd;
+
+		if (n < w || strcmp(line + n - w, want) != 0) {
+			continue;
+		}
+		*strchr(line, ' ') = '\0'; /* the address range */
+		snprintf(path, sizeof(path), "/proc/self/map_files/%s", line);
+		fd = open(path, O_RDWR);
+		printf("ftruncate %s\n",
+		       fd >= 0 && ftruncate(fd, 0) == 0 ? "succeeded" : strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+		}
+		break;
+	}
+	if (f != NULL) {
+		fclose(f);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct vnfha_ckpt_client *c = NULL;
@@ -75,8 +112,8 @@ int main(int argc, char **argv)
 	uint64_t t0;
 	int rc;
 
-	if (argc < 5) {
-		fprintf(stderr, "usage: ckpt-api SOCKET NAME write|dirty|check|bench ARGS...\n");
+	if (argc < 4) {
+		fprintf(stderr, "usage: ckpt-api SOCKET NAME write|dirty|check|bench|shrink ARGS...\n");
 		return 2;
 	}
 	cmd = argv[3];
@@ -148,6 +185,17 @@ int main(int argc, char **argv)
 		}
 		v = vnfha_ckpt_region_version(r);
 		printf("ok %zu bytes version %" PRIu64 " %" PRIu64 "\n", size, v.epoch, v.gen);
+	} else if (strcmp(cmd, "shrink") == 0 && argc == 4) {
+		rc = vnfha_ckpt_open(c, argv[2], 0, &r);
+		if (rc != 0) {
+			return fail("open", rc);
+		}
+		shrink(argv[2]);
+		rc = vnfha_ckpt_commit(r, VNFHA_CKPT_SYNC, 10000, &res);
+		if (rc != 0) {
+			return fail("commit", rc);
+		}
+		print_result(&res, 0);
 	} else if (strcmp(cmd, "bench") == 0 && argc == 6) {
 		long count = num(argv[5]);
 		uint64_t *lat = calloc((size_t)count + 1, sizeof(*lat));
