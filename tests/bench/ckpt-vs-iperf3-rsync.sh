@@ -74,12 +74,14 @@ wait_for() {
 	done
 }
 
-# Touch the memory the runs will use once, for every side alike: on a VM
-# whose RAM the host backs lazily (a Firecracker guest here), the first
-# touch of a guest page costs a host fault, and whichever run came first
-# would measure mostly that (the first vnfha commit took 3x longer).
-python3 -c 'import sys; n = int(sys.argv[1]) << 20; b = bytearray(n); b[::4096] = b"\1" * (n // 4096)' \
-	"$((SIZE_MIB * 8))"
+# Touches MiB of memory and frees it, right before a measured part: on a
+# VM whose RAM the host backs lazily and takes back when freed (a
+# Firecracker guest here), the first touch of a guest page costs a host
+# fault (~3.5 s/GiB), and whichever run came first measured mostly that.
+warm() {
+	python3 -c 'import sys; n = int(sys.argv[1]) << 20; b = bytearray(n); b[::4096] = b"\1" * (n // 4096)' "$1"
+}
+
 echo "== data: $SIZE_MIB MiB random, $BLOCKS blocks of 64 KiB, $DIRTY dirty (1%)"
 head -c "$SIZE" /dev/urandom >"$WORK/data"
 
@@ -106,6 +108,7 @@ CONF
 	--config="$WORK/rsyncd.conf" &
 PIDS+=($!)
 wait_for 5 "${A[@]}" bash -c 'exec 3<>/dev/tcp/203.0.113.2/8730'
+warm $((SIZE_MIB * 2))
 t0=$(now)
 "${A[@]}" rsync -W "$WORK/data" rsync://203.0.113.2:8730/m/data
 RSYNC_W=$(secs "$t0" "$(now)")
@@ -137,6 +140,7 @@ for mode in tls plaintext; do
 		extra=(--plaintext)
 	fi
 	rm -rf "$WORK/sa" "$WORK/sb" "$WORK/sc"
+	warm $((SIZE_MIB * 5)) # the region, three stores, slack
 	"${Bn[@]}" "$B/src/ckpt/vnfha-ckptd" --role replica --listen 203.0.113.2:7410 \
 		--store "$WORK/sb" --socket "$WORK/b.sock" "${extra[@]}" 2>>"$WORK/b.log" &
 	rpid=$!
