@@ -26,6 +26,12 @@
 #include <unistd.h>
 
 #define IO_TIMEOUT_MS 300
+/*
+ * A connection attempt gives up sooner: during an outage the SYN is often
+ * dropped (the address moving, the node gone), and a fresh attempt every
+ * 50 ms sees the service back within 50 ms, not 300 ms, of its return.
+ */
+#define CONNECT_TIMEOUT_MS 50
 
 static volatile sig_atomic_t stopping;
 
@@ -62,7 +68,7 @@ static int connect_to(const struct sockaddr_in *sa)
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0 && errno != EINPROGRESS) {
 		err = errno;
-	} else if (wait_fd(fd, POLLOUT, IO_TIMEOUT_MS) < 0) {
+	} else if (wait_fd(fd, POLLOUT, CONNECT_TIMEOUT_MS) < 0) {
 		err = ETIMEDOUT;
 	} else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
 		err = errno;

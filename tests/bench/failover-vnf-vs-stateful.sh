@@ -115,6 +115,7 @@ measure() {
 	CLIENT_PID=$!
 	sleep 1 # a second of acknowledged updates before the fault
 	t0=$(lab_now_ms)
+	echo "$fault on node$active at $(date -d "@${t0%???}.${t0: -3}" +%T.%3N)" >&2
 	case $fault in
 	process-kill) lab kill-process "$active" -KILL "$pid" ;;
 	node-kill) lab kill-node "$active" ;;

@@ -7,6 +7,9 @@
 #   statesync (promotable, notify) -> vnfc (promotable, colocated, ordered)
 #   -> floatip on the promoted VNFC. The VNFC is vnfha-counterd, which commits
 #   every update in VNF_MODE (sync by default) before acknowledging it.
+#   The VIP starts after the promotion but is not stopped by a demotion
+#   (symmetrical=false): when the VNFC is recovered in place the address
+#   stays, so clients get a reset at once instead of a silent drop.
 
 VNF_VIP=${VNF_VIP:-198.51.100.60}
 VNF_PORT=${VNF_PORT:-7000}
@@ -48,7 +51,7 @@ vnf_create() {
 			colocation vnf-with-ss inf: vnf-clone:Promoted ss-clone:Promoted
 			order ss-before-vnf Mandatory: ss-clone:promote vnf-clone:promote
 			colocation vip-with-vnf inf: vip vnf-clone:Promoted
-			order vnf-before-vip Mandatory: vnf-clone:promote vip:start
+			order vnf-before-vip Mandatory: vnf-clone:promote vip:start symmetrical=false
 			commit
 		EOF
 	else
@@ -61,7 +64,7 @@ vnf_create() {
 		lab on 1 pcs constraint colocation add Promoted vnf-clone with Promoted ss-clone INFINITY
 		lab on 1 pcs constraint order promote ss-clone then promote vnf-clone
 		lab on 1 pcs constraint colocation add vip with Promoted vnf-clone INFINITY
-		lab on 1 pcs constraint order promote vnf-clone then start vip
+		lab on 1 pcs constraint order promote vnf-clone then start vip symmetrical=false
 	fi
 	lab on 1 crm_resource --wait --timeout=120s
 }
