@@ -35,7 +35,7 @@
 #define STATUS_OUT_MAX 4096
 #define TOOL_TIMEOUT_MS 5000
 
-static const char *const methods[] = { "tcp", "shared_dir", NULL };
+static const char *const methods[] = { "tcp", "cpg", "shared_dir", NULL };
 
 /* shared_dir: every node sees the same data, so every node ranks equal. */
 #define SHARED_SCORE 100
@@ -60,7 +60,11 @@ static const struct vnfha_param params[] = {
 	  .longdesc = "tcp: the primary sends each commit to the replicas directly over TLS "
 		      "1.3 (PSK). A repository node is a tcp replica that is never promoted: "
 		      "list it in repository_nodes and keep the VNFC off it with a location "
-		      "constraint. shared_dir: store_dir is on storage every node mounts "
+		      "constraint. cpg: checkpoints travel on Corosync's own message bus "
+		      "(a CPG group named after the resource), for small frequent state of at "
+		      "most 1 MiB per checkpoint; protected by Corosync's totem crypto "
+		      "(crypto_cipher/crypto_hash in corosync.conf), so no key_file is used "
+		      "and no port opened. shared_dir: store_dir is on storage every node mounts "
 		      "(and fencing guards); only the promoted node runs vnfha-ckptd, and a "
 		      "newly promoted one finds the last complete version in place." },
 	{ .name = "port", .type = VNFHA_PARAM_INTEGER, .dflt = "7410", .min = 1, .max = 65535,
@@ -137,6 +141,11 @@ static bool is_word_in(const char *list, const char *word)
 static bool is_shared(const struct ss *s)
 {
 	return strcmp(str(s, "sync_method"), "shared_dir") == 0;
+}
+
+static bool is_cpg(const struct ss *s)
+{
+	return strcmp(str(s, "sync_method"), "cpg") == 0;
 }
 
 static bool is_repository(const struct ss *s, const char *node)
@@ -325,8 +334,13 @@ static void set_peers(const struct ss *s)
 	char list[MAX_PEERS * 80 + 1] = "";
 	char *args[MAX_PEERS + 3] = { "peers", "set" };
 	size_t n_args = 2, used = 0;
-	int n = peer_versions(s, peers, MAX_PEERS, true);
+	int n;
 	FILE *f;
+
+	if (is_cpg(s)) {
+		return; /* the CPG group's membership is the replica list */
+	}
+	n = peer_versions(s, peers, MAX_PEERS, true);
 
 	for (int i = 0; i < n && n_args < MAX_PEERS + 2; i++) {
 		char *addr = addrs[n_args - 2];
@@ -358,6 +372,7 @@ static void set_peers(const struct ss *s)
 static int spawn_daemon(const struct ss *s)
 {
 	char listen_addr[32];
+	char group[128]; /* Corosync group names: under 128 bytes */
 	char *argv[16] = { (char *)str(s, "ckptd"), "--role", "replica", "--listen", listen_addr,
 			   "--store", (char *)str(s, "store_dir"), "--socket",
 			   (char *)str(s, "socket"), "--node", (char *)vnfha_ocf_node_name() };
@@ -367,7 +382,11 @@ static int spawn_daemon(const struct ss *s)
 	int fd;
 
 	snprintf(listen_addr, sizeof(listen_addr), "0.0.0.0:%ld", vnfha_ocf_int(s->ocf, "port"));
-	if (vnfha_ocf_bool(s->ocf, "plaintext")) {
+	snprintf(group, sizeof(group), "vnfha-ckpt-%.100s", s->rsc);
+	if (is_cpg(s)) {
+		argv[n++] = "--cpg";
+		argv[n++] = group;
+	} else if (vnfha_ocf_bool(s->ocf, "plaintext")) {
 		argv[n++] = "--plaintext";
 	} else {
 		argv[n++] = "--key";
@@ -452,7 +471,8 @@ static int start_daemon(struct ss *s)
 	int64_t deadline = vnfha_ocf_now_ms() + vnfha_ocf_budget_ms();
 	pid_t pid;
 
-	if (!vnfha_ocf_bool(s->ocf, "plaintext") && access(str(s, "key_file"), R_OK) < 0) {
+	if (!vnfha_ocf_bool(s->ocf, "plaintext") && !is_cpg(s) &&
+	    access(str(s, "key_file"), R_OK) < 0) {
 		return vnfha_ocf_fail(OCF_ERR_CONFIGURED, "parameter key_file='%s' cannot be read: "
 				      "create a 0600 key on every node or set plaintext=true",
 				      str(s, "key_file"));

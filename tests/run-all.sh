@@ -15,7 +15,17 @@ make -j"$(nproc)"
 cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 	--inline-suppr --suppress=missingIncludeSystem -I src/lib \
 	src agents heartbeat-helpers examples
-make -j"$(nproc)" check || { tail -n 80 tests/*/*.log >&2 || true; exit 1; }
+# On failure, print each failed test's whole log first (CI shows only the
+# start of the output), then the tail of the others.
+show_failures() {
+	local trs
+	for trs in $(grep -l -E '^:test-result: (FAIL|ERROR)' tests/*/*.trs 2>/dev/null); do
+		echo "==== FAILED: ${trs%.trs} ====" >&2
+		cat "${trs%.trs}.log" >&2 || true
+	done
+	tail -n 20 tests/*/*.log >&2 || true
+}
+make -j"$(nproc)" check || { show_failures; exit 1; }
 make fuzz FUZZ_SECONDS=20
 # distcheck builds and checks the tarball once more, WITHOUT the cluster lab
 # scenarios (tests/cluster/*.bats): `make check` above has just run them on

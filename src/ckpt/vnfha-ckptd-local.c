@@ -90,6 +90,7 @@ int ckptd_set_role(struct ckptd *d, int role)
 		}
 		d->epoch = epoch;
 		d->role = role;
+		ckptd_cpg_primary(d);
 		for (size_t i = 0; i < d->n_peers; i++) {
 			struct peer *p = d->peers[i];
 
@@ -133,6 +134,8 @@ static uint16_t peer_states(struct ckptd *d, const char *name, uint64_t epoch, u
 			best = st;
 		}
 	}
+	n += ckptd_cpg_states(d, name, epoch, gen, out + n, (uint16_t)(VNFHA_CKPT_MAX_PEERS - n),
+			      &best);
 	*ret_best = best;
 	return n;
 }
@@ -642,7 +645,11 @@ static int do_status(struct local *l)
 	OUT("role %s\n", d->role == VNFHA_CKPT_ROLE_PRIMARY ? "primary" : "replica");
 	OUT("epoch %" PRIu64 "\n", d->epoch);
 	OUT("node %s\n", d->opts.node);
-	OUT("transport %s\n", d->opts.plaintext ? "plaintext" : "tls1.3-psk");
+	if (d->opts.cpg_group != NULL) {
+		OUT("transport cpg:%s\n", d->opts.cpg_group);
+	} else {
+		OUT("transport %s\n", d->opts.plaintext ? "plaintext" : "tls1.3-psk");
+	}
 	for (size_t i = 0; i < vnfha__ckpt_store_count(d->store); i++) {
 		const struct vnfha__ckpt_meta *m = vnfha__ckpt_store_at(d->store, i);
 
@@ -700,6 +707,9 @@ static int do_status(struct local *l)
 							       : "none",
 			    lag_bytes, lag_ms);
 		}
+	}
+	if (n < cap) {
+		n += ckptd_cpg_status(d, t + n, cap - n);
 	}
 	pthread_mutex_unlock(&d->lock);
 #undef OUT

@@ -47,7 +47,7 @@ struct peer_obj *ckptd_peer_obj(struct peer *p, const char *name)
 	return &n[p->n_objs++];
 }
 
-static int version_cmp(uint64_t e1, uint64_t g1, uint64_t e2, uint64_t g2)
+int ckptd_version_cmp(uint64_t e1, uint64_t g1, uint64_t e2, uint64_t g2)
 {
 	if (e1 != e2) {
 		return e1 < e2 ? -1 : 1;
@@ -250,7 +250,7 @@ static int read_inventory(struct ckptd *d, struct peer *p, struct vnfha__ckpt_co
 	return rc;
 }
 
-static bool wants_durable(struct ckptd *d, const char *name)
+bool ckptd_wants_durable(struct ckptd *d, const char *name)
 {
 	for (size_t i = 0; i < d->n_wants; i++) {
 		if (strcmp(d->wants[i].name, name) == 0) {
@@ -277,9 +277,9 @@ static struct vnfha__ckpt_meta *next_for(struct ckptd *d, struct peer *p, bool *
 		if (po == NULL) {
 			continue;
 		}
-		durable = wants_durable(d, m->name);
+		durable = ckptd_wants_durable(d, m->name);
 		cmp = po->meta == NULL ? 1
-				       : version_cmp(m->epoch, m->gen, po->meta->epoch, po->meta->gen);
+				       : ckptd_version_cmp(m->epoch, m->gen, po->meta->epoch, po->meta->gen);
 		/* Never overwrite a newer version a replica holds. */
 		if (cmp < 0) {
 			continue;
@@ -495,7 +495,7 @@ static bool peer_should_run(struct ckptd *d, struct peer *p)
 	return !p->stop && !d->stopping && d->role == VNFHA_CKPT_ROLE_PRIMARY;
 }
 
-static void wait_ms(struct ckptd *d, unsigned int ms)
+void ckptd_wait_ms(struct ckptd *d, unsigned int ms)
 {
 	struct timespec ts;
 
@@ -541,7 +541,7 @@ static void session(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *c)
 		struct vnfha__ckpt_meta *m = next_for(d, p, &durable);
 
 		if (m == NULL) {
-			wait_ms(d, 1000);
+			ckptd_wait_ms(d, 1000);
 			continue;
 		}
 		pthread_mutex_unlock(&d->lock);
@@ -601,7 +601,7 @@ static void *sender_main(void *arg)
 		 * refused peer is not flooded; a good session resets it. */
 		backoff = p->last_error[0] == '\0' ? 300 : (backoff * 2 > 5000 ? 5000 : backoff * 2);
 		if (peer_should_run(d, p)) {
-			wait_ms(d, backoff);
+			ckptd_wait_ms(d, backoff);
 		}
 	}
 	pthread_mutex_unlock(&d->lock);

@@ -43,6 +43,7 @@ static void usage(FILE *out)
 		"Usage: vnfha-ckptd [--role primary|replica] [--listen ADDR:PORT]\n"
 		"                   [--peer HOST:PORT]... [--store DIR] [--key FILE]\n"
 		"                   [--socket PATH] [--node NAME] [--plaintext]\n"
+		"                   [--cpg GROUP]\n"
 		"Environment: VNFHA_CKPT_ROLE, VNFHA_CKPT_LISTEN, VNFHA_CKPT_PEERS,\n"
 		"VNFHA_CKPT_STORE, VNFHA_CKPT_KEY, VNFHA_CKPT_SOCKET, VNFHA_CKPT_PLAINTEXT.\n");
 }
@@ -104,7 +105,8 @@ static int parse_opts(int argc, char **argv, struct ckptd_opts *o)
 		{ "peer", required_argument, NULL, 'p' },  { "store", required_argument, NULL, 's' },
 		{ "key", required_argument, NULL, 'k' },   { "socket", required_argument, NULL, 'S' },
 		{ "node", required_argument, NULL, 'n' },  { "plaintext", no_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },	   { NULL, 0, NULL, 0 },
+		{ "cpg", required_argument, NULL, 'c' },   { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *env;
 	int ch;
@@ -172,6 +174,15 @@ static int parse_opts(int argc, char **argv, struct ckptd_opts *o)
 			break;
 		case 'P':
 			o->plaintext = true;
+			break;
+		case 'c':
+			/* Corosync group names are at most 128 bytes. */
+			if (optarg[0] == '\0' || strlen(optarg) >= 128) {
+				fprintf(stderr, "vnfha-ckptd: --cpg '%s': want a group name of 1 to "
+					"127 bytes\n", optarg);
+				return -EINVAL;
+			}
+			o->cpg_group = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -392,6 +403,10 @@ static void shutdown_all(struct ckptd *d)
 	pthread_mutex_lock(&d->lock);
 	d->stopping = true;
 	ckptd_peers_stop(d);
+	pthread_cond_broadcast(&d->cond);
+	pthread_mutex_unlock(&d->lock);
+	ckptd_cpg_stop(d);
+	pthread_mutex_lock(&d->lock);
 	for (size_t i = 0; i < d->n_conns; i++) {
 		shutdown(d->conns[i], SHUT_RDWR);
 	}
@@ -432,7 +447,9 @@ int main(int argc, char **argv)
 		d.opts.node = node;
 	}
 	vnfha_log_init("vnfha-ckptd", d.opts.node);
-	if (!d.opts.plaintext &&
+	/* With --cpg, checkpoints travel on Corosync's bus (its own crypto):
+	 * no TCP listener and no key. */
+	if (!d.opts.plaintext && d.opts.cpg_group == NULL &&
 	    vnfha__ckpt_tls_load_key(d.opts.key_file, &d.key, why, sizeof(why)) != 0) {
 		vnfha_log(VNFHA_LOG_ERR, "%s", why);
 		return 6;
@@ -449,8 +466,8 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &mask, NULL); /* threads inherit the mask */
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	lfd = listen_tcp(d.opts.listen);
-	if (lfd < 0) {
+	lfd = d.opts.cpg_group == NULL ? listen_tcp(d.opts.listen) : -ENOTSUP;
+	if (lfd < 0 && d.opts.cpg_group == NULL) {
 		vnfha_log(VNFHA_LOG_ERR, "cannot listen on '%s': %s", d.opts.listen, strerror(-lfd));
 		goto out;
 	}
@@ -466,12 +483,18 @@ int main(int argc, char **argv)
 	ckptd_peers_set(&d, d.opts.peers, d.opts.n_peers);
 	ckptd_set_role(&d, d.opts.role);
 	pthread_mutex_unlock(&d.lock);
-	vnfha_log(VNFHA_LOG_INFO, "started: role %s, listening on %s (%s), store %s, %zu checkpoints",
-		  d.opts.role == VNFHA_CKPT_ROLE_PRIMARY ? "primary" : "replica", d.opts.listen,
-		  d.opts.plaintext ? "plaintext" : "TLS 1.3 PSK", d.opts.store_dir,
+	if (d.opts.cpg_group != NULL && ckptd_cpg_start(&d) != 0) {
+		goto out;
+	}
+	vnfha_log(VNFHA_LOG_INFO, "started: role %s, %s %s (%s), store %s, %zu checkpoints",
+		  d.opts.role == VNFHA_CKPT_ROLE_PRIMARY ? "primary" : "replica",
+		  d.opts.cpg_group != NULL ? "CPG group" : "listening on",
+		  d.opts.cpg_group != NULL ? d.opts.cpg_group : d.opts.listen,
+		  d.opts.cpg_group != NULL ? "Corosync" : d.opts.plaintext ? "plaintext" : "TLS 1.3 PSK",
+		  d.opts.store_dir,
 		  vnfha__ckpt_store_count(d.store));
 	pfd[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = lfd, .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = lfd, .events = POLLIN }; /* -1 with --cpg: ignored */
 	pfd[2] = (struct pollfd){ .fd = ufd, .events = POLLIN };
 	for (;;) {
 		if (poll(pfd, 3, -1) < 0) {
@@ -493,7 +516,9 @@ int main(int argc, char **argv)
 			accept_one(&d, ufd, true);
 		}
 	}
-	close(lfd);
+	if (lfd >= 0) {
+		close(lfd);
+	}
 	lfd = -1;
 	close(ufd);
 	ufd = -1;

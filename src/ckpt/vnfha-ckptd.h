@@ -6,7 +6,7 @@
  *
  * Threads: main (signals, accept), one per accepted connection (local
  * client or a primary sending to us), one sender per configured peer while
- * the role is primary.
+ * the role is primary; with --cpg, a CPG receiver and a CPG sender.
  */
 #ifndef VNFHA_CKPTD_H
 #define VNFHA_CKPTD_H
@@ -47,6 +47,7 @@ struct ckptd_opts {
 	const char *store_dir;
 	const char *key_file;
 	const char *node;
+	const char *cpg_group; /* NULL: no CPG; else sync over this Corosync group */
 	bool plaintext;
 	int role;
 	char *peers[VNFHA_CKPT_MAX_PEERS];
@@ -64,6 +65,7 @@ struct ckptd {
 	bool stopping;
 	struct peer *peers[VNFHA_CKPT_MAX_PEERS];
 	size_t n_peers;
+	struct ckptd_cpg *cpg; /* vnfha-ckptd-cpg.c; NULL without --cpg */
 	/* accepted connections, to shut them down on SIGTERM */
 	int conns[256];
 	size_t n_conns;
@@ -102,6 +104,25 @@ void ckptd_peers_stop(struct ckptd *d);		  /* lock held; joins (drops it meanwhi
 int ckptd_peers_set(struct ckptd *d, char *const *addrs, size_t n); /* lock held */
 void ckptd_serve_peer(struct ckptd *d, struct vnfha__ckpt_conn *c, const char *who);
 struct peer_obj *ckptd_peer_obj(struct peer *p, const char *name);
+int ckptd_version_cmp(uint64_t e1, uint64_t g1, uint64_t e2, uint64_t g2);
+bool ckptd_wants_durable(struct ckptd *d, const char *name); /* lock held */
+void ckptd_wait_ms(struct ckptd *d, unsigned int ms);	     /* lock held; on d->cond */
+
+/*
+ * vnfha-ckptd-cpg.c: sync over a Corosync CPG group instead of TCP. The
+ * primary multicasts each complete version whole (ckpt_cpg.h); a replica
+ * publishes it and multicasts an ACK. Members are the group's other
+ * processes; a member that joins gets every latest version again.
+ */
+int ckptd_cpg_start(struct ckptd *d); /* lock not held; before serving */
+void ckptd_cpg_stop(struct ckptd *d); /* lock not held */
+void ckptd_cpg_primary(struct ckptd *d); /* lock held: forget acks, resend all */
+/* Lock held: states of the members for version (epoch, gen) of name,
+ * appended at out (room for max); raises *best. Returns the count. */
+uint16_t ckptd_cpg_states(struct ckptd *d, const char *name, uint64_t epoch, uint64_t gen,
+			  struct vnfha__ckpt_result_peer *out, uint16_t max, int *best);
+/* Lock held: "peer"/"replica" lines for `vnfha-ckpt status`. */
+size_t ckptd_cpg_status(struct ckptd *d, char *out, size_t cap);
 
 /* vnfha-ckptd-local.c */
 void ckptd_serve_local(struct ckptd *d, struct vnfha__ckpt_conn *c);

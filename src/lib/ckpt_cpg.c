@@ -61,7 +61,7 @@ ssize_t vnfha__ckpt_cpg_encode(const struct vnfha__ckpt_cpg_msg *m, uint8_t *buf
 	if ((!is_ack && m->type != VNFHA_CKPT_CPG_VERSION_MSG) ||
 	    !vnfha__ckpt_name_is_valid(m->name) || !cpg_node_is_valid(m->node) ||
 	    m->length > VNFHA_CKPT_CPG_MAX_OBJECT || (is_ack && m->length != 0) ||
-	    (m->length != 0 && m->payload == NULL)) {
+	    (m->length != 0 && m->payload == NULL) || (m->flags & ~VNFHA_CKPT_CPG_F_DURABLE) != 0) {
 		return -EINVAL;
 	}
 	if (cap < vnfha__ckpt_cpg_size(m->length)) {
@@ -77,6 +77,7 @@ ssize_t vnfha__ckpt_cpg_encode(const struct vnfha__ckpt_cpg_msg *m, uint8_t *buf
 	cpg_put(buf + 32, is_ack ? 0 : XXH3_64bits(m->payload, m->length), 8);
 	memcpy(buf + 40, m->name, strlen(m->name));
 	memcpy(buf + 104, m->node, strlen(m->node));
+	cpg_put(buf + 168, m->flags, 4);
 	if (m->length != 0) {
 		memcpy(buf + VNFHA_CKPT_CPG_HDR_LEN, m->payload, m->length);
 	}
@@ -103,11 +104,12 @@ int vnfha__ckpt_cpg_decode(const uint8_t *buf, size_t len, struct vnfha__ckpt_cp
 	m->gen = cpg_get(buf + 16, 8);
 	length = cpg_get(buf + 24, 8);
 	hash = cpg_get(buf + 32, 8);
+	m->flags = (uint32_t)cpg_get(buf + 168, 4);
 	if (length > VNFHA_CKPT_CPG_MAX_OBJECT) {
 		return -EMSGSIZE;
 	}
 	if ((m->type != VNFHA_CKPT_CPG_VERSION_MSG && m->type != VNFHA_CKPT_CPG_ACK) ||
-	    length != len - VNFHA_CKPT_CPG_HDR_LEN ||
+	    length != len - VNFHA_CKPT_CPG_HDR_LEN || (m->flags & ~VNFHA_CKPT_CPG_F_DURABLE) != 0 ||
 	    (m->type == VNFHA_CKPT_CPG_ACK && (length != 0 || hash != 0)) ||
 	    cpg_field_get(buf + 40, m->name) != 0 || cpg_field_get(buf + 104, m->node) != 0 ||
 	    !vnfha__ckpt_name_is_valid(m->name) || !cpg_node_is_valid(m->node)) {

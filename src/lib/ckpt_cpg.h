@@ -7,13 +7,15 @@
  * decodes whole: exact length and matching XXH3 of the payload, so a
  * partial or corrupt message is never published.
  *
- * All integers little-endian. Header (168 bytes), then the payload:
+ * All integers little-endian. Header (172 bytes), then the payload:
  *
- *   0      4         6      8       16    24       32      40       104
- *   | magic | version | type | epoch | gen | length | xxh3 | name[64] | node[64] |
+ *   0      4         6      8       16    24       32      40       104        168
+ *   | magic | version | type | epoch | gen | length | xxh3 | name[64] | node[64] | flags |
  *
  * name and node are NUL-padded, not NUL-terminated when 64 long. ACK has
- * length 0 and xxh3 0. Objects larger than VNFHA_CKPT_CPG_MAX_OBJECT are
+ * length 0 and xxh3 0. flags: DURABLE on a VERSION asks the replica to
+ * write it through to disk (fsync) before it acknowledges; on an ACK it
+ * says the replica did. Unknown flags are refused. Objects larger than VNFHA_CKPT_CPG_MAX_OBJECT are
  * not carried (use the tcp sync way for them).
  *
  * Version table: 1  2026-11  VERSION, ACK.
@@ -29,7 +31,7 @@
 
 #define VNFHA_CKPT_CPG_MAGIC 0x43434e56u /* "VNCC" */
 #define VNFHA_CKPT_CPG_VERSION 1
-#define VNFHA_CKPT_CPG_HDR_LEN 168
+#define VNFHA_CKPT_CPG_HDR_LEN 172
 #define VNFHA_CKPT_CPG_MAX_OBJECT (1u << 20) /* 1 MiB */
 
 enum vnfha__ckpt_cpg_type {
@@ -37,8 +39,11 @@ enum vnfha__ckpt_cpg_type {
 	VNFHA_CKPT_CPG_ACK = 2,
 };
 
+#define VNFHA_CKPT_CPG_F_DURABLE 1u
+
 struct vnfha__ckpt_cpg_msg {
 	uint16_t type; /* enum vnfha__ckpt_cpg_type */
+	uint32_t flags; /* VNFHA_CKPT_CPG_F_* */
 	uint64_t epoch;
 	uint64_t gen;
 	char name[VNFHA_CKPT_NAME_MAX + 1];

@@ -17,6 +17,8 @@ VNF_MODE=${VNF_MODE:-sync}
 # The VNFC's monitor interval in seconds when promoted (unpromoted: one more).
 VNF_MONITOR=${VNF_MONITOR:-10}
 VNF_KEY=/run/vnfha-lab/shared/authkey
+# statesync's sync_method: tcp (default) or cpg.
+VNF_SYNC_METHOD=${VNF_SYNC_METHOD:-tcp}
 
 # One pre-shared key for the checkpoint channel, as Pacemaker Remote's.
 vnf_new_key() {
@@ -28,7 +30,7 @@ vnf_new_key() {
 vnf_create_statesync() {
 	vnf_new_key
 	lab on 1 pcs resource create ss ocf:vnfha:statesync key_file=$VNF_KEY \
-		store_dir=/run/vnfha/store op monitor interval=6s role=Promoted \
+		sync_method="$VNF_SYNC_METHOD" store_dir=/run/vnfha/store op monitor interval=6s role=Promoted \
 		op monitor interval=7s role=Unpromoted promotable notify=true
 }
 
@@ -42,6 +44,7 @@ vnf_create() {
 		vnf_new_key
 		lab on 1 crm configure <<-EOF
 			primitive ss ocf:vnfha:statesync params key_file=$key store_dir=/run/vnfha/store \
+				sync_method=$VNF_SYNC_METHOD \
 				op monitor interval=6s role=Promoted op monitor interval=7s role=Unpromoted
 			clone ss-clone ss meta promotable=true notify=true
 			primitive vnf ocf:vnfha:vnfc params binary=$counterd args="$args" heartbeat_timeout=1000 \

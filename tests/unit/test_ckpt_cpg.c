@@ -40,6 +40,14 @@ static void test_version_round_trip(void)
 	CHECK(strcmp(d.name, "sessions") == 0 && strcmp(d.node, "node1") == 0);
 	CHECK_INT((int)d.length, (int)sizeof(payload));
 	CHECK(memcmp(d.payload, payload, sizeof(payload)) == 0);
+	CHECK_INT((int)d.flags, 0);
+	m.flags = VNFHA_CKPT_CPG_F_DURABLE;
+	CHECK_INT(vnfha__ckpt_cpg_encode(&m, buf, sizeof(buf)), (int)sizeof(buf));
+	CHECK_INT(buf[168], 1);
+	CHECK_INT(vnfha__ckpt_cpg_decode(buf, sizeof(buf), &d), 0);
+	CHECK_INT((int)d.flags, (int)VNFHA_CKPT_CPG_F_DURABLE);
+	m.flags = 2; /* unknown flag */
+	CHECK_INT(vnfha__ckpt_cpg_encode(&m, buf, sizeof(buf)), -EINVAL);
 }
 
 static void test_refused(void)
@@ -79,6 +87,9 @@ static void test_refused(void)
 	memcpy(bad, buf, sizeof(buf));
 	bad[40] = '\0'; /* empty name */
 	memset(bad + 40, 0, 64);
+	CHECK_INT(vnfha__ckpt_cpg_decode(bad, sizeof(bad), &d), -EBADMSG);
+	memcpy(bad, buf, sizeof(buf));
+	bad[168 + 3] = 0x80; /* unknown flag */
 	CHECK_INT(vnfha__ckpt_cpg_decode(bad, sizeof(bad), &d), -EBADMSG);
 }
 

@@ -1,0 +1,113 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The demo VNF with statesync sync_method=cpg: checkpoints travel on
+# Corosync's own bus instead of TCP. The primary counts the replicas' CPG
+# acknowledgements, so a sync commit is on another node before the client
+# hears "ok", and a failover loses nothing.
+
+load lab
+load vnf
+
+setup_file() {
+	export VNF_SYNC_METHOD=cpg
+	lab_setup_file -n 3 -t 1000 --fencing
+	vnf_create pcs
+	vnf_wait_serving 60
+}
+
+teardown_file() {
+	lab_teardown_file
+}
+
+teardown() {
+	[ -n "${CLIENT_PID:-}" ] && kill "$CLIENT_PID" 2>/dev/null
+	lab_recover
+}
+
+client_start() {
+	CLIENT_LOG=$(mktemp)
+	vnf_client "$1" >"$CLIENT_LOG" 2>&1 &
+	CLIENT_PID=$!
+	sleep 1
+}
+
+client_check() {
+	wait "$CLIENT_PID" || true
+	CLIENT_PID=
+	cat "$CLIENT_LOG"
+	grep -q '^summary ' "$CLIENT_LOG"
+	grep -q ' lost=0 ' "$CLIENT_LOG"
+	! grep -q 'recovered .* lost=[1-9]' "$CLIENT_LOG"
+	[ "$(grep -c '^recovered ' "$CLIENT_LOG")" -ge "$1" ]
+}
+
+# Distinct replicas that acknowledged a checkpoint, from `vnfha-ckpt status`.
+acked_replicas() {
+	sed -n 's/^replica \(cpg:[^ ]*\) checkpoint .* state \(memory\|durable\)$/\1/p' <<<"$1" |
+		sort -u | wc -l
+}
+
+@test "cpg: the primary replicates over the CPG group to both replicas, no TCP port open" {
+	active=$(vnf_active)
+	[ -n "$active" ]
+	client_start 3
+	client_check 0
+	run lab on "$active" vnfha-ckpt status
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"transport cpg:vnfha-ckpt-ss"* ]]
+	[ "$(grep -c '^peer cpg:node[0-9] connected' <<<"$output")" -eq 2 ]
+	# both replicas acknowledged the demo's checkpoint
+	[ "$(acked_replicas "$output")" -eq 2 ]
+	for k in 1 2 3; do
+		run lab on "$k" ss -Htln "sport = :7410"
+		[ -z "$output" ]
+	done
+	# every replica holds the same latest version as the primary
+	want=$(lab on "$active" vnfha-ckpt status | sed -n 's/^checkpoint \([^ ]*\) version \([0-9]*\) \([0-9]*\).*/\1 \2 \3/p')
+	[ -n "$want" ]
+	for k in 1 2 3; do
+		[ "$k" = "$active" ] && continue
+		got=$(lab on "$k" vnfha-ckpt status | sed -n 's/^checkpoint \([^ ]*\) version \([0-9]*\) \([0-9]*\).*/\1 \2 \3/p')
+		[ "$got" = "$want" ]
+	done
+}
+
+@test "cpg: a killed VNFC process fails over with no acknowledged update lost" {
+	old=$(vnf_active)
+	client_start 12
+	fault=$(lab_now_ms)
+	lab kill-process "$old" "$(vnf_pid "$old")"
+	client_check 1
+	at=$(sed -n 's/^recovered at_ms=\([0-9]*\).*/\1/p' "$CLIENT_LOG" | head -n 1)
+	echo "cpg process kill -> answering again after $((at - fault)) ms" >&3
+}
+
+@test "cpg: a killed active node is fenced and its state continues elsewhere" {
+	old=$(vnf_active)
+	client_start 25
+	fault=$(lab_now_ms)
+	lab kill-node "$old"
+	client_check 1
+	at=$(sed -n 's/^recovered at_ms=\([0-9]*\).*/\1/p' "$CLIENT_LOG" | head -n 1)
+	echo "cpg node kill -> answering again after $((at - fault)) ms" >&3
+	new=$(vnf_active)
+	[ -n "$new" ]
+	[ "$new" != "$old" ]
+}
+
+@test "cpg: the restarted node rejoins the group and catches up" {
+	lab_recover
+	vnf_wait_serving 60
+	active=$(vnf_active)
+	client_start 3
+	client_check 0
+	# every other node (the one fenced in the last test included) acks
+	for _ in $(seq 20); do
+		out=$(lab on "$active" vnfha-ckpt status)
+		[ "$(acked_replicas "$out")" -eq 2 ] && break
+		sleep 0.5
+	done
+	echo "$out"
+	[ "$(acked_replicas "$out")" -eq 2 ]
+}
