@@ -134,3 +134,16 @@ teardown() {
 	same_as 1 one "$WORK/a"
 	same_as 1 two "$WORK/b"
 }
+
+@test "--cpg: a bad group name and a node without Corosync give clear errors" {
+	run "$CKPTD" --cpg "" --store "$WORK/x" --socket "$WORK/x.sock"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--cpg '': want a group name of 1 to 127 bytes"* ]]
+	run "$CKPTD" --cpg "$(printf 'g%.0s' $(seq 128))" --store "$WORK/x" --socket "$WORK/x.sock"
+	[ "$status" -eq 2 ]
+	# in a fresh namespace no Corosync answers (its IPC is per network namespace)
+	run ip netns exec "${PFX}n1" "$CKPTD" --cpg vnfha-test --store "$WORK/x" \
+		--socket "$WORK/x.sock" --node n1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"cannot join CPG group 'vnfha-test'"*"is corosync running"* ]]
+}
