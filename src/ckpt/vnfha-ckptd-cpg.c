@@ -61,6 +61,7 @@ struct cpg_sent {
 struct ckptd_cpg {
 	struct ckptd *d;
 	cpg_handle_t handle; /* 0 while not connected */
+	int fd;		     /* to poll, while connected */
 	uint32_t own_nodeid;
 	uint32_t own_pid;
 	bool joined;
@@ -475,13 +476,14 @@ static void on_confchg(cpg_handle_t h, const struct cpg_name *group,
 }
 
 /* Connects and joins; the handle is published under the lock. */
-static int cpg_connect(struct ckptd_cpg *c, int *ret_fd)
+static int cpg_connect(struct ckptd_cpg *c)
 {
 	struct ckptd *d = c->d;
 	cpg_model_v1_data_t model;
 	struct cpg_name name = { .length = (uint32_t)strlen(d->opts.cpg_group) };
 	cpg_handle_t h = 0;
 	unsigned int nodeid = 0;
+	int fd = -1;
 	cs_error_t err;
 
 	memset(&model, 0, sizeof(model));
@@ -494,7 +496,7 @@ static int cpg_connect(struct ckptd_cpg *c, int *ret_fd)
 		err = cpg_local_get(h, &nodeid);
 	}
 	if (err == CS_OK) {
-		err = cpg_fd_get(h, ret_fd);
+		err = cpg_fd_get(h, &fd);
 	}
 	if (err == CS_OK) {
 		for (int i = 0; i < 50; i++) {
@@ -513,6 +515,7 @@ static int cpg_connect(struct ckptd_cpg *c, int *ret_fd)
 	}
 	pthread_mutex_lock(&d->lock);
 	c->handle = h;
+	c->fd = fd;
 	c->own_nodeid = nodeid;
 	c->own_pid = (uint32_t)getpid();
 	pthread_mutex_unlock(&d->lock);
@@ -544,7 +547,6 @@ static void *receiver_main(void *arg)
 {
 	struct ckptd_cpg *c = arg;
 	struct ckptd *d = c->d;
-	int fd = -1;
 
 	for (;;) {
 		struct pollfd pfd;
@@ -558,7 +560,7 @@ static void *receiver_main(void *arg)
 			break;
 		}
 		if (c->handle == 0) {
-			int rc = cpg_connect(c, &fd);
+			int rc = cpg_connect(c);
 
 			if (rc != 0) {
 				sleep(1);
@@ -566,7 +568,7 @@ static void *receiver_main(void *arg)
 			}
 			vnfha_log(VNFHA_LOG_INFO, "rejoined CPG group %s", d->opts.cpg_group);
 		}
-		pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+		pfd = (struct pollfd){ .fd = c->fd, .events = POLLIN };
 		if (poll(&pfd, 1, 200) <= 0) {
 			continue;
 		}
@@ -584,7 +586,6 @@ static void *receiver_main(void *arg)
 int ckptd_cpg_start(struct ckptd *d)
 {
 	struct ckptd_cpg *c = calloc(1, sizeof(*c));
-	int fd = -1;
 	int rc;
 
 	if (c == NULL) {
@@ -592,7 +593,7 @@ int ckptd_cpg_start(struct ckptd *d)
 	}
 	c->d = d;
 	d->cpg = c;
-	rc = cpg_connect(c, &fd);
+	rc = cpg_connect(c);
 	if (rc != 0) {
 		vnfha_log(VNFHA_LOG_ERR, "cannot join CPG group '%s' (Corosync error %d): is "
 			  "corosync running on this node?", d->opts.cpg_group, -rc);

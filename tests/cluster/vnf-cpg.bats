@@ -48,10 +48,10 @@ acked_replicas() {
 }
 
 @test "cpg: the primary replicates over the CPG group to both replicas, no TCP port open" {
-	active=$(vnf_active)
-	[ -n "$active" ]
 	client_start 3
 	client_check 0
+	active=$(vnf_active) # where statesync is promoted too (colocated)
+	[ -n "$active" ]
 	run lab on "$active" vnfha-ckpt status
 	echo "$output"
 	[ "$status" -eq 0 ]
