@@ -209,8 +209,8 @@ static int send_version(struct ckptd *d, struct ckptd_cpg *c, cpg_handle_t h,
 					   .gen = m->gen, .length = (size_t)m->size,
 					   .flags = durable ? VNFHA_CKPT_CPG_F_DURABLE : 0 };
 	size_t len = vnfha__ckpt_cpg_size((size_t)m->size);
-	uint8_t *buf = NULL;
-	uint8_t *data = NULL;
+	uint8_t *buf;
+	uint8_t *data;
 	int fd = -1;
 	int rc;
 
@@ -218,13 +218,13 @@ static int send_version(struct ckptd *d, struct ckptd_cpg *c, cpg_handle_t h,
 		return -EMSGSIZE;
 	}
 	buf = malloc(len);
-	data = malloc(m->size > 0 ? (size_t)m->size : 1);
-	rc = buf != NULL && data != NULL ? 0 : -ENOMEM;
-	if (rc == 0) {
-		pthread_mutex_lock(&d->lock);
-		rc = vnfha__ckpt_store_open_data(d->store, m->name, &fd);
-		pthread_mutex_unlock(&d->lock);
+	if (buf == NULL) {
+		return -ENOMEM;
 	}
+	data = buf + VNFHA_CKPT_CPG_HDR_LEN; /* read in place: encode does not copy it */
+	pthread_mutex_lock(&d->lock);
+	rc = vnfha__ckpt_store_open_data(d->store, m->name, &fd);
+	pthread_mutex_unlock(&d->lock);
 	if (rc == 0) {
 		rc = vnfha__ckpt_pread_all(fd, data, (size_t)m->size, 0);
 	}
@@ -248,7 +248,6 @@ static int send_version(struct ckptd *d, struct ckptd_cpg *c, cpg_handle_t h,
 	if (fd >= 0) {
 		close(fd);
 	}
-	free(data);
 	free(buf);
 	return rc;
 }
@@ -671,23 +670,16 @@ uint16_t ckptd_cpg_states(struct ckptd *d, const char *name, uint64_t epoch, uin
 	return n;
 }
 
-size_t ckptd_cpg_status(struct ckptd *d, char *out, size_t cap)
+void ckptd_cpg_status(struct ckptd *d, struct ckptd_text *out)
 {
 	struct ckptd_cpg *c = d->cpg;
-	size_t n = 0;
 
-#define OUT(...)                                                                             \
-	do {                                                                                 \
-		if (n < cap) {                                                               \
-			n += (size_t)snprintf(out + n, cap - n, __VA_ARGS__);                \
-		}                                                                            \
-	} while (0)
 	for (size_t i = 0; c != NULL && i < c->n_members; i++) {
 		struct cpg_member *m = &c->members[i];
 		char label[VNFHA_CKPT_NAME_MAX + 16];
 
 		member_label(m, label, sizeof(label));
-		OUT("peer %s connected sent_bytes 0\n", label);
+		ckptd_text_add(out, "peer %s connected sent_bytes 0\n", label);
 		if (d->role != VNFHA_CKPT_ROLE_PRIMARY) {
 			continue;
 		}
@@ -698,13 +690,14 @@ size_t ckptd_cpg_status(struct ckptd *d, char *out, size_t cap)
 			if (meta == NULL) {
 				continue;
 			}
-			OUT("replica %s checkpoint %s acked %" PRIu64 " %" PRIu64 " state %s\n", label,
-			    meta->name, a != NULL ? a->epoch : 0, a != NULL ? a->gen : 0,
-			    a == NULL				      ? "none"
-			    : a->state == VNFHA_CKPT_STATE_DURABLE ? "durable"
-								   : "memory");
+			ckptd_text_add(out,
+				       "replica %s checkpoint %s acked %" PRIu64 " %" PRIu64
+				       " state %s\n",
+				       label, meta->name, a != NULL ? a->epoch : 0,
+				       a != NULL ? a->gen : 0,
+				       a == NULL ? "none"
+				       : a->state == VNFHA_CKPT_STATE_DURABLE ? "durable"
+									      : "memory");
 		}
 	}
-#undef OUT
-	return n < cap ? n : cap;
 }

@@ -626,21 +626,14 @@ static int do_list(struct local *l, const struct vnfha__ckpt_req *r, bool latest
 static int do_status(struct local *l)
 {
 	struct ckptd *d = l->d;
-	size_t cap = 65535;
-	char *t = malloc(cap);
-	size_t n = 0;
+	struct ckptd_text txt = { .buf = malloc(65535), .cap = 65535 };
 	uint64_t now = ckptd_now_ms();
 	int rc;
 
-	if (t == NULL) {
+	if (txt.buf == NULL) {
 		return -ENOMEM;
 	}
-#define OUT(...)                                                                             \
-	do {                                                                                 \
-		if (n < cap) {                                                               \
-			n += (size_t)snprintf(t + n, cap - n, __VA_ARGS__);                  \
-		}                                                                            \
-	} while (0)
+#define OUT(...) ckptd_text_add(&txt, __VA_ARGS__)
 	pthread_mutex_lock(&d->lock);
 	OUT("role %s\n", d->role == VNFHA_CKPT_ROLE_PRIMARY ? "primary" : "replica");
 	OUT("epoch %" PRIu64 "\n", d->epoch);
@@ -708,16 +701,11 @@ static int do_status(struct local *l)
 			    lag_bytes, lag_ms);
 		}
 	}
-	if (n < cap) {
-		n += ckptd_cpg_status(d, t + n, cap - n);
-	}
+	ckptd_cpg_status(d, &txt);
 	pthread_mutex_unlock(&d->lock);
 #undef OUT
-	if (n >= cap) {
-		n = cap - 1;
-	}
-	rc = vnfha__ckpt_io_send(l->c, VNFHA_CKPT_TEXT, t, (uint32_t)n);
-	free(t);
+	rc = vnfha__ckpt_io_send(l->c, VNFHA_CKPT_TEXT, txt.buf, (uint32_t)txt.len);
+	free(txt.buf);
 	return rc;
 }
 

@@ -9,6 +9,7 @@
 #include <netdb.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,22 @@ uint64_t ckptd_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void ckptd_text_add(struct ckptd_text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (t->len + 1 >= t->cap) {
+		return;
+	}
+	va_start(ap, fmt);
+	n = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
+	va_end(ap);
+	if (n > 0) {
+		t->len = t->len + (size_t)n < t->cap ? t->len + (size_t)n : t->cap - 1;
+	}
 }
 
 static void usage(FILE *out)
@@ -402,8 +419,7 @@ static void shutdown_all(struct ckptd *d)
 {
 	pthread_mutex_lock(&d->lock);
 	d->stopping = true;
-	ckptd_peers_stop(d);
-	pthread_cond_broadcast(&d->cond);
+	ckptd_peers_stop(d); /* broadcasts: the CPG threads see stopping too */
 	pthread_mutex_unlock(&d->lock);
 	ckptd_cpg_stop(d);
 	pthread_mutex_lock(&d->lock);
@@ -466,10 +482,13 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &mask, NULL); /* threads inherit the mask */
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	lfd = d.opts.cpg_group == NULL ? listen_tcp(d.opts.listen) : -ENOTSUP;
-	if (lfd < 0 && d.opts.cpg_group == NULL) {
-		vnfha_log(VNFHA_LOG_ERR, "cannot listen on '%s': %s", d.opts.listen, strerror(-lfd));
-		goto out;
+	if (d.opts.cpg_group == NULL) { /* with --cpg nothing listens on TCP */
+		lfd = listen_tcp(d.opts.listen);
+		if (lfd < 0) {
+			vnfha_log(VNFHA_LOG_ERR, "cannot listen on '%s': %s", d.opts.listen,
+				  strerror(-lfd));
+			goto out;
+		}
 	}
 	ufd = listen_unix(d.opts.socket_path);
 	if (ufd < 0) {
@@ -477,15 +496,16 @@ int main(int argc, char **argv)
 			  strerror(-ufd));
 		goto out;
 	}
-	pthread_mutex_lock(&d.lock);
 	d.epoch = vnfha__ckpt_store_max_epoch(d.store);
 	d.role = VNFHA_CKPT_ROLE_REPLICA;
-	ckptd_peers_set(&d, d.opts.peers, d.opts.n_peers);
-	ckptd_set_role(&d, d.opts.role);
-	pthread_mutex_unlock(&d.lock);
+	/* Joined before any sender starts, so a failure leaves no thread. */
 	if (d.opts.cpg_group != NULL && ckptd_cpg_start(&d) != 0) {
 		goto out;
 	}
+	pthread_mutex_lock(&d.lock);
+	ckptd_peers_set(&d, d.opts.peers, d.opts.n_peers);
+	ckptd_set_role(&d, d.opts.role);
+	pthread_mutex_unlock(&d.lock);
 	vnfha_log(VNFHA_LOG_INFO, "started: role %s, %s %s (%s), store %s, %zu checkpoints",
 		  d.opts.role == VNFHA_CKPT_ROLE_PRIMARY ? "primary" : "replica",
 		  d.opts.cpg_group != NULL ? "CPG group" : "listening on",

@@ -79,6 +79,16 @@ struct ckptd {
 
 uint64_t ckptd_now_ms(void);
 
+/* Text built with printf-like appends; len stops growing at cap - 1
+ * (the rest is cut, never overrun). */
+struct ckptd_text {
+	char *buf;
+	size_t cap;
+	size_t len;
+};
+void ckptd_text_add(struct ckptd_text *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /*
  * How a primary reaches a replica. A peer address "SCHEME:REST" picks the
  * transport registered under SCHEME; anything else is TCP ("HOST:PORT",
@@ -122,7 +132,7 @@ void ckptd_cpg_primary(struct ckptd *d); /* lock held: forget acks, resend all *
 uint16_t ckptd_cpg_states(struct ckptd *d, const char *name, uint64_t epoch, uint64_t gen,
 			  struct vnfha__ckpt_result_peer *out, uint16_t max, int *best);
 /* Lock held: "peer"/"replica" lines for `vnfha-ckpt status`. */
-size_t ckptd_cpg_status(struct ckptd *d, char *out, size_t cap);
+void ckptd_cpg_status(struct ckptd *d, struct ckptd_text *out);
 
 /* vnfha-ckptd-local.c */
 void ckptd_serve_local(struct ckptd *d, struct vnfha__ckpt_conn *c);

@@ -78,7 +78,7 @@ ssize_t vnfha__ckpt_cpg_encode(const struct vnfha__ckpt_cpg_msg *m, uint8_t *buf
 	memcpy(buf + 40, m->name, strlen(m->name));
 	memcpy(buf + 104, m->node, strlen(m->node));
 	cpg_put(buf + 168, m->flags, 4);
-	if (m->length != 0) {
+	if (m->length != 0 && m->payload != buf + VNFHA_CKPT_CPG_HDR_LEN) {
 		memcpy(buf + VNFHA_CKPT_CPG_HDR_LEN, m->payload, m->length);
 	}
 	return (ssize_t)vnfha__ckpt_cpg_size(m->length);

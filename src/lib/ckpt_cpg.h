@@ -55,7 +55,9 @@ struct vnfha__ckpt_cpg_msg {
 /* Bytes a message with a payload of @length takes. */
 size_t vnfha__ckpt_cpg_size(size_t length);
 /* Returns the bytes written, -ENOBUFS, or -EINVAL (bad name/node/type,
- * payload over the limit, ACK with a payload). */
+ * payload over the limit, ACK with a payload). The payload may already sit
+ * at buf + VNFHA_CKPT_CPG_HDR_LEN (read there by the caller): it is then
+ * left in place, not copied. */
 ssize_t vnfha__ckpt_cpg_encode(const struct vnfha__ckpt_cpg_msg *m, uint8_t *buf, size_t cap);
 /* 0, or -ENODATA (short), -EBADMSG (bad magic, type, name, length or
  * hash), -EPROTONOSUPPORT (version), -EMSGSIZE (payload over the limit). */

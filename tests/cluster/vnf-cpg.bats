@@ -24,23 +24,6 @@ teardown() {
 	lab_recover
 }
 
-client_start() {
-	CLIENT_LOG=$(mktemp)
-	vnf_client "$1" >"$CLIENT_LOG" 2>&1 &
-	CLIENT_PID=$!
-	sleep 1
-}
-
-client_check() {
-	wait "$CLIENT_PID" || true
-	CLIENT_PID=
-	cat "$CLIENT_LOG"
-	grep -q '^summary ' "$CLIENT_LOG"
-	grep -q ' lost=0 ' "$CLIENT_LOG"
-	! grep -q 'recovered .* lost=[1-9]' "$CLIENT_LOG"
-	[ "$(grep -c '^recovered ' "$CLIENT_LOG")" -ge "$1" ]
-}
-
 # Distinct replicas that acknowledged a checkpoint, from `vnfha-ckpt status`.
 acked_replicas() {
 	sed -n 's/^replica \(cpg:[^ ]*\) checkpoint .* state \(memory\|durable\)$/\1/p' <<<"$1" |
@@ -48,8 +31,8 @@ acked_replicas() {
 }
 
 @test "cpg: the primary replicates over the CPG group to both replicas, no TCP port open" {
-	client_start 3
-	client_check 0
+	vnf_client_start 3
+	vnf_client_check 0
 	active=$(vnf_active) # where statesync is promoted too (colocated)
 	[ -n "$active" ]
 	run lab on "$active" vnfha-ckpt status
@@ -75,20 +58,20 @@ acked_replicas() {
 
 @test "cpg: a killed VNFC process fails over with no acknowledged update lost" {
 	old=$(vnf_active)
-	client_start 12
+	vnf_client_start 12
 	fault=$(lab_now_ms)
 	lab kill-process "$old" "$(vnf_pid "$old")"
-	client_check 1
+	vnf_client_check 1
 	at=$(sed -n 's/^recovered at_ms=\([0-9]*\).*/\1/p' "$CLIENT_LOG" | head -n 1)
 	echo "cpg process kill -> answering again after $((at - fault)) ms" >&3
 }
 
 @test "cpg: a killed active node is fenced and its state continues elsewhere" {
 	old=$(vnf_active)
-	client_start 25
+	vnf_client_start 25
 	fault=$(lab_now_ms)
 	lab kill-node "$old"
-	client_check 1
+	vnf_client_check 1
 	at=$(sed -n 's/^recovered at_ms=\([0-9]*\).*/\1/p' "$CLIENT_LOG" | head -n 1)
 	echo "cpg node kill -> answering again after $((at - fault)) ms" >&3
 	new=$(vnf_active)
@@ -100,8 +83,8 @@ acked_replicas() {
 	lab_recover
 	vnf_wait_serving 60
 	active=$(vnf_active)
-	client_start 3
-	client_check 0
+	vnf_client_start 3
+	vnf_client_check 0
 	# every other node (the one fenced in the last test included) acks
 	for _ in $(seq 20); do
 		out=$(lab on "$active" vnfha-ckpt status)

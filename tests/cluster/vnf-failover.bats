@@ -27,32 +27,13 @@ teardown() {
 	lab_recover
 }
 
-# Starts the client for S seconds, records every acknowledged update.
-client_start() {
-	CLIENT_LOG=$(mktemp)
-	vnf_client "$1" >"$CLIENT_LOG" 2>&1 &
-	CLIENT_PID=$!
-	sleep 1
-}
-
-# Waits for the client, then: no loss, and at least N recoveries seen.
-client_check() {
-	wait "$CLIENT_PID" || true
-	CLIENT_PID=
-	cat "$CLIENT_LOG"
-	grep -q '^summary ' "$CLIENT_LOG"
-	grep -q ' lost=0 ' "$CLIENT_LOG"
-	! grep -q 'recovered .* lost=[1-9]' "$CLIENT_LOG"
-	[ "$(grep -c '^recovered ' "$CLIENT_LOG")" -ge "$1" ]
-}
-
 @test "vnf: a killed VNFC process fails over at once with no acknowledged update lost" {
 	old=$(vnf_active)
 	[ -n "$old" ]
-	client_start 12
+	vnf_client_start 12
 	fault=$(lab_now_ms)
 	lab kill-process "$old" "$(vnf_pid "$old")"
-	client_check 1
+	vnf_client_check 1
 	at=$(sed -n 's/^recovered at_ms=\([0-9]*\).*/\1/p' "$CLIENT_LOG" | head -n 1)
 	echo "process kill -> answering again after $((at - fault)) ms" >&3
 	new=$(vnf_active)
@@ -61,9 +42,9 @@ client_check() {
 
 @test "vnf: a killed active node is fenced and its state continues elsewhere" {
 	old=$(vnf_active)
-	client_start 25
+	vnf_client_start 25
 	lab kill-node "$old"
-	client_check 1
+	vnf_client_check 1
 	new=$(vnf_active)
 	[ -n "$new" ]
 	[ "$new" != "$old" ]
@@ -71,23 +52,23 @@ client_check() {
 
 @test "vnf: a cut link and a frozen node fail over with no loss" {
 	old=$(vnf_active)
-	client_start 25
+	vnf_client_start 25
 	lab cut "$old"
-	client_check 1
+	vnf_client_check 1
 	new=$(vnf_active)
 	[ -n "$new" ]
 	[ "$new" != "$old" ]
 	lab_recover
 	vnf_wait_serving 60
 	old=$new
-	client_start 25
+	vnf_client_start 25
 	lab freeze "$old"
-	client_check 1
+	vnf_client_check 1
 	[ "$(vnf_active)" != "$old" ]
 }
 
 @test "vnf: 20 consecutive process failovers lose no acknowledged update" {
-	client_start 200
+	vnf_client_start 200
 	for i in $(seq 20); do
 		k=$(vnf_active)
 		[ -n "$k" ]
@@ -98,7 +79,7 @@ client_check() {
 		sleep 2
 	done
 	kill -INT "$CLIENT_PID"
-	client_check 20
+	vnf_client_check 20
 }
 
 @test "vnf: a stale replica is never promoted while a fresher one is reachable" {
@@ -113,8 +94,8 @@ client_check() {
 	ip netns exec "$ns" nft add table inet vnfhastale
 	ip netns exec "$ns" nft add chain inet vnfhastale in '{ type filter hook input priority 0; }'
 	ip netns exec "$ns" nft add rule inet vnfhastale in tcp dport 7410 drop
-	client_start 8
-	client_check 0
+	vnf_client_start 8
+	vnf_client_check 0
 	last=$(sed -n 's/^summary .* last=\([0-9]*\) .*/\1/p' "$CLIENT_LOG")
 	[ "$last" -gt 0 ]
 	sleep 8 # a monitor publishes every node's version
@@ -152,7 +133,7 @@ client_check() {
 	lab on any crm_resource --wait --timeout=60s
 	vnf_wait_serving 60
 	old=$(vnf_active)
-	client_start 25
+	vnf_client_start 25
 	lab kill-node "$old"
 	wait "$CLIENT_PID" || true
 	CLIENT_PID=
@@ -173,7 +154,7 @@ client_check() {
 	vnf_create crm
 	vnf_wait_serving 60
 	old=$(vnf_active)
-	client_start 8
+	vnf_client_start 8
 	lab kill-process "$old" "$(vnf_pid "$old")"
-	client_check 1
+	vnf_client_check 1
 }

@@ -103,6 +103,26 @@ vnf_client() {
 		--server "$VNF_VIP:$VNF_PORT" --interval "${VNF_INTERVAL:-10}" --duration "$1"
 }
 
+# Starts the client for S seconds in the background (CLIENT_PID), every
+# acknowledged update recorded in CLIENT_LOG.
+vnf_client_start() {
+	CLIENT_LOG=$(mktemp)
+	vnf_client "$1" >"$CLIENT_LOG" 2>&1 &
+	CLIENT_PID=$!
+	sleep 1
+}
+
+# Waits for the client, then: no loss, and at least N recoveries seen.
+vnf_client_check() {
+	wait "$CLIENT_PID" || true
+	CLIENT_PID=
+	cat "$CLIENT_LOG"
+	grep -q '^summary ' "$CLIENT_LOG"
+	grep -q ' lost=0 ' "$CLIENT_LOG"
+	! grep -q 'recovered .* lost=[1-9]' "$CLIENT_LOG"
+	[ "$(grep -c '^recovered ' "$CLIENT_LOG")" -ge "$1" ]
+}
+
 # Waits until the VNF answers through the VIP (S seconds at most).
 vnf_wait_serving() {
 	local deadline=$((SECONDS + ${1:-60}))

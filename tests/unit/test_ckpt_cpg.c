@@ -48,6 +48,19 @@ static void test_version_round_trip(void)
 	CHECK_INT((int)d.flags, (int)VNFHA_CKPT_CPG_F_DURABLE);
 	m.flags = 2; /* unknown flag */
 	CHECK_INT(vnfha__ckpt_cpg_encode(&m, buf, sizeof(buf)), -EINVAL);
+	{
+		/* the payload read in place after the header: the same bytes */
+		uint8_t in_place[sizeof(buf)];
+
+		m.flags = VNFHA_CKPT_CPG_F_DURABLE;
+		CHECK_INT(vnfha__ckpt_cpg_encode(&m, buf, sizeof(buf)), (int)sizeof(buf));
+		memset(in_place, 0xa5, VNFHA_CKPT_CPG_HDR_LEN);
+		memcpy(in_place + VNFHA_CKPT_CPG_HDR_LEN, payload, sizeof(payload));
+		m.payload = in_place + VNFHA_CKPT_CPG_HDR_LEN;
+		CHECK_INT(vnfha__ckpt_cpg_encode(&m, in_place, sizeof(in_place)),
+			  (int)sizeof(in_place));
+		CHECK(memcmp(in_place, buf, sizeof(buf)) == 0);
+	}
 }
 
 static void test_refused(void)
