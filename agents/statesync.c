@@ -4,10 +4,11 @@
  *
  * Every node runs vnfha-ckptd: primary where promoted, replica elsewhere.
  * Each node publishes the newest complete checkpoint version it holds as the
- * transient attribute vnfha-version-<rsc> ("EPOCH.GEN"); promotion scores
- * rank nodes by it, and promote refuses to run on a node while a reachable
- * node holds a fresher version, so in sync mode a failover never loses an
- * acknowledged commit (the way PAF guards PostgreSQL's LSN).
+ * private node attribute vnfha-version-<rsc> ("EPOCH.GEN", attrd_updater -Q);
+ * promotion scores rank nodes by it, and promote refuses to run on a node
+ * while a reachable node holds a fresher version, so in sync mode a
+ * failover never loses an acknowledged commit (the way PAF guards
+ * PostgreSQL's LSN).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -240,44 +241,66 @@ static int local_version(const struct ss *s, struct ss_version *ret)
 	return rc;
 }
 
-/* Every other node's published version (repository nodes left out). */
-static int peer_versions(const struct ss *s, struct ss_peer *peers, size_t max, bool keep_repo)
+/* Every other node's published version, repository nodes included. */
+static int peer_versions(const struct ss *s, struct ss_peer *peers, size_t max)
 {
 	char out[ATTR_OUT_MAX];
 	int n = vnfha_ocf_attr_query_all(s->attr, out, sizeof(out));
+
+	return n < 0 ? n : ss_parse_attrd(out, vnfha_ocf_node_name(), peers, max);
+}
+
+/* The peers that may be promoted: peers without the repository nodes. */
+static int candidates(const struct ss *s, const struct ss_peer *peers, int n,
+		      struct ss_peer *out)
+{
 	int kept = 0;
 
-	if (n < 0) {
-		return n;
-	}
-	n = ss_parse_attrd(out, vnfha_ocf_node_name(), peers, max);
 	for (int i = 0; i < n; i++) {
-		if (keep_repo || !is_repository(s, peers[i].node)) {
-			peers[kept++] = peers[i];
+		if (!is_repository(s, peers[i].node)) {
+			out[kept++] = peers[i];
 		}
 	}
 	return n < 0 ? n : kept;
+}
+
+/* Publishes our version. attrd keeps it private: it moves with every
+ * commit, and each CIB write of it would abort the transition in flight,
+ * a failover's too. */
+static void publish_version(const struct ss *s, struct ss_version own)
+{
+	char value[48];
+
+	snprintf(value, sizeof(value), "%llu.%llu", (unsigned long long)own.epoch,
+		 (unsigned long long)own.gen);
+	vnfha_ocf_attr_set_private(s->attr, value);
+}
+
+/* The promotion score our version earns against the peers' (n of them, or
+ * a failed query: then the last score stays rather than a guess). */
+static void publish_score(const struct ss *s, struct ss_version own, const struct ss_peer *peers,
+			  int n)
+{
+	struct ss_peer cand[MAX_PEERS];
+
+	if (is_repository(s, vnfha_ocf_node_name())) {
+		vnfha_ocf_set_promotion_score(-1);
+		return;
+	}
+	n = candidates(s, peers, n, cand);
+	if (n >= 0) {
+		vnfha_ocf_set_promotion_score(ss_score(own, cand, (size_t)n));
+	}
 }
 
 /* Publishes our version and the score it earns. */
 static void publish(const struct ss *s, struct ss_version own)
 {
 	struct ss_peer peers[MAX_PEERS];
-	char value[48];
-	int n;
 
-	snprintf(value, sizeof(value), "%llu.%llu", (unsigned long long)own.epoch,
-		 (unsigned long long)own.gen);
-	vnfha_ocf_attr_set(s->attr, value);
-	if (is_repository(s, vnfha_ocf_node_name())) {
-		vnfha_ocf_set_promotion_score(-1);
-		return;
-	}
-	n = peer_versions(s, peers, MAX_PEERS, false);
-	if (n < 0) {
-		return; /* keep the last score rather than guess */
-	}
-	vnfha_ocf_set_promotion_score(ss_score(own, peers, (size_t)n));
+	publish_version(s, own);
+	publish_score(s, own, peers,
+		      is_repository(s, vnfha_ocf_node_name()) ? 0 : peer_versions(s, peers, MAX_PEERS));
 }
 
 /* HOST:PORT for node: from peer_addresses, else its resolved name. */
@@ -325,23 +348,19 @@ static bool peers_unchanged(const struct ss *s, const char *list)
 	return strcmp(last, list) == 0;
 }
 
-/* Points the primary at every node that runs a replica (attrd knows them,
- * new ones included); the daemon is told only when the list changed. */
-static void set_peers(const struct ss *s)
+/* Points the primary at every node that runs a replica (the n peers attrd
+ * knows, new ones included); the daemon is told only when the list changed. */
+static void set_peers(const struct ss *s, const struct ss_peer *peers, int n)
 {
-	struct ss_peer peers[MAX_PEERS];
 	char addrs[MAX_PEERS][80];
 	char list[MAX_PEERS * 80 + 1] = "";
 	char *args[MAX_PEERS + 3] = { "peers", "set" };
 	size_t n_args = 2, used = 0;
-	int n;
 	FILE *f;
 
 	if (is_cpg(s)) {
 		return; /* the CPG group's membership is the replica list */
 	}
-	n = peer_versions(s, peers, MAX_PEERS, true);
-
 	for (int i = 0; i < n && n_args < MAX_PEERS + 2; i++) {
 		char *addr = addrs[n_args - 2];
 
@@ -422,6 +441,16 @@ static int spawn_daemon(const struct ss *s)
 	return pid;
 }
 
+/* set_peers with what attrd knows now. */
+static void refresh_peers(const struct ss *s)
+{
+	struct ss_peer peers[MAX_PEERS];
+
+	if (!is_cpg(s)) {
+		set_peers(s, peers, peer_versions(s, peers, MAX_PEERS));
+	}
+}
+
 static int ss_monitor_rc(struct ss *s, bool publish_now)
 {
 	struct ss_version own = { 0, 0 };
@@ -452,7 +481,7 @@ static int ss_monitor_rc(struct ss *s, bool publish_now)
 		return OCF_SUCCESS;
 	}
 	if (publish_now) {
-		set_peers(s); /* picks up replicas that started since */
+		refresh_peers(s); /* picks up replicas that started since */
 	}
 	return OCF_RUNNING_PROMOTED;
 }
@@ -588,10 +617,10 @@ static int promote_shared(struct ss *s)
 
 static int ss_promote(struct vnfha_ocf *ocf)
 {
-	struct ss_peer peers[MAX_PEERS];
+	struct ss_peer peers[MAX_PEERS], cand[MAX_PEERS];
 	struct ss_version own;
 	struct ss s;
-	int n;
+	int n, n_cand;
 
 	ss_init(&s, ocf);
 	if (is_shared(&s)) {
@@ -605,15 +634,17 @@ static int ss_promote(struct vnfha_ocf *ocf)
 		return vnfha_ocf_fail(OCF_ERR_GENERIC, "vnfha-ckptd does not answer");
 	}
 	/* Never promote stale data while a node with fresher data is reachable. */
-	n = peer_versions(&s, peers, MAX_PEERS, false);
-	for (int i = 0; i < n; i++) {
-		if (ss_version_cmp(peers[i].version, own) > 0) {
-			publish(&s, own);
+	n = peer_versions(&s, peers, MAX_PEERS);
+	n_cand = candidates(&s, peers, n, cand);
+	for (int i = 0; i < n_cand; i++) {
+		if (ss_version_cmp(cand[i].version, own) > 0) {
+			publish_version(&s, own);
+			publish_score(&s, own, peers, n);
 			return vnfha_ocf_fail(OCF_ERR_GENERIC,
 					      "node %s holds a fresher checkpoint (%llu.%llu) than this "
 					      "node (%llu.%llu): not promoting here",
-					      peers[i].node, (unsigned long long)peers[i].version.epoch,
-					      (unsigned long long)peers[i].version.gen,
+					      cand[i].node, (unsigned long long)cand[i].version.epoch,
+					      (unsigned long long)cand[i].version.gen,
 					      (unsigned long long)own.epoch, (unsigned long long)own.gen);
 		}
 	}
@@ -621,9 +652,11 @@ static int ss_promote(struct vnfha_ocf *ocf)
 		return vnfha_ocf_fail(OCF_ERR_GENERIC, "vnfha-ckptd refused the primary role");
 	}
 	unlink(s.peersfile);
-	set_peers(&s);
+	set_peers(&s, peers, n);
+	/* The new epoch makes this node the freshest; the peers are as above. */
 	if (local_version(&s, &own) == 0) {
-		publish(&s, own);
+		publish_version(&s, own);
+		publish_score(&s, own, peers, n);
 	}
 	vnfha_log(VNFHA_LOG_INFO, "promoted: vnfha-ckptd is primary (epoch %llu)",
 		  (unsigned long long)own.epoch);
@@ -658,9 +691,11 @@ static const char *notify_var(const char *name, const char *legacy)
 	return v != NULL ? v : getenv(legacy);
 }
 
-/* pre-promote: every replica publishes what it holds right now, so the
- * promote that follows compares current versions. post-start/post-promote:
- * the primary points itself at the replicas (new ones included). */
+/* pre-promote: every node publishes the version it holds right now, so the
+ * promote that follows compares current versions (the scores stay as the
+ * monitors left them: a change now would abort the transition that is
+ * failing over). post-start: the primary points itself at the replicas
+ * (new ones included); promote has done so for a post-promote. */
 static int ss_notify(struct vnfha_ocf *ocf)
 {
 	const char *type = getenv("OCF_RESKEY_CRM_meta_notify_type");
@@ -676,12 +711,11 @@ static int ss_notify(struct vnfha_ocf *ocf)
 	ss_init(&s, ocf);
 	if (strcmp(type, "pre") == 0 && strcmp(op, "promote") == 0) {
 		if (local_version(&s, &own) == 0) {
-			publish(&s, own);
+			publish_version(&s, own);
 		}
-	} else if (strcmp(type, "post") == 0 &&
-		   (strcmp(op, "start") == 0 || strcmp(op, "promote") == 0) &&
+	} else if (strcmp(type, "post") == 0 && strcmp(op, "start") == 0 &&
 		   ss_monitor_rc(&s, false) == OCF_RUNNING_PROMOTED) {
-		set_peers(&s);
+		refresh_peers(&s);
 	}
 	vnfha_log(VNFHA_LOG_DEBUG, "notify %s-%s; promoted: %s", type, op,
 		  promoted ? promoted : "none");
@@ -719,7 +753,9 @@ static const struct vnfha_agent agent = {
 		    "complete checkpoint is, and promote refuses a node while a reachable one "
 		    "holds fresher data, so a failover never loses a commit acknowledged in "
 		    "sync or durable mode. Use it as a promotable clone with notify=true and "
-		    "colocate the VNFC's promoted role with its promoted role.",
+		    "colocate the VNFC's promoted role with its promoted role. Each node's "
+		    "version is the private node attribute vnfha-version-RESOURCE: "
+		    "`attrd_updater -Q -A -n vnfha-version-RESOURCE` shows them all.",
 	.params = params,
 	.n_params = sizeof(params) / sizeof(params[0]),
 	.actions = actions,

@@ -82,6 +82,13 @@ int vnfha_ocf_attr_set(const char *name, const char *value)
 	return run_tool(argv, NULL, 0);
 }
 
+int vnfha_ocf_attr_set_private(const char *name, const char *value)
+{
+	char *argv[] = { "attrd_updater", "-p", "-n", (char *)name, "-U", (char *)value, NULL };
+
+	return run_tool(argv, NULL, 0);
+}
+
 int vnfha_ocf_attr_delete(const char *name)
 {
 	char *argv[] = { "attrd_updater", "-n", (char *)name, "-D", NULL };

@@ -30,6 +30,11 @@ int vnfha_ocf_set_promotion_score(long score);
 /* attrd_updater: set this node's transient attribute name=value. */
 int vnfha_ocf_attr_set(const char *name, const char *value);
 
+/* attrd_updater -p: the same for an attribute attrd keeps to itself (never
+ * written to the CIB, so changing it never aborts a transition); every
+ * node's attrd still holds and answers it. Private only if this creates it. */
+int vnfha_ocf_attr_set_private(const char *name, const char *value);
+
 /* attrd_updater -D: removes this node's value of name. */
 int vnfha_ocf_attr_delete(const char *name);
 

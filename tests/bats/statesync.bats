@@ -47,7 +47,8 @@ peers() { # what attrd holds for the other nodes
 	run ra start;   [ "$status" -eq 0 ]
 	run ra monitor; [ "$status" -eq 0 ]
 	# An empty node publishes 0.0 and the lowest score that is not zero.
-	grep -qx -- "-n vnfha-version-ss -U 0.0" "$NETNS_DIR/attrd.calls"
+	# The version stays in attrd (-p): a new one never aborts a transition.
+	grep -qx -- "-p -n vnfha-version-ss -U 0.0" "$NETNS_DIR/attrd.calls"
 	grep -qx -- "--promotion -v 1 -q" "$NETNS_DIR/crm_attribute.calls"
 	peers node2 0.0 node3 0.0
 	run ra promote; [ "$status" -eq 0 ]
@@ -84,6 +85,28 @@ peers() { # what attrd holds for the other nodes
 	peers node2 9.1 node3 8.1
 	run ra monitor; [ "$status" -eq 0 ]
 	tail -n 1 "$NETNS_DIR/crm_attribute.calls" | grep -qx -- "--promotion -v 800 -q"
+}
+
+@test "statesync: a failover's notify leaves the scores alone; promote asks attrd once" {
+	ra start
+	peers node2 0.0 node3 0.0
+	: >"$NETNS_DIR/attrd.calls"
+	: >"$NETNS_DIR/crm_attribute.calls"
+	# pre-promote: the version only; a score change would abort the transition.
+	OCF_RESKEY_CRM_meta_notify_type=pre OCF_RESKEY_CRM_meta_notify_operation=promote run ra notify
+	[ "$status" -eq 0 ]
+	[ "$(cat "$NETNS_DIR/attrd.calls")" = "-p -n vnfha-version-ss -U 0.0" ]
+	[ ! -s "$NETNS_DIR/crm_attribute.calls" ]
+	: >"$NETNS_DIR/attrd.calls"
+	run ra promote; [ "$status" -eq 0 ]
+	[ "$(grep -c -- '^-Q' "$NETNS_DIR/attrd.calls")" -eq 1 ]
+	# post-promote: promote has pointed the primary at the replicas already.
+	: >"$NETNS_DIR/attrd.calls"
+	OCF_RESKEY_CRM_meta_notify_type=post OCF_RESKEY_CRM_meta_notify_operation=promote run ra notify
+	[ "$status" -eq 0 ]
+	[ ! -s "$NETNS_DIR/attrd.calls" ]
+	run env PATH="$BIN:$PATH" ip netns exec "$NS_A" vnfha-ckpt --socket "$NETNS_DIR/ckpt.sock" status
+	[[ "$output" == *"198.51.100.2:7410"* ]]
 }
 
 @test "statesync: a repository node keeps replicas but is never promoted" {
