@@ -653,13 +653,9 @@ static int ss_promote(struct vnfha_ocf *ocf)
 	}
 	unlink(s.peersfile);
 	set_peers(&s, peers, n);
-	/* The new epoch makes this node the freshest; the peers are as above. */
-	if (local_version(&s, &own) == 0) {
-		publish_version(&s, own);
-		publish_score(&s, own, peers, n);
-	}
-	vnfha_log(VNFHA_LOG_INFO, "promoted: vnfha-ckptd is primary (epoch %llu)",
-		  (unsigned long long)own.epoch);
+	/* The new version and its score: published by the promoted monitor
+	 * Pacemaker runs right after this, off the failover's path. */
+	vnfha_log(VNFHA_LOG_INFO, "promoted: vnfha-ckptd is primary");
 	return OCF_SUCCESS;
 }
 

@@ -132,6 +132,28 @@ measure() {
 	CLIENT_PID=
 	cat "$log" >&2
 	MEASURED="${line:-timeout} $(sed -n 's/^summary .* lost=\([0-9]*\).*/\1/p' "$log" | tail -n 1)"
+	PHASES=
+	if [ "$fault" = node-kill ] && [ -n "$line" ]; then
+		PHASES=$(node_kill_phases "$t0" $((t0 + line)))
+	fi
+}
+
+# Where a node kill's time went, from the nodes' own logs (clock times of
+# one machine, UTC): "detect decide ours" in ms - Corosync's new membership
+# after the fault, Pacemaker's scheduler deciding the failover after that,
+# and from that decision to the client's first acknowledged update.
+node_kill_phases() {
+	local t0=$1 t1=$2
+	cat "$VNFHA_LAB"/nodes/n*/log-corosync/corosync.log "$VNFHA_LAB"/nodes/n*/log-pacemaker/pacemaker.log \
+		2>/dev/null | awk -v t0=$((t0 % 86400000)) -v t1=$((t1 % 86400000)) '
+		function ms(clock, f) { split(clock, f, /[:.]/)
+			return ((f[1] * 60 + f[2]) * 60 + f[3]) * 1000 + f[4] }
+		/Members left/ { t = ms($3); if (t >= t0 && (m == "" || t < m)) m = t }
+		/Calculated transition/ { c[++n] = ms($3) }
+		END { if (m == "") { print "- - -"; exit }
+			for (i = 1; i <= n; i++) if (c[i] >= m && (d == "" || c[i] < d)) d = c[i]
+			if (d == "") { print m - t0, "- -"; exit }
+			print m - t0, d - m, t1 - d }'
 }
 
 stats() { # "median max" of the numbers on stdin
@@ -144,7 +166,7 @@ stats() { # "median max" of the numbers on stdin
 lab_setup_file -n 3 -t "$TOKEN" --fencing
 UP_MS=$(sed -n 's/^UP_MS=//p' "$VNFHA_LAB/settings")
 
-declare -A RESULT
+declare -A RESULT PH_DET PH_DEC PH_OUR
 for side in "${SIDES[@]}"; do
 	case $side in
 	vnfha) vnf_create pcs >&2 ;;
@@ -165,6 +187,12 @@ for side in "${SIDES[@]}"; do
 			read -r t l <<<"$MEASURED"
 			echo "$side $fault run $r: $t ms, ${l:-?} acknowledged updates lost" >&2
 			ms+=("$t")
+			if [ -n "$PHASES" ]; then
+				read -r p_det p_dec p_our <<<"$PHASES"
+				echo "$side $fault run $r phases: Corosync ${p_det} ms, Pacemaker decides" \
+					"${p_dec} ms, decision to client ${p_our} ms" >&2
+				PH_DET[$side]+="$p_det " PH_DEC[$side]+="$p_dec " PH_OUR[$side]+="$p_our "
+			fi
 			lost=$((lost + ${l:-0}))
 		done
 		RESULT[$side,$fault]=$(printf '%s\n' "${ms[@]}" | grep -v timeout | stats)
@@ -183,6 +211,13 @@ for side in "${SIDES[@]}"; do
 		printf '%-9s %-13s %5s %10s %10s %5s\n' "$side" "$fault" \
 			"${RESULT[$side,$fault,n]}/$RUNS" "$med" "$max" "${RESULT[$side,$fault,lost]}"
 	done
+done
+for side in "${SIDES[@]}"; do
+	[ -n "${PH_DET[$side]:-}" ] || continue
+	printf '%-9s node-kill phases (median/max ms): Corosync %s, Pacemaker decides %s, decision to client %s\n' \
+		"$side" "$(printf '%s\n' ${PH_DET[$side]} | grep -v -- - | stats | tr ' ' /)" \
+		"$(printf '%s\n' ${PH_DEC[$side]} | grep -v -- - | stats | tr ' ' /)" \
+		"$(printf '%s\n' ${PH_OUR[$side]} | grep -v -- - | stats | tr ' ' /)"
 done
 [ "${#SIDES[@]}" = 2 ] || exit 0
 for fault in "${FAULTS[@]}"; do
