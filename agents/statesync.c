@@ -648,11 +648,14 @@ static int ss_promote(struct vnfha_ocf *ocf)
 					      (unsigned long long)own.epoch, (unsigned long long)own.gen);
 		}
 	}
+	/* The replica list first: the role change starts a sender for each
+	 * listed peer, and a list left from an earlier term may name a node
+	 * that is gone. */
+	unlink(s.peersfile);
+	set_peers(&s, peers, n);
 	if (ckpt_cli(&s, (char *const[]){ "role", "primary", NULL }) < 0) {
 		return vnfha_ocf_fail(OCF_ERR_GENERIC, "vnfha-ckptd refused the primary role");
 	}
-	unlink(s.peersfile);
-	set_peers(&s, peers, n);
 	/* The new version and its score: published by the promoted monitor
 	 * Pacemaker runs right after this, off the failover's path. */
 	vnfha_log(VNFHA_LOG_INFO, "promoted: vnfha-ckptd is primary");

@@ -9,9 +9,11 @@
  *   changed under the sender).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +129,65 @@ static int send_obj(struct vnfha__ckpt_conn *c, uint16_t type,
 
 /* ---------------------------------------------------------------- sender */
 
+#define DIAL_TIMEOUT_MS 3000
+#define DIAL_SLICE_MS 50
+
+static bool peer_should_run(struct ckptd *d, struct peer *p);
+
+static bool peer_stopped(struct ckptd *d, struct peer *p)
+{
+	bool run;
+
+	pthread_mutex_lock(&d->lock);
+	run = peer_should_run(d, p);
+	pthread_mutex_unlock(&d->lock);
+	return !run;
+}
+
+/* connect() that gives up when the peer is dropped or the role changes: a
+ * blocking connect to a node that is gone would hold up whoever stops this
+ * sender (a promotion, a new replica list) for the whole timeout. */
+static int dial_connect(struct ckptd *d, struct peer *p, int fd, const struct sockaddr *sa,
+			socklen_t len)
+{
+	int flags = fcntl(fd, F_GETFL);
+	int err = 0;
+	socklen_t err_len = sizeof(err);
+
+	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+		return -errno;
+	}
+	if (connect(fd, sa, len) < 0) {
+		if (errno != EINPROGRESS) {
+			return -errno;
+		}
+		for (int waited = 0;; waited += DIAL_SLICE_MS) {
+			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+			int n = poll(&pfd, 1, DIAL_SLICE_MS);
+
+			if (n < 0 && errno != EINTR) {
+				return -errno;
+			}
+			if (n > 0) {
+				break;
+			}
+			if (peer_stopped(d, p)) {
+				return -ECANCELED;
+			}
+			if (waited + DIAL_SLICE_MS >= DIAL_TIMEOUT_MS) {
+				return -ETIMEDOUT;
+			}
+		}
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &err_len) < 0) {
+			return -errno;
+		}
+		if (err != 0) {
+			return -err;
+		}
+	}
+	return fcntl(fd, F_SETFL, flags) < 0 ? -errno : 0;
+}
+
 static int dial_tcp(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *c)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM };
@@ -149,8 +210,8 @@ static int dial_tcp(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *c)
 		return -errno;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	vnfha__ckpt_io_timeout(fd, 3000);
-	rc = connect(fd, res->ai_addr, res->ai_addrlen) == 0 ? 0 : -errno;
+	vnfha__ckpt_io_timeout(fd, DIAL_TIMEOUT_MS);
+	rc = dial_connect(d, p, fd, res->ai_addr, res->ai_addrlen);
 	freeaddrinfo(res);
 	if (rc != 0) {
 		snprintf(p->last_error, sizeof(p->last_error), "connect: %s", strerror(-rc));

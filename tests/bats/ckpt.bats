@@ -72,6 +72,28 @@ teardown() {
 	[ "$output" = "2 1" ]
 }
 
+@test "a replica that is gone holds up neither a new replica list nor a demotion" {
+	ckpt_start 2 replica
+	# Nobody has 198.51.100.9: the primary's connect to it gets no answer.
+	ckpt_start 1 primary --peer 198.51.100.9:$PORT
+	sleep 0.3
+	t0=$(date +%s%N)
+	ckpt 1 peers set 198.51.100.2:$PORT
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	echo "peers set while a connect hangs: $ms ms (the connect times out after 3000)"
+	[ "$ms" -lt 1000 ]
+	head -c 100000 /dev/urandom >"$WORK/a"
+	ckpt 1 --mode sync put s "$WORK/a"
+	same_as 2 s "$WORK/a"
+	ckpt 1 peers set 198.51.100.9:$PORT 198.51.100.2:$PORT
+	sleep 0.3
+	t0=$(date +%s%N)
+	ckpt 1 role replica
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	echo "demotion while a connect hangs: $ms ms"
+	[ "$ms" -lt 1000 ]
+}
+
 @test "a restarted replica keeps its store and resyncs what it missed" {
 	ckpt_start 2 replica
 	ckpt_start 1 primary --peer 198.51.100.2:$PORT
