@@ -140,8 +140,9 @@ measure() {
 
 # Where a node kill's time went, from the nodes' own logs (clock times of
 # one machine, UTC): "detect decide ours" in ms - Corosync's new membership
-# after the fault, Pacemaker's scheduler deciding the failover after that,
-# and from that decision to the client's first acknowledged update.
+# after the fault, Pacemaker's scheduler deciding the failover it then
+# carries out, and from that decision to the client's first acknowledged
+# update.
 node_kill_phases() {
 	local t0=$1 t1=$2
 	cat "$VNFHA_LAB"/nodes/n*/log-corosync/corosync.log "$VNFHA_LAB"/nodes/n*/log-pacemaker/pacemaker.log \
@@ -150,8 +151,11 @@ node_kill_phases() {
 			return ((f[1] * 60 + f[2]) * 60 + f[3]) * 1000 + f[4] }
 		/Members left/ { t = ms($3); if (t >= t0 && (m == "" || t < m)) m = t }
 		/Calculated transition/ { c[++n] = ms($3) }
+		/execute_rsc_action.*Initiating / { x[++k] = ms($3) }
 		END { if (m == "") { print "- - -"; exit }
-			for (i = 1; i <= n; i++) if (c[i] >= m && (d == "" || c[i] < d)) d = c[i]
+			# the decision carried out: the last one before the first action
+			for (i = 1; i <= k; i++) if (x[i] >= m && (a == "" || x[i] < a)) a = x[i]
+			for (i = 1; i <= n; i++) if (c[i] >= m && (a == "" || c[i] <= a) && c[i] > d) d = c[i]
 			if (d == "") { print m - t0, "- -"; exit }
 			print m - t0, d - m, t1 - d }'
 }
