@@ -453,9 +453,11 @@ static void refresh_peers(const struct ss *s)
 
 static int ss_monitor_rc(struct ss *s, bool publish_now)
 {
+	struct ss_peer peers[MAX_PEERS];
 	struct ss_version own = { 0, 0 };
 	char role[32] = "";
-	int rc;
+	bool primary;
+	int rc, n;
 
 	rc = daemon_role(s, role, sizeof(role));
 	if (is_shared(s)) {
@@ -474,16 +476,21 @@ static int ss_monitor_rc(struct ss *s, bool publish_now)
 		}
 		return OCF_NOT_RUNNING;
 	}
-	if (publish_now && local_version(s, &own) == 0) {
-		publish(s, own);
-	}
-	if (strcmp(role, "primary") != 0) {
-		return OCF_SUCCESS;
-	}
+	primary = strcmp(role, "primary") == 0;
 	if (publish_now) {
-		refresh_peers(s); /* picks up replicas that started since */
+		/* One attrd query serves the score and the primary's replica list
+		 * (a repository replica, never promoted, needs neither). */
+		n = primary || !is_repository(s, vnfha_ocf_node_name()) ?
+			    peer_versions(s, peers, MAX_PEERS) : 0;
+		if (local_version(s, &own) == 0) {
+			publish_version(s, own);
+			publish_score(s, own, peers, n);
+		}
+		if (primary) {
+			set_peers(s, peers, n); /* picks up replicas that started since */
+		}
 	}
-	return OCF_RUNNING_PROMOTED;
+	return primary ? OCF_RUNNING_PROMOTED : OCF_SUCCESS;
 }
 
 static int ss_monitor(struct vnfha_ocf *ocf)

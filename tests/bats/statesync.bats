@@ -100,6 +100,11 @@ peers() { # what attrd holds for the other nodes
 	: >"$NETNS_DIR/attrd.calls"
 	run ra promote; [ "$status" -eq 0 ]
 	[ "$(grep -c -- '^-Q' "$NETNS_DIR/attrd.calls")" -eq 1 ]
+	# The primary's monitor: one query for its score and its replica list.
+	: >"$NETNS_DIR/attrd.calls"
+	run ra monitor; [ "$status" -eq 8 ]
+	[ "$(grep -c -- '^-Q' "$NETNS_DIR/attrd.calls")" -eq 1 ]
+	grep -qx -- "-p -n vnfha-version-ss -U 0.0" "$NETNS_DIR/attrd.calls"
 	# post-promote: promote has pointed the primary at the replicas already.
 	: >"$NETNS_DIR/attrd.calls"
 	OCF_RESKEY_CRM_meta_notify_type=post OCF_RESKEY_CRM_meta_notify_operation=promote run ra notify
