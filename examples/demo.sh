@@ -50,7 +50,7 @@ results=()
 # fault NAME ACTION: runs the client, applies ACTION to the active node,
 # and reads the client's account of the outage.
 fault() {
-	local name=$1 action=$2 log old new fault_ms at gap lost
+	local name=$1 action=$2 log old new fault_ms ms gap lost
 	log=$(mktemp)
 	old=$(vnf_active)
 	vnf_client 60 >"$log" 2>&1 &
@@ -71,11 +71,10 @@ fault() {
 	wait "$CLIENT_PID" || true
 	CLIENT_PID=
 	new=$(vnf_active)
-	at=$(sed -n 's/^recovered at_ms=\([0-9]*\).*/\1/p' "$log" |
-		awk -v f="$fault_ms" '$1 > f' | head -n 1)
+	ms=$(vnf_recovery_ms "$log" "$fault_ms")
 	lost=$(sed -n 's/^summary .* lost=\([0-9]*\).*/\1/p' "$log")
-	if [ -n "$at" ]; then
-		gap="$((at - fault_ms)) ms"
+	if [ -n "$ms" ]; then
+		gap="$ms ms"
 	else
 		gap="no recovery seen"
 	fi

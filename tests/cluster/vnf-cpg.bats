@@ -10,9 +10,7 @@ load vnf
 
 setup_file() {
 	export VNF_SYNC_METHOD=cpg
-	lab_setup_file -n 3 -t 1000 --fencing
-	vnf_create pcs
-	vnf_wait_serving 60
+	vnf_setup_file
 }
 
 teardown_file() {
@@ -20,8 +18,7 @@ teardown_file() {
 }
 
 teardown() {
-	[ -n "${CLIENT_PID:-}" ] && kill "$CLIENT_PID" 2>/dev/null
-	lab_recover
+	vnf_teardown
 }
 
 # Distinct replicas that acknowledged a checkpoint, from `vnfha-ckpt status`.
@@ -62,8 +59,7 @@ acked_replicas() {
 	fault=$(lab_now_ms)
 	lab kill-process "$old" "$(vnf_pid "$old")"
 	vnf_client_check 1
-	at=$(sed -n 's/^recovered at_ms=\([0-9]*\).*/\1/p' "$CLIENT_LOG" | head -n 1)
-	echo "cpg process kill -> answering again after $((at - fault)) ms" >&3
+	echo "cpg process kill -> answering again after $(vnf_recovery_ms "$CLIENT_LOG" "$fault") ms" >&3
 }
 
 @test "cpg: a killed active node is fenced and its state continues elsewhere" {
@@ -72,8 +68,7 @@ acked_replicas() {
 	fault=$(lab_now_ms)
 	lab kill-node "$old"
 	vnf_client_check 1
-	at=$(sed -n 's/^recovered at_ms=\([0-9]*\).*/\1/p' "$CLIENT_LOG" | head -n 1)
-	echo "cpg node kill -> answering again after $((at - fault)) ms" >&3
+	echo "cpg node kill -> answering again after $(vnf_recovery_ms "$CLIENT_LOG" "$fault") ms" >&3
 	new=$(vnf_active)
 	[ -n "$new" ]
 	[ "$new" != "$old" ]

@@ -9,9 +9,7 @@ load lab
 load vnf
 
 setup_file() {
-	lab_setup_file -n 3 -t 1000 --fencing
-	vnf_create pcs
-	vnf_wait_serving 60
+	vnf_setup_file
 }
 
 teardown_file() {
@@ -19,12 +17,11 @@ teardown_file() {
 }
 
 teardown() {
-	[ -n "${CLIENT_PID:-}" ] && kill "$CLIENT_PID" 2>/dev/null
 	if [ -n "${STALE_NS:-}" ]; then # the stale-replica test's changes
 		ip netns exec "$STALE_NS" nft delete table inet vnfhastale 2>/dev/null || true
 		lab on any pcs constraint remove vnf-stale-test 2>/dev/null || true
 	fi
-	lab_recover
+	vnf_teardown
 }
 
 @test "vnf: a killed VNFC process fails over at once with no acknowledged update lost" {
@@ -34,8 +31,7 @@ teardown() {
 	fault=$(lab_now_ms)
 	lab kill-process "$old" "$(vnf_pid "$old")"
 	vnf_client_check 1
-	at=$(sed -n 's/^recovered at_ms=\([0-9]*\).*/\1/p' "$CLIENT_LOG" | head -n 1)
-	echo "process kill -> answering again after $((at - fault)) ms" >&3
+	echo "process kill -> answering again after $(vnf_recovery_ms "$CLIENT_LOG" "$fault") ms" >&3
 	new=$(vnf_active)
 	[ -n "$new" ]
 }

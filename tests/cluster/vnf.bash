@@ -65,9 +65,9 @@ vnf_create() {
 		lab on 1 pcs resource create vip ocf:vnfha:floatip ip="$VNF_VIP" cidr_netmask=24 \
 			op monitor interval=2s
 		lab on 1 pcs constraint colocation add Promoted vnf-clone with Promoted ss-clone INFINITY
-		lab on 1 pcs constraint order promote ss-clone then promote vnf-clone
+		lab on 1 pcs constraint order promote ss-clone "then" promote vnf-clone
 		lab on 1 pcs constraint colocation add vip with Promoted vnf-clone INFINITY
-		lab on 1 pcs constraint order promote vnf-clone then start vip symmetrical=false
+		lab on 1 pcs constraint order promote vnf-clone "then" start vip symmetrical=false
 	fi
 	lab on 1 crm_resource --wait --timeout=120s
 }
@@ -121,6 +121,28 @@ vnf_client_check() {
 	grep -q ' lost=0 ' "$CLIENT_LOG"
 	! grep -q 'recovered .* lost=[1-9]' "$CLIENT_LOG"
 	[ "$(grep -c '^recovered ' "$CLIENT_LOG")" -ge "$1" ]
+}
+
+# Milliseconds from FAULT_MS (epoch ms) to the first recovery the client
+# logged in LOG after it; nothing when there was none.
+vnf_recovery_ms() {
+	sed -n 's/^recovered at_ms=\([0-9]*\).*/\1/p' "$1" |
+		awk -v f="$2" '$1 > f { print $1 - f; exit }'
+}
+
+# setup_file of the VNF scenarios: a 3-node lab with fencing, token 1000 ms,
+# the VNF created with pcs and serving.
+vnf_setup_file() {
+	lab_setup_file -n 3 -t 1000 --fencing
+	vnf_create pcs
+	vnf_wait_serving 60
+}
+
+# teardown of the VNF scenarios: the client stopped, every node back up and
+# every failure forgotten.
+vnf_teardown() {
+	[ -n "${CLIENT_PID:-}" ] && kill "$CLIENT_PID" 2>/dev/null
+	lab_recover
 }
 
 # Waits until the VNF answers through the VIP (S seconds at most).
