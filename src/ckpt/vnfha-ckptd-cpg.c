@@ -228,13 +228,8 @@ static int send_version(struct ckptd *d, struct ckptd_cpg *c, cpg_handle_t h,
 	if (rc == 0) {
 		rc = vnfha__ckpt_pread_all(fd, data, (size_t)m->size, 0);
 	}
-	for (uint32_t i = 0; rc == 0 && i < m->nblocks; i++) {
-		uint64_t off = (uint64_t)i * m->block_size;
-		uint64_t n = m->size - off < m->block_size ? m->size - off : m->block_size;
-
-		if (vnfha__ckpt_fp_block(data + off, (size_t)n) != m->fps[i]) {
-			rc = -ESTALE;
-		}
+	if (rc == 0 && vnfha__ckpt_meta_check_data(m, data) != 0) {
+		rc = -ESTALE;
 	}
 	if (rc == 0) {
 		snprintf(msg.name, sizeof(msg.name), "%s", m->name);

@@ -423,14 +423,8 @@ static int do_open(struct local *l, const struct vnfha__ckpt_req *r)
 		/* Allocate the region's pages at once, not a fault per page. */
 		madvise(map, size, MADV_POPULATE_WRITE);
 		rc = vnfha__ckpt_pread_all(dfd, map, size, 0);
-		for (uint32_t i = 0; rc == 0 && i < m->nblocks; i++) {
-			uint64_t off = (uint64_t)i * m->block_size;
-			uint32_t n = size - off < m->block_size ? (uint32_t)(size - off)
-								: m->block_size;
-
-			if (vnfha__ckpt_fp_block(map + off, n) != m->fps[i]) {
-				rc = -EAGAIN;
-			}
+		if (rc == 0 && vnfha__ckpt_meta_check_data(m, map) != 0) {
+			rc = -EAGAIN;
 		}
 	}
 	if (rc != 0) {

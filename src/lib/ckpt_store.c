@@ -57,6 +57,19 @@ void vnfha__ckpt_meta_free(struct vnfha__ckpt_meta *m)
 	}
 }
 
+int vnfha__ckpt_meta_check_data(const struct vnfha__ckpt_meta *m, const uint8_t *data)
+{
+	for (uint32_t i = 0; i < m->nblocks; i++) {
+		uint64_t off = (uint64_t)i * m->block_size;
+		uint64_t n = m->size - off < m->block_size ? m->size - off : m->block_size;
+
+		if (vnfha__ckpt_fp_block(data + off, (size_t)n) != m->fps[i]) {
+			return -EBADMSG;
+		}
+	}
+	return 0;
+}
+
 int vnfha__ckpt_meta_dup(const struct vnfha__ckpt_meta *m, struct vnfha__ckpt_meta **ret_copy)
 {
 	struct vnfha__ckpt_meta *c = calloc(1, sizeof(*c));

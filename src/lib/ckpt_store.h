@@ -59,6 +59,10 @@ const struct vnfha__ckpt_meta *vnfha__ckpt_store_at(const struct vnfha__ckpt_sto
 						    size_t i);
 const struct vnfha__ckpt_meta *vnfha__ckpt_store_find(const struct vnfha__ckpt_store *store,
 						      const char *name);
+/* 0 when data (m->size bytes, the whole version in memory) matches every
+ * block fingerprint of m, else -EBADMSG. */
+int vnfha__ckpt_meta_check_data(const struct vnfha__ckpt_meta *m, const uint8_t *data);
+
 /* A deep copy the caller frees with vnfha__ckpt_meta_free(). */
 int vnfha__ckpt_meta_dup(const struct vnfha__ckpt_meta *m, struct vnfha__ckpt_meta **ret_copy);
 void vnfha__ckpt_meta_free(struct vnfha__ckpt_meta *m);

@@ -87,6 +87,11 @@ static void test_full_and_delta(void)
 	m = vnfha__ckpt_store_find(s, "obj");
 	CHECK(m != NULL && m->gen == 1 && m->size == SIZE && m->nblocks == NB);
 	CHECK(data_equals(s, obj));
+	/* a whole copy in memory checks against the version's fingerprints */
+	CHECK_INT(vnfha__ckpt_meta_check_data(m, obj), 0);
+	obj[SIZE - 1] ^= 1; /* the last (short) block's last byte */
+	CHECK_INT(vnfha__ckpt_meta_check_data(m, obj), -EBADMSG);
+	obj[SIZE - 1] ^= 1;
 
 	/* delta computed by the store: one block changed */
 	memcpy(old, obj, SIZE);
