@@ -456,7 +456,7 @@ static int ss_monitor_rc(struct ss *s, bool publish_now)
 	struct ss_peer peers[MAX_PEERS];
 	struct ss_version own = { 0, 0 };
 	char role[32] = "";
-	bool primary;
+	bool primary, have_own;
 	int rc, n;
 
 	rc = daemon_role(s, role, sizeof(role));
@@ -478,16 +478,23 @@ static int ss_monitor_rc(struct ss *s, bool publish_now)
 	}
 	primary = strcmp(role, "primary") == 0;
 	if (publish_now) {
-		/* One attrd query serves the score and the primary's replica list
-		 * (a repository replica, never promoted, needs neither). */
-		n = primary || !is_repository(s, vnfha_ocf_node_name()) ?
+		/* One attrd query serves a replica's score and the primary's
+		 * replica list (a repository replica and a CPG primary need
+		 * neither). */
+		n = (primary ? !is_cpg(s) : !is_repository(s, vnfha_ocf_node_name())) ?
 			    peer_versions(s, peers, MAX_PEERS) : 0;
-		if (local_version(s, &own) == 0) {
+		have_own = local_version(s, &own) == 0;
+		if (have_own) {
 			publish_version(s, own);
-			publish_score(s, own, peers, n);
 		}
 		if (primary) {
+			/* The primary makes the versions: none is fresher, even while
+			 * a replica shows the first commit before its next monitor
+			 * publishes it here (a lower score would move the promotion). */
+			vnfha_ocf_set_promotion_score(SS_SCORE_FRESHEST);
 			set_peers(s, peers, n); /* picks up replicas that started since */
+		} else if (have_own) {
+			publish_score(s, own, peers, n);
 		}
 	}
 	return primary ? OCF_RUNNING_PROMOTED : OCF_SUCCESS;

@@ -100,11 +100,15 @@ peers() { # what attrd holds for the other nodes
 	: >"$NETNS_DIR/attrd.calls"
 	run ra promote; [ "$status" -eq 0 ]
 	[ "$(grep -c -- '^-Q' "$NETNS_DIR/attrd.calls")" -eq 1 ]
-	# The primary's monitor: one query for its score and its replica list.
+	# The primary's monitor: one query, for its replica list. It keeps the
+	# top score though it has no data yet and its replicas already show a
+	# version (its first commit, published by their monitors first).
+	peers node2 1.5 node3 1.5
 	: >"$NETNS_DIR/attrd.calls"
 	run ra monitor; [ "$status" -eq 8 ]
 	[ "$(grep -c -- '^-Q' "$NETNS_DIR/attrd.calls")" -eq 1 ]
 	grep -qx -- "-p -n vnfha-version-ss -U 0.0" "$NETNS_DIR/attrd.calls"
+	tail -n 1 "$NETNS_DIR/crm_attribute.calls" | grep -qx -- "--promotion -v 1000 -q"
 	# post-promote: promote has pointed the primary at the replicas already.
 	: >"$NETNS_DIR/attrd.calls"
 	OCF_RESKEY_CRM_meta_notify_type=post OCF_RESKEY_CRM_meta_notify_operation=promote run ra notify
