@@ -26,11 +26,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "announce.h"
-#include "findif.h"
-#include "nl.h"
-#include "ocf.h"
-#include "parse.h"
+#include "announce/announce.h"
+#include "net/findif.h"
+#include "net/nl.h"
+#include "ocf/ocf.h"
+#include "common/parse.h"
 
 #define MAX_MS 3600000L
 

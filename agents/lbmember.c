@@ -31,10 +31,10 @@
 #include <sys/utsname.h>
 #include <time.h>
 
-#include "haproxy_api.h"
+#include "haproxy/haproxy_api.h"
 #include "lbmember.h"
-#include "ocf.h"
-#include "parse.h"
+#include "ocf/ocf.h"
+#include "common/parse.h"
 
 /* Drain is watched by asking HAProxy; it has no event for "sessions = 0". */
 #define DRAIN_POLL_MS 100

@@ -24,12 +24,12 @@
 #include <poll.h>
 #include <unistd.h>
 
-#include "ocf.h"
-#include "ocf_cluster.h"
-#include "parse.h"
-#include "spawn.h"
+#include "ocf/ocf.h"
+#include "ocf/ocf_cluster.h"
+#include "common/parse.h"
+#include "common/spawn.h"
 #include "statesync_score.h"
-#include "vnfha_ckpt.h"
+#include "vnfha/ckpt.h"
 
 #define MAX_PEERS 8
 #define ATTR_OUT_MAX 4096

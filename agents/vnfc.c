@@ -22,12 +22,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "argv_split.h"
-#include "ocf.h"
-#include "ocf_cluster.h"
-#include "parse.h"
-#include "role_proto.h"
-#include "spawn.h"
+#include "common/argv_split.h"
+#include "ocf/ocf.h"
+#include "ocf/ocf_cluster.h"
+#include "common/parse.h"
+#include "role/role_proto.h"
+#include "common/spawn.h"
 #include "vnfc.h"
 
 #define MARGIN_MS 1000
@@ -112,7 +112,7 @@ static const struct vnfha_param params[] = {
 	{ .name = "protocol", .type = VNFHA_PARAM_SELECT, .dflt = "libvnfha", .options = protocols,
 	  .shortdesc = "How the agent talks to the VNFC",
 	  .longdesc = "libvnfha: the VNFC links libvnfha and answers role changes on the "
-		      "socket named by $VNFHA_CONTROL_SOCKET (see vnfha_role.h). hooks: an "
+		      "socket named by $VNFHA_CONTROL_SOCKET (see <vnfha/role.h>). hooks: an "
 		      "unmodified program; promote_cmd, demote_cmd and health_cmd are run." },
 	{ .name = "user", .type = VNFHA_PARAM_STRING, .check = check_user,
 	  .shortdesc = "User to run the VNFC as", .longdesc = "User to run the VNFC as (default: root)." },
@@ -581,7 +581,7 @@ static const struct vnfha_agent agent = {
 	.longdesc = "Runs a VNF component (VNFC) as a promotable clone: unpromoted instances are "
 		    "standbys, the promoted one serves. A supervisor reports the VNFC's death "
 		    "or silence to Pacemaker the moment it happens, so failover does not wait "
-		    "for a monitor. The VNFC either links libvnfha (vnfha_role.h) or is driven "
+		    "for a monitor. The VNFC either links libvnfha (<vnfha/role.h>) or is driven "
 		    "by promote/demote/health commands.",
 	.params = params,
 	.n_params = sizeof(params) / sizeof(params[0]),

@@ -25,12 +25,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ocf.h"
-#include "parse.h"
-#include "role_proto.h"
-#include "spawn.h"
+#include "ocf/ocf.h"
+#include "common/parse.h"
+#include "role/role_proto.h"
+#include "common/spawn.h"
 #include "vnfc.h"
-#include "vnfha_role.h"
+#include "vnfha/role.h"
 
 #define MAX_CONNS 16
 #define TICK_MS 50

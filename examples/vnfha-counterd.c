@@ -29,7 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "vnfha.h"
+#include <vnfha/vnfha.h>
 
 #define MAX_CLIENTS 64
 #define N_COUNTERS 1024

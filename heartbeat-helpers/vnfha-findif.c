@@ -13,8 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "findif.h"
-#include "nl.h"
+#include "net/findif.h"
+#include "net/nl.h"
 
 #define PROG "vnfha-findif"
 

@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "announce.h"
-#include "parse.h"
+#include "announce/announce.h"
+#include "common/parse.h"
 
 #define PROG "vnfha-garp"
 

@@ -13,7 +13,7 @@ autoreconf -fi
 ./configure --enable-werror
 make -j"$(nproc)"
 cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
-	--inline-suppr --suppress=missingIncludeSystem -I src/lib \
+	--inline-suppr --suppress=missingIncludeSystem -I src -I src/include \
 	src agents heartbeat-helpers examples
 # On failure, print each failed test's whole log first (CI shows only the
 # start of the output), then the tail of the others.

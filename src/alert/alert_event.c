@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "alert_event.h"
-#include "parse.h"
+#include "common/parse.h"
 
 /* Pacemaker's enum pcmk_exec_status values this agent tells apart. */
 #define PCMK_EXEC_PENDING (-1) /* still running (record-pending) */

@@ -18,8 +18,8 @@
 #include <time.h>
 
 #include "alert_event.h"
-#include "ocf.h"
-#include "parse.h"
+#include "ocf/ocf.h"
+#include "common/parse.h"
 
 #define BODY_MAX 8192
 #define RETRIES_MAX 5

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "announce.h"
-#include "parse.h"
+#include "announce/announce.h"
+#include "common/parse.h"
 
 int main(int argc, char **argv)
 {

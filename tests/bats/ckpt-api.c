@@ -16,8 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "parse.h"
-#include "vnfha.h"
+#include "common/parse.h"
+#include <vnfha/vnfha.h>
 
 static uint8_t pattern(size_t i, long seed)
 {

@@ -2,8 +2,8 @@
 # Shared by the ckpt*.bats tests: nodes in network namespaces joined by a
 # bridge (198.51.100.0/24), one vnfha-ckptd per node, teardown of only what
 # the test started.
-CKPTD="$VNFHA_BUILDDIR/src/ckpt/vnfha-ckptd"
-CKPT="$VNFHA_BUILDDIR/src/ckpt/vnfha-ckpt"
+CKPTD="$VNFHA_BUILDDIR/src/ckptd/vnfha-ckptd"
+CKPT="$VNFHA_BUILDDIR/src/ckptd/vnfha-ckpt"
 PORT=7410
 
 ckpt_setup() {

@@ -12,8 +12,8 @@ setup() {
 	AGENT="$VNFHA_BUILDDIR/agents/statesync"
 	BIN="$NETNS_DIR/bin"
 	mkdir -p "$BIN" "$NETNS_DIR/store"
-	ln -s "$VNFHA_BUILDDIR/src/ckpt/vnfha-ckptd" "$BIN/vnfha-ckptd"
-	ln -s "$VNFHA_BUILDDIR/src/ckpt/vnfha-ckpt" "$BIN/vnfha-ckpt"
+	ln -s "$VNFHA_BUILDDIR/src/ckptd/vnfha-ckptd" "$BIN/vnfha-ckptd"
+	ln -s "$VNFHA_BUILDDIR/src/ckptd/vnfha-ckpt" "$BIN/vnfha-ckpt"
 	printf '#!/bin/sh\nprintf "%%s\\n" "$*" >> "%s/crm_attribute.calls"\n' "$NETNS_DIR" >"$BIN/crm_attribute"
 	cat >"$BIN/attrd_updater" <<-EOF2
 		#!/bin/sh

@@ -14,8 +14,8 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "announce.h"
-#include "parse.h"
+#include "announce/announce.h"
+#include "common/parse.h"
 
 #define MAX_RUNS 1000
 

@@ -33,7 +33,7 @@ trap cleanup EXIT
 for prog in iperf3 rsync; do
 	command -v "$prog" >/dev/null || { echo "bench: $prog is not installed" >&2; exit 1; }
 done
-make -s src/ckpt/vnfha-ckptd src/ckpt/vnfha-ckpt tests/bats/ckpt-api >/dev/null
+make -s src/ckptd/vnfha-ckptd src/ckptd/vnfha-ckpt tests/bats/ckpt-api >/dev/null
 
 ip netns add "${P}a"
 ip netns add "${P}b"
@@ -141,16 +141,16 @@ for mode in tls plaintext; do
 	fi
 	rm -rf "$WORK/sa" "$WORK/sb" "$WORK/sc"
 	warm $((SIZE_MIB * 5)) # the region, three stores, slack
-	"${Bn[@]}" "$B/src/ckpt/vnfha-ckptd" --role replica --listen 203.0.113.2:7410 \
+	"${Bn[@]}" "$B/src/ckptd/vnfha-ckptd" --role replica --listen 203.0.113.2:7410 \
 		--store "$WORK/sb" --socket "$WORK/b.sock" "${extra[@]}" 2>>"$WORK/b.log" &
 	rpid=$!
 	PIDS+=($rpid)
-	"${A[@]}" "$B/src/ckpt/vnfha-ckptd" --role primary --listen 203.0.113.1:7410 \
+	"${A[@]}" "$B/src/ckptd/vnfha-ckptd" --role primary --listen 203.0.113.1:7410 \
 		--peer 203.0.113.2:7410 --store "$WORK/sa" --socket "$WORK/a.sock" "${extra[@]}" \
 		2>>"$WORK/a.log" &
 	ppid=$!
 	PIDS+=($ppid)
-	wait_for 5 sh -c "$B/src/ckpt/vnfha-ckpt --socket $WORK/a.sock status | grep -q ' connected'"
+	wait_for 5 sh -c "$B/src/ckptd/vnfha-ckpt --socket $WORK/a.sock status | grep -q ' connected'"
 	rm -f "$WORK/done"
 	anon_peak "$ppid" "$WORK/done" >"$WORK/anon.p" &
 	samplers=($!)
@@ -163,15 +163,15 @@ for mode in tls plaintext; do
 	# 4 KiB sync commits
 	lat=$("$API" "$WORK/a.sock" small bench 4096 "$COMMITS")
 	# a new, empty replica: pure replication of the stored 1 GiB
-	"${Bn[@]}" "$B/src/ckpt/vnfha-ckptd" --role replica --listen 203.0.113.2:7411 \
+	"${Bn[@]}" "$B/src/ckptd/vnfha-ckptd" --role replica --listen 203.0.113.2:7411 \
 		--store "$WORK/sc" --socket "$WORK/c.sock" "${extra[@]}" 2>>"$WORK/c.log" &
 	cpid=$!
 	PIDS+=($cpid)
-	wait_for 5 "$B/src/ckpt/vnfha-ckpt" --socket "$WORK/c.sock" status
-	want=$("$B/src/ckpt/vnfha-ckpt" --socket "$WORK/a.sock" latest big)
+	wait_for 5 "$B/src/ckptd/vnfha-ckpt" --socket "$WORK/c.sock" status
+	want=$("$B/src/ckptd/vnfha-ckpt" --socket "$WORK/a.sock" latest big)
 	t0=$(now)
-	"$B/src/ckpt/vnfha-ckpt" --socket "$WORK/a.sock" peers set 203.0.113.2:7410 203.0.113.2:7411
-	wait_for 120 sh -c "[ \"\$($B/src/ckpt/vnfha-ckpt --socket $WORK/c.sock latest big)\" = '$want' ]"
+	"$B/src/ckptd/vnfha-ckpt" --socket "$WORK/a.sock" peers set 203.0.113.2:7410 203.0.113.2:7411
+	wait_for 120 sh -c "[ \"\$($B/src/ckptd/vnfha-ckpt --socket $WORK/c.sock latest big)\" = '$want' ]"
 	resync=$(secs "$t0" "$(now)")
 	touch "$WORK/done"
 	wait "${samplers[@]}"

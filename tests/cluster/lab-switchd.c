@@ -32,7 +32,7 @@
 #include <unistd.h>
 
 #include "lab_switch.h"
-#include "parse.h"
+#include "common/parse.h"
 
 #define REQUEST_TIMEOUT_MS 5000
 

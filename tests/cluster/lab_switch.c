@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "lab_switch.h"
-#include "parse.h"
+#include "common/parse.h"
 
 static const char *const action_names[] = {
 	[LAB_SWITCH_OFF] = "off",	  [LAB_SWITCH_ON] = "on",

@@ -8,7 +8,7 @@
 
 #include <xxhash.h>
 
-#include "ckpt_cpg.h"
+#include "ckpt/ckpt_cpg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

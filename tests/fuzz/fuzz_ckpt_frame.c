@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "ckpt_fp.h"
-#include "ckpt_wire.h"
+#include "ckpt/ckpt_fp.h"
+#include "ckpt/ckpt_wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

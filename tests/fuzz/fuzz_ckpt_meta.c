@@ -7,8 +7,8 @@
 
 #include <xxhash.h>
 
-#include "ckpt_store_internal.h"
-#include "ckpt_wire.h"
+#include "ckpt/ckpt_store_internal.h"
+#include "ckpt/ckpt_wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

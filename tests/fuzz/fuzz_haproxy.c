@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "haproxy_api.h"
+#include "haproxy/haproxy_api.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

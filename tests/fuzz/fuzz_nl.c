@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nl_msg.h"
+#include "net/nl_msg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "role_proto.h"
+#include "role/role_proto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The checkpoint store on disk: one directory per object,
+ *
+ *   DIR/epoch            the highest epoch this node has promoted to
+ *   DIR/NAME/meta        the published version: obj body (ckpt_wire.h) with
+ *                        every block fingerprint, then XXH3 of the file
+ *   DIR/NAME/data.ID     its bytes (ID = meta's data_id)
+ *   DIR/NAME/journal     a published delta not yet applied (redo log)
+ *
+ * Publishing is one rename: a full copy is written to a new data.ID, then
+ * meta.tmp (naming it) is renamed over meta; a delta is written to
+ * journal.tmp, renamed to journal, then applied in place and meta
+ * replaced. Until the rename the previous version is untouched; after it,
+ * loading redoes what is missing. In durable mode every file and the
+ * directory are fsync'ed before the rename and before it returns.
+ *
+ * Loading verifies each object (meta checksum, every block's XXH3 against
+ * meta) and moves a damaged one aside to DIR/.bad.NAME.N; it is then
+ * treated as absent, so a replica resyncs it with a full copy.
+ *
+ * Not thread-safe: callers serialise every call but update_block.
+ */
+#ifndef VNFHA_CKPT_STORE_H
+#define VNFHA_CKPT_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ckpt/ckpt_wire.h"
+
+struct vnfha__ckpt_meta {
+	char name[VNFHA_CKPT_NAME_MAX + 1];
+	uint64_t epoch;
+	uint64_t gen;
+	uint64_t size;
+	uint64_t digest;
+	uint64_t data_id;
+	uint32_t block_size;
+	uint32_t nblocks;
+	uint64_t *fps; /* nblocks */
+};
+
+struct vnfha__ckpt_store;
+struct vnfha__ckpt_update;
+
+/* Called for each object the load could not use (moved aside). */
+typedef void (*vnfha__ckpt_store_report_fn)(void *ctx, const char *name, int err,
+					    const char *what);
+
+/* Opens (creating it) and verifies a store. NULL and errno on failure. */
+struct vnfha__ckpt_store *vnfha__ckpt_store_open(const char *dir,
+						 vnfha__ckpt_store_report_fn report, void *ctx);
+void vnfha__ckpt_store_free(struct vnfha__ckpt_store *store);
+
+size_t vnfha__ckpt_store_count(const struct vnfha__ckpt_store *store);
+/* Valid until the next update_commit of that object. */
+const struct vnfha__ckpt_meta *vnfha__ckpt_store_at(const struct vnfha__ckpt_store *store,
+						    size_t i);
+const struct vnfha__ckpt_meta *vnfha__ckpt_store_find(const struct vnfha__ckpt_store *store,
+						      const char *name);
+/* 0 when data (m->size bytes, the whole version in memory) matches every
+ * block fingerprint of m, else -EBADMSG. */
+int vnfha__ckpt_meta_check_data(const struct vnfha__ckpt_meta *m, const uint8_t *data);
+
+/* A deep copy the caller frees with vnfha__ckpt_meta_free(). */
+int vnfha__ckpt_meta_dup(const struct vnfha__ckpt_meta *m, struct vnfha__ckpt_meta **ret_copy);
+void vnfha__ckpt_meta_free(struct vnfha__ckpt_meta *m);
+
+/* An O_RDONLY|O_CLOEXEC descriptor of the object's current data file. The
+ * bytes may change under a later delta: check each block's fingerprint. */
+int vnfha__ckpt_store_open_data(const struct vnfha__ckpt_store *store, const char *name,
+				int *ret_fd);
+
+/* Highest epoch seen (the epoch file and every object); save_epoch
+ * records a new one atomically. */
+uint64_t vnfha__ckpt_store_max_epoch(const struct vnfha__ckpt_store *store);
+int vnfha__ckpt_store_save_epoch(struct vnfha__ckpt_store *store, uint64_t epoch);
+
+/*
+ * Starts writing version (epoch, gen) of name. expect_fps (nblocks, host
+ * order) is the sender's fingerprint list: each block must match it. With
+ * NULL the store computes fingerprints and every block must be given.
+ * full: every block follows (a new or resized object must be full).
+ * -EBUSY when another update of name is open, -EINVAL for a delta that
+ * does not fit the current version.
+ */
+int vnfha__ckpt_update_begin(struct vnfha__ckpt_store *store, const char *name, uint64_t epoch,
+			     uint64_t gen, uint64_t size, uint32_t block_size,
+			     const uint64_t *expect_fps, bool full,
+			     struct vnfha__ckpt_update **ret_upd);
+/* One block, len = its exact size. -EILSEQ: fingerprint mismatch. */
+int vnfha__ckpt_update_block(struct vnfha__ckpt_update *upd, uint32_t index, const void *data,
+			     uint32_t len);
+/* The same with the block's fingerprint already computed by the caller
+ * (vnfha__ckpt_fp_block of exactly these bytes). */
+int vnfha__ckpt_update_block_fp(struct vnfha__ckpt_update *upd, uint32_t index, const void *data,
+				uint32_t len, uint64_t fp);
+/* Number of bytes the update wrote so far (progress, lag). */
+uint64_t vnfha__ckpt_update_bytes(const struct vnfha__ckpt_update *upd);
+/* Publishes; -EPIPE when a needed block is missing. Frees upd always. */
+int vnfha__ckpt_update_commit(struct vnfha__ckpt_update *upd, bool durable);
+void vnfha__ckpt_update_abort(struct vnfha__ckpt_update *upd);
+
+#endif
