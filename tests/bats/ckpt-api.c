@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * A small libvnfha application for the tests and the benchmark:
+ * A small libvnfha application for the tests and the benchmark (SOCKET
+ * "-" connects without a path: the library's default):
  *   ckpt-api SOCKET NAME write SIZE SEED     region filled with a pattern, commit (sync)
  *   ckpt-api SOCKET NAME dirty SEED BLOCKS   change BLOCKS 64 KiB blocks in place, commit
  *   ckpt-api SOCKET NAME check SEED          open (restores) and verify, restore again, verify
@@ -228,7 +229,9 @@ int main(int argc, char **argv)
 	if (res == NULL) {
 		return fail("result", -ENOMEM);
 	}
-	rc = vnfha_ckpt_connect(argv[1], &c);
+	/* "-": no path, so the library's default applies ($VNFHA_CKPT_SOCKET,
+	 * else VNFHA_CKPT_SOCKET_DEFAULT) */
+	rc = vnfha_ckpt_connect(strcmp(argv[1], "-") == 0 ? NULL : argv[1], &c);
 	if (rc != 0) {
 		return fail("connect", rc);
 	}
