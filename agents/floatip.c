@@ -310,34 +310,41 @@ static int vip_load(struct vnfha_ocf *ocf, struct vip *v)
 	return OCF_SUCCESS;
 }
 
-/* Why the environment does not fit, as the exit reason; CONFIGURED. */
+/*
+ * Why this node does not fit, as the exit reason. The code comes from the
+ * errno table with this node's state as the context: a namespace,
+ * interface or subnet missing here is OCF_ERR_GENERIC (the address may
+ * start on another node), never OCF_ERR_CONFIGURED.
+ */
 static int place_error(const struct vip *v, int rc)
 {
+	int ocf_rc = vnfha__ocf_from_errno(rc, VNFHA__OCF_HOST);
+
 	switch (rc) {
 	case -ENOENT:
 	case -EINVAL:
-		return vnfha_ocf_fail(OCF_ERR_CONFIGURED,
+		return vnfha_ocf_fail(ocf_rc,
 				      "parameter network_namespace='%s' is no network namespace "
 				      "here: use one `ip netns list` shows or a namespace path",
 				      v->netns);
 	case -ENODEV:
-		return vnfha_ocf_fail(OCF_ERR_CONFIGURED,
+		return vnfha_ocf_fail(ocf_rc,
 				      "parameter nic='%s' is no interface here: use one `ip link` "
 				      "lists",
 				      v->nic);
 	case -ENETUNREACH:
-		return vnfha_ocf_fail(OCF_ERR_CONFIGURED,
+		return vnfha_ocf_fail(ocf_rc,
 				      "parameter ip='%s' is on no connected subnet of %s: set nic "
 				      "and cidr_netmask, or use an address inside a subnet an "
 				      "interface has",
 				      v->ip, v->nic ? v->nic : "any interface");
 	case -EXDEV:
-		return vnfha_ocf_fail(OCF_ERR_CONFIGURED,
+		return vnfha_ocf_fail(ocf_rc,
 				      "parameter ip='%s' is not in a subnet of nic='%s': set "
 				      "cidr_netmask to put it there anyway, or unset nic",
 				      v->ip, v->nic);
 	default:
-		return vnfha_ocf_fail(OCF_ERR_GENERIC, "looking up where ip='%s' belongs: %s", v->ip,
+		return vnfha_ocf_fail(ocf_rc, "looking up where ip='%s' belongs: %s", v->ip,
 				      strerror(-rc));
 	}
 }

@@ -516,14 +516,19 @@ static int start_daemon(struct ss *s)
 
 	if (!vnfha_ocf_bool(s->ocf, "plaintext") && !is_cpg(s) &&
 	    access(str(s, "key_file"), R_OK) < 0) {
-		return vnfha_ocf_fail(OCF_ERR_CONFIGURED, "parameter key_file='%s' cannot be read: "
-				      "create a 0600 key on every node or set plaintext=true",
-				      str(s, "key_file"));
+		int rc = -errno;
+
+		/* A key missing on this node is "not installed" here (another
+		 * node may have it), never a configuration error everywhere. */
+		return vnfha_ocf_fail(vnfha__ocf_from_errno(rc, VNFHA__OCF_INSTALL),
+				      "parameter key_file='%s' cannot be read: %s: create a 0600 "
+				      "key on every node or set plaintext=true",
+				      str(s, "key_file"), strerror(-rc));
 	}
 	pid = spawn_daemon(s);
 	if (pid < 0) {
-		return vnfha_ocf_fail(OCF_ERR_GENERIC, "cannot start vnfha-ckptd: %s",
-				      strerror((int)-pid));
+		return vnfha_ocf_fail(vnfha__ocf_from_errno((int)pid, VNFHA__OCF_HOST),
+				      "cannot start vnfha-ckptd: %s", strerror((int)-pid));
 	}
 	for (;;) {
 		struct ss_version own;
@@ -560,8 +565,9 @@ static int ss_start(struct vnfha_ocf *ocf)
 		mkdir("/run/vnfha", 0755);
 		fd = open(s.markfile, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 		if (fd < 0) {
-			return vnfha_ocf_fail(OCF_ERR_GENERIC, "cannot create %s: %s", s.markfile,
-					      strerror(errno));
+			rc = -errno;
+			return vnfha_ocf_fail(vnfha__ocf_from_errno(rc, VNFHA__OCF_HOST),
+					      "cannot create %s: %s", s.markfile, strerror(-rc));
 		}
 		close(fd);
 		vnfha_ocf_set_promotion_score(SHARED_SCORE);

@@ -299,33 +299,32 @@ static int vnfc_monitor(struct vnfha_ocf *ocf)
 	return rc;
 }
 
-/* mkdir -p: /run is empty after a reboot. */
+/* mkdir -p: /run is empty after a reboot. 0 or -errno. */
 static int make_dirs(const char *path)
 {
 	char buf[256];
 
 	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
-		errno = ENAMETOOLONG;
-		return -1;
+		return -ENAMETOOLONG;
 	}
 	for (char *p = buf + 1; *p != '\0'; p++) {
 		if (*p == '/') {
 			*p = '\0';
 			if (mkdir(buf, 0755) < 0 && errno != EEXIST) {
-				return -1;
+				return -errno;
 			}
 			*p = '/';
 		}
 	}
-	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
+	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -errno : 0;
 }
 
-/* Detaches the supervisor (double fork, new session) and returns the errno
- * it reported after trying to start the VNFC, or a negative errno. */
+/* Detaches the supervisor (double fork, new session). 0 once it started
+ * the VNFC, or -errno (its own, or what it reported). */
 static int spawn_supervisor(const struct vnfc_supervise_cfg *cfg)
 {
 	int ready[2];
-	int reported = EIO;
+	int reported = -EIO;
 	pid_t pid;
 
 	if (pipe2(ready, O_CLOEXEC) < 0) {
@@ -356,8 +355,8 @@ static int spawn_supervisor(const struct vnfc_supervise_cfg *cfg)
 	close(ready[1]);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
 	}
-	if (read(ready[0], &reported, sizeof(reported)) != sizeof(reported)) {
-		reported = EIO;
+	if (read(ready[0], &reported, sizeof(reported)) != sizeof(reported) || reported > 0) {
+		reported = -EIO;
 	}
 	close(ready[0]);
 	return reported;
@@ -411,16 +410,21 @@ static int vnfc_start(struct vnfha_ocf *ocf)
 				      "parameter binary='%s' is not an executable file on this node: "
 				      "install the VNFC or fix the path", binary);
 	}
-	if (socket_path(ocf, path, sizeof(path)) < 0) {
-		return vnfha_ocf_fail(OCF_ERR_CONFIGURED, "parameter state_dir='%s' is too long "
-				      "for a socket path: use a shorter directory",
+	rc = socket_path(ocf, path, sizeof(path));
+	if (rc < 0) {
+		return vnfha_ocf_fail(vnfha__ocf_from_errno(rc, VNFHA__OCF_CONFIG),
+				      "parameter state_dir='%s' is too long for a socket path: use a "
+				      "shorter directory",
 				      vnfha_ocf_str(ocf, "state_dir"));
 	}
 	vnfha_ocf_primitive(vnfha_ocf_resource(ocf), name, sizeof(name));
 	snprintf(log_path, sizeof(log_path), "%s/%s.log", vnfha_ocf_str(ocf, "state_dir"), name);
-	if (make_dirs(vnfha_ocf_str(ocf, "state_dir")) < 0) {
-		return vnfha_ocf_fail(OCF_ERR_PERM, "cannot create state_dir='%s': %s",
-				      vnfha_ocf_str(ocf, "state_dir"), strerror(errno));
+	rc = make_dirs(vnfha_ocf_str(ocf, "state_dir"));
+	if (rc < 0) {
+		/* This node's file system: PERM when not allowed, else GENERIC. */
+		return vnfha_ocf_fail(vnfha__ocf_from_errno(rc, VNFHA__OCF_HOST),
+				      "cannot create state_dir='%s': %s",
+				      vnfha_ocf_str(ocf, "state_dir"), strerror(-rc));
 	}
 	/* Both were validated: only memory can fail here. */
 	if (vnfha__argv_split(vnfha_ocf_str(ocf, "args"), &args, &n_args) < 0 ||
@@ -443,9 +447,10 @@ static int vnfc_start(struct vnfha_ocf *ocf)
 		.start_timeout_ms = vnfha_ocf_budget_ms(), .role_api = !is_hooks(ocf),
 	};
 	rc = spawn_supervisor(&cfg);
-	if (rc != 0) {
-		rc = vnfha_ocf_fail(rc == ENOENT || rc == EACCES ? OCF_ERR_INSTALLED : OCF_ERR_GENERIC,
-				    "cannot start '%s': %s", binary, strerror(rc < 0 ? -rc : rc));
+	if (rc < 0) {
+		/* exec of the VNFC: missing or not a program is "not installed". */
+		rc = vnfha_ocf_fail(vnfha__ocf_from_errno(rc, VNFHA__OCF_INSTALL),
+				    "cannot start '%s': %s", binary, strerror(-rc));
 		goto free_argv;
 	}
 	rc = wait_standby(ocf, log_path);

@@ -24,7 +24,7 @@ struct vnfc_supervise_cfg {
 /*
  * Runs the supervisor in this process (the caller has detached it). Binds
  * the socket, starts the VNFC, then writes one int to ready_fd: 0, or the
- * errno that stopped it, and closes ready_fd. Returns the exit status for
+ * negative errno that stopped it, and closes ready_fd. Returns the exit status for
  * _exit() when it is done.
  */
 int vnfc_supervise(const struct vnfc_supervise_cfg *cfg, int ready_fd);

@@ -572,7 +572,7 @@ int vnfc_supervise(const struct vnfc_supervise_cfg *cfg, int ready_fd)
 		s.listen_fd = rc;
 		rc = start_vnfc(&s);
 	}
-	report = rc < 0 ? -rc : 0;
+	report = rc < 0 ? rc : 0;
 	(void)!write(ready_fd, &report, sizeof(report));
 	close(ready_fd);
 	if (rc < 0) {

@@ -12,17 +12,55 @@
 #include "ckpt/ckpt_wire.h"
 #include "vnfha/ckpt.h"
 
+/* A client knows its open regions so that disconnecting detaches them
+ * (region->client = NULL) instead of leaving them a dangling pointer. */
 struct vnfha_ckpt_client {
 	struct vnfha__ckpt_conn conn;
+	struct vnfha_ckpt_region *regions; /* open regions, a doubly linked list */
 };
 
 struct vnfha_ckpt_region {
-	struct vnfha_ckpt_client *client;
+	struct vnfha_ckpt_client *client; /* NULL once the client is disconnected */
+	struct vnfha_ckpt_region *prev, *next;
 	char name[VNFHA_CKPT_NAME_MAX + 1];
 	void *data;
 	size_t size;
 	struct vnfha_ckpt_version version;
 };
+
+/* Opaque in <vnfha/ckpt.h>, so it may grow with the wire's limits. */
+struct vnfha_ckpt_result {
+	struct vnfha_ckpt_version version;
+	unsigned int n_replicas;
+	struct {
+		char peer[VNFHA_CKPT_NAME_MAX + 1];
+		enum vnfha_ckpt_state state;
+	} replicas[VNFHA_CKPT_MAX_PEERS];
+	char message[256];
+};
+
+static bool mode_is_valid(enum vnfha_ckpt_mode mode)
+{
+	return mode == VNFHA_CKPT_ASYNC || mode == VNFHA_CKPT_SYNC || mode == VNFHA_CKPT_DURABLE;
+}
+
+/* A frame the codec refused is the daemon speaking another protocol: the
+ * caller sees one code for it (the connection errors of <vnfha/ckpt.h>). */
+static int recv_frame(struct vnfha_ckpt_client *c, struct vnfha__ckpt_hdr *h, uint8_t *buf,
+		      size_t len, size_t *ret_got)
+{
+	int rc = vnfha__ckpt_io_recv(&c->conn, h, buf, len, ret_got);
+
+	switch (rc) {
+	case -EBADMSG:
+	case -EPROTONOSUPPORT:
+	case -EMSGSIZE:
+	case -ENODATA:
+		return -EPROTO;
+	default:
+		return rc;
+	}
+}
 
 int vnfha_ckpt_connect(const char *socket_path, struct vnfha_ckpt_client **ret_client)
 {
@@ -31,6 +69,9 @@ int vnfha_ckpt_connect(const char *socket_path, struct vnfha_ckpt_client **ret_c
 	const char *path = socket_path;
 	int fd;
 
+	if (ret_client == NULL) {
+		return -EINVAL;
+	}
 	if (path == NULL) {
 		path = getenv("VNFHA_CKPT_SOCKET");
 	}
@@ -68,10 +109,21 @@ struct vnfha__ckpt_conn *vnfha__ckpt_client_conn(struct vnfha_ckpt_client *clien
 
 void vnfha_ckpt_disconnect(struct vnfha_ckpt_client *client)
 {
-	if (client != NULL) {
-		vnfha__ckpt_conn_close(&client->conn);
-		free(client);
+	if (client == NULL) {
+		return;
 	}
+	/* The regions stay mapped until vnfha_ckpt_close(); the daemon forgets
+	 * them with the connection, so they can no longer commit. */
+	for (struct vnfha_ckpt_region *r = client->regions; r != NULL;) {
+		struct vnfha_ckpt_region *next = r->next;
+
+		r->client = NULL;
+		r->prev = NULL;
+		r->next = NULL;
+		r = next;
+	}
+	vnfha__ckpt_conn_close(&client->conn);
+	free(client);
 }
 
 static int send_req(struct vnfha_ckpt_client *c, uint16_t type, const char *name, uint64_t size,
@@ -101,27 +153,30 @@ static int recv_result(struct vnfha_ckpt_client *c, struct vnfha_ckpt_result *re
 	struct vnfha__ckpt_hdr h;
 	uint8_t buf[4096];
 	size_t got = 0;
-	int rc = vnfha__ckpt_io_recv(&c->conn, &h, buf, sizeof(buf), &got);
+	int rc = recv_frame(c, &h, buf, sizeof(buf), &got);
 
 	if (rc != 0) {
 		return rc;
 	}
 	if (h.type != VNFHA_CKPT_RESULT || got != h.length ||
-	    vnfha__ckpt_result_decode(buf, got, &r) != 0) {
+	    vnfha__ckpt_result_decode(buf, got, &r) != 0 || r.n_peers > VNFHA_CKPT_MAX_PEERS) {
 		return -EPROTO;
 	}
-	if (ret != NULL) {
+	/* Filled on success and on a timeout (stored, not confirmed) only. */
+	if (ret != NULL && (r.status == 0 || r.status == -ETIMEDOUT)) {
 		memset(ret, 0, sizeof(*ret));
 		ret->version.epoch = r.epoch;
 		ret->version.gen = r.gen;
 		ret->n_replicas = r.n_peers;
 		for (uint16_t i = 0; i < r.n_peers; i++) {
 			memcpy(ret->replicas[i].peer, r.peers[i].peer, sizeof(ret->replicas[i].peer));
+			ret->replicas[i].peer[sizeof(ret->replicas[i].peer) - 1] = '\0';
 			ret->replicas[i].state = (enum vnfha_ckpt_state)r.peers[i].state;
 		}
 		memcpy(ret->message, r.message, sizeof(ret->message));
+		ret->message[sizeof(ret->message) - 1] = '\0';
 	}
-	return r.status;
+	return r.status > 0 ? -EPROTO : r.status;
 }
 
 int vnfha_ckpt_put(struct vnfha_ckpt_client *client, const char *name, const void *buf,
@@ -131,8 +186,13 @@ int vnfha_ckpt_put(struct vnfha_ckpt_client *client, const char *name, const voi
 	const uint8_t *p = buf;
 	uint8_t head[VNFHA_CKPT_BLOCK_HDR_LEN];
 	uint64_t i = 0;
-	int rc = send_req(client, VNFHA_CKPT_PUT, name, len, mode, timeout_ms);
+	int rc;
 
+	if (client == NULL || !vnfha__ckpt_name_is_valid(name) || (buf == NULL && len > 0) ||
+	    !mode_is_valid(mode)) {
+		return -EINVAL;
+	}
+	rc = send_req(client, VNFHA_CKPT_PUT, name, len, mode, timeout_ms);
 	if (rc == 0) {
 		rc = recv_result(client, NULL); /* go ahead, or why not */
 	}
@@ -163,7 +223,7 @@ static int recv_info(struct vnfha_ckpt_client *c, struct vnfha__ckpt_obj *ret_ob
 	struct vnfha__ckpt_hdr h;
 	static __thread uint8_t buf[4096];
 	size_t got = 0;
-	int rc = vnfha__ckpt_io_recv(&c->conn, &h, buf, sizeof(buf), &got);
+	int rc = recv_frame(c, &h, buf, sizeof(buf), &got);
 
 	if (rc != 0) {
 		return rc;
@@ -200,7 +260,7 @@ static int get_into(struct vnfha_ckpt_client *c, const char *name, uint8_t **dst
 	if (alloc) {
 		out = o.size > 0 ? malloc(o.size) : NULL;
 		if (o.size > 0 && out == NULL) {
-			return -ENOMEM; /* the connection is now out of step */
+			rc = -ENOMEM; /* the blocks are read and dropped: the connection stays in step */
 		}
 	} else {
 		out = *dst;
@@ -213,7 +273,7 @@ static int get_into(struct vnfha_ckpt_client *c, const char *name, uint8_t **dst
 		struct vnfha__ckpt_block b;
 		uint8_t head[512];
 		size_t got = 0;
-		int r = vnfha__ckpt_io_recv(&c->conn, &h, head, VNFHA_CKPT_BLOCK_HDR_LEN, &got);
+		int r = recv_frame(c, &h, head, VNFHA_CKPT_BLOCK_HDR_LEN, &got);
 
 		if (r != 0) {
 			rc = r;
@@ -277,7 +337,7 @@ int vnfha_ckpt_get(struct vnfha_ckpt_client *client, const char *name, void **re
 	uint8_t *buf = NULL;
 	int rc = -EAGAIN;
 
-	if (!vnfha__ckpt_name_is_valid(name)) {
+	if (client == NULL || ret_buf == NULL || !vnfha__ckpt_name_is_valid(name)) {
 		return -EINVAL;
 	}
 	for (int attempt = 0; attempt < 4 && rc == -EAGAIN; attempt++) {
@@ -301,8 +361,13 @@ int vnfha_ckpt_latest(struct vnfha_ckpt_client *client, const char *name,
 		      struct vnfha_ckpt_version *ret_version)
 {
 	struct vnfha__ckpt_obj o;
-	int rc = send_req(client, VNFHA_CKPT_LATEST, name, 0, 0, 0);
+	int rc;
 
+	if (client == NULL || ret_version == NULL ||
+	    (name != NULL && name[0] != '\0' && !vnfha__ckpt_name_is_valid(name))) {
+		return -EINVAL;
+	}
+	rc = send_req(client, VNFHA_CKPT_LATEST, name, 0, 0, 0);
 	if (rc == 0) {
 		rc = recv_info(client, &o);
 	}
@@ -320,11 +385,13 @@ int vnfha_ckpt_open(struct vnfha_ckpt_client *client, const char *name, size_t s
 	struct vnfha__ckpt_obj o;
 	void *p;
 	int fd;
-	int rc = send_req(client, VNFHA_CKPT_OPEN, name, size, 0, 0);
+	int rc;
 
-	if (!vnfha__ckpt_name_is_valid(name)) {
+	/* Checked before sending: a refused request leaves no answer unread. */
+	if (client == NULL || ret_region == NULL || !vnfha__ckpt_name_is_valid(name)) {
 		return -EINVAL;
 	}
+	rc = send_req(client, VNFHA_CKPT_OPEN, name, size, 0, 0);
 	if (rc == 0) {
 		rc = recv_info(client, &o);
 	}
@@ -356,32 +423,46 @@ int vnfha_ckpt_open(struct vnfha_ckpt_client *client, const char *name, size_t s
 	r->size = o.size;
 	r->version.epoch = o.epoch;
 	r->version.gen = o.gen;
+	r->next = client->regions;
+	if (client->regions != NULL) {
+		client->regions->prev = r;
+	}
+	client->regions = r;
 	*ret_region = r;
 	return 0;
 }
 
 void *vnfha_ckpt_region_data(const struct vnfha_ckpt_region *region)
 {
-	return region->data;
+	return region != NULL ? region->data : NULL;
 }
 
 size_t vnfha_ckpt_region_size(const struct vnfha_ckpt_region *region)
 {
-	return region->size;
+	return region != NULL ? region->size : 0;
 }
 
 struct vnfha_ckpt_version vnfha_ckpt_region_version(const struct vnfha_ckpt_region *region)
 {
-	return region->version;
+	struct vnfha_ckpt_version none = { 0, 0 };
+
+	return region != NULL ? region->version : none;
 }
 
 int vnfha_ckpt_commit(struct vnfha_ckpt_region *region, enum vnfha_ckpt_mode mode,
 		      unsigned int timeout_ms, struct vnfha_ckpt_result *ret_result)
 {
 	struct vnfha_ckpt_result res;
-	int rc = send_req(region->client, VNFHA_CKPT_COMMIT, region->name, region->size, mode,
-			  timeout_ms);
+	int rc;
 
+	if (region == NULL || !mode_is_valid(mode)) {
+		return -EINVAL;
+	}
+	if (region->client == NULL) {
+		return -ENOTCONN;
+	}
+	rc = send_req(region->client, VNFHA_CKPT_COMMIT, region->name, region->size, mode,
+		      timeout_ms);
 	if (rc != 0) {
 		return rc;
 	}
@@ -398,9 +479,16 @@ int vnfha_ckpt_commit(struct vnfha_ckpt_region *region, enum vnfha_ckpt_mode mod
 int vnfha_ckpt_restore(struct vnfha_ckpt_region *region)
 {
 	struct vnfha__ckpt_obj o;
-	uint8_t *dst = region->data;
+	uint8_t *dst;
 	int rc = -EAGAIN;
 
+	if (region == NULL) {
+		return -EINVAL;
+	}
+	if (region->client == NULL) {
+		return -ENOTCONN;
+	}
+	dst = region->data;
 	for (int attempt = 0; attempt < 4 && rc == -EAGAIN; attempt++) {
 		rc = get_into(region->client, region->name, &dst, region->size, false, &o);
 	}
@@ -413,8 +501,69 @@ int vnfha_ckpt_restore(struct vnfha_ckpt_region *region)
 
 void vnfha_ckpt_close(struct vnfha_ckpt_region *region)
 {
-	if (region != NULL) {
-		munmap(region->data, region->size);
-		free(region);
+	if (region == NULL) {
+		return;
 	}
+	if (region->client != NULL) {
+		if (region->prev != NULL) {
+			region->prev->next = region->next;
+		} else {
+			region->client->regions = region->next;
+		}
+		if (region->next != NULL) {
+			region->next->prev = region->prev;
+		}
+	}
+	munmap(region->data, region->size);
+	free(region);
+}
+
+struct vnfha_ckpt_result *vnfha_ckpt_result_new(void)
+{
+	struct vnfha_ckpt_result *r = calloc(1, sizeof(*r));
+
+	if (r == NULL) {
+		errno = ENOMEM;
+	}
+	return r;
+}
+
+void vnfha_ckpt_result_free(struct vnfha_ckpt_result *result)
+{
+	free(result);
+}
+
+struct vnfha_ckpt_version vnfha_ckpt_result_version(const struct vnfha_ckpt_result *result)
+{
+	struct vnfha_ckpt_version none = { 0, 0 };
+
+	return result != NULL ? result->version : none;
+}
+
+unsigned int vnfha_ckpt_result_n_replicas(const struct vnfha_ckpt_result *result)
+{
+	return result != NULL ? result->n_replicas : 0;
+}
+
+int vnfha_ckpt_result_replica(const struct vnfha_ckpt_result *result, unsigned int i,
+			      const char **ret_peer, enum vnfha_ckpt_state *ret_state)
+{
+	if (result == NULL) {
+		return -EINVAL;
+	}
+	if (i >= result->n_replicas) {
+		return -ERANGE;
+	}
+	if (ret_peer != NULL) {
+		*ret_peer = result->replicas[i].peer;
+	}
+	if (ret_state != NULL) {
+		*ret_state = result->replicas[i].state;
+	}
+	return 0;
+}
+
+const char *vnfha_ckpt_result_message(const struct vnfha_ckpt_result *result)
+{
+	return result != NULL ? result->message : "";
 }

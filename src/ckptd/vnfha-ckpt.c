@@ -45,50 +45,66 @@ static int die(const char *what, int rc)
 static void print_result(const struct vnfha_ckpt_result *r)
 {
 	static const char *const states[] = { "none", "memory", "durable" };
+	struct vnfha_ckpt_version v = vnfha_ckpt_result_version(r);
+	const char *peer;
+	enum vnfha_ckpt_state state;
 
-	printf("version %" PRIu64 " %" PRIu64 "\n", r->version.epoch, r->version.gen);
-	for (unsigned int i = 0; i < r->n_replicas; i++) {
-		printf("replica %s %s\n", r->replicas[i].peer, states[r->replicas[i].state]);
+	printf("version %" PRIu64 " %" PRIu64 "\n", v.epoch, v.gen);
+	for (unsigned int i = 0; vnfha_ckpt_result_replica(r, i, &peer, &state) == 0; i++) {
+		printf("replica %s %s\n", peer,
+		       (unsigned int)state < sizeof(states) / sizeof(states[0]) ? states[state] : "?");
 	}
-	if (r->message[0] != '\0') {
-		fprintf(stderr, "vnfha-ckpt: %s\n", r->message);
+	if (vnfha_ckpt_result_message(r)[0] != '\0') {
+		fprintf(stderr, "vnfha-ckpt: %s\n", vnfha_ckpt_result_message(r));
 	}
 }
 
 static int put_file(struct vnfha_ckpt_client *c, const char *name, const char *path, int mode,
 		    unsigned int timeout_ms)
 {
-	struct vnfha_ckpt_result res;
+	struct vnfha_ckpt_result *res = vnfha_ckpt_result_new();
 	struct stat st;
 	void *p = NULL;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int rc;
 
+	if (res == NULL) {
+		if (fd >= 0) {
+			close(fd);
+		}
+		return die(name, -ENOMEM);
+	}
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		fprintf(stderr, "vnfha-ckpt: cannot read '%s': %s\n", path, strerror(errno));
 		if (fd >= 0) {
 			close(fd);
 		}
+		vnfha_ckpt_result_free(res);
 		return 1;
 	}
 	if (st.st_size > 0) {
 		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (p == MAP_FAILED) {
+			rc = -errno;
 			close(fd);
-			return die(path, -errno);
+			vnfha_ckpt_result_free(res);
+			return die(path, rc);
 		}
 	}
 	close(fd);
 	rc = vnfha_ckpt_put(c, name, p, (size_t)st.st_size, (enum vnfha_ckpt_mode)mode, timeout_ms,
-			    &res);
+			    res);
 	if (p != NULL) {
 		munmap(p, (size_t)st.st_size);
 	}
 	if (rc == 0 || rc == -ETIMEDOUT) {
-		print_result(&res);
-		return rc == 0 ? 0 : 3;
+		print_result(res);
+		rc = rc == 0 ? 0 : 3;
+	} else {
+		rc = die(name, rc);
 	}
-	return die(name, rc);
+	vnfha_ckpt_result_free(res);
+	return rc;
 }
 
 static int write_out(const char *path, const void *buf, size_t len)
@@ -309,20 +325,22 @@ static int do_import(struct vnfha_ckpt_client *c, const char *path, int mode,
 		     unsigned int timeout_ms)
 {
 	uint8_t *frame = malloc(VNFHA_CKPT_BLOCK_HDR_LEN + VNFHA_CKPT_MAX_BLOCK_SIZE);
+	struct vnfha_ckpt_result *res = vnfha_ckpt_result_new();
 	FILE *f = fopen(path, "re");
 	int rc = 0;
 
-	if (f == NULL || frame == NULL) {
+	if (f == NULL || frame == NULL || res == NULL) {
+		rc = f == NULL ? -errno : -ENOMEM;
 		free(frame);
+		vnfha_ckpt_result_free(res);
 		if (f != NULL) {
 			fclose(f);
 		}
-		return die(path, -errno);
+		return die(path, rc);
 	}
 	for (;;) {
 		struct vnfha__ckpt_hdr h;
 		struct vnfha__ckpt_obj o;
-		struct vnfha_ckpt_result res;
 		uint8_t *data = NULL;
 
 		rc = read_frame(f, &h, frame, VNFHA_CKPT_BLOCK_HDR_LEN + VNFHA_CKPT_MAX_BLOCK_SIZE);
@@ -359,13 +377,15 @@ static int do_import(struct vnfha_ckpt_client *c, const char *path, int mode,
 		}
 		if (rc == 0) {
 			rc = vnfha_ckpt_put(c, o.name, data, o.size, (enum vnfha_ckpt_mode)mode,
-					    timeout_ms, &res);
+					    timeout_ms, res);
 			if (rc == -ETIMEDOUT) {
 				rc = 0;
 			}
 			if (rc == 0) {
-				printf("imported %s as %" PRIu64 " %" PRIu64 "\n", o.name,
-				       res.version.epoch, res.version.gen);
+				struct vnfha_ckpt_version v = vnfha_ckpt_result_version(res);
+
+				printf("imported %s as %" PRIu64 " %" PRIu64 "\n", o.name, v.epoch,
+				       v.gen);
 			}
 		}
 		free(data);
@@ -374,6 +394,7 @@ static int do_import(struct vnfha_ckpt_client *c, const char *path, int mode,
 		}
 	}
 	free(frame);
+	vnfha_ckpt_result_free(res);
 	fclose(f);
 	return rc == 0 ? 0 : die("import", rc);
 }

@@ -32,6 +32,39 @@ enum vnfha_ocf_rc {
 	OCF_DEGRADED_PROMOTED = 191,
 };
 
+/*
+ * One errno -> OCF exit code table for every agent (as Pacemaker's
+ * pcmk_rc2ocf): a handler maps a 0/-errno result here, never by hand, so
+ * one rc never mixes -errno, positive errno and OCF codes. The same errno
+ * means different things by what was being done, which the caller says:
+ *
+ *   ctx       HOST                  INSTALL               CONFIG
+ *   0         OCF_SUCCESS           OCF_SUCCESS           OCF_SUCCESS
+ *   -EACCES,  OCF_ERR_PERM          OCF_ERR_PERM          OCF_ERR_PERM
+ *   -EPERM
+ *   -ENOENT,  OCF_ERR_GENERIC       OCF_ERR_INSTALLED     OCF_ERR_GENERIC
+ *   -ENOEXEC, -ENOTDIR, -ELOOP, -ELIBBAD, -ELIBACC
+ *   -EINVAL,  OCF_ERR_GENERIC       OCF_ERR_GENERIC       OCF_ERR_CONFIGURED
+ *   -ERANGE, -EDOM, -E2BIG, -ENAMETOOLONG, -EILSEQ
+ *   any other OCF_ERR_GENERIC       OCF_ERR_GENERIC       OCF_ERR_GENERIC
+ *
+ * HOST: this node's state (an interface, a namespace, a directory, a
+ * daemon): whatever it is, another node may do better, so never
+ * OCF_ERR_CONFIGURED (which stops the resource on every node).
+ * INSTALL: starting a program or reading a file the resource needs on this
+ * node: missing is "not installed here" (Pacemaker bans the node).
+ * CONFIG: judging the resource's parameters alone, the same everywhere.
+ * rc must be 0 or a negative errno; anything else (a positive errno, an
+ * OCF code) is the caller's bug and maps to OCF_ERR_GENERIC.
+ */
+enum vnfha__ocf_errno_ctx {
+	VNFHA__OCF_HOST = 0,
+	VNFHA__OCF_INSTALL,
+	VNFHA__OCF_CONFIG,
+};
+
+int vnfha__ocf_from_errno(int rc, enum vnfha__ocf_errno_ctx ctx);
+
 enum vnfha_param_type {
 	VNFHA_PARAM_STRING,
 	VNFHA_PARAM_INTEGER, /* long, within [min, max] */

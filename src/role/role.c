@@ -44,8 +44,9 @@ static int send_msg(int fd, const struct vnfha__ctl_msg *m)
 	if (n < 0) {
 		return n;
 	}
-	if (send(fd, buf, (size_t)n, MSG_NOSIGNAL) != n) {
-		return errno ? -errno : -EIO;
+	/* SOCK_SEQPACKET: a message goes whole or not at all. */
+	if (send(fd, buf, (size_t)n, MSG_NOSIGNAL) < 0) {
+		return -errno;
 	}
 	return 0;
 }
@@ -57,6 +58,9 @@ int vnfha_role_open(const char *socket_path, struct vnfha_role_conn **ret_conn)
 	const char *path = socket_path ? socket_path : getenv(VNFHA_ROLE_SOCKET_ENV);
 	int fd, rc;
 
+	if (ret_conn == NULL) {
+		return -EINVAL;
+	}
 	if (path == NULL || *path == '\0') {
 		return -ENOENT;
 	}
@@ -93,22 +97,27 @@ void vnfha_role_close(struct vnfha_role_conn *conn)
 
 int vnfha_role_fd(const struct vnfha_role_conn *conn)
 {
-	return conn->fd;
+	return conn != NULL ? conn->fd : -EINVAL;
 }
 
 int vnfha_role_recv(struct vnfha_role_conn *conn, enum vnfha_role *ret_role)
 {
 	char buf[VNFHA__CTL_MAX + 1];
 	struct vnfha__ctl_msg m;
-	ssize_t n = recv(conn->fd, buf, sizeof(buf), MSG_DONTWAIT);
+	ssize_t n;
 
+	if (conn == NULL || ret_role == NULL) {
+		return -EINVAL;
+	}
+	n = recv(conn->fd, buf, sizeof(buf), MSG_DONTWAIT);
 	if (n < 0) {
 		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
 	}
 	if (n == 0) {
 		return -EPIPE;
 	}
-	if (vnfha__ctl_parse(buf, (size_t)n, &m) < 0 || m.type != VNFHA__CTL_ROLE) {
+	if (vnfha__ctl_parse(buf, (size_t)n, &m) < 0 || m.type != VNFHA__CTL_ROLE ||
+	    m.role == VNFHA__ROLE_NONE) {
 		return -EPROTO;
 	}
 	*ret_role = m.role == VNFHA__ROLE_ACTIVE ? VNFHA_ROLE_ACTIVE : VNFHA_ROLE_STANDBY;
@@ -119,7 +128,7 @@ int vnfha_role_ready(struct vnfha_role_conn *conn, enum vnfha_role role)
 {
 	struct vnfha__ctl_msg m = { .type = VNFHA__CTL_READY };
 
-	if (role != VNFHA_ROLE_STANDBY && role != VNFHA_ROLE_ACTIVE) {
+	if (conn == NULL || (role != VNFHA_ROLE_STANDBY && role != VNFHA_ROLE_ACTIVE)) {
 		return -EINVAL;
 	}
 	m.role = role == VNFHA_ROLE_ACTIVE ? VNFHA__ROLE_ACTIVE : VNFHA__ROLE_STANDBY;
@@ -130,6 +139,9 @@ int vnfha_role_heartbeat(struct vnfha_role_conn *conn)
 {
 	struct vnfha__ctl_msg m = { .type = VNFHA__CTL_HEARTBEAT };
 
+	if (conn == NULL) {
+		return -EINVAL;
+	}
 	return send_msg(conn->fd, &m);
 }
 
@@ -137,7 +149,7 @@ int vnfha_role_health(struct vnfha_role_conn *conn, enum vnfha_health health, co
 {
 	struct vnfha__ctl_msg m = { .type = VNFHA__CTL_HEALTH };
 
-	if (health < VNFHA_HEALTH_OK || health > VNFHA_HEALTH_FAILED) {
+	if (conn == NULL || health < VNFHA_HEALTH_OK || health > VNFHA_HEALTH_FAILED) {
 		return -EINVAL;
 	}
 	m.health = (enum vnfha__ctl_health)health;

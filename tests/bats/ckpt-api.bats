@@ -68,3 +68,69 @@ teardown() {
 	run "$API" "$WORK/n2/sock" app check 7
 	[ "$status" -eq 0 ]
 }
+
+@test "whole buffers: put, get, latest; the result per replica; bad input refused before sending" {
+	ckpt_start 2 replica
+	ckpt_start 1 primary --peer "198.51.100.2:$PORT"
+	run "$API" "$WORK/n1/sock" blob whole $((200 * 1024 + 5)) 11
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"version 1 1"* ]]
+	# async: the replica is reported, whatever it holds yet; one past it is -ERANGE
+	[[ "$output" == *"replica 198.51.100.2:$PORT "* ]]
+	[[ "$output" == *"replica[1] -34 untouched"* ]]
+	[[ "$output" == *"get 204805 bytes version 1 1"* ]]
+	[[ "$output" == *"latest 1 1 any 1 1"* ]]
+	[[ "$output" == *"put bad name -22"* ]]
+	[[ "$output" == *"put bad mode -22"* ]]
+	[[ "$output" == *"put NULL buf -22"* ]]
+	[[ "$output" == *"open empty name -22"* ]]
+	[[ "$output" == *"latest bad name -22"* ]]
+	[[ "$output" == *"get missing -2"* ]]
+	[[ "$output" == *"latest missing -2"* ]]
+	[[ "$output" == *"latest again 0 1 1"* ]]
+	# an empty object is fine too, and the replica holds both
+	run "$API" "$WORK/n1/sock" empty whole 0 1
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"get 0 bytes version 1 1"* ]]
+	ckpt_wait 5 ckpt 2 get blob "$WORK/blob"
+	[ "$(stat -c %s "$WORK/blob")" -eq $((200 * 1024 + 5)) ]
+}
+
+@test "disconnect leaves a region mapped until it is closed; commit and restore say ENOTCONN" {
+	ckpt_start 1 primary
+	run "$API" "$WORK/n1/sock" det detach
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"after disconnect: data same size 4096 byte0 0x5a commit -107 restore -107"* ]]
+	[[ "$output" == *"NULL: commit -22 restore -22 data (nil) size 0 n_replicas 0 message ''"* ]]
+	# the commit before the disconnect was stored
+	run ckpt 1 latest det
+	[ "$output" = "1 1" ]
+}
+
+@test "without a path the client finds the daemon by VNFHA_CKPT_SOCKET, else at /run/vnfha/ckpt.sock" {
+	ckpt_start 1 primary
+	VNFHA_CKPT_SOCKET="$WORK/n1/sock" run "$API" - env whole 10 1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"get 10 bytes version 1 1"* ]]
+	# The default, overriding nothing: a daemon without --socket and the
+	# client without a path, in a mount namespace with a /run of its own.
+	host_sock=$(stat -c %i /run/vnfha/ckpt.sock 2>/dev/null || echo none)
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	run env -u VNFHA_CKPT_SOCKET ip netns exec "${PFX}n1" unshare -m --propagation private sh -c '
+		mount -t tmpfs vnfha-test /run && mkdir /run/vnfha || exit 1
+		"$1" --role primary --listen "198.51.100.1:$(($2 + 1))" --store "$3/store-default" \
+			--node n1 --key "$3/key" 2>>"$3/default.log" &
+		pid=$!
+		trap "kill \$pid; wait \$pid" EXIT
+		i=0
+		until [ -S /run/vnfha/ckpt.sock ] || [ $i -ge 100 ]; do sleep 0.05; i=$((i + 1)); done
+		"$4" - dflt whole 10 2' sh "$CKPTD" "$PORT" "$WORK" "$API"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"get 10 bytes version 1 1"* ]]
+	# and nothing of it reached the host's /run
+	[ "$(stat -c %i /run/vnfha/ckpt.sock 2>/dev/null || echo none)" = "$host_sock" ]
+}

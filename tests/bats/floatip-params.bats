@@ -2,31 +2,47 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # ocf:vnfha:floatip with bad parameters: OCF_ERR_CONFIGURED (6) from start
 # and validate-all with a reason naming the parameter, its value and what
-# would be valid; nothing half-applied; monitor never says 6, stop succeeds.
+# would be valid; OCF_ERR_GENERIC (1) when the value is only wrong for this
+# node (no such nic, namespace or subnet here); nothing half-applied;
+# monitor never says 6, stop succeeds.
 # validate-all at depth 0 judges the parameters alone (pcs runs it anywhere).
 
 load floatip-common
 
-# rejected NAME=VALUE... EXPECTED-REASON-PART: start and validate-all say 6
-# with that reason; the interface's addresses are unchanged; monitor is 7
-# and stop 0.
-rejected() {
+# rejected_with CODE NAME=VALUE... EXPECTED-REASON-PART: start and
+# validate-all (depth 10) say CODE with that reason; the interface's
+# addresses are unchanged; monitor is 7 and stop 0.
+rejected_with() {
+	local code=$1
+	shift
 	local want=${!#} before
 	local -a kv=("${@:1:$#-1}")
 	before=$(addrs_a)
 	run fip start "${kv[@]}"
 	echo "start: $status $output"
-	[ "$status" -eq 6 ]
+	[ "$status" -eq "$code" ]
 	[[ "$output" == *"ocf-exit-reason:"*"$want"* ]]
 	[ "$(addrs_a)" = "$before" ]
 	OCF_CHECK_LEVEL=10 run fip validate-all "${kv[@]}"
 	echo "validate-all: $status $output"
-	[ "$status" -eq 6 ]
+	[ "$status" -eq "$code" ]
 	[[ "$output" == *"$want"* ]]
 	run fip monitor "${kv[@]}"
 	[ "$status" -eq 7 ]
 	run fip stop "${kv[@]}"
 	[ "$status" -eq 0 ]
+}
+
+# A parameter wrong wherever it runs: OCF_ERR_CONFIGURED (6).
+rejected() {
+	rejected_with 6 "$@"
+}
+
+# A parameter this node cannot serve (no such interface, namespace or
+# subnet here): OCF_ERR_GENERIC (1), so the address can start on another
+# node; 6 would stop it on every node.
+not_here() {
+	rejected_with 1 "$@"
 }
 
 @test "ip unset" {
@@ -49,18 +65,18 @@ rejected() {
 	rejected ip=$VIP4 cidr_netmask=24x "parameter cidr_netmask='24x' is invalid"
 }
 
-@test "unknown nic: 6 from start and validate-all depth 10, 0 at depth 0" {
-	rejected ip=$VIP4 nic=nosuch0 "parameter nic='nosuch0' is no interface here: use one \`ip link\` lists"
+@test "unknown nic: 1 from start and validate-all depth 10, 0 at depth 0" {
+	not_here ip=$VIP4 nic=nosuch0 "parameter nic='nosuch0' is no interface here: use one \`ip link\` lists"
 	run fip validate-all ip=$VIP4 nic=nosuch0
 	[ "$status" -eq 0 ]
 	rejected ip=$VIP4 nic=bad/name "parameter nic='bad/name' is invalid"
 }
 
-@test "no connected subnet with nic unset: 6; with nic and cidr_netmask it starts" {
+@test "no connected subnet with nic unset: 1; with nic and cidr_netmask it starts" {
 	netns_a ip route add default via 198.51.100.2
-	rejected ip=203.0.113.10 "parameter ip='203.0.113.10' is on no connected subnet of any interface: set nic and cidr_netmask"
-	rejected ip=2001:db8:99::10 "parameter ip='2001:db8:99::10' is on no connected subnet"
-	rejected ip=203.0.113.10 nic=$IF_A "parameter ip='203.0.113.10' is on no connected subnet of $IF_A"
+	not_here ip=203.0.113.10 "parameter ip='203.0.113.10' is on no connected subnet of any interface: set nic and cidr_netmask"
+	not_here ip=2001:db8:99::10 "parameter ip='2001:db8:99::10' is on no connected subnet"
+	not_here ip=203.0.113.10 nic=$IF_A "parameter ip='203.0.113.10' is on no connected subnet of $IF_A"
 	run fip validate-all ip=203.0.113.10
 	[ "$status" -eq 0 ]
 	run fip start ip=203.0.113.10 nic=$IF_A cidr_netmask=24
@@ -68,12 +84,12 @@ rejected() {
 	has_addr_a 203.0.113.10
 }
 
-@test "nonexistent network_namespace: 6 from start, 7 from monitor, 0 from stop" {
-	rejected ip=$VIP4 network_namespace=${NETNS_PREFIX}none "parameter network_namespace='${NETNS_PREFIX}none' is no network namespace here"
+@test "nonexistent network_namespace: 1 from start, 7 from monitor, 0 from stop" {
+	not_here ip=$VIP4 network_namespace=${NETNS_PREFIX}none "parameter network_namespace='${NETNS_PREFIX}none' is no network namespace here"
 	run fip validate-all ip=$VIP4 network_namespace=${NETNS_PREFIX}none
 	[ "$status" -eq 0 ]
 	rejected ip=$VIP4 network_namespace=../etc "parameter network_namespace='../etc' is invalid"
-	rejected ip=$VIP4 network_namespace=/etc/hostname "parameter network_namespace='/etc/hostname' is no network namespace here"
+	not_here ip=$VIP4 network_namespace=/etc/hostname "parameter network_namespace='/etc/hostname' is no network namespace here"
 }
 
 @test "numbers and booleans: not a number, out of range, not a boolean" {

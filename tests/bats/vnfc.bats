@@ -183,6 +183,29 @@ incr() {
 	[ "$status" -eq 3 ]
 }
 
+@test "vnfc: a start that fails on this node says why with the table's code, never 6" {
+	# not a program: "not installed" here (ENOEXEC)
+	printf '\177ELF not really\n' >"$NETNS_DIR/notaprog"
+	chmod 755 "$NETNS_DIR/notaprog"
+	OCF_RESKEY_binary="$NETNS_DIR/notaprog" run ra start
+	echo "$output"
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"ocf-exit-reason:cannot start '$NETNS_DIR/notaprog': Exec format error"* ]]
+	# a program root may run but user=nobody may not reach (EACCES): a permission
+	mkdir -m 700 "$NETNS_DIR/private"
+	cp /bin/true "$NETNS_DIR/private/vnfc"
+	OCF_RESKEY_binary="$NETNS_DIR/private/vnfc" OCF_RESKEY_user=nobody run ra start
+	echo "$output"
+	[ "$status" -eq 4 ]
+	[[ "$output" == *"cannot start '$NETNS_DIR/private/vnfc': Permission denied"* ]]
+	# a state_dir this node cannot create (a file is in the way, ENOTDIR)
+	touch "$NETNS_DIR/file"
+	OCF_RESKEY_state_dir="$NETNS_DIR/file/run" run ra start
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"ocf-exit-reason:cannot create state_dir='$NETNS_DIR/file/run': Not a directory"* ]]
+}
+
 @test "vnfc: meta-data is valid OCF 1.1 with per-role monitors" {
 	run "$AGENT" meta-data
 	[ "$status" -eq 0 ]

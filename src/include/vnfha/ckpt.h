@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libvnfha checkpoints: commit and restore application state through the
- * local vnfha-ckptd (part of the public API, see <vnfha/vnfha.h>).
+ * local vnfha-ckptd (part of the public API, see <vnfha/vnfha.h>; each
+ * function has a man page, e.g. vnfha_ckpt_commit(3)).
  *
  * A checkpoint is a named, versioned byte object; a version is (epoch, gen):
  * the epoch grows at each promotion, gen at each commit. The daemon on the
@@ -15,8 +16,21 @@
  *     there and calls vnfha_ckpt_commit(); only changed 64 KiB blocks are
  *     stored and sent. Do not write the region during a commit call.
  *
- * Every function returns 0 or a negative errno (vnfha_lib_strerror()
- * explains it) and never aborts. Not thread-safe per handle.
+ * A name is 1 to 64 characters of [A-Za-z0-9._-], not starting with '.'.
+ *
+ * Every function that returns int returns 0 or a negative errno
+ * (vnfha_lib_strerror() explains it) and never aborts. A client and the
+ * regions opened on it are one unit for threads: do not call into them from
+ * two threads at once.
+ *
+ * Connection errors: every call that talks to the daemon may also return
+ *   -EPIPE, -ECONNRESET  the daemon closed the connection (it stopped);
+ *   -EPROTO              the daemon answered something this library does
+ *                        not understand (a daemon of another release?);
+ *   -EINTR               a signal handler installed without SA_RESTART
+ *                        interrupted the call.
+ * After one of these the client is out of step: vnfha_ckpt_disconnect() it
+ * and connect again.
  */
 #ifndef VNFHA_CKPT_H
 #define VNFHA_CKPT_H
@@ -24,9 +38,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The daemon's local socket unless VNFHA_CKPT_SOCKET or a path is given. */
 #define VNFHA_CKPT_SOCKET_DEFAULT "/run/vnfha/ckpt.sock"
-#define VNFHA_CKPT_MAX_REPLICAS 8
 
 enum vnfha_ckpt_mode {
 	VNFHA_CKPT_ASYNC = 0,	/* return once stored locally */
@@ -41,41 +58,55 @@ enum vnfha_ckpt_state {
 	VNFHA_CKPT_STATE_DURABLE = 2,
 };
 
+/*
+ * A checkpoint version. Its layout is part of the ABI and never changes
+ * (two 64-bit counters are all a version will ever be).
+ */
 struct vnfha_ckpt_version {
 	uint64_t epoch;
 	uint64_t gen;
 };
 
-struct vnfha_ckpt_result {
-	struct vnfha_ckpt_version version; /* the version the commit created */
-	unsigned int n_replicas;
-	struct {
-		char peer[65];		     /* HOST:PORT as configured */
-		enum vnfha_ckpt_state state; /* of this version when the call returned */
-	} replicas[VNFHA_CKPT_MAX_REPLICAS];
-	char message[256]; /* why a commit is not (fully) done; "" on success */
-};
-
+/* Opaque handles: their layout is the library's own and may change. */
 struct vnfha_ckpt_client;
 struct vnfha_ckpt_region;
+struct vnfha_ckpt_result;
 
 /*
- * Connects to the daemon.
- * [in] socket_path  NULL: $VNFHA_CKPT_SOCKET, else VNFHA_CKPT_SOCKET_DEFAULT
- * [out] ret_client  free with vnfha_ckpt_disconnect()
- * Errors: -ENOENT/-ECONNREFUSED no daemon, -ENAMETOOLONG, -ENOMEM.
+ * Connects to the local daemon.
+ * [in]  socket_path  NULL: $VNFHA_CKPT_SOCKET if set and not empty, else
+ *                    VNFHA_CKPT_SOCKET_DEFAULT
+ * [out] ret_client   the connection; free it with vnfha_ckpt_disconnect()
+ * Errors: -EINVAL ret_client is NULL; -ENAMETOOLONG the path does not fit a
+ * Unix socket address (107 bytes); -ENOENT no socket at the path (no
+ * daemon); -ECONNREFUSED a socket but no daemon listening; -EACCES not
+ * allowed to connect; -EMFILE/-ENFILE out of file descriptors; -ENOMEM;
+ * another errno connect(2) gives for the path (-ENOTDIR, -ELOOP).
  */
 int vnfha_ckpt_connect(const char *socket_path, struct vnfha_ckpt_client **ret_client);
-/* Closes the connection and every region still open on it. NULL is fine. */
+
+/*
+ * Closes the connection and frees the client; NULL is fine. Regions opened
+ * on it are NOT closed: they stay mapped, their bytes readable and
+ * writable, until vnfha_ckpt_close(); vnfha_ckpt_commit() and
+ * vnfha_ckpt_restore() on them return -ENOTCONN.
+ */
 void vnfha_ckpt_disconnect(struct vnfha_ckpt_client *client);
 
 /*
- * Stores buf as the next version of name (1..64 of [A-Za-z0-9._-]).
- * [in] timeout_ms  how long SYNC/DURABLE wait for a replica (0: 5000)
- * [out] ret_result may be NULL; filled on 0 and on -ETIMEDOUT
- * Errors: -EINVAL bad name, -EROFS the daemon is a replica, -EBUSY another
- * commit of name is running, -ETIMEDOUT stored locally but no replica
- * confirmed in time (see ret_result), -EPIPE/-ECONNRESET daemon gone.
+ * Stores buf as the next version of name.
+ * [in]  buf, len     the bytes (buf may be NULL when len is 0)
+ * [in]  mode         when to return (enum vnfha_ckpt_mode)
+ * [in]  timeout_ms   how long SYNC/DURABLE wait for a replica (0: 5000)
+ * [out] ret_result   NULL, or a result from vnfha_ckpt_result_new(): filled
+ *                    on 0 and on -ETIMEDOUT, untouched otherwise
+ * Errors: -EINVAL client is NULL, name is not a valid name, buf is NULL
+ * with len > 0, or mode is none of the three; -EROFS the daemon is a
+ * replica (commit on the promoted node); -EBUSY another commit of name is
+ * running; -ESTALE the store holds a version from a newer epoch (another
+ * node was promoted since); -ETIMEDOUT stored locally but no replica
+ * confirmed in time (see ret_result); -ENOSPC, -EIO, -ENOMEM or another
+ * errno of the daemon's store: not stored; the connection errors.
  */
 int vnfha_ckpt_put(struct vnfha_ckpt_client *client, const char *name, const void *buf,
 		   size_t len, enum vnfha_ckpt_mode mode, unsigned int timeout_ms,
@@ -84,14 +115,24 @@ int vnfha_ckpt_put(struct vnfha_ckpt_client *client, const char *name, const voi
 /*
  * Reads the latest complete, verified version of name.
  * [out] ret_buf      malloc'ed, the caller frees it (NULL for an empty object)
- * [out] ret_len, ret_version  may be NULL
- * Errors: -ENOENT no such checkpoint, -EAGAIN it changed during the read
- * (retried 3 times first), -ENOMEM, -EPIPE/-ECONNRESET.
+ * [out] ret_len      may be NULL: the length
+ * [out] ret_version  may be NULL: the version read
+ * The outputs are written only on success.
+ * Errors: -EINVAL client or ret_buf is NULL or name is not a valid name;
+ * -ENOENT no such checkpoint; -EAGAIN it changed during the read four
+ * times in a row; -ENOMEM no memory for the copy; -EIO or another errno of
+ * the daemon's store; the connection errors.
  */
 int vnfha_ckpt_get(struct vnfha_ckpt_client *client, const char *name, void **ret_buf,
 		   size_t *ret_len, struct vnfha_ckpt_version *ret_version);
 
-/* The newest complete version of name (NULL or "": of any checkpoint). -ENOENT: none. */
+/*
+ * The newest complete version of name, or, for name NULL or "", the newest
+ * of any checkpoint.
+ * [out] ret_version  written only on success
+ * Errors: -EINVAL client or ret_version is NULL or name is not a valid
+ * name; -ENOENT no such checkpoint (none at all); the connection errors.
+ */
 int vnfha_ckpt_latest(struct vnfha_ckpt_client *client, const char *name,
 		      struct vnfha_ckpt_version *ret_version);
 
@@ -99,25 +140,82 @@ int vnfha_ckpt_latest(struct vnfha_ckpt_client *client, const char *name,
  * Opens name as a shared-memory region of size bytes (0: the stored
  * size), filled with the latest stored version when there is one of that
  * size (a restore), zeroes otherwise.
- * [out] ret_region  close with vnfha_ckpt_close() before disconnecting
- * Errors: -EINVAL bad name or size 0 with nothing stored, -ENOMEM, -EMFILE.
+ * [out] ret_region  close it with vnfha_ckpt_close() (also after
+ *                   vnfha_ckpt_disconnect(), see there)
+ * Errors: -EINVAL client or ret_region is NULL, name is not a valid name,
+ * size is 0 with nothing stored, or size is over SIZE_MAX / 2; -EAGAIN the
+ * stored version failed its fingerprint check while being read (try
+ * again); -EMFILE too many regions open on this connection, or out of
+ * file descriptors; -ENOMEM, -ENFILE or another errno of memfd_create(2)
+ * or mmap(2) in the daemon or here; -EIO reading the store; the
+ * connection errors.
  */
 int vnfha_ckpt_open(struct vnfha_ckpt_client *client, const char *name, size_t size,
 		    struct vnfha_ckpt_region **ret_region);
+
+/* The region's bytes (NULL for region NULL); valid until vnfha_ckpt_close(). */
 void *vnfha_ckpt_region_data(const struct vnfha_ckpt_region *region);
+/* The region's size in bytes (0 for region NULL). */
 size_t vnfha_ckpt_region_size(const struct vnfha_ckpt_region *region);
-/* The version the region held when opened or last committed/restored. */
+/* The version the region held when opened or last committed or restored
+ * ({0, 0}: none yet, or region NULL). */
 struct vnfha_ckpt_version vnfha_ckpt_region_version(const struct vnfha_ckpt_region *region);
 
-/* Commits the region's bytes as the next version; errors as vnfha_ckpt_put(). */
+/*
+ * Commits the region's bytes as the next version of its checkpoint; only
+ * blocks that changed are stored and sent.
+ * [in]  mode, timeout_ms  as vnfha_ckpt_put()
+ * [out] ret_result        as vnfha_ckpt_put()
+ * Errors: -EINVAL region is NULL or mode is none of the three; -ENOTCONN
+ * its client was disconnected; otherwise as vnfha_ckpt_put(): -EROFS,
+ * -EBUSY, -ESTALE, -ETIMEDOUT, the store's errors, the connection errors.
+ */
 int vnfha_ckpt_commit(struct vnfha_ckpt_region *region, enum vnfha_ckpt_mode mode,
 		      unsigned int timeout_ms, struct vnfha_ckpt_result *ret_result);
 
-/* Reloads the region from the latest stored version (call on promotion).
- * -ENOENT nothing stored, -EMSGSIZE stored size differs from the region. */
+/*
+ * Reloads the region from the latest stored version (call it on promotion).
+ * Errors: -EINVAL region is NULL; -ENOTCONN its client was disconnected;
+ * -ENOENT nothing stored; -EMSGSIZE the stored version's size differs from
+ * the region's (the region is unchanged); -EAGAIN it changed during the
+ * read four times in a row; -EIO or another errno of the daemon's store;
+ * the connection errors.
+ */
 int vnfha_ckpt_restore(struct vnfha_ckpt_region *region);
 
-/* Unmaps the region; the stored versions stay. NULL is fine. */
+/* Unmaps the region and frees it; the stored versions stay. NULL is fine. */
 void vnfha_ckpt_close(struct vnfha_ckpt_region *region);
+
+/*
+ * A commit's outcome: the version made and what each replica held of it
+ * when the call returned. One result can be passed to many commits (each
+ * fills it anew); the library owns its layout, so it can grow.
+ * Returns NULL with errno ENOMEM when out of memory.
+ */
+struct vnfha_ckpt_result *vnfha_ckpt_result_new(void);
+/* Frees a result; NULL is fine. */
+void vnfha_ckpt_result_free(struct vnfha_ckpt_result *result);
+
+/* The version the commit created ({0, 0}: not filled yet, or result NULL). */
+struct vnfha_ckpt_version vnfha_ckpt_result_version(const struct vnfha_ckpt_result *result);
+/* How many replicas the daemon reported (0 for result NULL). */
+unsigned int vnfha_ckpt_result_n_replicas(const struct vnfha_ckpt_result *result);
+/*
+ * Replica i (0 .. vnfha_ckpt_result_n_replicas() - 1).
+ * [out] ret_peer   may be NULL: HOST:PORT as configured in the daemon; the
+ *                  string lives until the result is filled again or freed
+ * [out] ret_state  may be NULL: what it held of the version
+ * The outputs are written only on success.
+ * Errors: -EINVAL result is NULL; -ERANGE no replica i.
+ */
+int vnfha_ckpt_result_replica(const struct vnfha_ckpt_result *result, unsigned int i,
+			      const char **ret_peer, enum vnfha_ckpt_state *ret_state);
+/* Why a commit is not (fully) done, e.g. after -ETIMEDOUT; "" when it is
+ * (and for result NULL). Never NULL; lives as ret_peer does. */
+const char *vnfha_ckpt_result_message(const struct vnfha_ckpt_result *result);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
