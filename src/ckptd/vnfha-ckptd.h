@@ -108,15 +108,26 @@ extern const struct ckptd_transport ckptd_transport_tcp;
 extern const struct ckptd_transport *const ckptd_transports[]; /* NULL-terminated */
 const struct ckptd_transport *ckptd_transport_for(const char *addr);
 
-/* vnfha-ckptd-peer.c */
+/* vnfha-ckptd-session.c: the messages of a daemon-to-daemon session. */
+int ckptd_send_hello(struct ckptd *d, struct vnfha__ckpt_conn *c);
+int ckptd_recv_hello(struct vnfha__ckpt_conn *c, struct vnfha__ckpt_hello *ret);
+/* An obj body built from m; with_fps adds the fingerprint list. */
+int ckptd_send_obj(struct vnfha__ckpt_conn *c, uint16_t type, const struct vnfha__ckpt_meta *m,
+		   bool with_fps, uint32_t flags, int32_t status);
+
+/* vnfha-ckptd-sender.c: the primary's side, one thread per peer. */
 void ckptd_peers_start(struct ckptd *d);	  /* lock held; role primary */
 void ckptd_peers_stop(struct ckptd *d);		  /* lock held; joins (drops it meanwhile) */
 int ckptd_peers_set(struct ckptd *d, char *const *addrs, size_t n); /* lock held */
-void ckptd_serve_peer(struct ckptd *d, struct vnfha__ckpt_conn *c, const char *who);
+/* Lock not held: true once p's sender is to stop (dropped, role changed). */
+bool ckptd_peer_stopped(struct ckptd *d, struct peer *p);
 struct peer_obj *ckptd_peer_obj(struct peer *p, const char *name);
 int ckptd_version_cmp(uint64_t e1, uint64_t g1, uint64_t e2, uint64_t g2);
 bool ckptd_wants_durable(struct ckptd *d, const char *name); /* lock held */
 void ckptd_wait_ms(struct ckptd *d, unsigned int ms);	     /* lock held; on d->cond */
+
+/* vnfha-ckptd-receiver.c: the replica's side of a session. */
+void ckptd_serve_peer(struct ckptd *d, struct vnfha__ckpt_conn *c, const char *who);
 
 /*
  * vnfha-ckptd-cpg.c: sync over a Corosync CPG group instead of TCP. The
