@@ -427,7 +427,7 @@ static int do_text(struct vnfha_ckpt_client *c)
 
 static int do_peers(struct vnfha_ckpt_client *c, int argc, char **argv)
 {
-	struct vnfha__ckpt_result res;
+	struct vnfha__ckpt_result res = { .status = 0 };
 	char text[VNFHA_CKPT_MAX_PEERS * (VNFHA_CKPT_NAME_MAX + 1) + 1] = "";
 	size_t n = 0;
 	int rc;
@@ -444,6 +444,10 @@ static int do_peers(struct vnfha_ckpt_client *c, int argc, char **argv)
 	rc = vnfha__ckpt_io_send(vnfha__ckpt_client_conn(c), VNFHA_CKPT_PEERS, text, (uint32_t)n);
 	if (rc == 0) {
 		rc = recv_result(c, &res);
+	}
+	if (rc != 0 && res.message[0] != '\0') {
+		fprintf(stderr, "vnfha-ckpt: peers set: %s\n", res.message);
+		return 1;
 	}
 	return rc == 0 ? 0 : die("peers set", rc);
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Checkpoint sync over Corosync CPG (--cpg GROUP): for small, frequent
- * state, on the cluster's own message bus and under its totem crypto.
+ * The CPG replication (struct ckptd_repl, vnfha-ckptd.h; --cpg GROUP): for
+ * small, frequent state, on the cluster's own message bus and under its
+ * totem crypto.
  *
  * The primary's sender thread multicasts the latest complete version of
  * each object, whole, once per version (ckpt_cpg.h; at most 1 MiB). A
@@ -311,7 +312,7 @@ static void send_ack(struct ckptd *d, cpg_handle_t h, const struct vnfha__ckpt_c
 	snprintf(a.name, sizeof(a.name), "%s", v->name);
 	snprintf(a.node, sizeof(a.node), "%s", d->opts.node);
 	if (vnfha__ckpt_cpg_encode(&a, buf, sizeof(buf)) == (ssize_t)sizeof(buf) &&
-	    mcast(d->cpg, h, buf, sizeof(buf)) != 0) {
+	    mcast(d->repl_data, h, buf, sizeof(buf)) != 0) {
 		vnfha_log(VNFHA_LOG_WARNING, "could not acknowledge '%s' %" PRIu64 ".%" PRIu64,
 			  v->name, v->epoch, v->gen);
 	}
@@ -577,7 +578,7 @@ static void *receiver_main(void *arg)
 	return NULL;
 }
 
-int ckptd_cpg_start(struct ckptd *d)
+static int cpg_start(struct ckptd *d)
 {
 	struct ckptd_cpg *c = calloc(1, sizeof(*c));
 	int rc;
@@ -586,18 +587,18 @@ int ckptd_cpg_start(struct ckptd *d)
 		return -ENOMEM;
 	}
 	c->d = d;
-	d->cpg = c;
+	d->repl_data = c;
 	rc = cpg_connect(c);
 	if (rc != 0) {
 		vnfha_log(VNFHA_LOG_ERR, "cannot join CPG group '%s' (Corosync error %d): is "
 			  "corosync running on this node?", d->opts.cpg_group, -rc);
-		d->cpg = NULL;
+		d->repl_data = NULL;
 		free(c);
 		return -ENOTCONN;
 	}
 	if (pthread_create(&c->receiver, NULL, receiver_main, c) != 0) {
 		cpg_disconnect(c);
-		d->cpg = NULL;
+		d->repl_data = NULL;
 		free(c);
 		return -EAGAIN;
 	}
@@ -610,9 +611,9 @@ int ckptd_cpg_start(struct ckptd *d)
 }
 
 /* After d->stopping is set and broadcast. */
-void ckptd_cpg_stop(struct ckptd *d)
+static void cpg_stop(struct ckptd *d)
 {
-	struct ckptd_cpg *c = d->cpg;
+	struct ckptd_cpg *c = d->repl_data;
 
 	if (c == NULL) {
 		return;
@@ -622,16 +623,18 @@ void ckptd_cpg_stop(struct ckptd *d)
 		pthread_join(c->sender, NULL);
 	}
 	pthread_mutex_lock(&d->lock);
-	d->cpg = NULL;
+	d->repl_data = NULL;
 	pthread_mutex_unlock(&d->lock);
 	free(c);
 }
 
-void ckptd_cpg_primary(struct ckptd *d)
+/* A new primary forgets the acks of an earlier term and sends every
+ * latest version again; a replica's sender idles on its own. */
+static void cpg_on_role(struct ckptd *d)
 {
-	struct ckptd_cpg *c = d->cpg;
+	struct ckptd_cpg *c = d->repl_data;
 
-	if (c == NULL) {
+	if (c == NULL || d->role != VNFHA_CKPT_ROLE_PRIMARY) {
 		return;
 	}
 	for (size_t i = 0; i < c->n_members; i++) {
@@ -642,10 +645,17 @@ void ckptd_cpg_primary(struct ckptd *d)
 	forget_sent(c);
 }
 
-uint16_t ckptd_cpg_states(struct ckptd *d, const char *name, uint64_t epoch, uint64_t gen,
-			  struct vnfha__ckpt_result_peer *out, uint16_t max, int *best)
+/* The sender wakes on d->cond by itself. */
+static void cpg_on_commit(struct ckptd *d, const char *name)
 {
-	struct ckptd_cpg *c = d->cpg;
+	(void)d;
+	(void)name;
+}
+
+static uint16_t cpg_states(struct ckptd *d, const char *name, uint64_t epoch, uint64_t gen,
+			   struct vnfha__ckpt_result_peer *out, uint16_t max, int *best)
+{
+	struct ckptd_cpg *c = d->repl_data;
 	uint16_t n = 0;
 
 	for (size_t i = 0; c != NULL && i < c->n_members && n < max; i++) {
@@ -665,9 +675,11 @@ uint16_t ckptd_cpg_states(struct ckptd *d, const char *name, uint64_t epoch, uin
 	return n;
 }
 
-void ckptd_cpg_status(struct ckptd *d, struct ckptd_text *out)
+/* Per member: connected (it is in the group); on the primary, per
+ * checkpoint what it acknowledged. */
+static void cpg_status(struct ckptd *d, struct ckptd_text *out)
 {
-	struct ckptd_cpg *c = d->cpg;
+	struct ckptd_cpg *c = d->repl_data;
 
 	for (size_t i = 0; c != NULL && i < c->n_members; i++) {
 		struct cpg_member *m = &c->members[i];
@@ -696,3 +708,22 @@ void ckptd_cpg_status(struct ckptd *d, struct ckptd_text *out)
 		}
 	}
 }
+
+static int cpg_set_peers(struct ckptd *d, char *const *addrs, size_t n)
+{
+	(void)d;
+	(void)addrs;
+	(void)n;
+	return -EOPNOTSUPP; /* the group's membership is the replica list */
+}
+
+const struct ckptd_repl ckptd_repl_cpg = {
+	.name = "cpg",
+	.start = cpg_start,
+	.stop = cpg_stop,
+	.on_role = cpg_on_role,
+	.on_commit = cpg_on_commit,
+	.states = cpg_states,
+	.status = cpg_status,
+	.set_peers = cpg_set_peers,
+};

@@ -90,68 +90,15 @@ int ckptd_set_role(struct ckptd *d, int role)
 		}
 		d->epoch = epoch;
 		d->role = role;
-		ckptd_cpg_primary(d);
-		for (size_t i = 0; i < d->n_peers; i++) {
-			struct peer *p = d->peers[i];
-
-			for (size_t k = 0; k < p->n_objs; k++) {
-				vnfha__ckpt_meta_free(p->objs[k].meta);
-			}
-			p->n_objs = 0;
-		}
-		ckptd_peers_start(d);
+		d->repl->on_role(d);
 		vnfha_log(VNFHA_LOG_INFO, "role primary (epoch %" PRIu64 ")", epoch);
 	} else if (role == VNFHA_CKPT_ROLE_REPLICA && d->role != VNFHA_CKPT_ROLE_REPLICA) {
 		d->role = role;
-		ckptd_peers_stop(d);
+		d->repl->on_role(d);
 		vnfha_log(VNFHA_LOG_INFO, "role replica");
 	}
 	pthread_cond_broadcast(&d->cond);
 	return 0;
-}
-
-/* Result peers for version (epoch, gen) of name (lock held). */
-static uint16_t peer_states(struct ckptd *d, const char *name, uint64_t epoch, uint64_t gen,
-			    struct vnfha__ckpt_result_peer *out, int *ret_best)
-{
-	uint16_t n = 0;
-	int best = VNFHA_CKPT_STATE_NONE;
-
-	for (size_t i = 0; i < d->n_peers; i++) {
-		struct peer *p = d->peers[i];
-		struct peer_obj *po = ckptd_peer_obj(p, name);
-		int st = VNFHA_CKPT_STATE_NONE;
-
-		/* A replica holding this version or a later one has it. */
-		if (po != NULL && po->meta != NULL &&
-		    (po->meta->epoch > epoch || (po->meta->epoch == epoch && po->meta->gen >= gen))) {
-			st = po->state;
-		}
-		snprintf(out[n].peer, sizeof(out[n].peer), "%s", p->addr);
-		out[n].state = (uint8_t)st;
-		n++;
-		if (st > best) {
-			best = st;
-		}
-	}
-	n += ckptd_cpg_states(d, name, epoch, gen, out + n, (uint16_t)(VNFHA_CKPT_MAX_PEERS - n),
-			      &best);
-	*ret_best = best;
-	return n;
-}
-
-static void set_wants(struct ckptd *d, const char *name, bool durable)
-{
-	for (size_t i = 0; i < d->n_wants; i++) {
-		if (strcmp(d->wants[i].name, name) == 0) {
-			d->wants[i].durable = durable;
-			return;
-		}
-	}
-	if (d->n_wants < sizeof(d->wants) / sizeof(d->wants[0])) {
-		snprintf(d->wants[d->n_wants].name, sizeof(d->wants[0].name), "%s", name);
-		d->wants[d->n_wants++].durable = durable;
-	}
 }
 
 /* After a local commit: wake the senders and wait as the mode says. */
@@ -172,20 +119,14 @@ static int after_commit(struct local *l, const char *name, uint32_t mode, uint32
 	m = vnfha__ckpt_store_find(d->store, name);
 	epoch = m->epoch;
 	gen = m->gen;
-	set_wants(d, name, mode == VNFHA_CKPT_DURABLE);
-	for (size_t i = 0; i < d->n_peers; i++) {
-		struct peer_obj *po = ckptd_peer_obj(d->peers[i], name);
-
-		if (po != NULL && po->pending_since_ms == 0) {
-			po->pending_since_ms = ckptd_now_ms();
-		}
-	}
+	ckptd_set_wants(d, name, mode == VNFHA_CKPT_DURABLE);
+	d->repl->on_commit(d, name);
 	pthread_cond_broadcast(&d->cond);
 	for (;;) {
 		struct timespec ts;
 		uint64_t now = ckptd_now_ms();
 
-		n = peer_states(d, name, epoch, gen, peers, &best);
+		n = d->repl->states(d, name, epoch, gen, peers, VNFHA_CKPT_MAX_PEERS, &best);
 		if (mode == VNFHA_CKPT_ASYNC || best >= need) {
 			break;
 		}
@@ -621,7 +562,6 @@ static int do_status(struct local *l)
 {
 	struct ckptd *d = l->d;
 	struct ckptd_text txt = { .buf = malloc(65535), .cap = 65535 };
-	uint64_t now = ckptd_now_ms();
 	int rc;
 
 	if (txt.buf == NULL) {
@@ -645,57 +585,7 @@ static int do_status(struct local *l)
 			    m->epoch, m->gen, m->size);
 		}
 	}
-	for (size_t i = 0; i < d->n_peers; i++) {
-		struct peer *p = d->peers[i];
-
-		OUT("peer %s %s sent_bytes %" PRIu64 "%s%s\n", p->addr,
-		    p->connected ? "connected" : "disconnected", p->total_sent,
-		    p->last_error[0] != '\0' ? " error: " : "", p->last_error);
-		if (d->role != VNFHA_CKPT_ROLE_PRIMARY) {
-			continue;
-		}
-		for (size_t k = 0; k < vnfha__ckpt_store_count(d->store); k++) {
-			const struct vnfha__ckpt_meta *m = vnfha__ckpt_store_at(d->store, k);
-			struct peer_obj *po;
-			uint64_t lag_bytes = 0;
-			uint64_t lag_ms = 0;
-
-			if (m == NULL) {
-				continue;
-			}
-			po = ckptd_peer_obj(p, m->name);
-			if (po == NULL) {
-				continue;
-			}
-			if (po->meta == NULL || po->meta->epoch != m->epoch || po->meta->gen != m->gen) {
-				uint8_t *want = calloc(m->nblocks + 1, 1);
-				uint32_t cnt = 0;
-
-				if (want != NULL) {
-					cnt = po->meta != NULL && po->meta->nblocks == m->nblocks
-						      ? vnfha__ckpt_fp_diff(po->meta->fps,
-									    po->meta->nblocks, m->fps,
-									    m->nblocks, want)
-						      : m->nblocks;
-				}
-				free(want);
-				lag_bytes = (uint64_t)cnt * m->block_size;
-				if (lag_bytes > m->size) {
-					lag_bytes = m->size;
-				}
-				lag_ms = po->pending_since_ms != 0 ? now - po->pending_since_ms : 0;
-			}
-			OUT("replica %s checkpoint %s acked %" PRIu64 " %" PRIu64 " state %s lag_bytes "
-			    "%" PRIu64 " lag_ms %" PRIu64 "\n",
-			    p->addr, m->name, po->meta != NULL ? po->meta->epoch : 0,
-			    po->meta != NULL ? po->meta->gen : 0,
-			    po->state == VNFHA_CKPT_STATE_DURABLE ? "durable"
-			    : po->meta != NULL		       ? "memory"
-							       : "none",
-			    lag_bytes, lag_ms);
-		}
-	}
-	ckptd_cpg_status(d, &txt);
+	d->repl->status(d, &txt);
 	pthread_mutex_unlock(&d->lock);
 #undef OUT
 	rc = vnfha__ckpt_io_send(l->c, VNFHA_CKPT_TEXT, txt.buf, (uint32_t)txt.len);
@@ -723,8 +613,12 @@ static int do_peers(struct local *l, const uint8_t *payload, size_t len)
 		addrs[n++] = t;
 	}
 	pthread_mutex_lock(&d->lock);
-	rc = ckptd_peers_set(d, addrs, n);
+	rc = d->repl->set_peers(d, addrs, n);
 	pthread_mutex_unlock(&d->lock);
+	if (rc == -EOPNOTSUPP) {
+		return reply_err(l, rc, "no replica list to set: with --cpg the CPG group's "
+				 "members are the replicas");
+	}
 	vnfha_log(VNFHA_LOG_INFO, "peers set to '%s' (%zu)", n > 0 ? addrs[0] : "", n);
 	return reply_err(l, rc, rc == 0 ? "" : strerror(-rc));
 }

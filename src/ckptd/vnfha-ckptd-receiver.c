@@ -8,7 +8,7 @@
 
 #include "ckpt/ckpt_fp.h"
 #include "ocf/ocf.h"
-#include "vnfha-ckptd.h"
+#include "vnfha-ckptd-tcp.h"
 
 static int send_inventory(struct ckptd *d, struct vnfha__ckpt_conn *c)
 {

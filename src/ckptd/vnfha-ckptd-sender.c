@@ -16,7 +16,7 @@
 #include "ckpt/ckpt_fp.h"
 #include "ckpt/ckpt_store_internal.h"
 #include "ocf/ocf.h"
-#include "vnfha-ckptd.h"
+#include "vnfha-ckptd-tcp.h"
 
 #define BATCH_BYTES (1u << 20) /* blocks read and sent per corked batch */
 
@@ -37,17 +37,6 @@ struct peer_obj *ckptd_peer_obj(struct peer *p, const char *name)
 	memset(&n[p->n_objs], 0, sizeof(n[0]));
 	snprintf(n[p->n_objs].name, sizeof(n[0].name), "%s", name);
 	return &n[p->n_objs++];
-}
-
-int ckptd_version_cmp(uint64_t e1, uint64_t g1, uint64_t e2, uint64_t g2)
-{
-	if (e1 != e2) {
-		return e1 < e2 ? -1 : 1;
-	}
-	if (g1 != g2) {
-		return g1 < g2 ? -1 : 1;
-	}
-	return 0;
 }
 
 static bool peer_should_run(struct ckptd *d, struct peer *p);
@@ -120,16 +109,6 @@ static int read_inventory(struct ckptd *d, struct peer *p, struct vnfha__ckpt_co
 	}
 	free(buf);
 	return rc;
-}
-
-bool ckptd_wants_durable(struct ckptd *d, const char *name)
-{
-	for (size_t i = 0; i < d->n_wants; i++) {
-		if (strcmp(d->wants[i].name, name) == 0) {
-			return d->wants[i].durable;
-		}
-	}
-	return false;
 }
 
 /* The next object this peer lacks (lock held): a copy of its meta. */
@@ -367,20 +346,6 @@ static bool peer_should_run(struct ckptd *d, struct peer *p)
 	return !p->stop && !d->stopping && d->role == VNFHA_CKPT_ROLE_PRIMARY;
 }
 
-void ckptd_wait_ms(struct ckptd *d, unsigned int ms)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (long)(ms % 1000) * 1000000;
-	if (ts.tv_nsec >= 1000000000) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000;
-	}
-	pthread_cond_timedwait(&d->cond, &d->lock, &ts);
-}
-
 static void session(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *c)
 {
 	struct vnfha__ckpt_hello h;
@@ -482,8 +447,10 @@ static void *sender_main(void *arg)
 
 void ckptd_peers_start(struct ckptd *d)
 {
-	for (size_t i = 0; i < d->n_peers; i++) {
-		struct peer *p = d->peers[i];
+	struct ckptd_tcp *t = ckptd_tcp(d);
+
+	for (size_t i = 0; i < t->n_peers; i++) {
+		struct peer *p = t->peers[i];
 		struct sender_arg *a;
 
 		if (p->thread != 0) {
@@ -505,11 +472,12 @@ void ckptd_peers_start(struct ckptd *d)
 
 void ckptd_peers_stop(struct ckptd *d)
 {
+	struct ckptd_tcp *t = ckptd_tcp(d);
 	pthread_t threads[VNFHA_CKPT_MAX_PEERS];
 	size_t n = 0;
 
-	for (size_t i = 0; i < d->n_peers; i++) {
-		struct peer *p = d->peers[i];
+	for (size_t i = 0; i < t->n_peers; i++) {
+		struct peer *p = t->peers[i];
 
 		p->stop = true;
 		if (p->fd >= 0) {
@@ -537,18 +505,26 @@ static void peer_free(struct peer *p)
 	free(p);
 }
 
+void ckptd_peers_free(struct ckptd *d)
+{
+	struct ckptd_tcp *t = ckptd_tcp(d);
+
+	for (size_t i = 0; i < t->n_peers; i++) {
+		peer_free(t->peers[i]);
+	}
+	t->n_peers = 0;
+}
+
 int ckptd_peers_set(struct ckptd *d, char *const *addrs, size_t n)
 {
+	struct ckptd_tcp *t = ckptd_tcp(d);
 	bool primary = d->role == VNFHA_CKPT_ROLE_PRIMARY && !d->stopping;
 
 	if (n > VNFHA_CKPT_MAX_PEERS) {
 		return -E2BIG;
 	}
 	ckptd_peers_stop(d);
-	for (size_t i = 0; i < d->n_peers; i++) {
-		peer_free(d->peers[i]);
-	}
-	d->n_peers = 0;
+	ckptd_peers_free(d);
 	for (size_t i = 0; i < n; i++) {
 		struct peer *p = calloc(1, sizeof(*p));
 
@@ -557,7 +533,7 @@ int ckptd_peers_set(struct ckptd *d, char *const *addrs, size_t n)
 		}
 		snprintf(p->addr, sizeof(p->addr), "%s", addrs[i]);
 		p->fd = -1;
-		d->peers[d->n_peers++] = p;
+		t->peers[t->n_peers++] = p;
 	}
 	if (primary) {
 		ckptd_peers_start(d);

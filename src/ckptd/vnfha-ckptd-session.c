@@ -14,7 +14,7 @@
 #include <stdlib.h>
 
 #include "ckpt/ckpt_fp.h"
-#include "vnfha-ckptd.h"
+#include "vnfha-ckptd-tcp.h"
 
 int ckptd_send_hello(struct ckptd *d, struct vnfha__ckpt_conn *c)
 {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The streams under the sessions, by peer address scheme (see struct
- * ckptd_transport in vnfha-ckptd.h): TCP, TLS 1.3 PSK unless --plaintext,
+ * ckptd_transport in vnfha-ckptd-tcp.h): TCP, TLS 1.3 PSK unless --plaintext,
  * is built in and the default. A primary's sender dials its replica here.
  */
 #include <errno.h>
@@ -15,9 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "vnfha-ckptd.h"
-
-int ckptd_split_addr(const char *addr, char *host, size_t host_len, const char **ret_port);
+#include "vnfha-ckptd-tcp.h"
 
 #define DIAL_TIMEOUT_MS 3000
 #define DIAL_SLICE_MS 50
