@@ -24,6 +24,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "ocf/ocf.h"
 #include "ocf/ocf_cluster.h"
 #include "common/parse.h"
@@ -511,7 +512,7 @@ static int ss_monitor(struct vnfha_ocf *ocf)
 /* Starts vnfha-ckptd as replica and waits until it answers. */
 static int start_daemon(struct ss *s)
 {
-	int64_t deadline = vnfha_ocf_now_ms() + vnfha_ocf_budget_ms();
+	int64_t deadline = vnfha__now_ms() + vnfha_ocf_budget_ms();
 	pid_t pid;
 
 	if (!vnfha_ocf_bool(s->ocf, "plaintext") && !is_cpg(s) &&
@@ -538,7 +539,7 @@ static int start_daemon(struct ss *s)
 				  (unsigned long long)own.epoch, (unsigned long long)own.gen);
 			return OCF_SUCCESS;
 		}
-		if (waitpid(pid, NULL, WNOHANG) == pid || vnfha_ocf_now_ms() >= deadline) {
+		if (waitpid(pid, NULL, WNOHANG) == pid || vnfha__now_ms() >= deadline) {
 			return vnfha_ocf_fail(OCF_ERR_GENERIC, "vnfha-ckptd did not come up; see %s",
 					      s->logfile);
 		}
@@ -583,7 +584,7 @@ static int ss_start(struct vnfha_ocf *ocf)
 /* SIGTERM, then SIGKILL if the daemon outlives the action's budget. */
 static void stop_daemon(struct ss *s)
 {
-	int64_t deadline = vnfha_ocf_now_ms() + vnfha_ocf_budget_ms();
+	int64_t deadline = vnfha__now_ms() + vnfha_ocf_budget_ms();
 	pid_t pid = daemon_pid(s);
 	int pidfd = pid > 0 ? pidfd_open(pid, 0) : -1;
 
@@ -592,7 +593,7 @@ static void stop_daemon(struct ss *s)
 		int64_t left;
 
 		pidfd_send_signal(pidfd, SIGTERM, NULL, 0);
-		left = deadline - vnfha_ocf_now_ms() - 1000;
+		left = deadline - vnfha__now_ms() - 1000;
 		if (poll(&p, 1, left > 0 ? (int)left : 0) != 1) {
 			vnfha_log(VNFHA_LOG_WARNING, "vnfha-ckptd ignored SIGTERM; killing it");
 			pidfd_send_signal(pidfd, SIGKILL, NULL, 0);

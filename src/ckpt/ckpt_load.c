@@ -197,12 +197,7 @@ struct vnfha__ckpt_store *vnfha__ckpt_store_open(const char *dir,
 	if (store == NULL) {
 		return NULL;
 	}
-	store->cap = 4096;
-	store->v = calloc(store->cap, sizeof(*store->v));
-	if (store->v == NULL) {
-		err = ENOMEM;
-		goto fail;
-	}
+	store->dirfd = -1;
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
 		err = errno;
 		goto fail;
@@ -220,7 +215,7 @@ struct vnfha__ckpt_store *vnfha__ckpt_store_open(const char *dir,
 		if (fd >= 0) {
 			close(fd);
 		}
-		goto fail_dir;
+		goto fail;
 	}
 	while ((de = readdir(d)) != NULL) {
 		struct vnfha__ckpt_meta *m = NULL;
@@ -238,8 +233,12 @@ struct vnfha__ckpt_store *vnfha__ckpt_store_open(const char *dir,
 		}
 		rc = load_object(objfd, de->d_name, &m, &what);
 		close(objfd);
-		if (rc == 0) {
-			rc = vnfha__ckpt_store_add_entry(store, de->d_name, &e);
+		if (rc == 0 && vnfha__ckpt_store_add_entry(store, de->d_name, &e) != 0) {
+			/* Not the object's fault: never move a good one aside. */
+			vnfha__ckpt_meta_free(m);
+			closedir(d);
+			err = ENOMEM;
+			goto fail;
 		}
 		if (rc == 0) {
 			e->meta = m;
@@ -260,11 +259,8 @@ struct vnfha__ckpt_store *vnfha__ckpt_store_open(const char *dir,
 	}
 	closedir(d);
 	return store;
-fail_dir:
-	close(store->dirfd);
 fail:
-	free(store->v);
-	free(store);
+	vnfha__ckpt_store_free(store);
 	errno = err;
 	return NULL;
 }

@@ -16,25 +16,37 @@ struct vnfha__ckpt_entry *vnfha__ckpt_store_entry(const struct vnfha__ckpt_store
 						  const char *name)
 {
 	for (size_t i = 0; i < store->n; i++) {
-		if (strcmp(store->v[i].name, name) == 0) {
-			return &store->v[i];
+		if (strcmp(store->v[i]->name, name) == 0) {
+			return store->v[i];
 		}
 	}
 	return NULL;
 }
 
-/* Entries are never removed, so pointers to them stay valid... until the
- * array grows; callers only hold them between begin and commit, and the
- * array grows only in begin (of another name) - so it is reserved ahead. */
+/* Entries are never removed and each is allocated alone, so a pointer to
+ * one stays valid while the array of them grows. */
 int vnfha__ckpt_store_add_entry(struct vnfha__ckpt_store *store, const char *name,
 				struct vnfha__ckpt_entry **ret)
 {
+	struct vnfha__ckpt_entry *e;
+
 	if (store->n == store->cap) {
-		return -ENOSPC;
+		size_t cap = store->cap > 0 ? store->cap * 2 : 64;
+		struct vnfha__ckpt_entry **v = reallocarray(store->v, cap, sizeof(*v));
+
+		if (v == NULL) {
+			return -ENOMEM;
+		}
+		store->v = v;
+		store->cap = cap;
 	}
-	memset(&store->v[store->n], 0, sizeof(store->v[0]));
-	snprintf(store->v[store->n].name, sizeof(store->v[0].name), "%s", name);
-	*ret = &store->v[store->n++];
+	e = calloc(1, sizeof(*e));
+	if (e == NULL) {
+		return -ENOMEM;
+	}
+	snprintf(e->name, sizeof(e->name), "%s", name);
+	store->v[store->n++] = e;
+	*ret = e;
 	return 0;
 }
 
@@ -46,7 +58,7 @@ size_t vnfha__ckpt_store_count(const struct vnfha__ckpt_store *store)
 const struct vnfha__ckpt_meta *vnfha__ckpt_store_at(const struct vnfha__ckpt_store *store,
 						    size_t i)
 {
-	return i < store->n ? store->v[i].meta : NULL;
+	return i < store->n ? store->v[i]->meta : NULL;
 }
 
 const struct vnfha__ckpt_meta *vnfha__ckpt_store_find(const struct vnfha__ckpt_store *store,
@@ -63,10 +75,13 @@ void vnfha__ckpt_store_free(struct vnfha__ckpt_store *store)
 		return;
 	}
 	for (size_t i = 0; i < store->n; i++) {
-		vnfha__ckpt_meta_free(store->v[i].meta);
+		vnfha__ckpt_meta_free(store->v[i]->meta);
+		free(store->v[i]);
 	}
 	free(store->v);
-	close(store->dirfd);
+	if (store->dirfd >= 0) {
+		close(store->dirfd);
+	}
 	free(store);
 }
 

@@ -31,7 +31,9 @@ struct vnfha__ckpt_store {
 	uint64_t epoch;
 	size_t n;
 	size_t cap;
-	struct vnfha__ckpt_entry *v;
+	/* Each entry allocated alone: an update holds a pointer to its entry
+	 * while another update's begin may grow v. Never removed. */
+	struct vnfha__ckpt_entry **v;
 };
 
 struct vnfha__ckpt_update {
@@ -48,7 +50,7 @@ struct vnfha__ckpt_update {
 	uint64_t bytes;
 };
 
-/* ckpt_store.c: the entry of name, or NULL; add_entry -ENOSPC when full. */
+/* ckpt_store.c: the entry of name, or NULL; add_entry -ENOMEM. */
 struct vnfha__ckpt_entry *vnfha__ckpt_store_entry(const struct vnfha__ckpt_store *store,
 						  const char *name);
 int vnfha__ckpt_store_add_entry(struct vnfha__ckpt_store *store, const char *name,

@@ -3,18 +3,12 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "vnfha-ckptd.h"
-
-uint64_t ckptd_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 void ckptd_text_add(struct ckptd_text *t, const char *fmt, ...)
 {
@@ -22,39 +16,68 @@ void ckptd_text_add(struct ckptd_text *t, const char *fmt, ...)
 	int n;
 
 	if (t->len + 1 >= t->cap) {
+		t->cut = true;
 		return;
 	}
 	va_start(ap, fmt);
 	n = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
 	va_end(ap);
-	if (n > 0) {
-		t->len = t->len + (size_t)n < t->cap ? t->len + (size_t)n : t->cap - 1;
+	if (n > 0 && t->len + (size_t)n >= t->cap) {
+		t->cut = true;
+		t->len = t->cap - 1;
+	} else if (n > 0) {
+		t->len += (size_t)n;
 	}
 }
 
-int ckptd_version_cmp(uint64_t e1, uint64_t g1, uint64_t e2, uint64_t g2)
+/* A cut text keeps its whole lines that fit before this last one. */
+void ckptd_text_finish(struct ckptd_text *t)
 {
-	if (e1 != e2) {
-		return e1 < e2 ? -1 : 1;
+	static const char mark[] = "truncated: the rest does not fit one reply\n";
+	size_t keep;
+
+	if (!t->cut || t->cap < sizeof(mark)) {
+		return;
 	}
-	if (g1 != g2) {
-		return g1 < g2 ? -1 : 1;
+	keep = t->len < t->cap - sizeof(mark) ? t->len : t->cap - sizeof(mark);
+	while (keep > 0 && t->buf[keep - 1] != '\n') {
+		keep--;
 	}
+	memcpy(t->buf + keep, mark, sizeof(mark));
+	t->len = keep + sizeof(mark) - 1;
+}
+
+int ckptd_grow(void **arr, size_t *cap, size_t n, size_t size)
+{
+	size_t want = *cap > 0 ? *cap * 2 : 16;
+	void *p;
+
+	if (n < *cap) {
+		return 0;
+	}
+	p = reallocarray(*arr, want, size);
+	if (p == NULL) {
+		return -ENOMEM;
+	}
+	*arr = p;
+	*cap = want;
 	return 0;
 }
 
-void ckptd_set_wants(struct ckptd *d, const char *name, bool durable)
+int ckptd_set_wants(struct ckptd *d, const char *name, bool durable)
 {
 	for (size_t i = 0; i < d->n_wants; i++) {
 		if (strcmp(d->wants[i].name, name) == 0) {
 			d->wants[i].durable = durable;
-			return;
+			return 0;
 		}
 	}
-	if (d->n_wants < sizeof(d->wants) / sizeof(d->wants[0])) {
-		snprintf(d->wants[d->n_wants].name, sizeof(d->wants[0].name), "%s", name);
-		d->wants[d->n_wants++].durable = durable;
+	if (ckptd_grow((void **)&d->wants, &d->cap_wants, d->n_wants, sizeof(*d->wants)) != 0) {
+		return -ENOMEM;
 	}
+	snprintf(d->wants[d->n_wants].name, sizeof(d->wants[0].name), "%s", name);
+	d->wants[d->n_wants++].durable = durable;
+	return 0;
 }
 
 bool ckptd_wants_durable(struct ckptd *d, const char *name)
@@ -71,13 +94,7 @@ void ckptd_wait_ms(struct ckptd *d, unsigned int ms)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (long)(ms % 1000) * 1000000;
-	if (ts.tv_nsec >= 1000000000) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000;
-	}
+	vnfha__deadline_ms(&ts, ms);
 	pthread_cond_timedwait(&d->cond, &d->lock, &ts);
 }
 

@@ -34,7 +34,6 @@
 #include "ocf/ocf.h"
 #include "vnfha-ckptd.h"
 
-#define CKPTD_CPG_MEMBERS VNFHA_CKPT_MAX_PEERS
 #define MCAST_RETRY_MS 2000 /* flow control (TRY_AGAIN) longer than this: give up */
 
 struct cpg_ack {
@@ -66,8 +65,9 @@ struct ckptd_cpg {
 	uint32_t own_nodeid;
 	uint32_t own_pid;
 	bool joined;
-	struct cpg_member members[CKPTD_CPG_MEMBERS];
+	struct cpg_member *members; /* the group's other processes; grown as needed */
 	size_t n_members;
+	size_t cap_members;
 	struct cpg_sent *sent;
 	size_t n_sent;
 	pthread_t receiver;
@@ -81,7 +81,8 @@ static void member_clear(struct cpg_member *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/* Lock held. The member (nodeid, pid), or NULL when the group is full. */
+/* Lock held. The member (nodeid, pid); NULL when unknown and not to be
+ * added, or out of memory (logged). */
 static struct cpg_member *member_find(struct ckptd_cpg *c, uint32_t nodeid, uint32_t pid,
 				      bool add)
 {
@@ -90,7 +91,13 @@ static struct cpg_member *member_find(struct ckptd_cpg *c, uint32_t nodeid, uint
 			return &c->members[i];
 		}
 	}
-	if (!add || c->n_members == CKPTD_CPG_MEMBERS) {
+	if (!add) {
+		return NULL;
+	}
+	if (ckptd_grow((void **)&c->members, &c->cap_members, c->n_members,
+		       sizeof(*c->members)) != 0) {
+		vnfha_log(VNFHA_LOG_ERR, "CPG member node %" PRIu32 " not tracked: out of memory",
+			  nodeid);
 		return NULL;
 	}
 	memset(&c->members[c->n_members], 0, sizeof(c->members[0]));
@@ -128,10 +135,11 @@ static void forget_sent(struct ckptd_cpg *c)
 	c->n_sent = 0;
 }
 
+/* "cpg:NODE"; a result's peer field (65 bytes) cuts a 62+ byte name. */
 static void member_label(const struct cpg_member *m, char *out, size_t len)
 {
 	if (m->node[0] != '\0') {
-		snprintf(out, len, "cpg:%s", m->node);
+		snprintf(out, len, "cpg:%.*s", len > 5 ? (int)(len - 5) : 0, m->node);
 	} else {
 		snprintf(out, len, "cpg:nodeid-%" PRIu32, m->nodeid);
 	}
@@ -143,12 +151,12 @@ static void member_label(const struct cpg_member *m, char *out, size_t len)
 static int mcast(struct ckptd_cpg *c, cpg_handle_t h, void *buf, size_t len)
 {
 	struct iovec iov = { .iov_base = buf, .iov_len = len };
-	uint64_t deadline = ckptd_now_ms() + MCAST_RETRY_MS;
+	int64_t deadline = vnfha__now_ms() + MCAST_RETRY_MS;
 	cs_error_t err;
 
 	for (;;) {
 		err = cpg_mcast_joined(h, CPG_TYPE_AGREED, &iov, 1);
-		if (err != CS_ERR_TRY_AGAIN || ckptd_now_ms() >= deadline || c->d->stopping) {
+		if (err != CS_ERR_TRY_AGAIN || vnfha__now_ms() >= deadline || c->d->stopping) {
 			break;
 		}
 		usleep(1000);
@@ -335,7 +343,7 @@ static void apply_version(struct ckptd *d, cpg_handle_t h, const struct vnfha__c
 	}
 	cur = vnfha__ckpt_store_find(d->store, v->name);
 	if (cur != NULL) {
-		cmp = ckptd_version_cmp(cur->epoch, cur->gen, v->epoch, v->gen);
+		cmp = vnfha__ckpt_version_cmp(cur->epoch, cur->gen, v->epoch, v->gen);
 	}
 	if (cmp > 0) {
 		pthread_mutex_unlock(&d->lock);
@@ -381,7 +389,7 @@ static void record_ack(struct ckptd *d, struct ckptd_cpg *c, uint32_t nodeid, ui
 	pthread_mutex_lock(&d->lock);
 	m = d->role == VNFHA_CKPT_ROLE_PRIMARY ? member_find(c, nodeid, pid, true) : NULL;
 	k = m != NULL ? ack_find(m, a->name, true) : NULL;
-	if (k != NULL && ckptd_version_cmp(a->epoch, a->gen, k->epoch, k->gen) >= 0) {
+	if (k != NULL && vnfha__ckpt_version_cmp(a->epoch, a->gen, k->epoch, k->gen) >= 0) {
 		snprintf(m->node, sizeof(m->node), "%s", a->node);
 		k->epoch = a->epoch;
 		k->gen = a->gen;
@@ -625,6 +633,7 @@ static void cpg_stop(struct ckptd *d)
 	pthread_mutex_lock(&d->lock);
 	d->repl_data = NULL;
 	pthread_mutex_unlock(&d->lock);
+	free(c->members);
 	free(c);
 }
 
@@ -658,16 +667,18 @@ static uint16_t cpg_states(struct ckptd *d, const char *name, uint64_t epoch, ui
 	struct ckptd_cpg *c = d->repl_data;
 	uint16_t n = 0;
 
-	for (size_t i = 0; c != NULL && i < c->n_members && n < max; i++) {
+	for (size_t i = 0; c != NULL && i < c->n_members; i++) {
 		struct cpg_ack *k = ack_find(&c->members[i], name, false);
 		int st = VNFHA_CKPT_STATE_NONE;
 
-		if (k != NULL && ckptd_version_cmp(k->epoch, k->gen, epoch, gen) >= 0) {
+		if (k != NULL && vnfha__ckpt_version_cmp(k->epoch, k->gen, epoch, gen) >= 0) {
 			st = k->state;
 		}
-		member_label(&c->members[i], out[n].peer, sizeof(out[n].peer));
-		out[n].state = (uint8_t)st;
-		n++;
+		if (n < max) {
+			member_label(&c->members[i], out[n].peer, sizeof(out[n].peer));
+			out[n].state = (uint8_t)st;
+			n++;
+		}
 		if (st > *best) {
 			*best = st;
 		}

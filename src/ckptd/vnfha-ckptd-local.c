@@ -32,8 +32,9 @@ struct region {
 struct local {
 	struct ckptd *d;
 	struct vnfha__ckpt_conn *c;
-	struct region regions[16];
+	struct region *regions; /* grown as needed */
 	size_t n_regions;
+	size_t cap_regions;
 };
 
 static int reply(struct local *l, int status, uint64_t epoch, uint64_t gen, const char *msg,
@@ -109,22 +110,28 @@ static int after_commit(struct local *l, const char *name, uint32_t mode, uint32
 	const struct vnfha__ckpt_meta *m;
 	uint64_t epoch;
 	uint64_t gen;
-	uint64_t deadline = ckptd_now_ms() + (timeout_ms > 0 ? timeout_ms : DEFAULT_TIMEOUT_MS);
+	int64_t deadline = vnfha__now_ms() + (timeout_ms > 0 ? timeout_ms : DEFAULT_TIMEOUT_MS);
 	int need = mode == VNFHA_CKPT_DURABLE ? VNFHA_CKPT_STATE_DURABLE : VNFHA_CKPT_STATE_MEMORY;
 	int best = 0;
 	uint16_t n;
-	int status = 0;
+	int status;
 
 	pthread_mutex_lock(&d->lock);
 	m = vnfha__ckpt_store_find(d->store, name);
 	epoch = m->epoch;
 	gen = m->gen;
-	ckptd_set_wants(d, name, mode == VNFHA_CKPT_DURABLE);
+	status = ckptd_set_wants(d, name, mode == VNFHA_CKPT_DURABLE);
 	d->repl->on_commit(d, name);
 	pthread_cond_broadcast(&d->cond);
+	if (status != 0 && mode == VNFHA_CKPT_DURABLE) {
+		pthread_mutex_unlock(&d->lock);
+		return reply(l, status, epoch, gen, "stored locally; no memory left to ask the "
+			     "replicas for durability", NULL, 0);
+	}
+	status = 0;
 	for (;;) {
 		struct timespec ts;
-		uint64_t now = ckptd_now_ms();
+		int64_t now = vnfha__now_ms();
 
 		n = d->repl->states(d, name, epoch, gen, peers, VNFHA_CKPT_MAX_PEERS, &best);
 		if (mode == VNFHA_CKPT_ASYNC || best >= need) {
@@ -134,13 +141,7 @@ static int after_commit(struct local *l, const char *name, uint32_t mode, uint32
 			status = -ETIMEDOUT;
 			break;
 		}
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_sec += (time_t)((deadline - now) / 1000);
-		ts.tv_nsec += (long)((deadline - now) % 1000) * 1000000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
+		vnfha__deadline_ms(&ts, (unsigned int)(deadline - now));
 		pthread_cond_timedwait(&d->cond, &d->lock, &ts);
 	}
 	pthread_mutex_unlock(&d->lock);
@@ -328,8 +329,9 @@ static int do_open(struct local *l, const struct vnfha__ckpt_req *r)
 	int dfd = -1;
 	int rc = 0;
 
-	if (reg == NULL && l->n_regions == sizeof(l->regions) / sizeof(l->regions[0])) {
-		return reply_err(l, -EMFILE, "too many regions on one connection");
+	if (reg == NULL && ckptd_grow((void **)&l->regions, &l->cap_regions, l->n_regions,
+				      sizeof(*l->regions)) != 0) {
+		return reply_err(l, -ENOMEM, "no memory for another region on this connection");
 	}
 	pthread_mutex_lock(&d->lock);
 	cur = vnfha__ckpt_store_find(d->store, r->name);
@@ -484,13 +486,13 @@ static int do_commit(struct local *l, const struct vnfha__ckpt_req *r)
 	struct ckptd *d = l->d;
 	struct region *reg = find_region(l, r->name);
 	struct vnfha__ckpt_update *u = NULL;
-	uint64_t t0;
+	int64_t t0;
 	int status;
 
 	if (reg == NULL) {
 		return reply_err(l, -EBADF, "checkpoint not opened on this connection");
 	}
-	t0 = ckptd_now_ms();
+	t0 = vnfha__now_ms();
 	pthread_mutex_lock(&d->lock);
 	status = begin_local(d, r->name, reg->size, &u);
 	pthread_mutex_unlock(&d->lock);
@@ -509,7 +511,7 @@ static int do_commit(struct local *l, const struct vnfha__ckpt_req *r)
 	}
 	if (reg->size >= (1u << 20)) {
 		vnfha_log(VNFHA_LOG_INFO, "committed '%s' locally: %zu bytes scanned in %llu ms",
-			  r->name, reg->size, (unsigned long long)(ckptd_now_ms() - t0));
+			  r->name, reg->size, (unsigned long long)(vnfha__now_ms() - t0));
 	}
 	return after_commit(l, r->name, r->mode, r->timeout_ms);
 }
@@ -545,8 +547,8 @@ static int do_list(struct local *l, const struct vnfha__ckpt_req *r, bool latest
 			if (rc != 0) {
 				return rc;
 			}
-		} else if (!found || m.epoch > best.epoch ||
-			   (m.epoch == best.epoch && m.gen > best.gen)) {
+		} else if (!found ||
+			   vnfha__ckpt_version_cmp(m.epoch, m.gen, best.epoch, best.gen) > 0) {
 			best = m;
 			found = true;
 		}
@@ -587,6 +589,7 @@ static int do_status(struct local *l)
 	}
 	d->repl->status(d, &txt);
 	pthread_mutex_unlock(&d->lock);
+	ckptd_text_finish(&txt);
 #undef OUT
 	rc = vnfha__ckpt_io_send(l->c, VNFHA_CKPT_TEXT, txt.buf, (uint32_t)txt.len);
 	free(txt.buf);
@@ -606,9 +609,14 @@ static int do_peers(struct local *l, const uint8_t *payload, size_t len)
 		return reply_err(l, -EINVAL, "peer list too long");
 	}
 	for (char *t = strtok_r(text, " ", &save); t != NULL; t = strtok_r(NULL, " ", &save)) {
-		if (n == VNFHA_CKPT_MAX_PEERS || strlen(t) > VNFHA_CKPT_NAME_MAX ||
-		    strchr(t, ':') == NULL) {
-			return reply_err(l, -EINVAL, "want at most 8 HOST:PORT");
+		char why[VNFHA_CKPT_NAME_MAX + 64];
+
+		if (n == VNFHA_CKPT_MAX_PEERS) {
+			return reply_err(l, -E2BIG, "more than 8 replicas; list at most 8");
+		}
+		if (strlen(t) > VNFHA_CKPT_NAME_MAX || strchr(t, ':') == NULL) {
+			snprintf(why, sizeof(why), "'%.*s' is not HOST:PORT", VNFHA_CKPT_NAME_MAX, t);
+			return reply_err(l, -EINVAL, why);
 		}
 		addrs[n++] = t;
 	}
@@ -681,4 +689,5 @@ void ckptd_serve_local(struct ckptd *d, struct vnfha__ckpt_conn *c)
 	for (size_t i = 0; i < l.n_regions; i++) {
 		munmap(l.regions[i].map, l.regions[i].size);
 	}
+	free(l.regions);
 }

@@ -130,7 +130,8 @@ static struct vnfha__ckpt_meta *next_for(struct ckptd *d, struct peer *p, bool *
 		}
 		durable = ckptd_wants_durable(d, m->name);
 		cmp = po->meta == NULL ? 1
-				       : ckptd_version_cmp(m->epoch, m->gen, po->meta->epoch, po->meta->gen);
+				       : vnfha__ckpt_version_cmp(m->epoch, m->gen, po->meta->epoch,
+								 po->meta->gen);
 		/* Never overwrite a newer version a replica holds. */
 		if (cmp < 0) {
 			continue;
@@ -238,7 +239,7 @@ static int send_version(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn
 	uint32_t flags = durable ? VNFHA_CKPT_F_DURABLE : 0;
 	uint32_t nwant;
 	uint32_t block_size = m->block_size;
-	uint64_t t0;
+	int64_t t0;
 	bool aborted = false;
 	bool corked;
 	int fd = -1;
@@ -247,7 +248,7 @@ static int send_version(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn
 	if (want == NULL) {
 		return -ENOMEM;
 	}
-	t0 = ckptd_now_ms();
+	t0 = vnfha__now_ms();
 	pthread_mutex_lock(&d->lock);
 	po = ckptd_peer_obj(p, m->name);
 	base = po != NULL ? po->meta : NULL;
@@ -315,10 +316,11 @@ static int send_version(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn
 		m = NULL;
 		po->state = ack.flags & VNFHA_CKPT_F_DURABLE ? VNFHA_CKPT_STATE_DURABLE
 							     : VNFHA_CKPT_STATE_MEMORY;
-		if (cur != NULL && cur->epoch == po->meta->epoch && cur->gen == po->meta->gen) {
+		if (cur != NULL && vnfha__ckpt_version_cmp(cur->epoch, cur->gen, po->meta->epoch,
+							   po->meta->gen) == 0) {
 			po->pending_since_ms = 0;
 		} else {
-			po->pending_since_ms = ckptd_now_ms();
+			po->pending_since_ms = vnfha__now_ms();
 		}
 	}
 	/* One line per large transfer; small ones would flood the log. */
@@ -327,7 +329,7 @@ static int send_version(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn
 			  p->addr, ack.name, (unsigned long long)ack.epoch,
 			  (unsigned long long)ack.gen, (unsigned long long)p->sending_bytes,
 			  flags & VNFHA_CKPT_F_FULL ? "(full)" : "(delta)",
-			  (unsigned long long)(ckptd_now_ms() - t0));
+			  (unsigned long long)(vnfha__now_ms() - t0));
 	}
 	p->sending_bytes = 0;
 	pthread_cond_broadcast(&d->cond);

@@ -165,7 +165,7 @@ static void tcp_on_commit(struct ckptd *d, const char *name)
 		struct peer_obj *po = ckptd_peer_obj(t->peers[i], name);
 
 		if (po != NULL && po->pending_since_ms == 0) {
-			po->pending_since_ms = ckptd_now_ms();
+			po->pending_since_ms = vnfha__now_ms();
 		}
 	}
 }
@@ -183,7 +183,7 @@ static uint16_t tcp_states(struct ckptd *d, const char *name, uint64_t epoch, ui
 
 		/* A replica holding this version or a later one has it. */
 		if (po != NULL && po->meta != NULL &&
-		    (po->meta->epoch > epoch || (po->meta->epoch == epoch && po->meta->gen >= gen))) {
+		    vnfha__ckpt_version_cmp(po->meta->epoch, po->meta->gen, epoch, gen) >= 0) {
 			st = po->state;
 		}
 		if (n < max) {
@@ -203,14 +203,14 @@ static uint16_t tcp_states(struct ckptd *d, const char *name, uint64_t epoch, ui
 static void tcp_status(struct ckptd *d, struct ckptd_text *out)
 {
 	struct ckptd_tcp *t = ckptd_tcp(d);
-	uint64_t now = ckptd_now_ms();
+	uint64_t now = vnfha__now_ms();
 
 	for (size_t i = 0; i < t->n_peers; i++) {
 		struct peer *p = t->peers[i];
 
 		ckptd_text_add(out, "peer %s %s sent_bytes %" PRIu64 "%s%s\n", p->addr,
-		    p->connected ? "connected" : "disconnected", p->total_sent,
-		    p->last_error[0] != '\0' ? " error: " : "", p->last_error);
+			       p->connected ? "connected" : "disconnected", p->total_sent,
+			       p->last_error[0] != '\0' ? " error: " : "", p->last_error);
 		if (d->role != VNFHA_CKPT_ROLE_PRIMARY) {
 			continue;
 		}
@@ -245,14 +245,15 @@ static void tcp_status(struct ckptd *d, struct ckptd_text *out)
 				}
 				lag_ms = po->pending_since_ms != 0 ? now - po->pending_since_ms : 0;
 			}
-			ckptd_text_add(out, "replica %s checkpoint %s acked %" PRIu64 " %" PRIu64 " state %s lag_bytes "
-			    "%" PRIu64 " lag_ms %" PRIu64 "\n",
-			    p->addr, m->name, po->meta != NULL ? po->meta->epoch : 0,
-			    po->meta != NULL ? po->meta->gen : 0,
-			    po->state == VNFHA_CKPT_STATE_DURABLE ? "durable"
-			    : po->meta != NULL		       ? "memory"
-							       : "none",
-			    lag_bytes, lag_ms);
+			ckptd_text_add(out,
+				       "replica %s checkpoint %s acked %" PRIu64 " %" PRIu64
+				       " state %s lag_bytes %" PRIu64 " lag_ms %" PRIu64 "\n",
+				       p->addr, m->name, po->meta != NULL ? po->meta->epoch : 0,
+				       po->meta != NULL ? po->meta->gen : 0,
+				       po->state == VNFHA_CKPT_STATE_DURABLE ? "durable"
+				       : po->meta != NULL		       ? "memory"
+									       : "none",
+				       lag_bytes, lag_ms);
 		}
 	}
 }

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/unix_sock.h"
 #include "ocf/ocf.h"
 #include "vnfha-ckptd.h"
 
@@ -56,16 +57,29 @@ static int parse_role(const char *s, int *ret)
 	return -EINVAL;
 }
 
-static int add_peer_opt(struct ckptd_opts *o, const char *addr)
+/* Says what is wrong with addr, from where (--peer or the variable). The
+ * replica list is bounded: a commit's result names at most
+ * VNFHA_CKPT_MAX_PEERS replicas (vnfha/ckpt.h). */
+static int add_peer_opt(struct ckptd_opts *o, const char *addr, const char *from)
 {
 	char host[256];
 	const char *port;
 
-	if (o->n_peers >= VNFHA_CKPT_MAX_PEERS || strlen(addr) > VNFHA_CKPT_NAME_MAX ||
+	if (strlen(addr) > VNFHA_CKPT_NAME_MAX ||
 	    ckptd_split_addr(addr, host, sizeof(host), &port) != 0) {
+		fprintf(stderr, "vnfha-ckptd: %s '%s': want HOST:PORT or [IPV6]:PORT\n", from, addr);
 		return -EINVAL;
 	}
-	o->peers[o->n_peers++] = strdup(addr);
+	if (o->n_peers >= VNFHA_CKPT_MAX_PEERS) {
+		fprintf(stderr, "vnfha-ckptd: %s '%s': more than %d replicas; list at most %d\n",
+			from, addr, VNFHA_CKPT_MAX_PEERS, VNFHA_CKPT_MAX_PEERS);
+		return -E2BIG;
+	}
+	o->peers[o->n_peers] = strdup(addr);
+	if (o->peers[o->n_peers] == NULL) {
+		return -ENOMEM;
+	}
+	o->n_peers++;
 	return 0;
 }
 
@@ -104,8 +118,7 @@ static int parse_opts(int argc, char **argv, struct ckptd_opts *o)
 
 		for (char *t = strtok_r(copy, " ,", &save); t != NULL;
 		     t = strtok_r(NULL, " ,", &save)) {
-			if (add_peer_opt(o, t) != 0) {
-				fprintf(stderr, "vnfha-ckptd: bad peer '%s' in VNFHA_CKPT_PEERS\n", t);
+			if (add_peer_opt(o, t, "VNFHA_CKPT_PEERS") != 0) {
 				free(copy);
 				return -EINVAL;
 			}
@@ -125,9 +138,7 @@ static int parse_opts(int argc, char **argv, struct ckptd_opts *o)
 			o->listen = optarg;
 			break;
 		case 'p':
-			if (add_peer_opt(o, optarg) != 0) {
-				fprintf(stderr, "vnfha-ckptd: --peer '%s': want HOST:PORT (at most %d)\n",
-					optarg, VNFHA_CKPT_MAX_PEERS);
+			if (add_peer_opt(o, optarg, "--peer") != 0) {
 				return -EINVAL;
 			}
 			break;
@@ -177,43 +188,35 @@ static int parse_opts(int argc, char **argv, struct ckptd_opts *o)
 
 static int listen_unix(const char *path)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct sockaddr_un sun;
 	char dir[sizeof(sun.sun_path)];
 	char *slash;
-	int fd;
 
-	if (strlen(path) >= sizeof(sun.sun_path)) {
+	if (strlen(path) >= sizeof(dir)) {
 		return -ENAMETOOLONG;
 	}
-	memcpy(sun.sun_path, path, strlen(path) + 1);
 	memcpy(dir, path, strlen(path) + 1);
 	slash = strrchr(dir, '/');
 	if (slash != NULL && slash != dir) {
 		*slash = '\0';
 		mkdir(dir, 0755);
 	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		return -errno;
-	}
-	unlink(path);
 	/* Only root (and the group) may commit or switch roles. */
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 || chmod(path, 0660) != 0 ||
-	    listen(fd, 64) != 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
+	return vnfha__unix_listen(path, SOCK_STREAM, 0660, 64);
 }
 
-static void conn_register(struct ckptd *d, int fd, bool add)
+/* add: -ENOMEM when it cannot be tracked (then it is refused). */
+static int conn_register(struct ckptd *d, int fd, bool add)
 {
+	int rc = 0;
+
 	pthread_mutex_lock(&d->lock);
-	if (add && d->n_conns < sizeof(d->conns) / sizeof(d->conns[0])) {
-		d->conns[d->n_conns++] = fd;
-	} else if (!add) {
+	if (add) {
+		rc = ckptd_grow((void **)&d->conns, &d->cap_conns, d->n_conns, sizeof(*d->conns));
+		if (rc == 0) {
+			d->conns[d->n_conns++] = fd;
+		}
+	} else {
 		for (size_t i = 0; i < d->n_conns; i++) {
 			if (d->conns[i] == fd) {
 				d->conns[i] = d->conns[--d->n_conns];
@@ -223,6 +226,7 @@ static void conn_register(struct ckptd *d, int fd, bool add)
 		pthread_cond_broadcast(&d->cond);
 	}
 	pthread_mutex_unlock(&d->lock);
+	return rc;
 }
 
 static void serve_local(struct ckptd *d, int fd, const char *who)
@@ -278,7 +282,12 @@ static void accept_one(struct ckptd *d, int lfd, bool local)
 			    NI_NUMERICHOST | NI_NUMERICSERV);
 		snprintf(a->who, sizeof(a->who), "%s:%s", host, port);
 	}
-	conn_register(d, fd, true);
+	if (conn_register(d, fd, true) != 0) {
+		vnfha_log(VNFHA_LOG_ERR, "refused connection from %s: out of memory", a->who);
+		close(fd);
+		free(a);
+		return;
+	}
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	if (pthread_create(&t, &attr, conn_thread, a) != 0) {
@@ -426,5 +435,7 @@ out:
 	for (size_t i = 0; i < d.opts.n_peers; i++) {
 		free(d.opts.peers[i]);
 	}
+	free(d.conns);
+	free(d.wants);
 	return rc;
 }

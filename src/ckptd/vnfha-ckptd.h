@@ -27,6 +27,8 @@
 #include "ckpt/ckpt_io.h"
 #include "ckpt/ckpt_store.h"
 #include "ckpt/ckpt_tls.h"
+#include "ckpt/ckpt_version.h"
+#include "common/clock.h"
 #include "vnfha/ckpt.h"
 
 struct ckptd;
@@ -45,11 +47,13 @@ struct ckptd_opts {
 };
 
 /* Text built with printf-like appends; len stops growing at cap - 1
- * (the rest is cut, never overrun). */
+ * (never overrun) and cut says so; ckptd_text_finish() then ends the text
+ * with a line that says it was cut. */
 struct ckptd_text {
 	char *buf;
 	size_t cap;
 	size_t len;
+	bool cut;
 };
 
 /*
@@ -103,23 +107,28 @@ struct ckptd {
 	 * thread; it closes fd). */
 	int listen_fd;
 	void (*serve_remote)(struct ckptd *d, int fd, const char *who);
-	/* accepted connections, to shut them down on SIGTERM */
-	int conns[256];
+	/* accepted connections, to shut them down on SIGTERM (grown as needed) */
+	int *conns;
 	size_t n_conns;
-	/* per object: the mode its latest commit asked for */
-	struct {
-		char name[VNFHA_CKPT_NAME_MAX + 1];
-		bool durable;
-	} wants[4096];
+	size_t cap_conns;
+	/* per object: the mode its latest commit asked for (grown as needed) */
+	struct ckptd_want *wants;
 	size_t n_wants;
+	size_t cap_wants;
+};
+
+struct ckptd_want {
+	char name[VNFHA_CKPT_NAME_MAX + 1];
+	bool durable;
 };
 
 /* vnfha-ckptd-core.c: helpers for every part of the daemon. */
-uint64_t ckptd_now_ms(void);
+/* Makes room for element n of *arr (*cap elements of size now): -ENOMEM. */
+int ckptd_grow(void **arr, size_t *cap, size_t n, size_t size);
 void ckptd_text_add(struct ckptd_text *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-int ckptd_version_cmp(uint64_t e1, uint64_t g1, uint64_t e2, uint64_t g2);
-void ckptd_set_wants(struct ckptd *d, const char *name, bool durable); /* lock held */
+void ckptd_text_finish(struct ckptd_text *t);
+int ckptd_set_wants(struct ckptd *d, const char *name, bool durable); /* lock held; -ENOMEM */
 bool ckptd_wants_durable(struct ckptd *d, const char *name);	       /* lock held */
 void ckptd_wait_ms(struct ckptd *d, unsigned int ms);		       /* lock held; on d->cond */
 /* "HOST:PORT" or "[V6]:PORT" into getaddrinfo() arguments. */
