@@ -646,7 +646,8 @@ void ckptd_serve_local(struct ckptd *d, struct vnfha__ckpt_conn *c)
 		if (rc != 0 || got != h.length) {
 			break;
 		}
-		if (h.type != VNFHA_CKPT_PEERS && vnfha__ckpt_req_decode(buf, got, &r) != 0) {
+		if (h.type != VNFHA_CKPT_PEERS && h.type != VNFHA_CKPT_HELLO &&
+		    vnfha__ckpt_req_decode(buf, got, &r) != 0) {
 			rc = reply_err(&l, -EBADMSG, "malformed request");
 			break;
 		}
@@ -681,6 +682,19 @@ void ckptd_serve_local(struct ckptd *d, struct vnfha__ckpt_conn *c)
 		case VNFHA_CKPT_PEERS:
 			rc = do_peers(&l, buf, got);
 			break;
+		case VNFHA_CKPT_HELLO: {
+			struct vnfha__ckpt_hello them;
+
+			/* Who is this daemon: role and node, from its HELLO. */
+			if (vnfha__ckpt_hello_decode(buf, got, &them) != 0) {
+				rc = reply_err(&l, -EBADMSG, "malformed hello");
+				break;
+			}
+			pthread_mutex_lock(&d->lock);
+			rc = ckptd_send_hello(d, c);
+			pthread_mutex_unlock(&d->lock);
+			break;
+		}
 		default:
 			rc = reply_err(&l, -EOPNOTSUPP, "unknown request");
 			break;

@@ -16,19 +16,6 @@
 #include "ckpt/ckpt_fp.h"
 #include "vnfha-ckptd-tcp.h"
 
-int ckptd_send_hello(struct ckptd *d, struct vnfha__ckpt_conn *c)
-{
-	struct vnfha__ckpt_hello h = { .proto_min = VNFHA_CKPT_PROTO_MIN,
-				       .proto_max = VNFHA_CKPT_PROTO_MAX,
-				       .role = (uint8_t)d->role };
-	uint8_t buf[128];
-	int n;
-
-	snprintf(h.node, sizeof(h.node), "%s", d->opts.node);
-	n = vnfha__ckpt_hello_encode(&h, buf, sizeof(buf));
-	return n < 0 ? n : vnfha__ckpt_io_send(c, VNFHA_CKPT_HELLO, buf, (uint32_t)n);
-}
-
 int ckptd_recv_hello(struct vnfha__ckpt_conn *c, struct vnfha__ckpt_hello *ret)
 {
 	struct vnfha__ckpt_hdr h;

@@ -65,8 +65,8 @@ extern const struct ckptd_transport ckptd_transport_tcp;
 extern const struct ckptd_transport *const ckptd_transports[]; /* NULL-terminated */
 const struct ckptd_transport *ckptd_transport_for(const char *addr);
 
-/* vnfha-ckptd-session.c: the messages of a daemon-to-daemon session. */
-int ckptd_send_hello(struct ckptd *d, struct vnfha__ckpt_conn *c);
+/* vnfha-ckptd-session.c: the messages of a daemon-to-daemon session
+ * (and ckptd_send_hello(), vnfha-ckptd.h). */
 int ckptd_recv_hello(struct vnfha__ckpt_conn *c, struct vnfha__ckpt_hello *ret);
 /* An obj body built from m; with_fps adds the fingerprint list. */
 int ckptd_send_obj(struct vnfha__ckpt_conn *c, uint16_t type, const struct vnfha__ckpt_meta *m,

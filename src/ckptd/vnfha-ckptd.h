@@ -131,6 +131,9 @@ void ckptd_text_finish(struct ckptd_text *t);
 int ckptd_set_wants(struct ckptd *d, const char *name, bool durable); /* lock held; -ENOMEM */
 bool ckptd_wants_durable(struct ckptd *d, const char *name);	       /* lock held */
 void ckptd_wait_ms(struct ckptd *d, unsigned int ms);		       /* lock held; on d->cond */
+/* This daemon's HELLO (role, node): to a peer, or to a local client that
+ * asks who it is. Lock held. */
+int ckptd_send_hello(struct ckptd *d, struct vnfha__ckpt_conn *c);
 /* "HOST:PORT" or "[V6]:PORT" into getaddrinfo() arguments. */
 int ckptd_split_addr(const char *addr, char *host, size_t host_len, const char **ret_port);
 
