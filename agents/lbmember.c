@@ -31,6 +31,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "haproxy/haproxy_api.h"
 #include "lbmember.h"
 #include "ocf/ocf.h"
@@ -156,14 +157,6 @@ static const struct vnfha_param lbmember_params[] = {
 		      "maintenance. false: it stays in maintenance (for servers declared in "
 		      "haproxy.cfg that should stay listed)." },
 };
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static const char *node_name(char *buf, size_t len)
 {
@@ -332,13 +325,13 @@ static int member_query(struct member *m, struct vnfha_haproxy_server *ret)
  */
 static int member_query_wait(struct member *m, struct vnfha_haproxy_server *ret)
 {
-	int64_t deadline = now_ms() + (int64_t)m->start_wait_ms;
+	int64_t deadline = vnfha__now_ms() + (int64_t)m->start_wait_ms;
 	int rc;
 
 	for (;;) {
 		struct timespec pause = { .tv_nsec = DRAIN_POLL_MS * 1000000L };
 
-		m->quiet = now_ms() < deadline;
+		m->quiet = vnfha__now_ms() < deadline;
 		rc = member_query(m, ret);
 		if (!vnfha_haproxy_err_is_unreachable(rc) || !m->quiet) {
 			m->quiet = false;
@@ -517,7 +510,7 @@ static int member_sessions(struct member *m, unsigned long id, unsigned long *re
 /* Drain: no new sessions; wait (bounded) for the open ones to finish. */
 static int member_drain(struct member *m, const struct vnfha_haproxy_server *s)
 {
-	int64_t deadline = now_ms() + (int64_t)m->drain_ms;
+	int64_t deadline = vnfha__now_ms() + (int64_t)m->drain_ms;
 	unsigned long scur = 0;
 	int rc = 0;
 
@@ -535,7 +528,7 @@ static int member_drain(struct member *m, const struct vnfha_haproxy_server *s)
 			scur = 0; /* no row, no sessions */
 			rc = 0;
 		}
-		if (rc < 0 || scur == 0 || now_ms() >= deadline) {
+		if (rc < 0 || scur == 0 || vnfha__now_ms() >= deadline) {
 			break;
 		}
 		nanosleep(&pause, NULL);

@@ -24,17 +24,16 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include "ckpt/ckpt_admin.h"
+#include "common/clock.h"
+#include "common/parse.h"
 #include "ocf/ocf.h"
 #include "ocf/ocf_cluster.h"
-#include "common/parse.h"
-#include "common/spawn.h"
 #include "statesync_score.h"
 #include "vnfha/ckpt.h"
 
 #define MAX_PEERS 8
 #define ATTR_OUT_MAX 4096
-#define STATUS_OUT_MAX 4096
-#define TOOL_TIMEOUT_MS 5000
 
 static const char *const methods[] = { "tcp", "cpg", "shared_dir", NULL };
 
@@ -94,8 +93,6 @@ static const struct vnfha_param params[] = {
 		      "but get no promotion score and are not compared for freshness." },
 	{ .name = "ckptd", .type = VNFHA_PARAM_STRING, .dflt = "vnfha-ckptd",
 	  .shortdesc = "Daemon program", .longdesc = "vnfha-ckptd, by name (PATH) or path." },
-	{ .name = "ckpt", .type = VNFHA_PARAM_STRING, .dflt = "vnfha-ckpt",
-	  .shortdesc = "CLI program", .longdesc = "vnfha-ckpt, by name (PATH) or path." },
 };
 
 struct ss {
@@ -183,49 +180,61 @@ static pid_t daemon_pid(const struct ss *s)
 	return strstr(target, "vnfha-ckptd") != NULL ? (pid_t)pid : 0;
 }
 
-/* `vnfha-ckpt status`; role is "primary" or "replica". */
-static int daemon_role(const struct ss *s, char *role, size_t len)
+/* The daemon is reached over its local socket only, through the library
+ * (ckpt_admin.h for what is not an application's business): no vnfha-ckpt
+ * to fork, no text to parse. Each call is one short connection. */
+static int ckpt_connect(const struct ss *s, struct vnfha_ckpt_client **ret)
 {
-	char out[STATUS_OUT_MAX];
-	char *argv[] = { (char *)str(s, "ckpt"), "--socket", (char *)str(s, "socket"), "status",
-			 NULL };
-	int status = 0;
-	int rc = vnfha__run(argv, TOOL_TIMEOUT_MS, &status, out, sizeof(out));
-	const char *line;
-
-	if (rc < 0 || status != 0) {
-		return rc < 0 ? rc : -ECONNREFUSED;
-	}
-	line = strncmp(out, "role ", 5) == 0 ? out : strstr(out, "\nrole ");
-	if (line == NULL) {
-		return -EPROTO;
-	}
-	line += line[0] == '\n' ? 6 : 5;
-	snprintf(role, len, "%.*s", (int)strcspn(line, "\n"), line);
-	return 0;
+	return vnfha_ckpt_connect(str(s, "socket"), ret);
 }
 
-static int ckpt_cli(const struct ss *s, char *const args[])
+/* Whether the daemon is primary; <0 when it does not answer. */
+static int daemon_is_primary(const struct ss *s, bool *ret_primary)
 {
-	char *argv[4 + MAX_PEERS + 4] = { (char *)str(s, "ckpt"), "--socket",
-					   (char *)str(s, "socket") };
-	size_t n = 3;
-	int status = 0;
-	int rc;
+	struct vnfha_ckpt_client *c = NULL;
+	int role = VNFHA_CKPT_ROLE_REPLICA;
+	int rc = ckpt_connect(s, &c);
 
-	for (size_t i = 0; args[i] != NULL && n < sizeof(argv) / sizeof(argv[0]) - 1; i++) {
-		argv[n++] = args[i];
+	if (rc == 0) {
+		rc = vnfha__ckpt_admin_whoami(c, &role, NULL);
 	}
-	argv[n] = NULL;
-	rc = vnfha__run(argv, TOOL_TIMEOUT_MS, &status, NULL, 0);
-	return rc < 0 ? rc : (status == 0 ? 0 : -EIO);
+	vnfha_ckpt_disconnect(c);
+	if (rc == 0) {
+		*ret_primary = role == VNFHA_CKPT_ROLE_PRIMARY;
+	}
+	return rc;
+}
+
+static int daemon_set_role(const struct ss *s, int role)
+{
+	struct vnfha_ckpt_client *c = NULL;
+	int rc = ckpt_connect(s, &c);
+
+	if (rc == 0) {
+		rc = vnfha__ckpt_admin_set_role(c, role);
+	}
+	vnfha_ckpt_disconnect(c);
+	return rc;
+}
+
+static int daemon_set_peers(const struct ss *s, char *const *addrs, size_t n, char *why,
+			    size_t why_len)
+{
+	struct vnfha_ckpt_client *c = NULL;
+	int rc = ckpt_connect(s, &c);
+
+	if (rc == 0) {
+		rc = vnfha__ckpt_admin_set_peers(c, addrs, n, why, why_len);
+	}
+	vnfha_ckpt_disconnect(c);
+	return rc;
 }
 
 static int local_version(const struct ss *s, struct ss_version *ret)
 {
 	struct vnfha_ckpt_client *c = NULL;
 	struct vnfha_ckpt_version v = { 0, 0 };
-	int rc = vnfha_ckpt_connect(str(s, "socket"), &c);
+	int rc = ckpt_connect(s, &c);
 
 	if (rc == 0) {
 		rc = vnfha_ckpt_latest(c, NULL, &v);
@@ -354,15 +363,17 @@ static void set_peers(const struct ss *s, const struct ss_peer *peers, int n)
 {
 	char addrs[MAX_PEERS][80];
 	char list[MAX_PEERS * 80 + 1] = "";
-	char *args[MAX_PEERS + 3] = { "peers", "set" };
-	size_t n_args = 2, used = 0;
+	char *args[MAX_PEERS];
+	char why[256] = "";
+	size_t n_args = 0, used = 0;
 	FILE *f;
+	int rc;
 
 	if (is_cpg(s)) {
 		return; /* the CPG group's membership is the replica list */
 	}
-	for (int i = 0; i < n && n_args < MAX_PEERS + 2; i++) {
-		char *addr = addrs[n_args - 2];
+	for (int i = 0; i < n && n_args < MAX_PEERS; i++) {
+		char *addr = addrs[n_args];
 
 		if (node_address(s, peers[i].node, addr, sizeof(addrs[0])) < 0) {
 			vnfha_log(VNFHA_LOG_WARNING, "no address for node %s: set peer_addresses",
@@ -372,12 +383,13 @@ static void set_peers(const struct ss *s, const struct ss_peer *peers, int n)
 		args[n_args++] = addr;
 		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s ", addr);
 	}
-	args[n_args] = NULL;
 	if (peers_unchanged(s, list)) {
 		return;
 	}
-	if (ckpt_cli(s, args) < 0) {
-		vnfha_log(VNFHA_LOG_WARNING, "could not set the replica list");
+	rc = daemon_set_peers(s, args, n_args, why, sizeof(why));
+	if (rc < 0) {
+		vnfha_log(VNFHA_LOG_WARNING, "could not set the replica list: %s",
+			  why[0] != '\0' ? why : strerror(-rc));
 		return;
 	}
 	vnfha_log(VNFHA_LOG_INFO, "replicas: %s", list[0] ? list : "none");
@@ -455,14 +467,13 @@ static int ss_monitor_rc(struct ss *s, bool publish_now)
 {
 	struct ss_peer peers[MAX_PEERS];
 	struct ss_version own = { 0, 0 };
-	char role[32] = "";
-	bool primary, have_own;
+	bool primary = false, have_own;
 	int rc, n;
 
-	rc = daemon_role(s, role, sizeof(role));
+	rc = daemon_is_primary(s, &primary);
 	if (is_shared(s)) {
 		if (rc == 0) {
-			return strcmp(role, "primary") == 0 ? OCF_RUNNING_PROMOTED : OCF_SUCCESS;
+			return primary ? OCF_RUNNING_PROMOTED : OCF_SUCCESS;
 		}
 		if (daemon_pid(s) > 0) {
 			return vnfha_ocf_fail(OCF_ERR_GENERIC, "vnfha-ckptd runs but does not answer");
@@ -476,7 +487,6 @@ static int ss_monitor_rc(struct ss *s, bool publish_now)
 		}
 		return OCF_NOT_RUNNING;
 	}
-	primary = strcmp(role, "primary") == 0;
 	if (publish_now) {
 		/* One attrd query serves a replica's score and the primary's
 		 * replica list (a repository replica and a CPG primary need
@@ -511,7 +521,7 @@ static int ss_monitor(struct vnfha_ocf *ocf)
 /* Starts vnfha-ckptd as replica and waits until it answers. */
 static int start_daemon(struct ss *s)
 {
-	int64_t deadline = vnfha_ocf_now_ms() + vnfha_ocf_budget_ms();
+	int64_t deadline = vnfha__now_ms() + vnfha_ocf_budget_ms();
 	pid_t pid;
 
 	if (!vnfha_ocf_bool(s->ocf, "plaintext") && !is_cpg(s) &&
@@ -538,7 +548,7 @@ static int start_daemon(struct ss *s)
 				  (unsigned long long)own.epoch, (unsigned long long)own.gen);
 			return OCF_SUCCESS;
 		}
-		if (waitpid(pid, NULL, WNOHANG) == pid || vnfha_ocf_now_ms() >= deadline) {
+		if (waitpid(pid, NULL, WNOHANG) == pid || vnfha__now_ms() >= deadline) {
 			return vnfha_ocf_fail(OCF_ERR_GENERIC, "vnfha-ckptd did not come up; see %s",
 					      s->logfile);
 		}
@@ -556,7 +566,7 @@ static int ss_start(struct vnfha_ocf *ocf)
 	rc = ss_monitor_rc(&s, false);
 	if (rc == OCF_SUCCESS || rc == OCF_RUNNING_PROMOTED) {
 		if (rc == OCF_RUNNING_PROMOTED) {
-			ckpt_cli(&s, (char *const[]){ "role", "replica", NULL });
+			daemon_set_role(&s, VNFHA_CKPT_ROLE_REPLICA);
 		}
 		return ss_monitor_rc(&s, true) == OCF_NOT_RUNNING ? OCF_ERR_GENERIC : OCF_SUCCESS;
 	}
@@ -583,7 +593,7 @@ static int ss_start(struct vnfha_ocf *ocf)
 /* SIGTERM, then SIGKILL if the daemon outlives the action's budget. */
 static void stop_daemon(struct ss *s)
 {
-	int64_t deadline = vnfha_ocf_now_ms() + vnfha_ocf_budget_ms();
+	int64_t deadline = vnfha__now_ms() + vnfha_ocf_budget_ms();
 	pid_t pid = daemon_pid(s);
 	int pidfd = pid > 0 ? pidfd_open(pid, 0) : -1;
 
@@ -592,7 +602,7 @@ static void stop_daemon(struct ss *s)
 		int64_t left;
 
 		pidfd_send_signal(pidfd, SIGTERM, NULL, 0);
-		left = deadline - vnfha_ocf_now_ms() - 1000;
+		left = deadline - vnfha__now_ms() - 1000;
 		if (poll(&p, 1, left > 0 ? (int)left : 0) != 1) {
 			vnfha_log(VNFHA_LOG_WARNING, "vnfha-ckptd ignored SIGTERM; killing it");
 			pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
@@ -627,7 +637,7 @@ static int promote_shared(struct ss *s)
 	if (rc != OCF_SUCCESS) {
 		return rc == OCF_NOT_RUNNING ? vnfha_ocf_fail(rc, "not started") : rc;
 	}
-	if (ckpt_cli(s, (char *const[]){ "role", "primary", NULL }) < 0) {
+	if (daemon_set_role(s, VNFHA_CKPT_ROLE_PRIMARY) < 0) {
 		return vnfha_ocf_fail(OCF_ERR_GENERIC, "vnfha-ckptd refused the primary role");
 	}
 	vnfha_log(VNFHA_LOG_INFO, "promoted: vnfha-ckptd is primary on the shared store %s",
@@ -673,7 +683,7 @@ static int ss_promote(struct vnfha_ocf *ocf)
 	 * that is gone. */
 	unlink(s.peersfile);
 	set_peers(&s, peers, n);
-	if (ckpt_cli(&s, (char *const[]){ "role", "primary", NULL }) < 0) {
+	if (daemon_set_role(&s, VNFHA_CKPT_ROLE_PRIMARY) < 0) {
 		return vnfha_ocf_fail(OCF_ERR_GENERIC, "vnfha-ckptd refused the primary role");
 	}
 	/* The new version and its score: published by the promoted monitor
@@ -696,7 +706,7 @@ static int ss_demote(struct vnfha_ocf *ocf)
 		stop_daemon(&s); /* standbys keep no daemon on the shared store */
 		return OCF_SUCCESS;
 	}
-	if (ckpt_cli(&s, (char *const[]){ "role", "replica", NULL }) < 0) {
+	if (daemon_set_role(&s, VNFHA_CKPT_ROLE_REPLICA) < 0) {
 		return vnfha_ocf_fail(OCF_ERR_GENERIC, "vnfha-ckptd refused the replica role");
 	}
 	unlink(s.peersfile);

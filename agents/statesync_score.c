@@ -4,17 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ckpt/ckpt_version.h"
 #include "statesync_score.h"
 
 int ss_version_cmp(struct ss_version a, struct ss_version b)
 {
-	if (a.epoch != b.epoch) {
-		return a.epoch < b.epoch ? -1 : 1;
-	}
-	if (a.gen != b.gen) {
-		return a.gen < b.gen ? -1 : 1;
-	}
-	return 0;
+	return vnfha__ckpt_version_cmp(a.epoch, a.gen, b.epoch, b.gen);
 }
 
 bool ss_version_is_none(struct ss_version v)

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/argv_split.h"
 #include "ocf/ocf.h"
 #include "ocf/ocf_cluster.h"
@@ -365,7 +366,7 @@ static int spawn_supervisor(const struct vnfc_supervise_cfg *cfg)
 /* Waits until the supervisor says the VNFC serves unpromoted. */
 static int wait_standby(struct vnfha_ocf *ocf, const char *log_path)
 {
-	int64_t deadline = vnfha_ocf_now_ms() + vnfha_ocf_budget_ms();
+	int64_t deadline = vnfha__now_ms() + vnfha_ocf_budget_ms();
 	struct vnfha__ctl_msg st;
 
 	for (;;) {
@@ -378,7 +379,7 @@ static int wait_standby(struct vnfha_ocf *ocf, const char *log_path)
 		if (rc == 0 && st.ready == VNFHA__ROLE_STANDBY) {
 			return OCF_SUCCESS;
 		}
-		if (vnfha_ocf_now_ms() >= deadline) {
+		if (vnfha__now_ms() >= deadline) {
 			return vnfha_ocf_fail(OCF_ERR_GENERIC,
 					      "the VNFC did not report ready as standby in time "
 					      "(does it call vnfha_role_ready()? see %s)", log_path);

@@ -25,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/unix_sock.h"
+#include "common/clock.h"
 #include "ocf/ocf.h"
 #include "common/parse.h"
 #include "role/role_proto.h"
@@ -67,14 +69,6 @@ struct sup {
 	bool killed;
 	bool done;
 };
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void send_msg(int fd, const struct vnfha__ctl_msg *m)
 {
@@ -177,7 +171,7 @@ static void begin_stop(struct sup *s, int agent_fd, unsigned int timeout_ms)
 {
 	s->state = VNFHA__STATE_STOPPING;
 	s->stop_fd = agent_fd;
-	s->stop_deadline = now_ms() + timeout_ms;
+	s->stop_deadline = vnfha__now_ms() + timeout_ms;
 	if (s->pidfd < 0) {
 		finish_stop(s);
 		return;
@@ -191,7 +185,7 @@ static void answer_status(struct sup *s, int fd)
 		.type = VNFHA__CTL_STATE, .state = s->state, .role = s->want, .ready = s->ready,
 		.health = s->health, .pid = s->pidfd >= 0 ? s->pid : 0,
 	};
-	int64_t age = s->last_hb ? now_ms() - s->last_hb : 0;
+	int64_t age = s->last_hb ? vnfha__now_ms() - s->last_hb : 0;
 
 	m.ms = age > UINT32_MAX ? UINT32_MAX : (uint32_t)age;
 	send_msg(fd, &m);
@@ -212,7 +206,7 @@ static void want_role(struct sup *s, int fd, enum vnfha__ctl_role role, unsigned
 	if (s->pending.fd >= 0) {
 		reply_err(s->pending.fd, "superseded by a newer role change");
 	}
-	s->pending = (struct pending){ .fd = fd, .role = role, .deadline = now_ms() + ms };
+	s->pending = (struct pending){ .fd = fd, .role = role, .deadline = vnfha__now_ms() + ms };
 	send_role(s);
 }
 
@@ -221,14 +215,14 @@ static void on_vnfc_msg(struct sup *s, const struct vnfha__ctl_msg *m)
 	switch (m->type) {
 	case VNFHA__CTL_READY:
 		s->ready = m->role;
-		s->last_hb = now_ms();
+		s->last_hb = vnfha__now_ms();
 		if (s->pending.fd >= 0 && s->pending.role == m->role) {
 			reply_ok(s->pending.fd);
 			s->pending.fd = -1;
 		}
 		break;
 	case VNFHA__CTL_HEARTBEAT:
-		s->last_hb = now_ms();
+		s->last_hb = vnfha__now_ms();
 		break;
 	case VNFHA__CTL_HEALTH:
 		s->health = m->health;
@@ -316,7 +310,7 @@ static void on_conn_readable(struct sup *s, struct conn *c)
 				}
 			}
 			s->vnfc_fd = c->fd;
-			s->last_hb = now_ms();
+			s->last_hb = vnfha__now_ms();
 			send_role(s);
 			return;
 		}
@@ -346,7 +340,7 @@ static void on_accept(struct sup *s)
 
 static void on_tick(struct sup *s)
 {
-	int64_t now = now_ms();
+	int64_t now = vnfha__now_ms();
 	unsigned int hb = s->cfg->heartbeat_timeout_ms;
 
 	if (s->pending.fd >= 0 && now >= s->pending.deadline) {
@@ -375,26 +369,7 @@ static void on_tick(struct sup *s)
 
 static int bind_socket(const char *path)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		return -ENAMETOOLONG;
-	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0) {
-		return -errno;
-	}
-	unlink(path); /* a stale socket of a supervisor that is gone */
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, 0600) < 0 ||
-	    listen(fd, MAX_CONNS) < 0) {
-		int rc = -errno;
-
-		close(fd);
-		return rc;
-	}
-	return fd;
+	return vnfha__unix_listen(path, SOCK_SEQPACKET | SOCK_NONBLOCK, 0600, MAX_CONNS);
 }
 
 /* In the child, before exec: identity, directory, output, environment.
@@ -475,7 +450,7 @@ static int start_vnfc(struct sup *s)
 	s->is_child = true;
 	if (cfg->pidfile != NULL) {
 		/* The launcher exits after writing the pidfile; follow the daemon. */
-		int64_t deadline = now_ms() + cfg->start_timeout_ms;
+		int64_t deadline = vnfha__now_ms() + cfg->start_timeout_ms;
 		char text[32] = "";
 		long daemon_pid = 0;
 
@@ -491,7 +466,7 @@ static int start_vnfc(struct sup *s)
 					break;
 				}
 			}
-			if (now_ms() >= deadline) {
+			if (vnfha__now_ms() >= deadline) {
 				kill(pid, SIGKILL);
 				waitpid(pid, NULL, 0);
 				return -ETIMEDOUT;

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "announce/announce.h"
 #include "announce/announce_internal.h"
 #include "announce/ndisc_frame.h"
@@ -87,22 +88,6 @@ int vnfha__link_send(const struct vnfha__link *link, const uint8_t *frame, int l
 		return -errno;
 	}
 	return n == len ? 0 : -EIO;
-}
-
-static void timespec_add_ms(struct timespec *t, unsigned int ms)
-{
-	t->tv_sec += ms / 1000;
-	t->tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (t->tv_nsec >= 1000000000L) {
-		t->tv_sec++;
-		t->tv_nsec -= 1000000000L;
-	}
-}
-
-void vnfha__deadline_ms(struct timespec *t, unsigned int ms)
-{
-	clock_gettime(CLOCK_MONOTONIC, t);
-	timespec_add_ms(t, ms);
 }
 
 /*
@@ -216,17 +201,17 @@ static int send_rest(const struct vnfha__link *link, const struct vnfha_announce
 
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	for (unsigned int i = 1; i < a->count && r == 0; i++) {
-		timespec_add_ms(&next, a->interval_ms);
+		vnfha__timespec_add_ms(&next, a->interval_ms);
 		sleep_until(&next);
 		r = send_one(link, a);
 	}
 	if (a->repeat_delay_ms > 0) {
 		/* The second burst heals caches that missed the first one (a
 		 * switch port still learning, a neighbour that was busy). */
-		timespec_add_ms(&next, a->repeat_delay_ms);
+		vnfha__timespec_add_ms(&next, a->repeat_delay_ms);
 		for (unsigned int i = 0; i < a->count && r == 0; i++) {
 			if (i > 0) {
-				timespec_add_ms(&next, a->interval_ms);
+				vnfha__timespec_add_ms(&next, a->interval_ms);
 			}
 			sleep_until(&next);
 			r = send_one(link, a);

@@ -25,7 +25,4 @@ int vnfha__link_open(int ifindex, uint16_t proto, struct vnfha__link *ret_link);
 /* Sends one whole frame; 0 or -errno (-EIO on a short write). */
 int vnfha__link_send(const struct vnfha__link *link, const uint8_t *frame, int len);
 
-/* CLOCK_MONOTONIC now, plus ms. */
-void vnfha__deadline_ms(struct timespec *t, unsigned int ms);
-
 #endif

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "announce/announce.h"
 #include "announce/announce_internal.h"
 #include "announce/ndisc_frame.h"

@@ -8,6 +8,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "common/unix_sock.h"
 #include "ckpt/ckpt_io.h"
 #include "ckpt/ckpt_wire.h"
 #include "vnfha/ckpt.h"
@@ -64,7 +65,6 @@ static int recv_frame(struct vnfha_ckpt_client *c, struct vnfha__ckpt_hdr *h, ui
 
 int vnfha_ckpt_connect(const char *socket_path, struct vnfha_ckpt_client **ret_client)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	struct vnfha_ckpt_client *c;
 	const char *path = socket_path;
 	int fd;
@@ -78,19 +78,9 @@ int vnfha_ckpt_connect(const char *socket_path, struct vnfha_ckpt_client **ret_c
 	if (path == NULL || path[0] == '\0') {
 		path = VNFHA_CKPT_SOCKET_DEFAULT;
 	}
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		return -ENAMETOOLONG;
-	}
-	memcpy(sun.sun_path, path, strlen(path) + 1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = vnfha__unix_connect(path, SOCK_STREAM);
 	if (fd < 0) {
-		return -errno;
-	}
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
+		return fd;
 	}
 	c = calloc(1, sizeof(*c));
 	if (c == NULL) {

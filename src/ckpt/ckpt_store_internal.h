@@ -1,19 +1,96 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Store internals exposed for the unit tests and the fuzz targets. */
+/*
+ * What the store's files share (and the unit tests and fuzz targets use).
+ * The store is split by job:
+ *   ckpt_store.c    the store object: its entries, lookups, the epoch file
+ *   ckpt_meta.c     the meta file's codec, meta <-> wire obj, copies
+ *   ckpt_file.c     file I/O: full reads/writes, atomic replace, meta write
+ *   ckpt_journal.c  the delta journal: its format, sealing and replay
+ *   ckpt_load.c     opening a store: load, replay, verify, quarantine
+ *   ckpt_update.c   update transactions: begin, blocks, commit, abort
+ */
 #ifndef VNFHA_CKPT_STORE_INTERNAL_H
 #define VNFHA_CKPT_STORE_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #include "ckpt/ckpt_store.h"
+#include "ckpt/ckpt_wire.h"
 
-/* The meta file's bytes (malloc'ed) and their decoder (-EBADMSG). */
+struct vnfha__ckpt_entry {
+	struct vnfha__ckpt_meta *meta;
+	bool busy;
+	char name[VNFHA_CKPT_NAME_MAX + 1];
+};
+
+struct vnfha__ckpt_store {
+	int dirfd;
+	uint64_t epoch;
+	size_t n;
+	size_t cap;
+	/* Each entry allocated alone: an update holds a pointer to its entry
+	 * while another update's begin may grow v. Never removed. */
+	struct vnfha__ckpt_entry **v;
+};
+
+struct vnfha__ckpt_update {
+	struct vnfha__ckpt_store *store;
+	struct vnfha__ckpt_entry *entry;
+	int objfd;
+	int fd;
+	bool full;
+	bool computed;
+	bool copy_base; /* a small delta written as a full copy */
+	struct vnfha__ckpt_meta newm;
+	uint8_t *got;
+	uint32_t nrec;
+	uint64_t bytes;
+};
+
+/* ckpt_store.c: the entry of name, or NULL; add_entry -ENOMEM. */
+struct vnfha__ckpt_entry *vnfha__ckpt_store_entry(const struct vnfha__ckpt_store *store,
+						  const char *name);
+int vnfha__ckpt_store_add_entry(struct vnfha__ckpt_store *store, const char *name,
+				struct vnfha__ckpt_entry **ret);
+
+/* ckpt_meta.c: the meta file's bytes (malloc'ed) and their decoder (-EBADMSG). */
 int vnfha__ckpt_meta_encode(const struct vnfha__ckpt_meta *m, uint8_t **ret_buf, size_t *ret_len);
 int vnfha__ckpt_meta_decode(const uint8_t *buf, size_t len, struct vnfha__ckpt_meta **ret_meta);
+/* m as a wire obj; with fpbuf (nblocks * 8 bytes) the fingerprints too. */
+void vnfha__ckpt_meta_to_obj(const struct vnfha__ckpt_meta *m, struct vnfha__ckpt_obj *o,
+			     uint8_t *fpbuf);
+/* A decoded obj (with fps) into a freshly allocated meta; -EBADMSG. */
+int vnfha__ckpt_obj_to_meta(const struct vnfha__ckpt_obj *o, struct vnfha__ckpt_meta **ret);
 
-/* pread until len bytes; -ENODATA at end of file. */
+/* ckpt_file.c. pread until len bytes; -ENODATA at end of file. */
 int vnfha__ckpt_pread_all(int fd, void *buf, size_t len, off_t off);
+int vnfha__ckpt_write_all(int fd, const void *buf, size_t len);
+int vnfha__ckpt_pwrite_all(int fd, const void *buf, size_t len, off_t off);
+int vnfha__ckpt_fsync(int fd);
+/* "data.ID" */
+void vnfha__ckpt_data_name(char *buf, size_t len, uint64_t id);
+/* A whole file of at most max bytes (malloc'ed, one spare byte). */
+int vnfha__ckpt_read_file(int dirfd, const char *name, size_t max, uint8_t **ret_buf,
+			  size_t *ret_len);
+/* Writes name atomically: name.tmp, (fsync), rename, (fsync dir). */
+int vnfha__ckpt_write_atomic(int dirfd, const char *name, const void *buf, size_t len,
+			     bool durable);
+/* The object's meta file, atomically. */
+int vnfha__ckpt_write_meta(int objfd, const struct vnfha__ckpt_meta *m, bool durable);
+
+/* ckpt_journal.c: the delta journal (format in ckpt_journal.c). */
+/* Writes journal.tmp's header (new meta, base version) to u->fd. */
+int vnfha__ckpt_journal_begin(struct vnfha__ckpt_update *u, const struct vnfha__ckpt_meta *base);
+/* Appends one changed block. */
+int vnfha__ckpt_journal_add(struct vnfha__ckpt_update *u, uint32_t index, const void *data,
+			    uint32_t len);
+/* Rewrites the header with the final meta and appends the trailer. */
+int vnfha__ckpt_journal_seal(struct vnfha__ckpt_update *u, bool durable);
+/* Applies a valid journal to data.ID; -EBADMSG when it is not valid. */
+int vnfha__ckpt_journal_apply(int objfd, const struct vnfha__ckpt_meta *cur, bool durable,
+			      struct vnfha__ckpt_meta **ret_new);
 
 #endif

@@ -15,6 +15,8 @@
  *   1  2026-11  HELLO, INV, INV_END, BEGIN, BLOCK, END, ABORT, ACK between
  *               daemons; PUT, GET, OPEN, COMMIT, LIST, STATUS, ROLE, PEERS,
  *               LATEST, INFO, RESULT, TEXT on the local socket.
+ *      2026-12  the local socket answers HELLO with the daemon's HELLO (its
+ *               role and node; an older daemon answers it with an error).
  */
 #ifndef VNFHA_CKPT_WIRE_H
 #define VNFHA_CKPT_WIRE_H
@@ -38,7 +40,7 @@
 
 enum vnfha__ckpt_type {
 	/* daemon <-> daemon */
-	VNFHA_CKPT_HELLO = 1, /* hello */
+	VNFHA_CKPT_HELLO = 1, /* hello; also local: answered by the daemon's hello */
 	VNFHA_CKPT_INV = 2,   /* obj with fps: a version the replica holds */
 	VNFHA_CKPT_INV_END = 3,
 	VNFHA_CKPT_BEGIN = 4, /* obj with the new version's fps */

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ckpt/ckpt_admin.h"
 #include "ckpt/ckpt_io.h"
 #include "ckpt/ckpt_wire.h"
 #include "common/parse.h"
@@ -168,22 +169,6 @@ static int simple_req(struct vnfha_ckpt_client *c, uint16_t type, const char *na
 	}
 	n = vnfha__ckpt_req_encode(&r, buf, sizeof(buf));
 	return n < 0 ? n : vnfha__ckpt_io_send(vnfha__ckpt_client_conn(c), type, buf, (uint32_t)n);
-}
-
-static int recv_result(struct vnfha_ckpt_client *c, struct vnfha__ckpt_result *ret)
-{
-	struct vnfha__ckpt_hdr h;
-	uint8_t buf[4096];
-	size_t got = 0;
-	int rc = vnfha__ckpt_io_recv(vnfha__ckpt_client_conn(c), &h, buf, sizeof(buf), &got);
-
-	if (rc != 0) {
-		return rc;
-	}
-	if (h.type != VNFHA_CKPT_RESULT || vnfha__ckpt_result_decode(buf, got, ret) != 0) {
-		return -EPROTO;
-	}
-	return ret->status;
 }
 
 /* LIST: calls fn for each checkpoint. */
@@ -399,51 +384,33 @@ static int do_import(struct vnfha_ckpt_client *c, const char *path, int mode,
 	return rc == 0 ? 0 : die("import", rc);
 }
 
-static int do_text(struct vnfha_ckpt_client *c)
+static int do_status(struct vnfha_ckpt_client *c)
 {
-	struct vnfha__ckpt_hdr h;
-	char *text = malloc(VNFHA_CKPT_TEXT_MAX + 1);
-	uint8_t *buf = malloc(VNFHA_CKPT_TEXT_MAX + 1);
-	size_t got = 0;
-	int rc = simple_req(c, VNFHA_CKPT_STATUS, NULL, 0);
+	char *text = NULL;
+	int rc = vnfha__ckpt_admin_status(c, &text);
 
-	if (rc == 0 && (text == NULL || buf == NULL)) {
-		rc = -ENOMEM;
+	if (rc != 0) {
+		return die("status", rc);
 	}
-	if (rc == 0) {
-		rc = vnfha__ckpt_io_recv(vnfha__ckpt_client_conn(c), &h, buf, VNFHA_CKPT_TEXT_MAX + 1, &got);
-	}
-	if (rc == 0 && (h.type != VNFHA_CKPT_TEXT ||
-			vnfha__ckpt_text_decode(buf, got, text, VNFHA_CKPT_TEXT_MAX + 1) != 0)) {
-		rc = -EPROTO;
-	}
-	if (rc == 0) {
-		fputs(text, stdout);
-	}
+	fputs(text, stdout);
 	free(text);
-	free(buf);
-	return rc == 0 ? 0 : die("status", rc);
+	return 0;
 }
 
 static int do_peers(struct vnfha_ckpt_client *c, int argc, char **argv)
 {
-	struct vnfha__ckpt_result res;
-	char text[VNFHA_CKPT_MAX_PEERS * (VNFHA_CKPT_NAME_MAX + 1) + 1] = "";
-	size_t n = 0;
+	char why[256] = "";
 	int rc;
 
-	for (int i = 0; i < argc; i++) {
-		int k = snprintf(text + n, sizeof(text) - n, "%s%s", i > 0 ? " " : "", argv[i]);
-
-		if (k < 0 || (size_t)k >= sizeof(text) - n) {
-			fprintf(stderr, "vnfha-ckpt: too many peers\n");
-			return 2;
-		}
-		n += (size_t)k;
+	if (argc > VNFHA_CKPT_MAX_PEERS) {
+		fprintf(stderr, "vnfha-ckpt: peers set: more than %d replicas; list at most %d\n",
+			VNFHA_CKPT_MAX_PEERS, VNFHA_CKPT_MAX_PEERS);
+		return 2;
 	}
-	rc = vnfha__ckpt_io_send(vnfha__ckpt_client_conn(c), VNFHA_CKPT_PEERS, text, (uint32_t)n);
-	if (rc == 0) {
-		rc = recv_result(c, &res);
+	rc = vnfha__ckpt_admin_set_peers(c, argv, (size_t)argc, why, sizeof(why));
+	if (rc != 0 && why[0] != '\0') {
+		fprintf(stderr, "vnfha-ckpt: peers set: %s\n", why);
+		return 1;
 	}
 	return rc == 0 ? 0 : die("peers set", rc);
 }
@@ -530,17 +497,12 @@ int main(int argc, char **argv)
 			rc = die("latest", rc);
 		}
 	} else if (strcmp(cmd, "status") == 0 && argc == 0) {
-		rc = do_text(c);
+		rc = do_status(c);
 	} else if (strcmp(cmd, "role") == 0 && argc == 1 &&
 		   (strcmp(argv[0], "primary") == 0 || strcmp(argv[0], "replica") == 0)) {
-		struct vnfha__ckpt_result res;
-
-		rc = simple_req(c, VNFHA_CKPT_ROLE, NULL,
-				strcmp(argv[0], "primary") == 0 ? VNFHA_CKPT_ROLE_PRIMARY
-								: VNFHA_CKPT_ROLE_REPLICA);
-		if (rc == 0) {
-			rc = recv_result(c, &res);
-		}
+		rc = vnfha__ckpt_admin_set_role(c, strcmp(argv[0], "primary") == 0
+							   ? VNFHA_CKPT_ROLE_PRIMARY
+							   : VNFHA_CKPT_ROLE_REPLICA);
 		rc = rc == 0 ? 0 : die("role", rc);
 	} else if (strcmp(cmd, "peers") == 0 && argc >= 1 && strcmp(argv[0], "set") == 0) {
 		rc = do_peers(c, argc - 1, argv + 1);

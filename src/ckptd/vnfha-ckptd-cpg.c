@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Checkpoint sync over Corosync CPG (--cpg GROUP): for small, frequent
- * state, on the cluster's own message bus and under its totem crypto.
+ * The CPG replication (struct ckptd_repl, vnfha-ckptd.h; --cpg GROUP): for
+ * small, frequent state, on the cluster's own message bus and under its
+ * totem crypto.
  *
  * The primary's sender thread multicasts the latest complete version of
  * each object, whole, once per version (ckpt_cpg.h; at most 1 MiB). A
@@ -33,7 +34,6 @@
 #include "ocf/ocf.h"
 #include "vnfha-ckptd.h"
 
-#define CKPTD_CPG_MEMBERS VNFHA_CKPT_MAX_PEERS
 #define MCAST_RETRY_MS 2000 /* flow control (TRY_AGAIN) longer than this: give up */
 
 struct cpg_ack {
@@ -65,8 +65,9 @@ struct ckptd_cpg {
 	uint32_t own_nodeid;
 	uint32_t own_pid;
 	bool joined;
-	struct cpg_member members[CKPTD_CPG_MEMBERS];
+	struct cpg_member *members; /* the group's other processes; grown as needed */
 	size_t n_members;
+	size_t cap_members;
 	struct cpg_sent *sent;
 	size_t n_sent;
 	pthread_t receiver;
@@ -80,7 +81,8 @@ static void member_clear(struct cpg_member *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/* Lock held. The member (nodeid, pid), or NULL when the group is full. */
+/* Lock held. The member (nodeid, pid); NULL when unknown and not to be
+ * added, or out of memory (logged). */
 static struct cpg_member *member_find(struct ckptd_cpg *c, uint32_t nodeid, uint32_t pid,
 				      bool add)
 {
@@ -89,7 +91,13 @@ static struct cpg_member *member_find(struct ckptd_cpg *c, uint32_t nodeid, uint
 			return &c->members[i];
 		}
 	}
-	if (!add || c->n_members == CKPTD_CPG_MEMBERS) {
+	if (!add) {
+		return NULL;
+	}
+	if (ckptd_grow((void **)&c->members, &c->cap_members, c->n_members,
+		       sizeof(*c->members)) != 0) {
+		vnfha_log(VNFHA_LOG_ERR, "CPG member node %" PRIu32 " not tracked: out of memory",
+			  nodeid);
 		return NULL;
 	}
 	memset(&c->members[c->n_members], 0, sizeof(c->members[0]));
@@ -127,10 +135,11 @@ static void forget_sent(struct ckptd_cpg *c)
 	c->n_sent = 0;
 }
 
+/* "cpg:NODE"; a result's peer field (65 bytes) cuts a 62+ byte name. */
 static void member_label(const struct cpg_member *m, char *out, size_t len)
 {
 	if (m->node[0] != '\0') {
-		snprintf(out, len, "cpg:%s", m->node);
+		snprintf(out, len, "cpg:%.*s", len > 5 ? (int)(len - 5) : 0, m->node);
 	} else {
 		snprintf(out, len, "cpg:nodeid-%" PRIu32, m->nodeid);
 	}
@@ -142,12 +151,12 @@ static void member_label(const struct cpg_member *m, char *out, size_t len)
 static int mcast(struct ckptd_cpg *c, cpg_handle_t h, void *buf, size_t len)
 {
 	struct iovec iov = { .iov_base = buf, .iov_len = len };
-	uint64_t deadline = ckptd_now_ms() + MCAST_RETRY_MS;
+	int64_t deadline = vnfha__now_ms() + MCAST_RETRY_MS;
 	cs_error_t err;
 
 	for (;;) {
 		err = cpg_mcast_joined(h, CPG_TYPE_AGREED, &iov, 1);
-		if (err != CS_ERR_TRY_AGAIN || ckptd_now_ms() >= deadline || c->d->stopping) {
+		if (err != CS_ERR_TRY_AGAIN || vnfha__now_ms() >= deadline || c->d->stopping) {
 			break;
 		}
 		usleep(1000);
@@ -311,7 +320,7 @@ static void send_ack(struct ckptd *d, cpg_handle_t h, const struct vnfha__ckpt_c
 	snprintf(a.name, sizeof(a.name), "%s", v->name);
 	snprintf(a.node, sizeof(a.node), "%s", d->opts.node);
 	if (vnfha__ckpt_cpg_encode(&a, buf, sizeof(buf)) == (ssize_t)sizeof(buf) &&
-	    mcast(d->cpg, h, buf, sizeof(buf)) != 0) {
+	    mcast(d->repl_data, h, buf, sizeof(buf)) != 0) {
 		vnfha_log(VNFHA_LOG_WARNING, "could not acknowledge '%s' %" PRIu64 ".%" PRIu64,
 			  v->name, v->epoch, v->gen);
 	}
@@ -334,7 +343,7 @@ static void apply_version(struct ckptd *d, cpg_handle_t h, const struct vnfha__c
 	}
 	cur = vnfha__ckpt_store_find(d->store, v->name);
 	if (cur != NULL) {
-		cmp = ckptd_version_cmp(cur->epoch, cur->gen, v->epoch, v->gen);
+		cmp = vnfha__ckpt_version_cmp(cur->epoch, cur->gen, v->epoch, v->gen);
 	}
 	if (cmp > 0) {
 		pthread_mutex_unlock(&d->lock);
@@ -380,7 +389,7 @@ static void record_ack(struct ckptd *d, struct ckptd_cpg *c, uint32_t nodeid, ui
 	pthread_mutex_lock(&d->lock);
 	m = d->role == VNFHA_CKPT_ROLE_PRIMARY ? member_find(c, nodeid, pid, true) : NULL;
 	k = m != NULL ? ack_find(m, a->name, true) : NULL;
-	if (k != NULL && ckptd_version_cmp(a->epoch, a->gen, k->epoch, k->gen) >= 0) {
+	if (k != NULL && vnfha__ckpt_version_cmp(a->epoch, a->gen, k->epoch, k->gen) >= 0) {
 		snprintf(m->node, sizeof(m->node), "%s", a->node);
 		k->epoch = a->epoch;
 		k->gen = a->gen;
@@ -577,7 +586,7 @@ static void *receiver_main(void *arg)
 	return NULL;
 }
 
-int ckptd_cpg_start(struct ckptd *d)
+static int cpg_start(struct ckptd *d)
 {
 	struct ckptd_cpg *c = calloc(1, sizeof(*c));
 	int rc;
@@ -586,18 +595,18 @@ int ckptd_cpg_start(struct ckptd *d)
 		return -ENOMEM;
 	}
 	c->d = d;
-	d->cpg = c;
+	d->repl_data = c;
 	rc = cpg_connect(c);
 	if (rc != 0) {
 		vnfha_log(VNFHA_LOG_ERR, "cannot join CPG group '%s' (Corosync error %d): is "
 			  "corosync running on this node?", d->opts.cpg_group, -rc);
-		d->cpg = NULL;
+		d->repl_data = NULL;
 		free(c);
 		return -ENOTCONN;
 	}
 	if (pthread_create(&c->receiver, NULL, receiver_main, c) != 0) {
 		cpg_disconnect(c);
-		d->cpg = NULL;
+		d->repl_data = NULL;
 		free(c);
 		return -EAGAIN;
 	}
@@ -610,9 +619,9 @@ int ckptd_cpg_start(struct ckptd *d)
 }
 
 /* After d->stopping is set and broadcast. */
-void ckptd_cpg_stop(struct ckptd *d)
+static void cpg_stop(struct ckptd *d)
 {
-	struct ckptd_cpg *c = d->cpg;
+	struct ckptd_cpg *c = d->repl_data;
 
 	if (c == NULL) {
 		return;
@@ -622,16 +631,19 @@ void ckptd_cpg_stop(struct ckptd *d)
 		pthread_join(c->sender, NULL);
 	}
 	pthread_mutex_lock(&d->lock);
-	d->cpg = NULL;
+	d->repl_data = NULL;
 	pthread_mutex_unlock(&d->lock);
+	free(c->members);
 	free(c);
 }
 
-void ckptd_cpg_primary(struct ckptd *d)
+/* A new primary forgets the acks of an earlier term and sends every
+ * latest version again; a replica's sender idles on its own. */
+static void cpg_on_role(struct ckptd *d)
 {
-	struct ckptd_cpg *c = d->cpg;
+	struct ckptd_cpg *c = d->repl_data;
 
-	if (c == NULL) {
+	if (c == NULL || d->role != VNFHA_CKPT_ROLE_PRIMARY) {
 		return;
 	}
 	for (size_t i = 0; i < c->n_members; i++) {
@@ -642,22 +654,31 @@ void ckptd_cpg_primary(struct ckptd *d)
 	forget_sent(c);
 }
 
-uint16_t ckptd_cpg_states(struct ckptd *d, const char *name, uint64_t epoch, uint64_t gen,
-			  struct vnfha__ckpt_result_peer *out, uint16_t max, int *best)
+/* The sender wakes on d->cond by itself. */
+static void cpg_on_commit(struct ckptd *d, const char *name)
 {
-	struct ckptd_cpg *c = d->cpg;
+	(void)d;
+	(void)name;
+}
+
+static uint16_t cpg_states(struct ckptd *d, const char *name, uint64_t epoch, uint64_t gen,
+			   struct vnfha__ckpt_result_peer *out, uint16_t max, int *best)
+{
+	struct ckptd_cpg *c = d->repl_data;
 	uint16_t n = 0;
 
-	for (size_t i = 0; c != NULL && i < c->n_members && n < max; i++) {
+	for (size_t i = 0; c != NULL && i < c->n_members; i++) {
 		struct cpg_ack *k = ack_find(&c->members[i], name, false);
 		int st = VNFHA_CKPT_STATE_NONE;
 
-		if (k != NULL && ckptd_version_cmp(k->epoch, k->gen, epoch, gen) >= 0) {
+		if (k != NULL && vnfha__ckpt_version_cmp(k->epoch, k->gen, epoch, gen) >= 0) {
 			st = k->state;
 		}
-		member_label(&c->members[i], out[n].peer, sizeof(out[n].peer));
-		out[n].state = (uint8_t)st;
-		n++;
+		if (n < max) {
+			member_label(&c->members[i], out[n].peer, sizeof(out[n].peer));
+			out[n].state = (uint8_t)st;
+			n++;
+		}
 		if (st > *best) {
 			*best = st;
 		}
@@ -665,9 +686,11 @@ uint16_t ckptd_cpg_states(struct ckptd *d, const char *name, uint64_t epoch, uin
 	return n;
 }
 
-void ckptd_cpg_status(struct ckptd *d, struct ckptd_text *out)
+/* Per member: connected (it is in the group); on the primary, per
+ * checkpoint what it acknowledged. */
+static void cpg_status(struct ckptd *d, struct ckptd_text *out)
 {
-	struct ckptd_cpg *c = d->cpg;
+	struct ckptd_cpg *c = d->repl_data;
 
 	for (size_t i = 0; c != NULL && i < c->n_members; i++) {
 		struct cpg_member *m = &c->members[i];
@@ -696,3 +719,22 @@ void ckptd_cpg_status(struct ckptd *d, struct ckptd_text *out)
 		}
 	}
 }
+
+static int cpg_set_peers(struct ckptd *d, char *const *addrs, size_t n)
+{
+	(void)d;
+	(void)addrs;
+	(void)n;
+	return -EOPNOTSUPP; /* the group's membership is the replica list */
+}
+
+const struct ckptd_repl ckptd_repl_cpg = {
+	.name = "cpg",
+	.start = cpg_start,
+	.stop = cpg_stop,
+	.on_role = cpg_on_role,
+	.on_commit = cpg_on_commit,
+	.states = cpg_states,
+	.status = cpg_status,
+	.set_peers = cpg_set_peers,
+};

@@ -32,8 +32,9 @@ struct region {
 struct local {
 	struct ckptd *d;
 	struct vnfha__ckpt_conn *c;
-	struct region regions[16];
+	struct region *regions; /* grown as needed */
 	size_t n_regions;
+	size_t cap_regions;
 };
 
 static int reply(struct local *l, int status, uint64_t epoch, uint64_t gen, const char *msg,
@@ -90,68 +91,15 @@ int ckptd_set_role(struct ckptd *d, int role)
 		}
 		d->epoch = epoch;
 		d->role = role;
-		ckptd_cpg_primary(d);
-		for (size_t i = 0; i < d->n_peers; i++) {
-			struct peer *p = d->peers[i];
-
-			for (size_t k = 0; k < p->n_objs; k++) {
-				vnfha__ckpt_meta_free(p->objs[k].meta);
-			}
-			p->n_objs = 0;
-		}
-		ckptd_peers_start(d);
+		d->repl->on_role(d);
 		vnfha_log(VNFHA_LOG_INFO, "role primary (epoch %" PRIu64 ")", epoch);
 	} else if (role == VNFHA_CKPT_ROLE_REPLICA && d->role != VNFHA_CKPT_ROLE_REPLICA) {
 		d->role = role;
-		ckptd_peers_stop(d);
+		d->repl->on_role(d);
 		vnfha_log(VNFHA_LOG_INFO, "role replica");
 	}
 	pthread_cond_broadcast(&d->cond);
 	return 0;
-}
-
-/* Result peers for version (epoch, gen) of name (lock held). */
-static uint16_t peer_states(struct ckptd *d, const char *name, uint64_t epoch, uint64_t gen,
-			    struct vnfha__ckpt_result_peer *out, int *ret_best)
-{
-	uint16_t n = 0;
-	int best = VNFHA_CKPT_STATE_NONE;
-
-	for (size_t i = 0; i < d->n_peers; i++) {
-		struct peer *p = d->peers[i];
-		struct peer_obj *po = ckptd_peer_obj(p, name);
-		int st = VNFHA_CKPT_STATE_NONE;
-
-		/* A replica holding this version or a later one has it. */
-		if (po != NULL && po->meta != NULL &&
-		    (po->meta->epoch > epoch || (po->meta->epoch == epoch && po->meta->gen >= gen))) {
-			st = po->state;
-		}
-		snprintf(out[n].peer, sizeof(out[n].peer), "%s", p->addr);
-		out[n].state = (uint8_t)st;
-		n++;
-		if (st > best) {
-			best = st;
-		}
-	}
-	n += ckptd_cpg_states(d, name, epoch, gen, out + n, (uint16_t)(VNFHA_CKPT_MAX_PEERS - n),
-			      &best);
-	*ret_best = best;
-	return n;
-}
-
-static void set_wants(struct ckptd *d, const char *name, bool durable)
-{
-	for (size_t i = 0; i < d->n_wants; i++) {
-		if (strcmp(d->wants[i].name, name) == 0) {
-			d->wants[i].durable = durable;
-			return;
-		}
-	}
-	if (d->n_wants < sizeof(d->wants) / sizeof(d->wants[0])) {
-		snprintf(d->wants[d->n_wants].name, sizeof(d->wants[0].name), "%s", name);
-		d->wants[d->n_wants++].durable = durable;
-	}
 }
 
 /* After a local commit: wake the senders and wait as the mode says. */
@@ -162,30 +110,30 @@ static int after_commit(struct local *l, const char *name, uint32_t mode, uint32
 	const struct vnfha__ckpt_meta *m;
 	uint64_t epoch;
 	uint64_t gen;
-	uint64_t deadline = ckptd_now_ms() + (timeout_ms > 0 ? timeout_ms : DEFAULT_TIMEOUT_MS);
+	int64_t deadline = vnfha__now_ms() + (timeout_ms > 0 ? timeout_ms : DEFAULT_TIMEOUT_MS);
 	int need = mode == VNFHA_CKPT_DURABLE ? VNFHA_CKPT_STATE_DURABLE : VNFHA_CKPT_STATE_MEMORY;
 	int best = 0;
 	uint16_t n;
-	int status = 0;
+	int status;
 
 	pthread_mutex_lock(&d->lock);
 	m = vnfha__ckpt_store_find(d->store, name);
 	epoch = m->epoch;
 	gen = m->gen;
-	set_wants(d, name, mode == VNFHA_CKPT_DURABLE);
-	for (size_t i = 0; i < d->n_peers; i++) {
-		struct peer_obj *po = ckptd_peer_obj(d->peers[i], name);
-
-		if (po != NULL && po->pending_since_ms == 0) {
-			po->pending_since_ms = ckptd_now_ms();
-		}
-	}
+	status = ckptd_set_wants(d, name, mode == VNFHA_CKPT_DURABLE);
+	d->repl->on_commit(d, name);
 	pthread_cond_broadcast(&d->cond);
+	if (status != 0 && mode == VNFHA_CKPT_DURABLE) {
+		pthread_mutex_unlock(&d->lock);
+		return reply(l, status, epoch, gen, "stored locally; no memory left to ask the "
+			     "replicas for durability", NULL, 0);
+	}
+	status = 0;
 	for (;;) {
 		struct timespec ts;
-		uint64_t now = ckptd_now_ms();
+		int64_t now = vnfha__now_ms();
 
-		n = peer_states(d, name, epoch, gen, peers, &best);
+		n = d->repl->states(d, name, epoch, gen, peers, VNFHA_CKPT_MAX_PEERS, &best);
 		if (mode == VNFHA_CKPT_ASYNC || best >= need) {
 			break;
 		}
@@ -193,13 +141,7 @@ static int after_commit(struct local *l, const char *name, uint32_t mode, uint32
 			status = -ETIMEDOUT;
 			break;
 		}
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_sec += (time_t)((deadline - now) / 1000);
-		ts.tv_nsec += (long)((deadline - now) % 1000) * 1000000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
+		vnfha__deadline_ms(&ts, (unsigned int)(deadline - now));
 		pthread_cond_timedwait(&d->cond, &d->lock, &ts);
 	}
 	pthread_mutex_unlock(&d->lock);
@@ -387,8 +329,9 @@ static int do_open(struct local *l, const struct vnfha__ckpt_req *r)
 	int dfd = -1;
 	int rc = 0;
 
-	if (reg == NULL && l->n_regions == sizeof(l->regions) / sizeof(l->regions[0])) {
-		return reply_err(l, -EMFILE, "too many regions on one connection");
+	if (reg == NULL && ckptd_grow((void **)&l->regions, &l->cap_regions, l->n_regions,
+				      sizeof(*l->regions)) != 0) {
+		return reply_err(l, -ENOMEM, "no memory for another region on this connection");
 	}
 	pthread_mutex_lock(&d->lock);
 	cur = vnfha__ckpt_store_find(d->store, r->name);
@@ -543,13 +486,13 @@ static int do_commit(struct local *l, const struct vnfha__ckpt_req *r)
 	struct ckptd *d = l->d;
 	struct region *reg = find_region(l, r->name);
 	struct vnfha__ckpt_update *u = NULL;
-	uint64_t t0;
+	int64_t t0;
 	int status;
 
 	if (reg == NULL) {
 		return reply_err(l, -EBADF, "checkpoint not opened on this connection");
 	}
-	t0 = ckptd_now_ms();
+	t0 = vnfha__now_ms();
 	pthread_mutex_lock(&d->lock);
 	status = begin_local(d, r->name, reg->size, &u);
 	pthread_mutex_unlock(&d->lock);
@@ -568,7 +511,7 @@ static int do_commit(struct local *l, const struct vnfha__ckpt_req *r)
 	}
 	if (reg->size >= (1u << 20)) {
 		vnfha_log(VNFHA_LOG_INFO, "committed '%s' locally: %zu bytes scanned in %llu ms",
-			  r->name, reg->size, (unsigned long long)(ckptd_now_ms() - t0));
+			  r->name, reg->size, (unsigned long long)(vnfha__now_ms() - t0));
 	}
 	return after_commit(l, r->name, r->mode, r->timeout_ms);
 }
@@ -604,8 +547,8 @@ static int do_list(struct local *l, const struct vnfha__ckpt_req *r, bool latest
 			if (rc != 0) {
 				return rc;
 			}
-		} else if (!found || m.epoch > best.epoch ||
-			   (m.epoch == best.epoch && m.gen > best.gen)) {
+		} else if (!found ||
+			   vnfha__ckpt_version_cmp(m.epoch, m.gen, best.epoch, best.gen) > 0) {
 			best = m;
 			found = true;
 		}
@@ -621,7 +564,6 @@ static int do_status(struct local *l)
 {
 	struct ckptd *d = l->d;
 	struct ckptd_text txt = { .buf = malloc(65535), .cap = 65535 };
-	uint64_t now = ckptd_now_ms();
 	int rc;
 
 	if (txt.buf == NULL) {
@@ -645,58 +587,9 @@ static int do_status(struct local *l)
 			    m->epoch, m->gen, m->size);
 		}
 	}
-	for (size_t i = 0; i < d->n_peers; i++) {
-		struct peer *p = d->peers[i];
-
-		OUT("peer %s %s sent_bytes %" PRIu64 "%s%s\n", p->addr,
-		    p->connected ? "connected" : "disconnected", p->total_sent,
-		    p->last_error[0] != '\0' ? " error: " : "", p->last_error);
-		if (d->role != VNFHA_CKPT_ROLE_PRIMARY) {
-			continue;
-		}
-		for (size_t k = 0; k < vnfha__ckpt_store_count(d->store); k++) {
-			const struct vnfha__ckpt_meta *m = vnfha__ckpt_store_at(d->store, k);
-			struct peer_obj *po;
-			uint64_t lag_bytes = 0;
-			uint64_t lag_ms = 0;
-
-			if (m == NULL) {
-				continue;
-			}
-			po = ckptd_peer_obj(p, m->name);
-			if (po == NULL) {
-				continue;
-			}
-			if (po->meta == NULL || po->meta->epoch != m->epoch || po->meta->gen != m->gen) {
-				uint8_t *want = calloc(m->nblocks + 1, 1);
-				uint32_t cnt = 0;
-
-				if (want != NULL) {
-					cnt = po->meta != NULL && po->meta->nblocks == m->nblocks
-						      ? vnfha__ckpt_fp_diff(po->meta->fps,
-									    po->meta->nblocks, m->fps,
-									    m->nblocks, want)
-						      : m->nblocks;
-				}
-				free(want);
-				lag_bytes = (uint64_t)cnt * m->block_size;
-				if (lag_bytes > m->size) {
-					lag_bytes = m->size;
-				}
-				lag_ms = po->pending_since_ms != 0 ? now - po->pending_since_ms : 0;
-			}
-			OUT("replica %s checkpoint %s acked %" PRIu64 " %" PRIu64 " state %s lag_bytes "
-			    "%" PRIu64 " lag_ms %" PRIu64 "\n",
-			    p->addr, m->name, po->meta != NULL ? po->meta->epoch : 0,
-			    po->meta != NULL ? po->meta->gen : 0,
-			    po->state == VNFHA_CKPT_STATE_DURABLE ? "durable"
-			    : po->meta != NULL		       ? "memory"
-							       : "none",
-			    lag_bytes, lag_ms);
-		}
-	}
-	ckptd_cpg_status(d, &txt);
+	d->repl->status(d, &txt);
 	pthread_mutex_unlock(&d->lock);
+	ckptd_text_finish(&txt);
 #undef OUT
 	rc = vnfha__ckpt_io_send(l->c, VNFHA_CKPT_TEXT, txt.buf, (uint32_t)txt.len);
 	free(txt.buf);
@@ -716,15 +609,24 @@ static int do_peers(struct local *l, const uint8_t *payload, size_t len)
 		return reply_err(l, -EINVAL, "peer list too long");
 	}
 	for (char *t = strtok_r(text, " ", &save); t != NULL; t = strtok_r(NULL, " ", &save)) {
-		if (n == VNFHA_CKPT_MAX_PEERS || strlen(t) > VNFHA_CKPT_NAME_MAX ||
-		    strchr(t, ':') == NULL) {
-			return reply_err(l, -EINVAL, "want at most 8 HOST:PORT");
+		char why[VNFHA_CKPT_NAME_MAX + 64];
+
+		if (n == VNFHA_CKPT_MAX_PEERS) {
+			return reply_err(l, -E2BIG, "more than 8 replicas; list at most 8");
+		}
+		if (strlen(t) > VNFHA_CKPT_NAME_MAX || strchr(t, ':') == NULL) {
+			snprintf(why, sizeof(why), "'%.*s' is not HOST:PORT", VNFHA_CKPT_NAME_MAX, t);
+			return reply_err(l, -EINVAL, why);
 		}
 		addrs[n++] = t;
 	}
 	pthread_mutex_lock(&d->lock);
-	rc = ckptd_peers_set(d, addrs, n);
+	rc = d->repl->set_peers(d, addrs, n);
 	pthread_mutex_unlock(&d->lock);
+	if (rc == -EOPNOTSUPP) {
+		return reply_err(l, rc, "no replica list to set: with --cpg the CPG group's "
+				 "members are the replicas");
+	}
 	vnfha_log(VNFHA_LOG_INFO, "peers set to '%s' (%zu)", n > 0 ? addrs[0] : "", n);
 	return reply_err(l, rc, rc == 0 ? "" : strerror(-rc));
 }
@@ -744,7 +646,8 @@ void ckptd_serve_local(struct ckptd *d, struct vnfha__ckpt_conn *c)
 		if (rc != 0 || got != h.length) {
 			break;
 		}
-		if (h.type != VNFHA_CKPT_PEERS && vnfha__ckpt_req_decode(buf, got, &r) != 0) {
+		if (h.type != VNFHA_CKPT_PEERS && h.type != VNFHA_CKPT_HELLO &&
+		    vnfha__ckpt_req_decode(buf, got, &r) != 0) {
 			rc = reply_err(&l, -EBADMSG, "malformed request");
 			break;
 		}
@@ -779,6 +682,19 @@ void ckptd_serve_local(struct ckptd *d, struct vnfha__ckpt_conn *c)
 		case VNFHA_CKPT_PEERS:
 			rc = do_peers(&l, buf, got);
 			break;
+		case VNFHA_CKPT_HELLO: {
+			struct vnfha__ckpt_hello them;
+
+			/* Who is this daemon: role and node, from its HELLO. */
+			if (vnfha__ckpt_hello_decode(buf, got, &them) != 0) {
+				rc = reply_err(&l, -EBADMSG, "malformed hello");
+				break;
+			}
+			pthread_mutex_lock(&d->lock);
+			rc = ckptd_send_hello(d, c);
+			pthread_mutex_unlock(&d->lock);
+			break;
+		}
 		default:
 			rc = reply_err(&l, -EOPNOTSUPP, "unknown request");
 			break;
@@ -787,4 +703,5 @@ void ckptd_serve_local(struct ckptd *d, struct vnfha__ckpt_conn *c)
 	for (size_t i = 0; i < l.n_regions; i++) {
 		munmap(l.regions[i].map, l.regions[i].size);
 	}
+	free(l.regions);
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * vnfha-ckptd: the checkpoint daemon. Parses options, opens and verifies
- * the store, listens on the local Unix socket and on TCP, and hands each
- * connection to a thread. SIGTERM/SIGINT (signalfd) stop it cleanly.
+ * the store, listens on the local Unix socket, starts the replication
+ * (TCP, or CPG with --cpg: struct ckptd_repl) and hands each connection,
+ * local or on the replication's listener, to a thread. SIGTERM/SIGINT
+ * (signalfd) stop it cleanly.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,39 +22,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/unix_sock.h"
 #include "ocf/ocf.h"
 #include "vnfha-ckptd.h"
 
 struct conn_arg {
 	struct ckptd *d;
 	int fd;
-	bool local;
+	void (*serve)(struct ckptd *d, int fd, const char *who);
 	char who[80];
 };
-
-uint64_t ckptd_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-void ckptd_text_add(struct ckptd_text *t, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (t->len + 1 >= t->cap) {
-		return;
-	}
-	va_start(ap, fmt);
-	n = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
-	va_end(ap);
-	if (n > 0) {
-		t->len = t->len + (size_t)n < t->cap ? t->len + (size_t)n : t->cap - 1;
-	}
-}
 
 static void usage(FILE *out)
 {
@@ -78,40 +57,29 @@ static int parse_role(const char *s, int *ret)
 	return -EINVAL;
 }
 
-/* "HOST:PORT" or "[V6]:PORT" into getaddrinfo() arguments. */
-int ckptd_split_addr(const char *addr, char *host, size_t host_len, const char **ret_port);
-int ckptd_split_addr(const char *addr, char *host, size_t host_len, const char **ret_port)
-{
-	const char *colon = strrchr(addr, ':');
-	size_t n;
-
-	if (colon == NULL || colon[1] == '\0') {
-		return -EINVAL;
-	}
-	n = (size_t)(colon - addr);
-	if (n >= 2 && addr[0] == '[' && addr[n - 1] == ']') {
-		addr++;
-		n -= 2;
-	}
-	if (n >= host_len) {
-		return -ENAMETOOLONG;
-	}
-	memcpy(host, addr, n);
-	host[n] = '\0';
-	*ret_port = colon + 1;
-	return 0;
-}
-
-static int add_peer_opt(struct ckptd_opts *o, const char *addr)
+/* Says what is wrong with addr, from where (--peer or the variable). The
+ * replica list is bounded: a commit's result names at most
+ * VNFHA_CKPT_MAX_PEERS replicas (vnfha/ckpt.h). */
+static int add_peer_opt(struct ckptd_opts *o, const char *addr, const char *from)
 {
 	char host[256];
 	const char *port;
 
-	if (o->n_peers >= VNFHA_CKPT_MAX_PEERS || strlen(addr) > VNFHA_CKPT_NAME_MAX ||
+	if (strlen(addr) > VNFHA_CKPT_NAME_MAX ||
 	    ckptd_split_addr(addr, host, sizeof(host), &port) != 0) {
+		fprintf(stderr, "vnfha-ckptd: %s '%s': want HOST:PORT or [IPV6]:PORT\n", from, addr);
 		return -EINVAL;
 	}
-	o->peers[o->n_peers++] = strdup(addr);
+	if (o->n_peers >= VNFHA_CKPT_MAX_PEERS) {
+		fprintf(stderr, "vnfha-ckptd: %s '%s': more than %d replicas; list at most %d\n",
+			from, addr, VNFHA_CKPT_MAX_PEERS, VNFHA_CKPT_MAX_PEERS);
+		return -E2BIG;
+	}
+	o->peers[o->n_peers] = strdup(addr);
+	if (o->peers[o->n_peers] == NULL) {
+		return -ENOMEM;
+	}
+	o->n_peers++;
 	return 0;
 }
 
@@ -150,8 +118,7 @@ static int parse_opts(int argc, char **argv, struct ckptd_opts *o)
 
 		for (char *t = strtok_r(copy, " ,", &save); t != NULL;
 		     t = strtok_r(NULL, " ,", &save)) {
-			if (add_peer_opt(o, t) != 0) {
-				fprintf(stderr, "vnfha-ckptd: bad peer '%s' in VNFHA_CKPT_PEERS\n", t);
+			if (add_peer_opt(o, t, "VNFHA_CKPT_PEERS") != 0) {
 				free(copy);
 				return -EINVAL;
 			}
@@ -171,9 +138,7 @@ static int parse_opts(int argc, char **argv, struct ckptd_opts *o)
 			o->listen = optarg;
 			break;
 		case 'p':
-			if (add_peer_opt(o, optarg) != 0) {
-				fprintf(stderr, "vnfha-ckptd: --peer '%s': want HOST:PORT (at most %d)\n",
-					optarg, VNFHA_CKPT_MAX_PEERS);
+			if (add_peer_opt(o, optarg, "--peer") != 0) {
 				return -EINVAL;
 			}
 			break;
@@ -213,82 +178,45 @@ static int parse_opts(int argc, char **argv, struct ckptd_opts *o)
 		usage(stderr);
 		return -EINVAL;
 	}
-	return 0;
-}
-
-static int listen_tcp(const char *addr)
-{
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE };
-	struct addrinfo *res = NULL;
-	char host[256];
-	const char *port;
-	int one = 1;
-	int fd;
-	int rc = ckptd_split_addr(addr, host, sizeof(host), &port);
-
-	if (rc != 0) {
-		return rc;
-	}
-	rc = getaddrinfo(host[0] != '\0' ? host : NULL, port, &hints, &res);
-	if (rc != 0) {
+	if (o->cpg_group != NULL && o->n_peers > 0) {
+		fprintf(stderr, "vnfha-ckptd: --peer (or VNFHA_CKPT_PEERS) and --cpg exclude each "
+			"other: with --cpg the CPG group's members are the replicas\n");
 		return -EINVAL;
 	}
-	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		rc = -errno;
-		goto out;
-	}
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, res->ai_addr, res->ai_addrlen) != 0 || listen(fd, 16) != 0) {
-		rc = -errno;
-		close(fd);
-		goto out;
-	}
-	rc = fd;
-out:
-	freeaddrinfo(res);
-	return rc;
+	return 0;
 }
 
 static int listen_unix(const char *path)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct sockaddr_un sun;
 	char dir[sizeof(sun.sun_path)];
 	char *slash;
-	int fd;
 
-	if (strlen(path) >= sizeof(sun.sun_path)) {
+	if (strlen(path) >= sizeof(dir)) {
 		return -ENAMETOOLONG;
 	}
-	memcpy(sun.sun_path, path, strlen(path) + 1);
 	memcpy(dir, path, strlen(path) + 1);
 	slash = strrchr(dir, '/');
 	if (slash != NULL && slash != dir) {
 		*slash = '\0';
 		mkdir(dir, 0755);
 	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		return -errno;
-	}
-	unlink(path);
 	/* Only root (and the group) may commit or switch roles. */
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 || chmod(path, 0660) != 0 ||
-	    listen(fd, 64) != 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
+	return vnfha__unix_listen(path, SOCK_STREAM, 0660, 64);
 }
 
-static void conn_register(struct ckptd *d, int fd, bool add)
+/* add: -ENOMEM when it cannot be tracked (then it is refused). */
+static int conn_register(struct ckptd *d, int fd, bool add)
 {
+	int rc = 0;
+
 	pthread_mutex_lock(&d->lock);
-	if (add && d->n_conns < sizeof(d->conns) / sizeof(d->conns[0])) {
-		d->conns[d->n_conns++] = fd;
-	} else if (!add) {
+	if (add) {
+		rc = ckptd_grow((void **)&d->conns, &d->cap_conns, d->n_conns, sizeof(*d->conns));
+		if (rc == 0) {
+			d->conns[d->n_conns++] = fd;
+		}
+	} else {
 		for (size_t i = 0; i < d->n_conns; i++) {
 			if (d->conns[i] == fd) {
 				d->conns[i] = d->conns[--d->n_conns];
@@ -298,52 +226,16 @@ static void conn_register(struct ckptd *d, int fd, bool add)
 		pthread_cond_broadcast(&d->cond);
 	}
 	pthread_mutex_unlock(&d->lock);
+	return rc;
 }
 
-/* A TCP peer: TLS unless --plaintext; a plain frame on a TLS daemon (or
- * a TLS hello on a plaintext one) is refused with a clear log line. */
-static void serve_tcp(struct conn_arg *a)
+static void serve_local(struct ckptd *d, int fd, const char *who)
 {
-	struct ckptd *d = a->d;
 	struct vnfha__ckpt_conn c;
-	uint8_t first[4] = { 0 };
-	char why[256];
-	bool looks_plain;
-	ssize_t n;
 
-	vnfha__ckpt_io_timeout(a->fd, 10000);
-	n = recv(a->fd, first, sizeof(first), MSG_PEEK | MSG_WAITALL);
-	if (n != (ssize_t)sizeof(first)) {
-		vnfha_log(VNFHA_LOG_WARNING, "peer %s closed before saying anything", a->who);
-		close(a->fd);
-		return;
-	}
-	looks_plain = memcmp(first, "VNCK", 4) == 0;
-	if (!d->opts.plaintext && looks_plain) {
-		vnfha_log(VNFHA_LOG_ERR,
-			  "refused plaintext peer %s: this daemon requires TLS "
-			  "(use --plaintext on both sides only on a trusted network)",
-			  a->who);
-		close(a->fd);
-		return;
-	}
-	if (d->opts.plaintext && !looks_plain) {
-		vnfha_log(VNFHA_LOG_ERR,
-			  "refused peer %s: it does not speak plaintext (TLS peer?) and this "
-			  "daemon runs --plaintext",
-			  a->who);
-		close(a->fd);
-		return;
-	}
-	if (d->opts.plaintext) {
-		vnfha__ckpt_conn_init_fd(&c, a->fd);
-	} else if (vnfha__ckpt_tls_server(&c, a->fd, &d->key, why, sizeof(why)) != 0) {
-		vnfha_log(VNFHA_LOG_ERR, "refused peer %s: %s", a->who, why);
-		close(a->fd);
-		return;
-	}
-	vnfha__ckpt_io_timeout(a->fd, 0);
-	ckptd_serve_peer(d, &c, a->who);
+	(void)who;
+	vnfha__ckpt_conn_init_fd(&c, fd);
+	ckptd_serve_local(d, &c);
 	vnfha__ckpt_conn_close(&c);
 }
 
@@ -353,20 +245,13 @@ static void *conn_thread(void *arg)
 	struct ckptd *d = a->d;
 	int fd = a->fd;
 
-	if (a->local) {
-		struct vnfha__ckpt_conn c;
-
-		vnfha__ckpt_conn_init_fd(&c, fd);
-		ckptd_serve_local(d, &c);
-		vnfha__ckpt_conn_close(&c);
-	} else {
-		serve_tcp(a);
-	}
+	a->serve(d, fd, a->who);
 	conn_register(d, fd, false);
 	free(a);
 	return NULL;
 }
 
+/* local: the Unix socket; else the replication's listener. */
 static void accept_one(struct ckptd *d, int lfd, bool local)
 {
 	struct sockaddr_storage ss;
@@ -386,7 +271,7 @@ static void accept_one(struct ckptd *d, int lfd, bool local)
 	}
 	a->d = d;
 	a->fd = fd;
-	a->local = local;
+	a->serve = local ? serve_local : d->serve_remote;
 	if (local) {
 		snprintf(a->who, sizeof(a->who), "local");
 	} else {
@@ -397,7 +282,12 @@ static void accept_one(struct ckptd *d, int lfd, bool local)
 			    NI_NUMERICHOST | NI_NUMERICSERV);
 		snprintf(a->who, sizeof(a->who), "%s:%s", host, port);
 	}
-	conn_register(d, fd, true);
+	if (conn_register(d, fd, true) != 0) {
+		vnfha_log(VNFHA_LOG_ERR, "refused connection from %s: out of memory", a->who);
+		close(fd);
+		free(a);
+		return;
+	}
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	if (pthread_create(&t, &attr, conn_thread, a) != 0) {
@@ -415,14 +305,12 @@ static void on_bad_object(void *ctx, const char *name, int err, const char *what
 		  "a primary will resend it", name, what, strerror(-err));
 }
 
+/* The connections first (a local request may ask the replication for
+ * states until it leaves), then the replication's own threads. */
 static void shutdown_all(struct ckptd *d)
 {
 	pthread_mutex_lock(&d->lock);
 	d->stopping = true;
-	ckptd_peers_stop(d); /* broadcasts: the CPG threads see stopping too */
-	pthread_mutex_unlock(&d->lock);
-	ckptd_cpg_stop(d);
-	pthread_mutex_lock(&d->lock);
 	for (size_t i = 0; i < d->n_conns; i++) {
 		shutdown(d->conns[i], SHUT_RDWR);
 	}
@@ -432,6 +320,7 @@ static void shutdown_all(struct ckptd *d)
 		pthread_cond_wait(&d->cond, &d->lock);
 	}
 	pthread_mutex_unlock(&d->lock);
+	d->repl->stop(d);
 }
 
 int main(int argc, char **argv)
@@ -441,7 +330,6 @@ int main(int argc, char **argv)
 	char node[65] = "";
 	struct pollfd pfd[3];
 	sigset_t mask;
-	int lfd = -1;
 	int ufd = -1;
 	int sfd = -1;
 	int rc = 1;
@@ -465,6 +353,8 @@ int main(int argc, char **argv)
 	vnfha_log_init("vnfha-ckptd", d.opts.node);
 	/* With --cpg, checkpoints travel on Corosync's bus (its own crypto):
 	 * no TCP listener and no key. */
+	d.repl = d.opts.cpg_group != NULL ? &ckptd_repl_cpg : &ckptd_repl_tcp;
+	d.listen_fd = -1;
 	if (!d.opts.plaintext && d.opts.cpg_group == NULL &&
 	    vnfha__ckpt_tls_load_key(d.opts.key_file, &d.key, why, sizeof(why)) != 0) {
 		vnfha_log(VNFHA_LOG_ERR, "%s", why);
@@ -482,14 +372,6 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &mask, NULL); /* threads inherit the mask */
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	if (d.opts.cpg_group == NULL) { /* with --cpg nothing listens on TCP */
-		lfd = listen_tcp(d.opts.listen);
-		if (lfd < 0) {
-			vnfha_log(VNFHA_LOG_ERR, "cannot listen on '%s': %s", d.opts.listen,
-				  strerror(-lfd));
-			goto out;
-		}
-	}
 	ufd = listen_unix(d.opts.socket_path);
 	if (ufd < 0) {
 		vnfha_log(VNFHA_LOG_ERR, "cannot listen on '%s': %s", d.opts.socket_path,
@@ -498,12 +380,12 @@ int main(int argc, char **argv)
 	}
 	d.epoch = vnfha__ckpt_store_max_epoch(d.store);
 	d.role = VNFHA_CKPT_ROLE_REPLICA;
-	/* Joined before any sender starts, so a failure leaves no thread. */
-	if (d.opts.cpg_group != NULL && ckptd_cpg_start(&d) != 0) {
+	/* Started before the first role is set, so a failure leaves no thread. */
+	if (d.repl->start(&d) != 0) {
+		unlink(d.opts.socket_path);
 		goto out;
 	}
 	pthread_mutex_lock(&d.lock);
-	ckptd_peers_set(&d, d.opts.peers, d.opts.n_peers);
 	ckptd_set_role(&d, d.opts.role);
 	pthread_mutex_unlock(&d.lock);
 	vnfha_log(VNFHA_LOG_INFO, "started: role %s, %s %s (%s), store %s, %zu checkpoints",
@@ -514,7 +396,7 @@ int main(int argc, char **argv)
 		  d.opts.store_dir,
 		  vnfha__ckpt_store_count(d.store));
 	pfd[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = lfd, .events = POLLIN }; /* -1 with --cpg: ignored */
+	pfd[1] = (struct pollfd){ .fd = d.listen_fd, .events = POLLIN }; /* -1: ignored */
 	pfd[2] = (struct pollfd){ .fd = ufd, .events = POLLIN };
 	for (;;) {
 		if (poll(pfd, 3, -1) < 0) {
@@ -530,16 +412,12 @@ int main(int argc, char **argv)
 			}
 		}
 		if (pfd[1].revents != 0) {
-			accept_one(&d, lfd, false);
+			accept_one(&d, d.listen_fd, false);
 		}
 		if (pfd[2].revents != 0) {
 			accept_one(&d, ufd, true);
 		}
 	}
-	if (lfd >= 0) {
-		close(lfd);
-	}
-	lfd = -1;
 	close(ufd);
 	ufd = -1;
 	unlink(d.opts.socket_path);
@@ -547,9 +425,6 @@ int main(int argc, char **argv)
 	vnfha_log(VNFHA_LOG_INFO, "stopped");
 	rc = 0;
 out:
-	if (lfd >= 0) {
-		close(lfd);
-	}
 	if (ufd >= 0) {
 		close(ufd);
 	}
@@ -560,5 +435,7 @@ out:
 	for (size_t i = 0; i < d.opts.n_peers; i++) {
 		free(d.opts.peers[i]);
 	}
+	free(d.conns);
+	free(d.wants);
 	return rc;
 }

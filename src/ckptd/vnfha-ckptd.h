@@ -4,9 +4,18 @@
  * every store call except update_block (which touches only its update);
  * d->cond is broadcast on each commit, ack, role or peer change.
  *
- * Threads: main (signals, accept), one per accepted connection (local
- * client or a primary sending to us), one sender per configured peer while
- * the role is primary; with --cpg, a CPG receiver and a CPG sender.
+ * The daemon is main (vnfha-ckptd.c: options, signals, accept), the local
+ * requests (vnfha-ckptd-local.c), a few shared helpers (vnfha-ckptd-core.c)
+ * and replication behind one interface, struct ckptd_repl, chosen at
+ * start-up: TCP sessions to each replica (vnfha-ckptd-tcp.c and the files
+ * named in vnfha-ckptd-tcp.h), or Corosync CPG with --cpg
+ * (vnfha-ckptd-cpg.c). main and the local requests call only the
+ * interface; the implementations call only the helpers below.
+ *
+ * Threads: main (signals, accept), one per accepted connection (a local
+ * client, or a primary sending to us over TCP), and the replication's own:
+ * TCP, one sender per configured peer while the role is primary; CPG, a
+ * receiver and a sender.
  */
 #ifndef VNFHA_CKPTD_H
 #define VNFHA_CKPTD_H
@@ -18,28 +27,11 @@
 #include "ckpt/ckpt_io.h"
 #include "ckpt/ckpt_store.h"
 #include "ckpt/ckpt_tls.h"
+#include "ckpt/ckpt_version.h"
+#include "common/clock.h"
 #include "vnfha/ckpt.h"
 
-/* What a peer holds of one object, as far as this primary knows. */
-struct peer_obj {
-	char name[VNFHA_CKPT_NAME_MAX + 1];
-	struct vnfha__ckpt_meta *meta; /* fingerprints of the version it holds */
-	uint8_t state;		       /* enum vnfha_ckpt_state of meta's version */
-	uint64_t pending_since_ms;     /* first commit it has not acked; 0: in sync */
-};
-
-struct peer {
-	char addr[VNFHA_CKPT_NAME_MAX + 1];
-	pthread_t thread;
-	bool stop;
-	bool connected;
-	int fd; /* while connected, for shutdown() */
-	char last_error[300];
-	uint64_t sending_bytes; /* bytes of the transfer in flight */
-	uint64_t total_sent;	/* block bytes sent since start (all sessions) */
-	struct peer_obj *objs;
-	size_t n_objs;
-};
+struct ckptd;
 
 struct ckptd_opts {
 	const char *listen;
@@ -47,12 +39,57 @@ struct ckptd_opts {
 	const char *store_dir;
 	const char *key_file;
 	const char *node;
-	const char *cpg_group; /* NULL: no CPG; else sync over this Corosync group */
+	const char *cpg_group; /* NULL: TCP; else sync over this Corosync group */
 	bool plaintext;
 	int role;
 	char *peers[VNFHA_CKPT_MAX_PEERS];
 	size_t n_peers;
 };
+
+/* Text built with printf-like appends; len stops growing at cap - 1
+ * (never overrun) and cut says so; ckptd_text_finish() then ends the text
+ * with a line that says it was cut. */
+struct ckptd_text {
+	char *buf;
+	size_t cap;
+	size_t len;
+	bool cut;
+};
+
+/*
+ * Replication: how this node's versions reach the replicas and how their
+ * acknowledgements come back. One implementation runs, chosen at start-up.
+ */
+struct ckptd_repl {
+	const char *name;
+	/* Lock not held, before the first role is set and before main serves:
+	 * sets d->repl_data, joins the bus or opens a listener (d->listen_fd).
+	 * A failure is logged and leaves no thread behind. */
+	int (*start)(struct ckptd *d);
+	/* Lock not held; d->stopping is set and every connection gone: stops
+	 * and joins the implementation's threads and frees d->repl_data. */
+	void (*stop)(struct ckptd *d);
+	/* Lock held: d->role has changed (a promotion comes with a new
+	 * d->epoch). May drop the lock while joining threads. */
+	void (*on_role)(struct ckptd *d);
+	/* Lock held: name has a new local version (ckptd_wants_durable() says
+	 * the mode its commit asked for); d->cond is broadcast after. */
+	void (*on_commit)(struct ckptd *d, const char *name);
+	/* Lock held: each replica's state of version (epoch, gen) of name, the
+	 * first max of them at out; *best is raised over all of them, listed
+	 * or not. Returns the number written. */
+	uint16_t (*states)(struct ckptd *d, const char *name, uint64_t epoch, uint64_t gen,
+			   struct vnfha__ckpt_result_peer *out, uint16_t max, int *best);
+	/* Lock held: the "peer" and "replica" lines of `vnfha-ckpt status`. */
+	void (*status)(struct ckptd *d, struct ckptd_text *out);
+	/* Lock held: replaces the replica list (n <= VNFHA_CKPT_MAX_PEERS);
+	 * -EOPNOTSUPP where the implementation has no list to set (CPG: the
+	 * group's membership is the list). May drop the lock while joining. */
+	int (*set_peers)(struct ckptd *d, char *const *addrs, size_t n);
+};
+
+extern const struct ckptd_repl ckptd_repl_tcp; /* vnfha-ckptd-tcp.c */
+extern const struct ckptd_repl ckptd_repl_cpg; /* vnfha-ckptd-cpg.c */
 
 struct ckptd {
 	pthread_mutex_t lock;
@@ -63,76 +100,42 @@ struct ckptd {
 	int role;
 	uint64_t epoch;
 	bool stopping;
-	struct peer *peers[VNFHA_CKPT_MAX_PEERS];
-	size_t n_peers;
-	struct ckptd_cpg *cpg; /* vnfha-ckptd-cpg.c; NULL without --cpg */
-	/* accepted connections, to shut them down on SIGTERM */
-	int conns[256];
+	const struct ckptd_repl *repl;
+	void *repl_data; /* the implementation's own state */
+	/* A listener the implementation opened for main to accept on (-1:
+	 * none) and what serves each connection accepted there (in its own
+	 * thread; it closes fd). */
+	int listen_fd;
+	void (*serve_remote)(struct ckptd *d, int fd, const char *who);
+	/* accepted connections, to shut them down on SIGTERM (grown as needed) */
+	int *conns;
 	size_t n_conns;
-	/* per object: the mode its latest commit asked for */
-	struct {
-		char name[VNFHA_CKPT_NAME_MAX + 1];
-		bool durable;
-	} wants[4096];
+	size_t cap_conns;
+	/* per object: the mode its latest commit asked for (grown as needed) */
+	struct ckptd_want *wants;
 	size_t n_wants;
+	size_t cap_wants;
 };
 
-uint64_t ckptd_now_ms(void);
-
-/* Text built with printf-like appends; len stops growing at cap - 1
- * (the rest is cut, never overrun). */
-struct ckptd_text {
-	char *buf;
-	size_t cap;
-	size_t len;
+struct ckptd_want {
+	char name[VNFHA_CKPT_NAME_MAX + 1];
+	bool durable;
 };
+
+/* vnfha-ckptd-core.c: helpers for every part of the daemon. */
+/* Makes room for element n of *arr (*cap elements of size now): -ENOMEM. */
+int ckptd_grow(void **arr, size_t *cap, size_t n, size_t size);
 void ckptd_text_add(struct ckptd_text *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-
-/*
- * How a primary reaches a replica. A peer address "SCHEME:REST" picks the
- * transport registered under SCHEME; anything else is TCP ("HOST:PORT",
- * "tcp:HOST:PORT"). A transport's dial() returns a connected stream with
- * its own ops (ckpt_io.h) and fills p->last_error on failure; the session
- * protocol above it is the same for all. On the receiving side a
- * transport hands each inbound stream to ckptd_serve_peer(). Other parts
- * (Corosync CPG, shared directory) add a file vnfha-ckptd-<scheme>.c and
- * one line to ckptd_transports[] in vnfha-ckptd-transports.c.
- */
-struct ckptd_transport {
-	const char *scheme;
-	int (*dial)(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *ret_conn);
-};
-
-extern const struct ckptd_transport ckptd_transport_tcp;
-extern const struct ckptd_transport *const ckptd_transports[]; /* NULL-terminated */
-const struct ckptd_transport *ckptd_transport_for(const char *addr);
-
-/* vnfha-ckptd-peer.c */
-void ckptd_peers_start(struct ckptd *d);	  /* lock held; role primary */
-void ckptd_peers_stop(struct ckptd *d);		  /* lock held; joins (drops it meanwhile) */
-int ckptd_peers_set(struct ckptd *d, char *const *addrs, size_t n); /* lock held */
-void ckptd_serve_peer(struct ckptd *d, struct vnfha__ckpt_conn *c, const char *who);
-struct peer_obj *ckptd_peer_obj(struct peer *p, const char *name);
-int ckptd_version_cmp(uint64_t e1, uint64_t g1, uint64_t e2, uint64_t g2);
-bool ckptd_wants_durable(struct ckptd *d, const char *name); /* lock held */
-void ckptd_wait_ms(struct ckptd *d, unsigned int ms);	     /* lock held; on d->cond */
-
-/*
- * vnfha-ckptd-cpg.c: sync over a Corosync CPG group instead of TCP. The
- * primary multicasts each complete version whole (ckpt_cpg.h); a replica
- * publishes it and multicasts an ACK. Members are the group's other
- * processes; a member that joins gets every latest version again.
- */
-int ckptd_cpg_start(struct ckptd *d); /* lock not held; before serving */
-void ckptd_cpg_stop(struct ckptd *d); /* lock not held */
-void ckptd_cpg_primary(struct ckptd *d); /* lock held: forget acks, resend all */
-/* Lock held: states of the members for version (epoch, gen) of name,
- * appended at out (room for max); raises *best. Returns the count. */
-uint16_t ckptd_cpg_states(struct ckptd *d, const char *name, uint64_t epoch, uint64_t gen,
-			  struct vnfha__ckpt_result_peer *out, uint16_t max, int *best);
-/* Lock held: "peer"/"replica" lines for `vnfha-ckpt status`. */
-void ckptd_cpg_status(struct ckptd *d, struct ckptd_text *out);
+void ckptd_text_finish(struct ckptd_text *t);
+int ckptd_set_wants(struct ckptd *d, const char *name, bool durable); /* lock held; -ENOMEM */
+bool ckptd_wants_durable(struct ckptd *d, const char *name);	       /* lock held */
+void ckptd_wait_ms(struct ckptd *d, unsigned int ms);		       /* lock held; on d->cond */
+/* This daemon's HELLO (role, node): to a peer, or to a local client that
+ * asks who it is. Lock held. */
+int ckptd_send_hello(struct ckptd *d, struct vnfha__ckpt_conn *c);
+/* "HOST:PORT" or "[V6]:PORT" into getaddrinfo() arguments. */
+int ckptd_split_addr(const char *addr, char *host, size_t host_len, const char **ret_port);
 
 /* vnfha-ckptd-local.c */
 void ckptd_serve_local(struct ckptd *d, struct vnfha__ckpt_conn *c);

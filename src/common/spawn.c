@@ -10,15 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/spawn.h"
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* In the child: stdin and (unless captured) stdout to /dev/null, then exec.
  * Only async-signal-safe calls here. */
@@ -56,7 +49,7 @@ int vnfha__run(char *const argv[], unsigned int timeout_ms, int *ret_status, cha
 	int err_pipe[2] = { -1, -1 }, out_pipe[2] = { -1, -1 };
 	int pidfd = -1, child_errno = 0, status = 0, rc;
 	size_t got = 0;
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = vnfha__now_ms() + timeout_ms;
 	bool out_open, exited = false;
 	pid_t pid;
 
@@ -99,7 +92,7 @@ int vnfha__run(char *const argv[], unsigned int timeout_ms, int *ret_status, cha
 	while (!exited || out_open) {
 		struct pollfd fds[2] = { { .fd = exited ? -1 : pidfd, .events = POLLIN },
 					 { .fd = out_open ? out_pipe[0] : -1, .events = POLLIN } };
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - vnfha__now_ms();
 
 		if (left <= 0 || (poll(fds, 2, (int)left) < 0 && errno != EINTR)) {
 			kill(pid, SIGKILL);

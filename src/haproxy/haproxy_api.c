@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/unix_sock.h"
+#include "common/clock.h"
 #include "haproxy/haproxy_api.h"
 #include "common/parse.h"
 
@@ -42,17 +44,12 @@ int vnfha_haproxy_addr_parse(const char *text, struct vnfha_haproxy_addr *ret_ad
 		text += 5;
 	}
 	if (text[0] == '/') {
-		struct sockaddr_un *un = (struct sockaddr_un *)&a.sa;
-		size_t n = strlen(text);
+		int rc = vnfha__unix_addr(text, (struct sockaddr_un *)&a.sa, &a.sa_len);
 
-		if (n >= sizeof(un->sun_path)) {
-			return -ENAMETOOLONG;
+		if (rc == 0) {
+			*ret_addr = a;
 		}
-		un->sun_family = AF_UNIX;
-		memcpy(un->sun_path, text, n + 1);
-		a.sa_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
-		*ret_addr = a;
-		return 0;
+		return rc;
 	}
 	colon = strrchr(text, ':');
 	if (colon == NULL) {
@@ -97,21 +94,13 @@ bool vnfha_haproxy_err_is_unreachable(int err)
 	       err == -ENETUNREACH || err == -ETIMEDOUT;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Waits for events on fd until the deadline; 0, -ETIMEDOUT or -errno. */
 static int wait_fd(int fd, short events, int64_t deadline)
 {
 	struct pollfd p = { .fd = fd, .events = events };
 
 	for (;;) {
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - vnfha__now_ms();
 		int n;
 
 		if (left <= 0) {
@@ -227,7 +216,7 @@ static int read_all(int fd, char *buf, size_t buf_len, int64_t deadline, size_t 
 int vnfha_haproxy_exchange(const struct vnfha_haproxy_addr *addr, unsigned timeout_ms,
 			   const char *cmd, char *buf, size_t buf_len, size_t *ret_len)
 {
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = vnfha__now_ms() + timeout_ms;
 	char line[1024];
 	size_t cmd_len = strlen(cmd);
 	int fd = -1;

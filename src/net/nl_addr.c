@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "net/nl_internal.h"
 #include "net/nl_msg.h"
 
@@ -119,14 +120,6 @@ int vnfha_addr_find(struct vnfha_nl *nl, int family, const void *addr, int ifind
 	return 0;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* 1: usable, 0: still tentative, <0: failed. */
 static int dad_verdict(const struct vnfha_addr *a, bool optimistic_ok)
 {
@@ -174,7 +167,7 @@ static int dad_read_events(struct vnfha_nl *nl, const struct vnfha_addr *a, bool
 int vnfha_addr_dad_wait(struct vnfha_nl *nl, const struct vnfha_addr *a, unsigned int timeout_ms,
 			bool optimistic_ok)
 {
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = vnfha__now_ms() + timeout_ms;
 	bool lookup = true;
 
 	for (;;) {
@@ -199,7 +192,7 @@ int vnfha_addr_dad_wait(struct vnfha_nl *nl, const struct vnfha_addr *a, unsigne
 			}
 			lookup = false;
 		}
-		left_ms = deadline - now_ms();
+		left_ms = deadline - vnfha__now_ms();
 		if (left_ms <= 0) {
 			return -ETIMEDOUT;
 		}

@@ -16,14 +16,6 @@
 #define MARGIN_MS 1000
 #define CRM_TOOL_TIMEOUT_MS 10000
 
-int64_t vnfha_ocf_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 unsigned int vnfha_ocf_budget_ms(void)
 {
 	const char *text = getenv("OCF_RESKEY_CRM_meta_timeout");

@@ -10,9 +10,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Monotonic milliseconds, for deadlines. */
-int64_t vnfha_ocf_now_ms(void);
-
 /* The action's timeout (OCF_RESKEY_CRM_meta_timeout, ms; 20 s when unset)
  * minus a second of margin for the agent's own exit. */
 unsigned int vnfha_ocf_budget_ms(void);

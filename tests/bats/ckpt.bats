@@ -157,12 +157,16 @@ teardown() {
 	same_as 1 two "$WORK/b"
 }
 
-@test "--cpg: a bad group name and a node without Corosync give clear errors" {
+@test "--cpg: a bad group name, a replica list and a node without Corosync give clear errors" {
 	run "$CKPTD" --cpg "" --store "$WORK/x" --socket "$WORK/x.sock"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"--cpg '': want a group name of 1 to 127 bytes"* ]]
 	run "$CKPTD" --cpg "$(printf 'g%.0s' $(seq 128))" --store "$WORK/x" --socket "$WORK/x.sock"
 	[ "$status" -eq 2 ]
+	# CPG replicates to the group's members: a replica list makes no sense
+	run "$CKPTD" --cpg vnfha-test --peer 127.0.0.1:7410 --store "$WORK/x" --socket "$WORK/x.sock"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--peer (or VNFHA_CKPT_PEERS) and --cpg exclude each other"* ]]
 	# in a fresh namespace no Corosync answers (its IPC is per network namespace)
 	run ip netns exec "${PFX}n1" "$CKPTD" --cpg vnfha-test --store "$WORK/x" \
 		--socket "$WORK/x.sock" --node n1

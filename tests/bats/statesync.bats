@@ -13,7 +13,10 @@ setup() {
 	BIN="$NETNS_DIR/bin"
 	mkdir -p "$BIN" "$NETNS_DIR/store"
 	ln -s "$VNFHA_BUILDDIR/src/ckptd/vnfha-ckptd" "$BIN/vnfha-ckptd"
-	ln -s "$VNFHA_BUILDDIR/src/ckptd/vnfha-ckpt" "$BIN/vnfha-ckpt"
+	# The agent talks to the daemon over its socket only: a vnfha-ckpt on
+	# its PATH records a call and fails. The test's own checks use CKPT.
+	CKPT="$VNFHA_BUILDDIR/src/ckptd/vnfha-ckpt"
+	printf '#!/bin/sh\nprintf "%%s\\n" "$*" >> "%s/vnfha-ckpt.calls"\nexit 1\n' "$NETNS_DIR" >"$BIN/vnfha-ckpt"
 	printf '#!/bin/sh\nprintf "%%s\\n" "$*" >> "%s/crm_attribute.calls"\n' "$NETNS_DIR" >"$BIN/crm_attribute"
 	cat >"$BIN/attrd_updater" <<-EOF2
 		#!/bin/sh
@@ -21,7 +24,7 @@ setup() {
 		[ "\$1" = -Q ] && cat "$NETNS_DIR/attrd.peers" 2>/dev/null
 		exit 0
 	EOF2
-	chmod +x "$BIN/crm_attribute" "$BIN/attrd_updater"
+	chmod +x "$BIN/crm_attribute" "$BIN/attrd_updater" "$BIN/vnfha-ckpt"
 	export OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE="ss:0" OCF_RESKEY_CRM_meta_on_node=node1
 	export OCF_RESKEY_store_dir="$NETNS_DIR/store" OCF_RESKEY_socket="$NETNS_DIR/ckpt.sock"
 	export OCF_RESKEY_plaintext=true OCF_RESKEY_port=7410
@@ -54,7 +57,7 @@ peers() { # what attrd holds for the other nodes
 	run ra promote; [ "$status" -eq 0 ]
 	run ra monitor; [ "$status" -eq 8 ]
 	# The primary replicates to the nodes attrd knows, by peer_addresses.
-	run env PATH="$BIN:$PATH" ip netns exec "$NS_A" vnfha-ckpt --socket "$NETNS_DIR/ckpt.sock" status
+	run ip netns exec "$NS_A" "$CKPT" --socket "$NETNS_DIR/ckpt.sock" status
 	[[ "$output" == *"role primary"* ]]
 	[[ "$output" == *"198.51.100.2:7410"* ]]
 	[[ "$output" == *"198.51.100.3:7410"* ]]
@@ -64,6 +67,8 @@ peers() { # what attrd holds for the other nodes
 	run ra monitor; [ "$status" -eq 7 ]
 	run ra stop;    [ "$status" -eq 0 ]
 	grep -qx -- "-n vnfha-version-ss -D" "$NETNS_DIR/attrd.calls"
+	# role, promotion, replica list: all over the daemon's socket, no CLI
+	[ ! -e "$NETNS_DIR/vnfha-ckpt.calls" ]
 }
 
 @test "statesync: promote refuses stale data while a fresher node is reachable" {
@@ -75,11 +80,11 @@ peers() { # what attrd holds for the other nodes
 	run ra monitor; [ "$status" -eq 0 ]   # still unpromoted
 	# Scores rank freshness: one fresher peer costs one step.
 	peers node2 0.3 node3 0.0
-	PATH="$BIN:$PATH" ip netns exec "$NS_A" vnfha-ckpt --socket "$NETNS_DIR/ckpt.sock" role primary
+	ip netns exec "$NS_A" "$CKPT" --socket "$NETNS_DIR/ckpt.sock" role primary
 	echo data > "$NETNS_DIR/obj"
-	PATH="$BIN:$PATH" ip netns exec "$NS_A" vnfha-ckpt --socket "$NETNS_DIR/ckpt.sock" \
+	ip netns exec "$NS_A" "$CKPT" --socket "$NETNS_DIR/ckpt.sock" \
 		--mode async put obj "$NETNS_DIR/obj"
-	PATH="$BIN:$PATH" ip netns exec "$NS_A" vnfha-ckpt --socket "$NETNS_DIR/ckpt.sock" role replica
+	ip netns exec "$NS_A" "$CKPT" --socket "$NETNS_DIR/ckpt.sock" role replica
 	run ra monitor; [ "$status" -eq 0 ]
 	tail -n 1 "$NETNS_DIR/crm_attribute.calls" | grep -qx -- "--promotion -v 1000 -q"
 	peers node2 9.1 node3 8.1
@@ -114,7 +119,7 @@ peers() { # what attrd holds for the other nodes
 	OCF_RESKEY_CRM_meta_notify_type=post OCF_RESKEY_CRM_meta_notify_operation=promote run ra notify
 	[ "$status" -eq 0 ]
 	[ ! -s "$NETNS_DIR/attrd.calls" ]
-	run env PATH="$BIN:$PATH" ip netns exec "$NS_A" vnfha-ckpt --socket "$NETNS_DIR/ckpt.sock" status
+	run ip netns exec "$NS_A" "$CKPT" --socket "$NETNS_DIR/ckpt.sock" status
 	[[ "$output" == *"198.51.100.2:7410"* ]]
 }
 
@@ -156,7 +161,7 @@ peers() { # what attrd holds for the other nodes
 	# Two "nodes" (two resources, two sockets) mount the same store.
 	a() { OCF_RESOURCE_INSTANCE=ssa OCF_RESKEY_socket="$NETNS_DIR/a.sock" ra "$@"; }
 	b() { OCF_RESOURCE_INSTANCE=ssb OCF_RESKEY_socket="$NETNS_DIR/b.sock" ra "$@"; }
-	cli() { PATH="$BIN:$PATH" ip netns exec "$NS_A" vnfha-ckpt --socket "$NETNS_DIR/$1.sock" "${@:2}"; }
+	cli() { ip netns exec "$NS_A" "$CKPT" --socket "$NETNS_DIR/$1.sock" "${@:2}"; }
 	run a start;   [ "$status" -eq 0 ]
 	run b start;   [ "$status" -eq 0 ]
 	run a monitor; [ "$status" -eq 0 ]

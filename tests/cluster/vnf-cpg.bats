@@ -43,6 +43,10 @@ acked_replicas() {
 		run lab on "$k" ss -Htln "sport = :7410"
 		[ -z "$output" ]
 	done
+	# the group's members are the replicas: no list to set
+	run lab on "$active" vnfha-ckpt peers set 192.0.2.9:7410
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"with --cpg the CPG group's members are the replicas"* ]]
 	# every replica holds the same latest version as the primary
 	want=$(lab on "$active" vnfha-ckpt status | sed -n 's/^checkpoint \([^ ]*\) version \([0-9]*\) \([0-9]*\).*/\1 \2 \3/p')
 	[ -n "$want" ]

@@ -258,6 +258,57 @@ static void test_meta_codec(void)
 	free(buf);
 }
 
+/* Many objects: no fixed number of entries (there was 4096: the next
+ * begin failed with -ENOSPC, and a load moved the surplus aside as
+ * damaged); an update open across the array's growth still commits. */
+static void test_many_objects(void)
+{
+	enum { N = 4200 };
+	char sub[sizeof(dir) + 16];
+	struct vnfha__ckpt_store *s;
+	struct vnfha__ckpt_update *held = NULL;
+	uint8_t byte = 7;
+	int failed = 0;
+
+	snprintf(sub, sizeof(sub), "%s/many", dir);
+	s = vnfha__ckpt_store_open(sub, on_report, NULL);
+	CHECK(s != NULL);
+	if (s == NULL) {
+		return;
+	}
+	CHECK_INT(vnfha__ckpt_update_begin(s, "held", 1, 1, 1, BS, NULL, true, &held), 0);
+	for (int i = 0; i < N; i++) {
+		struct vnfha__ckpt_update *u = NULL;
+		char name[16];
+		int rc;
+
+		snprintf(name, sizeof(name), "o%d", i);
+		rc = vnfha__ckpt_update_begin(s, name, 1, 1, 1, BS, NULL, true, &u);
+		if (rc == 0) {
+			rc = vnfha__ckpt_update_block(u, 0, &byte, 1);
+			rc = rc == 0 ? vnfha__ckpt_update_commit(u, false) : rc;
+		}
+		if (rc != 0 && failed++ == 0) {
+			fprintf(stderr, "object %d of %d: %s\n", i, N, strerror(-rc));
+		}
+	}
+	CHECK_INT(failed, 0);
+	CHECK_INT(vnfha__ckpt_update_block(held, 0, &byte, 1), 0);
+	CHECK_INT(vnfha__ckpt_update_commit(held, false), 0);
+	CHECK_INT(vnfha__ckpt_store_count(s), N + 1);
+	vnfha__ckpt_store_free(s);
+	reports = 0;
+	s = vnfha__ckpt_store_open(sub, on_report, NULL);
+	CHECK(s != NULL);
+	if (s != NULL) {
+		CHECK_INT(vnfha__ckpt_store_count(s), N + 1);
+		CHECK(vnfha__ckpt_store_find(s, "held") != NULL);
+		CHECK(vnfha__ckpt_store_find(s, "o4199") != NULL);
+		vnfha__ckpt_store_free(s);
+	}
+	CHECK_INT(reports, 0);
+}
+
 int main(void)
 {
 	char cmd[128];
@@ -270,6 +321,7 @@ int main(void)
 	test_full_and_delta();
 	test_small_delta();
 	test_damage();
+	test_many_objects();
 	rc = UNIT_DONE();
 	snprintf(cmd, sizeof(cmd), "%s", dir);
 	/* remove the test's own directory tree */

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The TCP replication (struct ckptd_repl ckptd_repl_tcp): a session per
+ * replica, primary to replica, over a stream.
+ *   vnfha-ckptd-tcp.c         the interface: start, stop, role, commit,
+ *                             states, status, peers; the listener
+ *   vnfha-ckptd-transports.c  the streams by address scheme (TCP built in)
+ *   vnfha-ckptd-session.c     the messages both ends of a session send
+ *   vnfha-ckptd-sender.c      the primary's side, one thread per replica
+ *   vnfha-ckptd-receiver.c    the replica's side
+ */
+#ifndef VNFHA_CKPTD_TCP_H
+#define VNFHA_CKPTD_TCP_H
+
+#include "vnfha-ckptd.h"
+
+/* What a peer holds of one object, as far as this primary knows. */
+struct peer_obj {
+	char name[VNFHA_CKPT_NAME_MAX + 1];
+	struct vnfha__ckpt_meta *meta; /* fingerprints of the version it holds */
+	uint8_t state;		       /* enum vnfha_ckpt_state of meta's version */
+	uint64_t pending_since_ms;     /* first commit it has not acked; 0: in sync */
+};
+
+struct peer {
+	char addr[VNFHA_CKPT_NAME_MAX + 1];
+	pthread_t thread;
+	bool stop;
+	bool connected;
+	int fd; /* while connected, for shutdown() */
+	char last_error[300];
+	uint64_t sending_bytes; /* bytes of the transfer in flight */
+	uint64_t total_sent;	/* block bytes sent since start (all sessions) */
+	struct peer_obj *objs;
+	size_t n_objs;
+};
+
+/* d->repl_data of the TCP replication. */
+struct ckptd_tcp {
+	struct peer *peers[VNFHA_CKPT_MAX_PEERS];
+	size_t n_peers;
+};
+
+static inline struct ckptd_tcp *ckptd_tcp(struct ckptd *d)
+{
+	return d->repl_data;
+}
+
+/*
+ * How a primary reaches a replica. A peer address "SCHEME:REST" picks the
+ * transport registered under SCHEME; anything else is TCP ("HOST:PORT",
+ * "tcp:HOST:PORT"). A transport's dial() returns a connected stream with
+ * its own ops (ckpt_io.h) and fills p->last_error on failure; the session
+ * protocol above it is the same for all. On the receiving side a
+ * transport hands each inbound stream to ckptd_serve_peer(). Another
+ * stream (a shared directory) adds its dial() and one line to
+ * ckptd_transports[] in vnfha-ckptd-transports.c.
+ */
+struct ckptd_transport {
+	const char *scheme;
+	int (*dial)(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *ret_conn);
+};
+
+extern const struct ckptd_transport ckptd_transport_tcp;
+extern const struct ckptd_transport *const ckptd_transports[]; /* NULL-terminated */
+const struct ckptd_transport *ckptd_transport_for(const char *addr);
+
+/* vnfha-ckptd-session.c: the messages of a daemon-to-daemon session
+ * (and ckptd_send_hello(), vnfha-ckptd.h). */
+int ckptd_recv_hello(struct vnfha__ckpt_conn *c, struct vnfha__ckpt_hello *ret);
+/* An obj body built from m; with_fps adds the fingerprint list. */
+int ckptd_send_obj(struct vnfha__ckpt_conn *c, uint16_t type, const struct vnfha__ckpt_meta *m,
+		   bool with_fps, uint32_t flags, int32_t status);
+
+/* vnfha-ckptd-sender.c: the primary's side, one thread per peer. */
+void ckptd_peers_start(struct ckptd *d);	  /* lock held; role primary */
+void ckptd_peers_stop(struct ckptd *d);		  /* lock held; joins (drops it meanwhile) */
+int ckptd_peers_set(struct ckptd *d, char *const *addrs, size_t n); /* lock held */
+void ckptd_peers_free(struct ckptd *d);				    /* lock held; stopped */
+/* Lock not held: true once p's sender is to stop (dropped, role changed). */
+bool ckptd_peer_stopped(struct ckptd *d, struct peer *p);
+struct peer_obj *ckptd_peer_obj(struct peer *p, const char *name);
+
+/* vnfha-ckptd-receiver.c: the replica's side of a session. */
+void ckptd_serve_peer(struct ckptd *d, struct vnfha__ckpt_conn *c, const char *who);
+
+#endif
