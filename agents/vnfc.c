@@ -33,6 +33,9 @@
 
 #define MARGIN_MS 1000
 #define CTL_TIMEOUT_MS 5000
+/* How long after the supervisor's report a recurring monitor leaves the
+ * failure to Pacemaker's recovery (see await_recovery()). */
+#define REPORT_GRACE_MS 5000
 
 static const char *const protocols[] = { "libvnfha", "hooks", NULL };
 
@@ -249,13 +252,18 @@ static bool is_hooks(const struct vnfha_ocf *ocf)
 	return strcmp(vnfha_ocf_str(ocf, "protocol"), "hooks") == 0;
 }
 
+static bool is_failed(enum vnfha__ctl_state state)
+{
+	return state == VNFHA__STATE_FAILED || state == VNFHA__STATE_REPORTED;
+}
+
 /* Maps the supervisor's view to an OCF code (OCF 1.1 "monitor"). */
 static int status_to_rc(const struct vnfha_ocf *ocf, const struct vnfha__ctl_msg *st)
 {
 	bool active = st->role == VNFHA__ROLE_ACTIVE;
 	long hb_timeout = vnfha_ocf_int(ocf, "heartbeat_timeout");
 
-	if (st->state == VNFHA__STATE_FAILED) {
+	if (is_failed(st->state)) {
 		vnfha_log(VNFHA_LOG_ERR, "the VNFC has failed while %s (see the log above)",
 			  active ? "promoted" : "unpromoted");
 		return active ? OCF_FAILED_PROMOTED : OCF_ERR_GENERIC;
@@ -276,11 +284,46 @@ static int status_to_rc(const struct vnfha_ocf *ocf, const struct vnfha__ctl_msg
 	return active && st->ready == VNFHA__ROLE_ACTIVE ? OCF_RUNNING_PROMOTED : OCF_SUCCESS;
 }
 
+/*
+ * The supervisor has told Pacemaker already (crm_resource --fail). A recurring
+ * monitor that reports the same death again adds a second failure while the
+ * controller computes the recovery, and when it lands on the DC's own node
+ * the controller stalls a whole second: Pacemaker 2.1's do_pe_invoke_callback()
+ * sleep()s 1 s when the scheduler's CIB query returns while one of the
+ * controller's own CIB updates (here: this monitor's result) is pending. So a
+ * recurring monitor waits for the recovery, whose first action cancels it
+ * (pacemaker-execd kills an in-flight recurring monitor on cancel, and a
+ * cancelled result is not recorded), and reports the failure itself only if
+ * no recovery came within REPORT_GRACE_MS of the report. A probe never waits.
+ * Returns true when it waited (the caller asks the supervisor again).
+ */
+static bool await_recovery(const struct vnfha_ocf *ocf, const struct vnfha__ctl_msg *st)
+{
+	unsigned int budget = vnfha_ocf_budget_ms();
+	unsigned int wait;
+
+	if (st->state != VNFHA__STATE_REPORTED || vnfha_ocf_is_probe(ocf) ||
+	    st->ms >= REPORT_GRACE_MS) {
+		return false;
+	}
+	wait = REPORT_GRACE_MS - st->ms;
+	if (wait > budget / 2) {
+		wait = budget / 2; /* a short timeout: still answer in time */
+	}
+	vnfha_log(VNFHA_LOG_INFO, "the VNFC's failure was reported %u ms ago; leaving it to "
+		  "Pacemaker's recovery for %u ms", st->ms, wait);
+	poll(NULL, 0, (int)wait);
+	return true;
+}
+
 static int vnfc_monitor(struct vnfha_ocf *ocf)
 {
 	struct vnfha__ctl_msg st;
 	int rc = ctl_status(ocf, &st);
 
+	if (rc == 0 && await_recovery(ocf, &st)) {
+		rc = ctl_status(ocf, &st);
+	}
 	if (rc == -ENOENT || rc == -ECONNREFUSED) {
 		return OCF_NOT_RUNNING;
 	}
@@ -372,7 +415,7 @@ static int wait_standby(struct vnfha_ocf *ocf, const char *log_path)
 	for (;;) {
 		int rc = ctl_status(ocf, &st);
 
-		if (rc == 0 && st.state == VNFHA__STATE_FAILED) {
+		if (rc == 0 && is_failed(st.state)) {
 			return vnfha_ocf_fail(OCF_ERR_GENERIC, "the VNFC ended during start; see %s",
 					      log_path);
 		}

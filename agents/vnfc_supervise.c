@@ -61,6 +61,7 @@ struct sup {
 	enum vnfha__ctl_role want, ready;
 	enum vnfha__ctl_health health;
 	int64_t last_hb;
+	int64_t reported_at; /* when Pacemaker took the failure report */
 	struct conn conns[MAX_CONNS];
 	int vnfc_fd;
 	struct pending pending;
@@ -124,7 +125,11 @@ static void report_failure(struct sup *s, const char *why)
 	if (rc < 0 || status != 0) {
 		vnfha_log(VNFHA_LOG_ERR, "crm_resource --fail for %s on %s failed (%s, status %d)",
 			  s->cfg->resource, s->cfg->node, rc < 0 ? strerror(-rc) : "ran", status);
+		return; /* the next monitor reports it */
 	}
+	/* A recurring monitor now leaves the report to this one (vnfc.c). */
+	s->state = VNFHA__STATE_REPORTED;
+	s->reported_at = vnfha__now_ms();
 }
 
 static void kill_vnfc(struct sup *s, int sig)
@@ -185,7 +190,8 @@ static void answer_status(struct sup *s, int fd)
 		.type = VNFHA__CTL_STATE, .state = s->state, .role = s->want, .ready = s->ready,
 		.health = s->health, .pid = s->pidfd >= 0 ? s->pid : 0,
 	};
-	int64_t age = s->last_hb ? vnfha__now_ms() - s->last_hb : 0;
+	int64_t since = s->state == VNFHA__STATE_REPORTED ? s->reported_at : s->last_hb;
+	int64_t age = since ? vnfha__now_ms() - since : 0;
 
 	m.ms = age > UINT32_MAX ? UINT32_MAX : (uint32_t)age;
 	send_msg(fd, &m);

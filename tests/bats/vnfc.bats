@@ -88,6 +88,72 @@ incr() {
 	run ra monitor;  [ "$status" -eq 7 ]
 }
 
+# Waits until the supervisor has called crm_resource (at most 1 s).
+wait_report() {
+	for _ in $(seq 50); do
+		[ -s "$NETNS_DIR/crm_resource.calls" ] && return 0
+		sleep 0.02
+	done
+	return 1
+}
+
+# Runs the agent's ACTION: its exit status in RA_STATUS, how long it took
+# in RA_MS (milliseconds).
+ra_timed() {
+	local t=$EPOCHREALTIME
+	RA_STATUS=0
+	ra "$@" || RA_STATUS=$?
+	RA_MS=$(((${EPOCHREALTIME/./} - ${t/./}) / 1000))
+}
+
+@test "vnfc: a recurring monitor leaves a reported failure to Pacemaker's recovery" {
+	ra start
+	ra promote
+	pid=$(counterd_pid)
+	[ -n "$pid" ]
+	kill -9 "$pid"
+	wait_report
+	# A probe tells at once.
+	ra_timed monitor
+	[ "$RA_STATUS" -eq 9 ]
+	[ "$RA_MS" -lt 1000 ]
+	# A recurring monitor does not report the death a second time while the
+	# recovery is on its way (its first action cancels the monitor); with no
+	# recovery it tells after its wait, half its budget here (4 s - 1 s).
+	export OCF_RESKEY_CRM_meta_interval=1000 OCF_RESKEY_CRM_meta_timeout=4000
+	ra_timed monitor
+	[ "$RA_STATUS" -eq 9 ]
+	[ "$RA_MS" -ge 1400 ]
+	[ "$RA_MS" -lt 3000 ]
+	# Cancelled as pacemaker-execd cancels an in-flight monitor: killed.
+	PATH="$BIN:$PATH" ip netns exec "$NS_A" "$AGENT" monitor 3>&- &
+	mon=$!
+	sleep 0.3
+	kill -0 "$mon"   # still waiting
+	kill -9 "$mon"
+	unset OCF_RESKEY_CRM_meta_interval OCF_RESKEY_CRM_meta_timeout
+	run ra demote;   [ "$status" -eq 0 ]
+	run ra stop;     [ "$status" -eq 0 ]
+}
+
+@test "vnfc: a failure the supervisor could not report is reported by the next monitor" {
+	printf '#!/bin/sh\nprintf "%%s\\n" "$*" >> "%s/crm_resource.calls"\nexit 1\n' \
+		"$NETNS_DIR" > "$BIN/crm_resource"
+	ra start
+	ra promote
+	pid=$(counterd_pid)
+	[ -n "$pid" ]
+	kill -9 "$pid"
+	wait_report
+	sleep 0.1
+	export OCF_RESKEY_CRM_meta_interval=1000 OCF_RESKEY_CRM_meta_timeout=4000
+	ra_timed monitor
+	[ "$RA_STATUS" -eq 9 ]
+	[ "$RA_MS" -lt 1000 ]
+	unset OCF_RESKEY_CRM_meta_interval OCF_RESKEY_CRM_meta_timeout
+	ra stop
+}
+
 @test "vnfc: an unpromoted VNFC that dies is a plain failure" {
 	ra start
 	pid=$(counterd_pid)
