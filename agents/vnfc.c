@@ -406,29 +406,31 @@ static int spawn_supervisor(const struct vnfc_supervise_cfg *cfg)
 	return reported;
 }
 
-/* Waits until the supervisor says the VNFC serves unpromoted. */
+/* Waits until the supervisor says the VNFC serves unpromoted: asks for the
+ * standby role, which the supervisor answers the moment the VNFC reports
+ * ready in it (or dies, or runs out of time), so a start returns as soon
+ * as it can, not at the next turn of a polling loop. */
 static int wait_standby(struct vnfha_ocf *ocf, const char *log_path)
 {
-	int64_t deadline = vnfha__now_ms() + vnfha_ocf_budget_ms();
-	struct vnfha__ctl_msg st;
+	struct vnfha__ctl_msg req = { .type = VNFHA__CTL_DEMOTE }, reply;
+	unsigned int budget = vnfha_ocf_budget_ms();
+	int rc;
 
-	for (;;) {
-		int rc = ctl_status(ocf, &st);
-
-		if (rc == 0 && is_failed(st.state)) {
-			return vnfha_ocf_fail(OCF_ERR_GENERIC, "the VNFC ended during start; see %s",
-					      log_path);
-		}
-		if (rc == 0 && st.ready == VNFHA__ROLE_STANDBY) {
-			return OCF_SUCCESS;
-		}
-		if (vnfha__now_ms() >= deadline) {
-			return vnfha_ocf_fail(OCF_ERR_GENERIC,
-					      "the VNFC did not report ready as standby in time "
-					      "(does it call vnfha_role_ready()? see %s)", log_path);
-		}
-		poll(NULL, 0, 20);
+	req.ms = budget > MARGIN_MS ? budget - MARGIN_MS : budget;
+	rc = ctl_request(ocf, &req, budget, &reply);
+	if (rc < 0) {
+		return vnfha_ocf_fail(OCF_ERR_GENERIC, "the VNFC's supervisor does not answer: %s; "
+				      "see %s", strerror(-rc), log_path);
 	}
+	if (reply.type == VNFHA__CTL_OK) {
+		return OCF_SUCCESS;
+	}
+	if (strstr(reply.text, "in time") != NULL) {
+		return vnfha_ocf_fail(OCF_ERR_GENERIC, "%s (does it call vnfha_role_ready()? see %s)",
+				      reply.text, log_path);
+	}
+	return vnfha_ocf_fail(OCF_ERR_GENERIC, "the VNFC ended during start: %s; see %s",
+			      reply.text, log_path);
 }
 
 static int vnfc_start(struct vnfha_ocf *ocf)
