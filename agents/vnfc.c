@@ -153,7 +153,8 @@ static const struct vnfha_param params[] = {
 	  .longdesc = "Milliseconds between SIGTERM and SIGKILL when stopping." },
 	{ .name = "promotion_score", .type = VNFHA_PARAM_INTEGER, .dflt = "10", .min = 1,
 	  .max = 1000000, .shortdesc = "Promotion score of a healthy instance",
-	  .longdesc = "Score set with crm_attribute --promotion while the instance runs; "
+	  .longdesc = "Score set with crm_attribute --promotion once the instance is ready, "
+		      "and kept when it stops (so a recovery in place is one transition); "
 		      "equal on every node, so colocation (e.g. with ocf:vnfha:statesync) "
 		      "decides where to promote." },
 	{ .name = "state_dir", .type = VNFHA_PARAM_STRING, .dflt = "/run/vnfha/vnfc",
@@ -491,6 +492,7 @@ static int vnfc_start(struct vnfha_ocf *ocf)
 		.socket_path = path, .log_path = log_path, .resource = name, .node = vnfha_ocf_node_name(),
 		.heartbeat_timeout_ms = (unsigned int)vnfha_ocf_int(ocf, "heartbeat_timeout"),
 		.start_timeout_ms = vnfha_ocf_budget_ms(), .role_api = !is_hooks(ocf),
+		.promotion_score = vnfha_ocf_int(ocf, "promotion_score"),
 	};
 	rc = spawn_supervisor(&cfg);
 	if (rc < 0) {
@@ -501,8 +503,8 @@ static int vnfc_start(struct vnfha_ocf *ocf)
 	}
 	rc = wait_standby(ocf, log_path);
 	if (rc == OCF_SUCCESS) {
+		/* the supervisor sets the promotion score (start_score()) */
 		vnfha_log(VNFHA_LOG_INFO, "VNFC '%s' runs unpromoted", binary);
-		vnfha_ocf_set_promotion_score(vnfha_ocf_int(ocf, "promotion_score"));
 	}
 free_argv:
 	free(argv);
@@ -522,19 +524,25 @@ static int vnfc_stop(struct vnfha_ocf *ocf)
 	if (req.ms + MARGIN_MS > budget) {
 		req.ms = budget > MARGIN_MS ? budget - MARGIN_MS : budget / 2;
 	}
+	/*
+	 * The promotion score stays: it says this node may run the promoted
+	 * VNFC (the same constant on every node; colocation with statesync
+	 * picks the node), which a stop does not change. Removing it here and
+	 * setting it again at start made each change abort the transition of
+	 * a recovery in place: two more scheduler runs between its stop and
+	 * its promote.
+	 */
 	rc = ctl_request(ocf, &req, budget, &reply);
 	if (rc == -ENOENT || rc == -ECONNREFUSED) {
 		if (socket_path(ocf, path, sizeof(path)) == 0) {
 			unlink(path); /* left by a supervisor that was killed */
 		}
-		vnfha_ocf_set_promotion_score(-1);
 		return OCF_SUCCESS;
 	}
 	if (rc < 0 || reply.type != VNFHA__CTL_OK) {
 		return vnfha_ocf_fail(OCF_ERR_GENERIC, "the VNFC did not stop: %s",
 				      rc < 0 ? strerror(-rc) : reply.text);
 	}
-	vnfha_ocf_set_promotion_score(-1);
 	vnfha_log(VNFHA_LOG_INFO, "VNFC stopped");
 	return OCF_SUCCESS;
 }

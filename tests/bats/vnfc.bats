@@ -64,9 +64,38 @@ incr() {
 	run ra stop;     [ "$status" -eq 0 ]
 	run ra monitor;  [ "$status" -eq 7 ]
 	run ra stop;     [ "$status" -eq 0 ]   # stop of stopped
-	# Scores through crm_attribute --promotion, set on start, removed on stop.
+	# Scores through crm_attribute --promotion, set on start and kept by stop
+	# (a recovery in place would otherwise abort its own transition twice).
 	grep -qx -- "--promotion -v 10 -q" "$NETNS_DIR/crm_attribute.calls"
-	grep -qx -- "--promotion -D -q" "$NETNS_DIR/crm_attribute.calls"
+	run grep -c -- "-D" "$NETNS_DIR/crm_attribute.calls"
+	[ "$output" = 0 ]
+}
+
+@test "vnfc: start does not wait for the promotion score; the supervisor sets it" {
+	printf '#!/bin/sh\nsleep 2\nprintf "%%s\\n" "$*" >> "%s/crm_attribute.calls"\n' \
+		"$NETNS_DIR" > "$BIN/crm_attribute"
+	ra_timed start
+	[ "$RA_STATUS" -eq 0 ]
+	[ "$RA_MS" -lt 1500 ]
+	[ ! -e "$NETNS_DIR/crm_attribute.calls" ]
+	for _ in $(seq 100); do
+		[ -s "$NETNS_DIR/crm_attribute.calls" ] && break
+		sleep 0.05
+	done
+	run cat "$NETNS_DIR/crm_attribute.calls"
+	[ "$output" = "--promotion -v 10 -q" ]
+	ra stop
+	# hooks: ready as soon as it runs, so the score follows at once too
+	rm "$NETNS_DIR/crm_attribute.calls"
+	export OCF_RESKEY_binary=/bin/sleep OCF_RESKEY_args="'1000'" OCF_RESKEY_protocol=hooks
+	ra start
+	for _ in $(seq 100); do
+		[ -s "$NETNS_DIR/crm_attribute.calls" ] && break
+		sleep 0.05
+	done
+	run cat "$NETNS_DIR/crm_attribute.calls"
+	[ "$output" = "--promotion -v 10 -q" ]
+	ra stop
 }
 
 @test "vnfc: the supervisor reports a dead VNFC to Pacemaker at once" {
