@@ -52,7 +52,10 @@ report == "" { next }
 		if ($i == "on") { node = $(i + 1) }
 	}
 	if (key ~ /_monitor_/) { next }  # recurring monitors, after the recovery
-	sub(/:[0-9]+_/, "_", key)  # the confirmation names "vnf:2_start_0" "vnf_start_0"
+	# as the confirmation names it: "vnf:2_start_0" is "vnf_start_0",
+	# "ss_post_notify_promote_0" is "ss_notify_0"
+	sub(/:[0-9]+_/, "_", key)
+	sub(/_(pre|post)_notify_[a-z]+_/, "_notify_", key)
 	na++
 	a_key[na] = key; a_node[na] = node; a_init[na] = t; a_conf[na] = ""; a_exec[na] = "-"
 	a_name[na] = rsc_op(key)

@@ -116,12 +116,14 @@ baseline_create() {
 }
 
 # One side's layer above statesync, at monitor interval MON; the layer of
-# the side before is removed first. statesync stays.
+# the side before is stopped and removed first (stopped while still
+# configured: an orphan's demote has no parameters). statesync stays.
 side_create() {
 	local side=$1 mon=$2 rsc
+	lab on 1 crm_resource --cleanup >/dev/null
 	for rsc in vip svc role-clone vnf-clone; do
 		if lab on 1 crm_resource --resource "$rsc" --query-xml >/dev/null 2>&1; then
-			lab on 1 pcs resource delete "$rsc" --force
+			lab on 1 pcs resource delete "$rsc"
 		fi
 	done
 	lab on 1 crm_resource --wait --timeout=120s
