@@ -33,6 +33,9 @@
 
 #define MARGIN_MS 1000
 #define CTL_TIMEOUT_MS 5000
+/* How long after the supervisor's report a recurring monitor leaves the
+ * failure to Pacemaker's recovery (see await_recovery()). */
+#define REPORT_GRACE_MS 5000
 
 static const char *const protocols[] = { "libvnfha", "hooks", NULL };
 
@@ -150,7 +153,8 @@ static const struct vnfha_param params[] = {
 	  .longdesc = "Milliseconds between SIGTERM and SIGKILL when stopping." },
 	{ .name = "promotion_score", .type = VNFHA_PARAM_INTEGER, .dflt = "10", .min = 1,
 	  .max = 1000000, .shortdesc = "Promotion score of a healthy instance",
-	  .longdesc = "Score set with crm_attribute --promotion while the instance runs; "
+	  .longdesc = "Score set with crm_attribute --promotion once the instance is ready, "
+		      "and kept when it stops (so a recovery in place is one transition); "
 		      "equal on every node, so colocation (e.g. with ocf:vnfha:statesync) "
 		      "decides where to promote." },
 	{ .name = "state_dir", .type = VNFHA_PARAM_STRING, .dflt = "/run/vnfha/vnfc",
@@ -249,13 +253,18 @@ static bool is_hooks(const struct vnfha_ocf *ocf)
 	return strcmp(vnfha_ocf_str(ocf, "protocol"), "hooks") == 0;
 }
 
+static bool is_failed(enum vnfha__ctl_state state)
+{
+	return state == VNFHA__STATE_FAILED || state == VNFHA__STATE_REPORTED;
+}
+
 /* Maps the supervisor's view to an OCF code (OCF 1.1 "monitor"). */
 static int status_to_rc(const struct vnfha_ocf *ocf, const struct vnfha__ctl_msg *st)
 {
 	bool active = st->role == VNFHA__ROLE_ACTIVE;
 	long hb_timeout = vnfha_ocf_int(ocf, "heartbeat_timeout");
 
-	if (st->state == VNFHA__STATE_FAILED) {
+	if (is_failed(st->state)) {
 		vnfha_log(VNFHA_LOG_ERR, "the VNFC has failed while %s (see the log above)",
 			  active ? "promoted" : "unpromoted");
 		return active ? OCF_FAILED_PROMOTED : OCF_ERR_GENERIC;
@@ -276,11 +285,46 @@ static int status_to_rc(const struct vnfha_ocf *ocf, const struct vnfha__ctl_msg
 	return active && st->ready == VNFHA__ROLE_ACTIVE ? OCF_RUNNING_PROMOTED : OCF_SUCCESS;
 }
 
+/*
+ * The supervisor has told Pacemaker already (crm_resource --fail). A recurring
+ * monitor that reports the same death again adds a second failure while the
+ * controller computes the recovery, and when it lands on the DC's own node
+ * the controller stalls a whole second: Pacemaker 2.1's do_pe_invoke_callback()
+ * sleep()s 1 s when the scheduler's CIB query returns while one of the
+ * controller's own CIB updates (here: this monitor's result) is pending. So a
+ * recurring monitor waits for the recovery, whose first action cancels it
+ * (pacemaker-execd kills an in-flight recurring monitor on cancel, and a
+ * cancelled result is not recorded), and reports the failure itself only if
+ * no recovery came within REPORT_GRACE_MS of the report. A probe never waits.
+ * Returns true when it waited (the caller asks the supervisor again).
+ */
+static bool await_recovery(const struct vnfha_ocf *ocf, const struct vnfha__ctl_msg *st)
+{
+	unsigned int budget = vnfha_ocf_budget_ms();
+	unsigned int wait;
+
+	if (st->state != VNFHA__STATE_REPORTED || vnfha_ocf_is_probe(ocf) ||
+	    st->ms >= REPORT_GRACE_MS) {
+		return false;
+	}
+	wait = REPORT_GRACE_MS - st->ms;
+	if (wait > budget / 2) {
+		wait = budget / 2; /* a short timeout: still answer in time */
+	}
+	vnfha_log(VNFHA_LOG_INFO, "the VNFC's failure was reported %u ms ago; leaving it to "
+		  "Pacemaker's recovery for %u ms", st->ms, wait);
+	poll(NULL, 0, (int)wait);
+	return true;
+}
+
 static int vnfc_monitor(struct vnfha_ocf *ocf)
 {
 	struct vnfha__ctl_msg st;
 	int rc = ctl_status(ocf, &st);
 
+	if (rc == 0 && await_recovery(ocf, &st)) {
+		rc = ctl_status(ocf, &st);
+	}
 	if (rc == -ENOENT || rc == -ECONNREFUSED) {
 		return OCF_NOT_RUNNING;
 	}
@@ -363,29 +407,31 @@ static int spawn_supervisor(const struct vnfc_supervise_cfg *cfg)
 	return reported;
 }
 
-/* Waits until the supervisor says the VNFC serves unpromoted. */
+/* Waits until the supervisor says the VNFC serves unpromoted: asks for the
+ * standby role, which the supervisor answers the moment the VNFC reports
+ * ready in it (or dies, or runs out of time), so a start returns as soon
+ * as it can, not at the next turn of a polling loop. */
 static int wait_standby(struct vnfha_ocf *ocf, const char *log_path)
 {
-	int64_t deadline = vnfha__now_ms() + vnfha_ocf_budget_ms();
-	struct vnfha__ctl_msg st;
+	struct vnfha__ctl_msg req = { .type = VNFHA__CTL_DEMOTE }, reply;
+	unsigned int budget = vnfha_ocf_budget_ms();
+	int rc;
 
-	for (;;) {
-		int rc = ctl_status(ocf, &st);
-
-		if (rc == 0 && st.state == VNFHA__STATE_FAILED) {
-			return vnfha_ocf_fail(OCF_ERR_GENERIC, "the VNFC ended during start; see %s",
-					      log_path);
-		}
-		if (rc == 0 && st.ready == VNFHA__ROLE_STANDBY) {
-			return OCF_SUCCESS;
-		}
-		if (vnfha__now_ms() >= deadline) {
-			return vnfha_ocf_fail(OCF_ERR_GENERIC,
-					      "the VNFC did not report ready as standby in time "
-					      "(does it call vnfha_role_ready()? see %s)", log_path);
-		}
-		poll(NULL, 0, 20);
+	req.ms = budget > MARGIN_MS ? budget - MARGIN_MS : budget;
+	rc = ctl_request(ocf, &req, budget, &reply);
+	if (rc < 0) {
+		return vnfha_ocf_fail(OCF_ERR_GENERIC, "the VNFC's supervisor does not answer: %s; "
+				      "see %s", strerror(-rc), log_path);
 	}
+	if (reply.type == VNFHA__CTL_OK) {
+		return OCF_SUCCESS;
+	}
+	if (strstr(reply.text, "in time") != NULL) {
+		return vnfha_ocf_fail(OCF_ERR_GENERIC, "%s (does it call vnfha_role_ready()? see %s)",
+				      reply.text, log_path);
+	}
+	return vnfha_ocf_fail(OCF_ERR_GENERIC, "the VNFC ended during start: %s; see %s",
+			      reply.text, log_path);
 }
 
 static int vnfc_start(struct vnfha_ocf *ocf)
@@ -446,6 +492,7 @@ static int vnfc_start(struct vnfha_ocf *ocf)
 		.socket_path = path, .log_path = log_path, .resource = name, .node = vnfha_ocf_node_name(),
 		.heartbeat_timeout_ms = (unsigned int)vnfha_ocf_int(ocf, "heartbeat_timeout"),
 		.start_timeout_ms = vnfha_ocf_budget_ms(), .role_api = !is_hooks(ocf),
+		.promotion_score = vnfha_ocf_int(ocf, "promotion_score"),
 	};
 	rc = spawn_supervisor(&cfg);
 	if (rc < 0) {
@@ -456,8 +503,8 @@ static int vnfc_start(struct vnfha_ocf *ocf)
 	}
 	rc = wait_standby(ocf, log_path);
 	if (rc == OCF_SUCCESS) {
+		/* the supervisor sets the promotion score (start_score()) */
 		vnfha_log(VNFHA_LOG_INFO, "VNFC '%s' runs unpromoted", binary);
-		vnfha_ocf_set_promotion_score(vnfha_ocf_int(ocf, "promotion_score"));
 	}
 free_argv:
 	free(argv);
@@ -477,19 +524,25 @@ static int vnfc_stop(struct vnfha_ocf *ocf)
 	if (req.ms + MARGIN_MS > budget) {
 		req.ms = budget > MARGIN_MS ? budget - MARGIN_MS : budget / 2;
 	}
+	/*
+	 * The promotion score stays: it says this node may run the promoted
+	 * VNFC (the same constant on every node; colocation with statesync
+	 * picks the node), which a stop does not change. Removing it here and
+	 * setting it again at start made each change abort the transition of
+	 * a recovery in place: two more scheduler runs between its stop and
+	 * its promote.
+	 */
 	rc = ctl_request(ocf, &req, budget, &reply);
 	if (rc == -ENOENT || rc == -ECONNREFUSED) {
 		if (socket_path(ocf, path, sizeof(path)) == 0) {
 			unlink(path); /* left by a supervisor that was killed */
 		}
-		vnfha_ocf_set_promotion_score(-1);
 		return OCF_SUCCESS;
 	}
 	if (rc < 0 || reply.type != VNFHA__CTL_OK) {
 		return vnfha_ocf_fail(OCF_ERR_GENERIC, "the VNFC did not stop: %s",
 				      rc < 0 ? strerror(-rc) : reply.text);
 	}
-	vnfha_ocf_set_promotion_score(-1);
 	vnfha_log(VNFHA_LOG_INFO, "VNFC stopped");
 	return OCF_SUCCESS;
 }

@@ -18,6 +18,7 @@ struct vnfc_supervise_cfg {
 	const char *node;	  /* Pacemaker node name, for crm_resource --node */
 	unsigned int heartbeat_timeout_ms; /* 0: heartbeats not required */
 	unsigned int start_timeout_ms;	   /* pidfile wait */
+	long promotion_score;	  /* set once the VNFC is ready; <= 0: never */
 	bool role_api;		  /* the VNFC speaks libvnfha (else: hooks) */
 };
 

@@ -37,6 +37,7 @@
 #define MAX_CONNS 16
 #define TICK_MS 50
 #define REPORT_TIMEOUT_MS 10000
+#define SCORE_TIMEOUT_MS 10000
 #define PIDFILE_POLL_MS 20
 
 enum conn_kind { CONN_FREE = 0, CONN_NEW, CONN_VNFC, CONN_AGENT };
@@ -61,6 +62,11 @@ struct sup {
 	enum vnfha__ctl_role want, ready;
 	enum vnfha__ctl_health health;
 	int64_t last_hb;
+	int64_t reported_at; /* when Pacemaker took the failure report */
+	pid_t score_pid;     /* crm_attribute setting the promotion score; 0: none */
+	int score_fd;	     /* its pidfd; -1: none */
+	int64_t score_deadline;
+	bool score_started;
 	struct conn conns[MAX_CONNS];
 	int vnfc_fd;
 	struct pending pending;
@@ -124,7 +130,56 @@ static void report_failure(struct sup *s, const char *why)
 	if (rc < 0 || status != 0) {
 		vnfha_log(VNFHA_LOG_ERR, "crm_resource --fail for %s on %s failed (%s, status %d)",
 			  s->cfg->resource, s->cfg->node, rc < 0 ? strerror(-rc) : "ran", status);
+		return; /* the next monitor reports it */
 	}
+	/* A recurring monitor now leaves the report to this one (vnfc.c). */
+	s->state = VNFHA__STATE_REPORTED;
+	s->reported_at = vnfha__now_ms();
+}
+
+/*
+ * The promotion score, once the VNFC is first ready, without holding up the
+ * start: the agent's start returns on READY and this runs beside it. The
+ * score outlives a stop (vnfc.c), so in a recovery it is there already and
+ * Pacemaker goes on to the promote; on a node's first start it arrives a
+ * moment later and Pacemaker promotes then.
+ */
+static void start_score(struct sup *s)
+{
+	char value[32];
+	char *argv[] = { "crm_attribute", "--promotion", "-v", value, "-q", NULL };
+	int rc;
+
+	if (s->score_started || s->cfg->promotion_score <= 0) {
+		return;
+	}
+	s->score_started = true;
+	snprintf(value, sizeof(value), "%ld", s->cfg->promotion_score);
+	rc = vnfha__spawn(argv, -1, &s->score_pid, &s->score_fd);
+	if (rc < 0) {
+		vnfha_log(VNFHA_LOG_WARNING, "cannot set the promotion score of %s: %s",
+			  s->cfg->resource, strerror(-rc));
+		s->score_pid = 0;
+		s->score_fd = -1;
+		return;
+	}
+	s->score_deadline = vnfha__now_ms() + SCORE_TIMEOUT_MS;
+}
+
+static void end_score(struct sup *s)
+{
+	int status = 0;
+
+	while (waitpid(s->score_pid, &status, 0) < 0 && errno == EINTR) {
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		vnfha_log(VNFHA_LOG_WARNING, "crm_attribute --promotion for %s failed (status %d); "
+			  "Pacemaker promotes it after its next start or probe",
+			  s->cfg->resource, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	}
+	close(s->score_fd);
+	s->score_fd = -1;
+	s->score_pid = 0;
 }
 
 static void kill_vnfc(struct sup *s, int sig)
@@ -185,7 +240,8 @@ static void answer_status(struct sup *s, int fd)
 		.type = VNFHA__CTL_STATE, .state = s->state, .role = s->want, .ready = s->ready,
 		.health = s->health, .pid = s->pidfd >= 0 ? s->pid : 0,
 	};
-	int64_t age = s->last_hb ? vnfha__now_ms() - s->last_hb : 0;
+	int64_t since = s->state == VNFHA__STATE_REPORTED ? s->reported_at : s->last_hb;
+	int64_t age = since ? vnfha__now_ms() - since : 0;
 
 	m.ms = age > UINT32_MAX ? UINT32_MAX : (uint32_t)age;
 	send_msg(fd, &m);
@@ -216,6 +272,7 @@ static void on_vnfc_msg(struct sup *s, const struct vnfha__ctl_msg *m)
 	case VNFHA__CTL_READY:
 		s->ready = m->role;
 		s->last_hb = vnfha__now_ms();
+		start_score(s);
 		if (s->pending.fd >= 0 && s->pending.role == m->role) {
 			reply_ok(s->pending.fd);
 			s->pending.fd = -1;
@@ -350,6 +407,10 @@ static void on_tick(struct sup *s)
 			 vnfha__ctl_role_name(s->pending.role));
 		reply_err(s->pending.fd, why);
 		s->pending.fd = -1;
+	}
+	if (s->score_fd >= 0 && now >= s->score_deadline) {
+		kill(s->score_pid, SIGKILL); /* reaped when its pidfd turns readable */
+		s->score_deadline = INT64_MAX;
 	}
 	if (s->state == VNFHA__STATE_STOPPING && !s->killed && now >= s->stop_deadline) {
 		vnfha_log(VNFHA_LOG_WARNING, "VNFC did not end on SIGTERM in time; sending SIGKILL");
@@ -488,7 +549,7 @@ static int start_vnfc(struct sup *s)
 static void serve(struct sup *s)
 {
 	while (!s->done) {
-		struct pollfd fds[3 + MAX_CONNS];
+		struct pollfd fds[4 + MAX_CONNS];
 		int n = 0;
 
 		fds[n++] = (struct pollfd){ .fd = s->listen_fd, .events = POLLIN };
@@ -498,6 +559,7 @@ static void serve(struct sup *s)
 			fds[n++] = (struct pollfd){ .fd = s->conns[i].kind ? s->conns[i].fd : -1,
 						    .events = POLLIN };
 		}
+		fds[n++] = (struct pollfd){ .fd = s->score_fd, .events = POLLIN };
 		if (poll(fds, (nfds_t)n, TICK_MS) < 0 && errno != EINTR) {
 			break;
 		}
@@ -520,6 +582,9 @@ static void serve(struct sup *s)
 		if (fds[0].revents & POLLIN) {
 			on_accept(s);
 		}
+		if (s->score_fd >= 0 && (fds[3 + MAX_CONNS].revents & POLLIN)) {
+			end_score(s);
+		}
 		on_tick(s);
 	}
 }
@@ -528,7 +593,7 @@ int vnfc_supervise(const struct vnfc_supervise_cfg *cfg, int ready_fd)
 {
 	struct sup s = {
 		.cfg = cfg, .listen_fd = -1, .sig_fd = -1, .pidfd = -1, .vnfc_fd = -1,
-		.pending = { .fd = -1 }, .stop_fd = -1, .want = VNFHA__ROLE_STANDBY,
+		.pending = { .fd = -1 }, .stop_fd = -1, .score_fd = -1, .want = VNFHA__ROLE_STANDBY,
 		.ready = cfg->role_api ? VNFHA__ROLE_NONE : VNFHA__ROLE_STANDBY,
 	};
 	sigset_t mask;
@@ -554,7 +619,13 @@ int vnfc_supervise(const struct vnfc_supervise_cfg *cfg, int ready_fd)
 		goto out;
 	}
 	vnfha_log(VNFHA_LOG_INFO, "supervising VNFC pid %ld (%s)", (long)s.pid, cfg->argv[0]);
+	if (s.ready != VNFHA__ROLE_NONE) {
+		start_score(&s); /* hooks: ready as soon as it runs */
+	}
 	serve(&s);
+	if (s.score_fd >= 0) {
+		end_score(&s);
+	}
 	vnfha_log(VNFHA_LOG_INFO, "VNFC stopped; supervisor exits");
 out:
 	if (s.listen_fd >= 0) {

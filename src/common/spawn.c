@@ -13,13 +13,17 @@
 #include "common/clock.h"
 #include "common/spawn.h"
 
-/* In the child: stdin and (unless captured) stdout to /dev/null, then exec.
- * Only async-signal-safe calls here. */
+/* In the child: no blocked signals (a caller reading them through a
+ * signalfd blocks them), stdin and (unless captured) stdout to /dev/null,
+ * then exec. Only async-signal-safe calls here. */
 static void exec_child(char *const argv[], int out_fd, int err_pipe)
 {
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	sigset_t none;
 	int err;
 
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (null >= 0) {
 		dup2(null, STDIN_FILENO);
 		dup2(out_fd >= 0 ? out_fd : null, STDOUT_FILENO);
@@ -43,48 +47,68 @@ static int reap(pid_t pid, int *ret_status)
 	return 0;
 }
 
-int vnfha__run(char *const argv[], unsigned int timeout_ms, int *ret_status, char *out,
-	       size_t out_len)
+int vnfha__spawn(char *const argv[], int out_fd, pid_t *ret_pid, int *ret_pidfd)
 {
-	int err_pipe[2] = { -1, -1 }, out_pipe[2] = { -1, -1 };
-	int pidfd = -1, child_errno = 0, status = 0, rc;
-	size_t got = 0;
-	int64_t deadline = vnfha__now_ms() + timeout_ms;
-	bool out_open, exited = false;
+	int err_pipe[2] = { -1, -1 };
+	int child_errno = 0, status = 0, pidfd, rc = 0;
 	pid_t pid;
 
 	if (pipe2(err_pipe, O_CLOEXEC) < 0) {
 		return -errno;
 	}
-	if (out != NULL && pipe2(out_pipe, O_CLOEXEC) < 0) {
-		rc = -errno;
-		goto close_pipes;
-	}
 	pid = fork();
 	if (pid < 0) {
 		rc = -errno;
-		goto close_pipes;
+		goto close_pipe;
 	}
 	if (pid == 0) {
-		exec_child(argv, out_pipe[1], err_pipe[1]);
+		exec_child(argv, out_fd, err_pipe[1]);
 	}
 	close(err_pipe[1]);
 	err_pipe[1] = -1;
-	if (out_pipe[1] >= 0) {
-		close(out_pipe[1]);
-		out_pipe[1] = -1;
-	}
 	/* The exec failure (if any) arrives before EOF on the CLOEXEC pipe. */
 	if (read(err_pipe[0], &child_errno, sizeof(child_errno)) == sizeof(child_errno)) {
 		reap(pid, &status);
 		rc = -child_errno;
-		goto close_pipes;
+		goto close_pipe;
 	}
 	pidfd = pidfd_open(pid, 0);
 	if (pidfd < 0) {
 		rc = -errno;
 		kill(pid, SIGKILL);
 		reap(pid, &status);
+		goto close_pipe;
+	}
+	*ret_pid = pid;
+	*ret_pidfd = pidfd;
+close_pipe:
+	for (int i = 0; i < 2; i++) {
+		if (err_pipe[i] >= 0) {
+			close(err_pipe[i]);
+		}
+	}
+	return rc;
+}
+
+int vnfha__run(char *const argv[], unsigned int timeout_ms, int *ret_status, char *out,
+	       size_t out_len)
+{
+	int out_pipe[2] = { -1, -1 };
+	int pidfd = -1, status = 0, rc;
+	size_t got = 0;
+	int64_t deadline = vnfha__now_ms() + timeout_ms;
+	bool out_open, exited = false;
+	pid_t pid;
+
+	if (out != NULL && pipe2(out_pipe, O_CLOEXEC) < 0) {
+		return -errno;
+	}
+	rc = vnfha__spawn(argv, out_pipe[1], &pid, &pidfd);
+	if (out_pipe[1] >= 0) {
+		close(out_pipe[1]);
+		out_pipe[1] = -1;
+	}
+	if (rc < 0) {
 		goto close_pipes;
 	}
 	out_open = out_pipe[0] >= 0;
@@ -123,9 +147,6 @@ close_pipes:
 		out[got] = '\0';
 	}
 	for (int i = 0; i < 2; i++) {
-		if (err_pipe[i] >= 0) {
-			close(err_pipe[i]);
-		}
 		if (out_pipe[i] >= 0) {
 			close(out_pipe[i]);
 		}

@@ -9,6 +9,7 @@
 #define VNFHA_SPAWN_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /*
  * Runs argv[0] (searched in PATH) and waits up to timeout_ms.
@@ -19,5 +20,13 @@
  */
 int vnfha__run(char *const argv[], unsigned int timeout_ms, int *ret_status, char *out,
 	       size_t out_len);
+
+/*
+ * Starts argv[0] (searched in PATH) and returns without waiting: the caller
+ * polls ret_pidfd (readable once the child exited), reaps ret_pid with
+ * waitpid() and closes ret_pidfd. The child's stdout is out_fd (-1:
+ * /dev/null). Errors: -ENOENT not found (nothing left to reap), -errno.
+ */
+int vnfha__spawn(char *const argv[], int out_fd, pid_t *ret_pid, int *ret_pidfd);
 
 #endif

@@ -21,7 +21,7 @@ static const char *const type_names[] = {
 };
 static const char *const role_names[] = { "none", "standby", "active" };
 static const char *const health_names[] = { "ok", "degraded", "failed" };
-static const char *const state_names[] = { "running", "failed", "stopping" };
+static const char *const state_names[] = { "running", "failed", "stopping", "reported" };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

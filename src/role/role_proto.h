@@ -4,7 +4,8 @@
  * Unix socket the supervisor of a VNFC listens on. Messages are ASCII
  * words separated by single spaces, at most VNFHA__CTL_MAX bytes:
  *
- *   version 1 (vnfha 0.1)
+ *   version 1 (vnfha 0.1); state "reported" added in vnfha 0.2 (a newer agent
+ *   reads an older supervisor: it just never says "reported")
  *   VNFC -> supervisor   HELLO <pid> | READY <role> | HEARTBEAT |
  *                        HEALTH <health> [text...]
  *   supervisor -> VNFC   ROLE <role>
@@ -14,8 +15,10 @@
  *                        OK | ERR <text...>
  *
  * role: standby | active;  health: ok | degraded | failed;
- * state: running | failed | stopping.  <ready> is the role the VNFC last
- * said it is ready in, or "none". Everything read is untrusted: the parser
+ * state: running | failed | stopping | reported (failed, and Pacemaker has been
+ * told with crm_resource --fail; <hb_age_ms> is then the ms since that report).
+ * <ready> is the role the VNFC last said it is ready in, or "none".
+ * Everything read is untrusted: the parser
  * checks every word and length and never trusts a count from the peer.
  */
 #ifndef VNFHA_ROLE_PROTO_H
@@ -46,7 +49,12 @@ enum vnfha__ctl_type {
 
 enum vnfha__ctl_role { VNFHA__ROLE_NONE = 0, VNFHA__ROLE_STANDBY, VNFHA__ROLE_ACTIVE };
 enum vnfha__ctl_health { VNFHA__HEALTH_OK = 0, VNFHA__HEALTH_DEGRADED, VNFHA__HEALTH_FAILED };
-enum vnfha__ctl_state { VNFHA__STATE_RUNNING = 0, VNFHA__STATE_FAILED, VNFHA__STATE_STOPPING };
+enum vnfha__ctl_state {
+	VNFHA__STATE_RUNNING = 0,
+	VNFHA__STATE_FAILED,
+	VNFHA__STATE_STOPPING,
+	VNFHA__STATE_REPORTED,
+};
 
 struct vnfha__ctl_msg {
 	enum vnfha__ctl_type type;
@@ -54,7 +62,7 @@ struct vnfha__ctl_msg {
 	enum vnfha__ctl_role ready;	/* STATE */
 	enum vnfha__ctl_health health;	/* HEALTH, STATE */
 	enum vnfha__ctl_state state;	/* STATE */
-	uint32_t ms;			/* PROMOTE/DEMOTE/STOP timeout; STATE hb age */
+	uint32_t ms;			/* PROMOTE/DEMOTE/STOP timeout; STATE hb age or report age */
 	int64_t pid;			/* HELLO, STATE (0: none) */
 	char text[VNFHA__CTL_TEXT_MAX + 1]; /* HEALTH, ERR */
 };

@@ -64,28 +64,107 @@ incr() {
 	run ra stop;     [ "$status" -eq 0 ]
 	run ra monitor;  [ "$status" -eq 7 ]
 	run ra stop;     [ "$status" -eq 0 ]   # stop of stopped
-	# Scores through crm_attribute --promotion, set on start, removed on stop.
+	# Scores through crm_attribute --promotion, set on start and kept by stop
+	# (a recovery in place would otherwise abort its own transition twice).
 	grep -qx -- "--promotion -v 10 -q" "$NETNS_DIR/crm_attribute.calls"
-	grep -qx -- "--promotion -D -q" "$NETNS_DIR/crm_attribute.calls"
+	run grep -c -- "-D" "$NETNS_DIR/crm_attribute.calls"
+	[ "$output" = 0 ]
 }
 
-@test "vnfc: the supervisor reports a dead VNFC to Pacemaker at once" {
+# Waits until the recorder of TOOL has a call (5 s at most).
+wait_calls() {
+	for _ in $(seq 100); do
+		[ -s "$NETNS_DIR/$1.calls" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# Runs the agent's ACTION: its exit status in RA_STATUS, how long it took
+# in RA_MS (milliseconds).
+ra_timed() {
+	local t=$EPOCHREALTIME
+	RA_STATUS=0
+	ra "$@" || RA_STATUS=$?
+	RA_MS=$(((${EPOCHREALTIME/./} - ${t/./}) / 1000))
+}
+
+# Starts and promotes the VNFC, kills it with SIGKILL and waits until its
+# supervisor has called crm_resource (the recorder).
+kill_active() {
+	local pid
 	ra start
 	ra promote
 	pid=$(counterd_pid)
 	[ -n "$pid" ]
 	kill -9 "$pid"
+	wait_calls crm_resource
+}
+
+@test "vnfc: start does not wait for the promotion score; the supervisor sets it" {
+	printf '#!/bin/sh\nsleep 2\nprintf "%%s\\n" "$*" >> "%s/crm_attribute.calls"\n' \
+		"$NETNS_DIR" > "$BIN/crm_attribute"
+	ra_timed start
+	[ "$RA_STATUS" -eq 0 ]
+	[ "$RA_MS" -lt 1500 ]
+	[ ! -e "$NETNS_DIR/crm_attribute.calls" ]
+	wait_calls crm_attribute
+	run cat "$NETNS_DIR/crm_attribute.calls"
+	[ "$output" = "--promotion -v 10 -q" ]
+	ra stop
+	# hooks: ready as soon as it runs, so the score follows at once too
+	rm "$NETNS_DIR/crm_attribute.calls"
+	OCF_RESKEY_binary=/bin/sleep OCF_RESKEY_args="'1000'" OCF_RESKEY_protocol=hooks ra start
+	wait_calls crm_attribute
+	run cat "$NETNS_DIR/crm_attribute.calls"
+	[ "$output" = "--promotion -v 10 -q" ]
+	OCF_RESKEY_protocol=hooks ra stop
+}
+
+@test "vnfc: the supervisor reports a dead VNFC to Pacemaker at once" {
 	# No monitor needed: the supervisor calls crm_resource --fail itself.
-	for _ in $(seq 50); do
-		[ -s "$NETNS_DIR/crm_resource.calls" ] && break
-		sleep 0.02
-	done
+	kill_active
 	run cat "$NETNS_DIR/crm_resource.calls"
 	[ "$output" = "--fail --resource vnf --node nodeA" ]
 	run ra monitor;  [ "$status" -eq 9 ]   # failed while promoted
 	run ra demote;   [ "$status" -eq 0 ]
 	run ra stop;     [ "$status" -eq 0 ]
 	run ra monitor;  [ "$status" -eq 7 ]
+}
+
+@test "vnfc: a recurring monitor leaves a reported failure to Pacemaker's recovery" {
+	kill_active
+	# A probe tells at once.
+	ra_timed monitor
+	[ "$RA_STATUS" -eq 9 ]
+	[ "$RA_MS" -lt 1000 ]
+	# A recurring monitor does not report the death a second time while the
+	# recovery is on its way (its first action cancels the monitor); with no
+	# recovery it tells after its wait, half its budget here (4 s - 1 s).
+	OCF_RESKEY_CRM_meta_interval=1000 OCF_RESKEY_CRM_meta_timeout=4000 ra_timed monitor
+	[ "$RA_STATUS" -eq 9 ]
+	[ "$RA_MS" -ge 1400 ]
+	[ "$RA_MS" -lt 3000 ]
+	# Cancelled as pacemaker-execd cancels an in-flight monitor: killed.
+	OCF_RESKEY_CRM_meta_interval=1000 PATH="$BIN:$PATH" \
+		ip netns exec "$NS_A" "$AGENT" monitor 3>&- &
+	mon=$!
+	sleep 0.3
+	kill -0 "$mon"   # still waiting
+	kill -9 "$mon"
+	run ra demote;   [ "$status" -eq 0 ]
+	run ra stop;     [ "$status" -eq 0 ]
+}
+
+@test "vnfc: a failure the supervisor could not report is reported by the next monitor" {
+	printf '#!/bin/sh\nprintf "%%s\\n" "$*" >> "%s/crm_resource.calls"\nexit 1\n' \
+		"$NETNS_DIR" > "$BIN/crm_resource"
+	kill_active
+	sleep 0.1
+	OCF_RESKEY_CRM_meta_interval=1000 OCF_RESKEY_CRM_meta_timeout=4000 ra_timed monitor
+	[ "$RA_STATUS" -eq 9 ]
+	[ "$RA_MS" -lt 1000 ]
+	ra stop
 }
 
 @test "vnfc: an unpromoted VNFC that dies is a plain failure" {

@@ -59,17 +59,26 @@ vnf_create() {
 		EOF
 	else
 		vnf_create_statesync
-		lab on 1 pcs resource create vnf ocf:vnfha:vnfc binary="$counterd" args="$args" \
-			heartbeat_timeout=1000 op monitor interval="${mon}s" role=Promoted \
-			op monitor interval="${mon2}s" role=Unpromoted promotable
-		lab on 1 pcs resource create vip ocf:vnfha:floatip ip="$VNF_VIP" cidr_netmask=24 \
-			op monitor interval=2s
-		lab on 1 pcs constraint colocation add Promoted vnf-clone with Promoted ss-clone INFINITY
-		lab on 1 pcs constraint order promote ss-clone "then" promote vnf-clone
-		lab on 1 pcs constraint colocation add vip with Promoted vnf-clone INFINITY
-		lab on 1 pcs constraint order promote vnf-clone "then" start vip symmetrical=false
+		vnf_create_vnfc
 	fi
 	lab on 1 crm_resource --wait --timeout=120s
+}
+
+# vnf_create_vnfc: the VNFC and its address on top of statesync (pcs), as
+# the README configures them.
+vnf_create_vnfc() {
+	local counterd="$VNFHA_BUILDDIR/examples/vnfha-counterd"
+	local args="--port $VNF_PORT --mode $VNF_MODE"
+	local mon=$VNF_MONITOR mon2=$((VNF_MONITOR + 1))
+	lab on 1 pcs resource create vnf ocf:vnfha:vnfc binary="$counterd" args="$args" \
+		heartbeat_timeout=1000 op monitor interval="${mon}s" role=Promoted \
+		op monitor interval="${mon2}s" role=Unpromoted promotable
+	lab on 1 pcs resource create vip ocf:vnfha:floatip ip="$VNF_VIP" cidr_netmask=24 \
+		op monitor interval=2s
+	lab on 1 pcs constraint colocation add Promoted vnf-clone with Promoted ss-clone INFINITY
+	lab on 1 pcs constraint order promote ss-clone "then" promote vnf-clone
+	lab on 1 pcs constraint colocation add vip with Promoted vnf-clone INFINITY
+	lab on 1 pcs constraint order promote vnf-clone "then" start vip symmetrical=false
 }
 
 # The node number whose VNFC is promoted, as a node with quorum sees it (a

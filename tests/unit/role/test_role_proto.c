@@ -23,6 +23,8 @@ static void test_round_trip(void)
 		{ .type = VNFHA__CTL_SETROLE, .role = VNFHA__ROLE_ACTIVE },
 		{ .type = VNFHA__CTL_STATE, .state = VNFHA__STATE_FAILED, .role = VNFHA__ROLE_ACTIVE,
 		  .ready = VNFHA__ROLE_NONE, .ms = 1234, .health = VNFHA__HEALTH_OK, .pid = 77 },
+		{ .type = VNFHA__CTL_STATE, .state = VNFHA__STATE_REPORTED, .role = VNFHA__ROLE_ACTIVE,
+		  .ready = VNFHA__ROLE_ACTIVE, .ms = 40, .health = VNFHA__HEALTH_OK, .pid = 0 },
 		{ .type = VNFHA__CTL_OK },
 		{ .type = VNFHA__CTL_ERR, .text = "the VNFC did not report ready" },
 	};
