@@ -29,7 +29,7 @@ int vnfha__lbagent_answer(const struct vnfha__lbagent_view *view, char *buf, siz
 		snprintf(weight, sizeof(weight), " %u%%", view->weight_pct);
 	}
 	n = snprintf(buf, len, "%s %s%s%s%s\n", view->up ? "up" : "down", admin_words[view->admin],
-		     weight, j > 0 ? "#" : "", why);
+		     weight, j > 0 ? " #" : "", why);
 	if (n < 0 || (size_t)n >= len) {
 		return -ENOSPC;
 	}

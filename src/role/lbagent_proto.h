@@ -7,7 +7,10 @@
  * answer never leaves an earlier drain or maint set by mistake:
  *
  *   up ready [N%]      serving (N: weight, percent of the configured one)
- *   down ready#why     dead inside: heartbeat lost or health failed
+ *   down ready #why    dead inside: heartbeat lost or health failed
+ *
+ * The description must follow a blank: HAProxy 2.6 reads "ready#why" as one
+ * unknown word (seen in `show stat` last_agt).
  *   up drain [N%]      finish open sessions, take no new ones
  *   up maint           out of the pool on purpose
  *

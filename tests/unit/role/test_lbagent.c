@@ -40,11 +40,11 @@ static void test_answers(void)
 	v.admin = VNFHA__LBA_MAINT;
 	check_answer(&v, "up maint\n"); /* a weight means nothing in maintenance */
 	v = (struct vnfha__lbagent_view){ .up = false, .why = "db #3 lost\r\nup ready" };
-	check_answer(&v, "down ready#db 3 lostup ready\n"); /* one line, one '#' */
+	check_answer(&v, "down ready #db 3 lostup ready\n"); /* one line, one '#' */
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	v.why = big;
-	CHECK_INT(vnfha__lbagent_answer(&v, out, sizeof(out)), 12 + VNFHA__LBAGENT_WHY_MAX);
+	CHECK_INT(vnfha__lbagent_answer(&v, out, sizeof(out)), 13 + VNFHA__LBAGENT_WHY_MAX);
 	v.why = NULL;
 	v.weight_pct = 101;
 	CHECK_INT(vnfha__lbagent_answer(&v, buf, sizeof(buf)), -EINVAL);
@@ -119,13 +119,13 @@ static void test_responder(void)
 	check_ask(a, "up ready\n");
 	usleep(250 * 1000);
 	ask(port, got, sizeof(got));
-	CHECK(strncmp(got, "down ready#vnfha: no heartbeat for ", 35) == 0);
+	CHECK(strncmp(got, "down ready #vnfha: no heartbeat for ", 36) == 0);
 	CHECK_INT(vnfha_lbagent_heartbeat(a), 0);
 	check_ask(a, "up ready\n");
 	CHECK_INT(vnfha_lbagent_health(a, VNFHA_HEALTH_DEGRADED, "disk 91%"), 0);
-	check_ask(a, "up ready#vnfha: degraded: disk 91%\n");
+	check_ask(a, "up ready #vnfha: degraded: disk 91%\n");
 	CHECK_INT(vnfha_lbagent_health(a, VNFHA_HEALTH_FAILED, "db lost\n"), 0);
-	check_ask(a, "down ready#vnfha: failed: db lost\n");
+	check_ask(a, "down ready #vnfha: failed: db lost\n");
 	CHECK_INT(vnfha_lbagent_health(a, VNFHA_HEALTH_OK, NULL), 0);
 	CHECK_INT(vnfha_lbagent_health(a, (enum vnfha_health)3, NULL), -EINVAL);
 	CHECK_INT(vnfha_lbagent_weight(a, 25), 0);
