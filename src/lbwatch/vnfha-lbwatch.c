@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/argv_split.h"
@@ -287,6 +288,20 @@ static int watch(struct lbw *w, int sig_fd)
 	return 0;
 }
 
+/* The default /var/lib/vnfha may not exist yet on a fresh system: make it (one level). */
+static void make_state_dir(const char *path)
+{
+	char dir[4096];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash != NULL && slash != dir) {
+		*slash = '\0';
+		(void)mkdir(dir, 0755);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct lbw w = {
@@ -307,6 +322,7 @@ int main(int argc, char **argv)
 	if (gethostname(w.reporter, sizeof(w.reporter) - 1) < 0 || w.reporter[0] == '\0') {
 		snprintf(w.reporter, sizeof(w.reporter), "vnfha-lbwatch");
 	}
+	make_state_dir(w.state_file);
 	rc = vnfha__lbw_load(&w, why, sizeof(why));
 	if (rc < 0) {
 		vnfha_log(VNFHA_LOG_ERR, "%s", why);
