@@ -29,11 +29,17 @@ static bool starts(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+/* HAProxy writes "* " before the status of a check that is running right now. */
+static bool is_ini(const char *check_status)
+{
+	return strcmp(check_status + (starts(check_status, "* ") ? 2 : 0), "INI") == 0;
+}
+
 enum lbw_cond vnfha__lbw_classify(const struct vnfha_haproxy_stat *row)
 {
 	/* Not judged yet: after a (re)start every check is "INI" until it has run,
 	 * and "UP 1/3" / "DOWN 1/2" are half-way through fall/rise. */
-	if (strcmp(row->check_status, "INI") == 0 || strcmp(row->agent_status, "INI") == 0 ||
+	if (is_ini(row->check_status) || is_ini(row->agent_status) ||
 	    strchr(row->status, '/') != NULL) {
 		return LBW_UNKNOWN;
 	}

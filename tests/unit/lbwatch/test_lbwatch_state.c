@@ -34,7 +34,8 @@ static void test_classify(void)
 		{ "DRAIN (agent)", "L4OK", "L7OK", LBW_DRAIN }, { "DRAIN", "L4OK", "", LBW_DRAIN },
 		{ "NOLB", "L7OK", "", LBW_DRAIN },	  { "MAINT", "", "L7OK", LBW_MAINT },
 		{ "MAINT (resolution)", "", "", LBW_MAINT }, { "UP", "INI", "", LBW_UNKNOWN },
-		{ "UP", "L4OK", "INI", LBW_UNKNOWN },	  { "UP 1/3", "L4CON", "", LBW_UNKNOWN },
+		{ "UP", "L4OK", "INI", LBW_UNKNOWN },	  { "UP", "L4OK", "* INI", LBW_UNKNOWN },
+		{ "UP", "* INI", "L7OK", LBW_UNKNOWN },	  { "UP", "* L4OK", "* L7OK", LBW_IN },	  { "UP 1/3", "L4CON", "", LBW_UNKNOWN },
 		{ "DOWN 1/2", "L4OK", "", LBW_UNKNOWN },  { "STRANGE", "L4OK", "", LBW_UNKNOWN },
 	};
 
