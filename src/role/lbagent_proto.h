@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/socket.h>
 
 /* Longest description we send (HAProxy keeps the first 64 bytes in agent_desc). */
 #define VNFHA__LBAGENT_WHY_MAX 200
@@ -44,5 +45,12 @@ struct vnfha__lbagent_view {
  * cut at VNFHA__LBAGENT_WHY_MAX. Returns the length or -EINVAL/-ENOSPC.
  */
 int vnfha__lbagent_answer(const struct vnfha__lbagent_view *view, char *buf, size_t len);
+
+/* "A.B.C.D:PORT" or "[IPv6]:PORT", numeric (no resolver that could block); PORT 0 allowed.
+ * 0 or -EINVAL. */
+int vnfha__lbagent_parse_address(const char *text, struct sockaddr_storage *ret_ss,
+				 socklen_t *ret_len);
+/* A listening TCP socket (SO_REUSEADDR, non-blocking, close-on-exec); its port in *ret_port. */
+int vnfha__lbagent_listen(const struct sockaddr_storage *ss, socklen_t len, int *ret_port);
 
 #endif
