@@ -45,6 +45,7 @@ CFG
 	lb_wait_port 8200 && lb_wait_port 8201
 	lb_until "all in" pool_is "n1 n2 n3"
 	# every default: only the three required options; /var/lib is private to it
+	# shellcheck disable=SC2016 # $0 and $@ are the inner shell's
 	ip netns exec "$LB_NS" unshare --mount --propagation private sh -c \
 		'mount -t tmpfs tmpfs /var/lib && exec "$0" "$@"' "$LBW" \
 		--socket "$LB_DIR/admin.sock" --backend be --url http://127.0.0.1:8200/vnfm \
@@ -103,9 +104,9 @@ pool_is() {
 
 # lb_until WHAT CMD...: CMD succeeds within 10 s.
 lb_until() {
-	local what=$1 i
+	local what=$1
 	shift
-	for i in $(seq 200); do
+	for _ in $(seq 200); do
 		"$@" && return 0
 		sleep 0.05
 	done
