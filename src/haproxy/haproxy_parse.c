@@ -283,24 +283,32 @@ int vnfha_haproxy_parse_servers_state(const char *text, size_t len, const char *
 	return rc < 0 ? rc : -ENODATA;
 }
 
-int vnfha_haproxy_parse_stat_scur(const char *text, size_t len, const char *backend,
-				  const char *server, unsigned long *ret_scur)
+/* The first line of a `show stat` CSV answer: its header, or HAProxy's refusal. */
+static int stat_header(const char *text, size_t len, size_t *pos, struct table *t)
 {
-	struct table t;
 	struct span line;
-	struct span f[MAX_FIELDS];
-	size_t pos = 0;
-	int c_px, c_sv, c_scur;
-	int rc;
 
-	if (!next_line(text, len, &pos, &line)) {
+	if (!next_line(text, len, pos, &line)) {
 		return -EBADMSG;
 	}
 	if (span_starts(line, "No such proxy")) {
 		return -ESRCH;
 	}
-	if (parse_header(line, ',', &t) < 0) {
-		return -EBADMSG;
+	return parse_header(line, ',', t) < 0 ? -EBADMSG : 0;
+}
+
+int vnfha_haproxy_parse_stat_scur(const char *text, size_t len, const char *backend,
+				  const char *server, unsigned long *ret_scur)
+{
+	struct table t;
+	struct span f[MAX_FIELDS];
+	size_t pos = 0;
+	int c_px, c_sv, c_scur;
+	int rc;
+
+	rc = stat_header(text, len, &pos, &t);
+	if (rc < 0) {
+		return rc;
 	}
 	c_px = column(&t, "pxname");
 	c_sv = column(&t, "svname");
@@ -345,20 +353,14 @@ int vnfha_haproxy_parse_stat_servers(const char *text, size_t len, const char *b
 					     "chkdown", "type" };
 	enum { PX, SV, STATUS, CHECK, AGENT, LAST_CHK, LAST_AGT, LASTCHG, CHKDOWN, TYPE, N_COLS };
 	struct table t;
-	struct span line;
 	struct span f[MAX_FIELDS];
 	size_t pos = 0;
 	int c[N_COLS], c_addr;
 	int rc;
 
-	if (!next_line(text, len, &pos, &line)) {
-		return -EBADMSG;
-	}
-	if (span_starts(line, "No such proxy")) {
-		return -ESRCH;
-	}
-	if (parse_header(line, ',', &t) < 0) {
-		return -EBADMSG;
+	rc = stat_header(text, len, &pos, &t);
+	if (rc < 0) {
+		return rc;
 	}
 	for (int i = 0; i < N_COLS; i++) {
 		c[i] = column(&t, names[i]);
