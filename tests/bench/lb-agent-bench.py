@@ -12,11 +12,14 @@ failure kind, VNFC n2 fails and we record
   failed   client requests that failed, started from the failure until 1 s
            after the removal (or the end of the window).
 Kinds: kill (SIGKILL of the VNFC), hang (its main loop stops: no heartbeat,
-nothing served; the kernel still accepts its connections).
-Usage: lb-agent-bench.py MODE DIR VNFC LBWATCH RUNS KINDS WINDOW_S
+nothing served; the kernel still accepts its connections). Each failure
+comes after a random pause of 0 to 1 s (seeded: SEED, printed), so it
+falls anywhere between two checks rather than always at the same point.
+Usage: lb-agent-bench.py MODE DIR VNFC LBWATCH RUNS KINDS WINDOW_S SEED
 Prints one line per run and "SUMMARY MODE KIND removal event failed never"."""
 import http.server
 import os
+import random
 import signal
 import statistics
 import subprocess
@@ -31,6 +34,7 @@ import lb_load  # noqa: E402
 
 MODE, DIR, VNFC, LBWATCH = sys.argv[1:5]
 RUNS, KINDS, WINDOW = int(sys.argv[5]), sys.argv[6].split(","), float(sys.argv[7])
+SEED = int(sys.argv[8])
 SOCK = os.path.join(DIR, "admin.sock")
 VICTIM = "n2"
 HB_MS = 300  # the VNFCs' heartbeat timeout
@@ -89,6 +93,7 @@ def main():
                               os.path.join(DIR, "lbwatch.state")],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     out = {}
+    rng = random.Random(SEED)
     for kind in KINDS:
         rows = []
         for run in range(RUNS):
@@ -98,7 +103,7 @@ def main():
             n_ev = len(events)
             client = lb_load.Client("http://127.0.0.1:8080/", 0.010)
             client.start()
-            time.sleep(1.0)
+            time.sleep(1.0 + rng.random())
             t_fail = time.time()
             if kind == "kill":
                 procs[2].send_signal(signal.SIGKILL)

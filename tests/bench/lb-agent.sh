@@ -17,27 +17,20 @@
 # needs the cluster lab) is a column of its own when LB_CLUSTER_OUT names
 # the output of tests/bench/lb-cluster.sh (run it under the lab lock).
 # Needs root, haproxy, python3.
-#   [LB_CLUSTER_OUT=FILE] tests/bench/lb-agent.sh [RUNS] [INTER_MS] [TUNED_MS] [KINDS]
+# SEED (default: random, printed) places each failure between two checks.
+#   [SEED=N] [LB_CLUSTER_OUT=FILE] tests/bench/lb-agent.sh [RUNS] [INTER_MS] [TUNED_MS] [KINDS]
 set -euo pipefail
 runs=${1:-10} inter=${2:-1000} tuned=${3:-100} kinds=${4:-kill,hang}
-window=5
+window=5 seed=${SEED:-$RANDOM}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=${VNFHA_BUILDDIR:-$src}
 vnfc="$build/tests/bats/lb-vnfc" lbwatch="$build/src/lbwatch/vnfha-lbwatch"
 for f in "$vnfc" "$lbwatch"; do
 	[ -x "$f" ] || { echo "build first (make check builds $f)" >&2; exit 1; }
 done
-ns="vhlba$$"
-dir=$(mktemp -d /tmp/vnfha-lbagent.XXXXXX)
-cleanup() {
-	local pid
-	for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
-	ip netns del "$ns" 2>/dev/null || true
-	rm -rf "$dir"
-}
-trap cleanup EXIT
-ip netns add "$ns"
-ip -n "$ns" link set lo up
+# shellcheck source=tests/bench/lb-bench.bash
+. "$src/tests/bench/lb-bench.bash"
+lb_bench_ns vhlba
 
 tuned_opts="inter $tuned fastinter $tuned downinter $tuned fall 1 rise 2 observe layer4 error-limit 1 on-error mark-down"
 haproxy_config() {
@@ -76,7 +69,7 @@ CFG
 
 modes=(tcp tuned agent agent+tuned)
 echo "lb-agent: $runs runs per kind ($kinds), check inter ${inter} ms (tuned ${tuned} ms)," \
-	"VNFC heartbeat timeout 300 ms, client 100 req/s, window ${window} s"
+	"VNFC heartbeat timeout 300 ms, client 100 req/s, window ${window} s, SEED=$seed"
 for m in "${modes[@]}"; do
 	haproxy_config "$m" >"$dir/haproxy.cfg"
 	ip netns exec "$ns" haproxy -db -f "$dir/haproxy.cfg" </dev/null >"$dir/haproxy-$m.log" 2>&1 &
@@ -84,7 +77,7 @@ for m in "${modes[@]}"; do
 	for _ in $(seq 100); do [ -S "$dir/admin.sock" ] && break; sleep 0.05; done
 	rm -f "$dir/lbwatch.state"
 	ip netns exec "$ns" python3 "$src/tests/bench/lb-agent-bench.py" "$m" "$dir" "$vnfc" \
-		"$lbwatch" "$runs" "$kinds" "$window" | tee "$dir/$m.out"
+		"$lbwatch" "$runs" "$kinds" "$window" "$seed" | tee "$dir/$m.out"
 	kill "$hpid"
 	wait "$hpid" 2>/dev/null || true
 	rm -f "$dir/admin.sock"

@@ -15,18 +15,10 @@ src=$(cd "$(dirname "$0")/../.." && pwd)
 build=${VNFHA_BUILDDIR:-$src}
 agent="$build/agents/lbmember"
 [ -x "$agent" ] || { echo "build first: $agent is missing" >&2; exit 1; }
-ns="vhlbb$$"
-dir=$(mktemp -d /tmp/vnfha-lbbench.XXXXXX)
+# shellcheck source=tests/bench/lb-bench.bash
+. "$src/tests/bench/lb-bench.bash"
+lb_bench_ns vhlbb
 hpid=
-cleanup() {
-	local pid
-	for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
-	ip netns del "$ns" 2>/dev/null || true
-	rm -rf "$dir"
-}
-trap cleanup EXIT
-ip netns add "$ns"
-ip -n "$ns" link set lo up
 
 # haproxy_config MODE: same frontend, timeouts and retries for both sides.
 haproxy_config() {
