@@ -173,11 +173,12 @@ static const struct vnfha_param params[] = {
 	{ .name = "agent_address", .type = VNFHA_PARAM_STRING, .dflt = "",
 	  .check = check_agent_address, .shortdesc = "HAProxy agent-check address",
 	  .longdesc = "When set (e.g. 0.0.0.0:9001), the supervisor answers HAProxy's "
-		      "agent-check here from the VNFC's state: \"up ready\" while it runs, "
-		      "heartbeats and is healthy; \"down\" the moment it has died, stopped "
-		      "heartbeating, reported itself failed or is not ready yet; \"up drain\" "
-		      "while it is being stopped. The supervisor outlives the VNFC, so a dead "
-		      "VNFC reads down at the next agent check. Empty: no agent." },
+		      "agent-check here from the VNFC's state: \"up ready\" while it is "
+		      "promoted, ready, heartbeating and healthy; \"down\" the moment it has "
+		      "died, stopped heartbeating, reported itself failed or is not ready yet; "
+		      "\"up drain\" while it is unpromoted (it serves nobody) or being stopped. "
+		      "The supervisor outlives the VNFC, so a dead VNFC reads down at the next "
+		      "agent check. Empty: no agent." },
 	{ .name = "state_dir", .type = VNFHA_PARAM_STRING, .dflt = "/run/vnfha/vnfc",
 	  .check = check_absolute_path, .shortdesc = "Runtime directory",
 	  .longdesc = "Where the control socket and the VNFC's log live." },

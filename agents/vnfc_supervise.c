@@ -400,7 +400,8 @@ static void on_accept(struct sup *s)
 /*
  * One HAProxy agent check (lbagent_proto.h), answered from what the
  * supervisor knows: it outlives the VNFC, so a VNFC that died, hung or
- * failed reads "down" at the next check, and one being stopped "drain".
+ * failed reads "down" at the next check; one that is unpromoted (it serves
+ * nobody) or being stopped reads "drain".
  */
 static void on_agent_check(struct sup *s)
 {
@@ -429,6 +430,10 @@ static void on_agent_check(struct sup *s)
 	} else if (s->cfg->role_api && s->ready == VNFHA__ROLE_NONE) {
 		v.up = false;
 		snprintf(why, sizeof(why), "vnfha: the VNFC is not ready yet");
+	} else if (s->ready != VNFHA__ROLE_ACTIVE || s->want != VNFHA__ROLE_ACTIVE) {
+		/* unpromoted: alive, but it serves nobody (vnfha/role.h) */
+		v.admin = VNFHA__LBA_DRAIN;
+		snprintf(why, sizeof(why), "vnfha: unpromoted");
 	}
 	n = vnfha__lbagent_answer(&v, buf, sizeof(buf));
 	if (n > 0) {

@@ -302,7 +302,8 @@ agent_check() {
 @test "vnfc: agent_address answers HAProxy's agent-check from the supervisor's view" {
 	export OCF_RESKEY_agent_address=127.0.0.1:9100
 	ra start
-	[ "$(agent_check 9100)" = "up ready" ]
+	# unpromoted, it serves nobody: alive, but out of the load balancer's way
+	[ "$(agent_check 9100)" = "up drain #vnfha: unpromoted" ]
 	ra promote
 	[ "$(agent_check 9100)" = "up ready" ]
 	kill -9 "$(counterd_pid)"
