@@ -41,7 +41,6 @@ struct lbw {
 	bool api_down; /* logged once per outage */
 };
 
-int64_t vnfha__lbw_now_ms(void);
 int64_t vnfha__lbw_realtime_us(void);
 
 /* Reads the state file into w->st; a missing file is a fresh start. 0 or -errno, why set. */

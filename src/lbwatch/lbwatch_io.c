@@ -16,20 +16,14 @@
 
 #include "lbwatch/lbwatch.h"
 #include "lbwatch/lbwatch_event.h"
+#include "common/clock.h"
+#include "common/spawn.h"
 #include "ocf/ocf.h"
 
 #define STATE_FILE_MAX (64 * 1024 * 1024)
 #define BODY_MAX 16384
 #define PAUSE_MIN_MS 1000  /* after a failed delivery round; doubles */
 #define PAUSE_MAX_MS 30000
-
-int64_t vnfha__lbw_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int64_t vnfha__lbw_realtime_us(void)
 {
@@ -146,13 +140,8 @@ static void pause_ms(struct lbw *w, int64_t ms)
 {
 	struct timespec until;
 
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += ms / 1000;
-	until.tv_nsec += (ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	clock_gettime(CLOCK_MONOTONIC, &until); /* the condition variable's clock (main) */
+	vnfha__timespec_add_ms(&until, (unsigned int)ms);
 	pthread_cond_timedwait(&w->wake, &w->lock, &until);
 }
 
@@ -220,7 +209,7 @@ void vnfha__lbw_hook_reap(struct lbw *w, bool wait_all)
 		int status = 0;
 		pid_t r = waitpid(h->pid, &status, wait_all ? 0 : WNOHANG);
 
-		if (r == 0 && vnfha__lbw_now_ms() >= h->deadline_ms) {
+		if (r == 0 && vnfha__now_ms() >= h->deadline_ms) {
 			vnfha_log(VNFHA_LOG_ERR, "recovery hook %ld still runs after %llu ms: killed",
 				  (long)h->pid, (unsigned long long)w->hook_timeout_ms);
 			kill(h->pid, SIGKILL);
@@ -245,7 +234,8 @@ void vnfha__lbw_hook_start(struct lbw *w, const struct lbw_event *e)
 {
 	size_t n = 0;
 	char **argv;
-	pid_t pid;
+	pid_t pid = 0;
+	int pidfd = -1, rc;
 
 	while (w->hook_argv[n] != NULL) {
 		n++;
@@ -273,28 +263,17 @@ void vnfha__lbw_hook_start(struct lbw *w, const struct lbw_event *e)
 	argv[n + 3] = (char *)(e->addr[0] ? e->addr : "-");
 	argv[n + 4] = (char *)e->event_id;
 	argv[n + 5] = (char *)w->vnf;
-	pid = fork();
-	if (pid == 0) {
-		int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-		sigset_t none;
-
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		if (null_fd >= 0) {
-			dup2(null_fd, STDIN_FILENO);
-			dup2(null_fd, STDOUT_FILENO);
-		}
-		execv(argv[0], argv);
-		_exit(127);
-	}
+	rc = vnfha__spawn(argv, -1, &pid, &pidfd);
 	free(argv);
-	if (pid < 0) {
-		vnfha_log(VNFHA_LOG_ERR, "cannot start the recovery hook: %s", strerror(errno));
+	if (rc < 0) {
+		vnfha_log(VNFHA_LOG_ERR, "cannot start the recovery hook %s: %s", w->hook_argv[0],
+			  strerror(-rc));
 		return;
 	}
+	close(pidfd); /* reaped by waitpid() in vnfha__lbw_hook_reap() */
 	vnfha_log(VNFHA_LOG_INFO, "recovery hook %ld started for %s/%s", (long)pid, e->backend,
 		  e->server);
 	w->hooks[w->n_hooks++] = (struct lbw_hook){ .pid = pid,
-						    .deadline_ms = vnfha__lbw_now_ms() +
+						    .deadline_ms = vnfha__now_ms() +
 								   (int64_t)w->hook_timeout_ms };
 }

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "common/argv_split.h"
+#include "common/clock.h"
 #include "common/parse.h"
 #include "lbwatch/lbwatch.h"
 #include "lbwatch/lbwatch_event.h"
@@ -266,7 +267,7 @@ static int watch(struct lbw *w, int sig_fd)
 		return -ENOMEM;
 	}
 	for (;;) {
-		int64_t next = vnfha__lbw_now_ms() + (int64_t)w->interval_ms;
+		int64_t next = vnfha__now_ms() + (int64_t)w->interval_ms;
 		struct pollfd p = { .fd = sig_fd, .events = POLLIN };
 		int64_t left;
 
@@ -274,7 +275,7 @@ static int watch(struct lbw *w, int sig_fd)
 			poll_backend(w, w->backends[i], reply);
 		}
 		vnfha__lbw_hook_reap(w, false);
-		left = next - vnfha__lbw_now_ms();
+		left = next - vnfha__now_ms();
 		if (poll(&p, 1, left > 0 ? (int)left : 0) > 0) {
 			struct signalfd_siginfo si;
 
@@ -310,6 +311,7 @@ int main(int argc, char **argv)
 		.post = { .user_agent = "vnfha-lbwatch/" PACKAGE_VERSION, .timeout_ms = 2000,
 			  .retries = 2 },
 	};
+	pthread_condattr_t cattr;
 	pthread_t sender;
 	sigset_t mask;
 	char why[512];
@@ -346,7 +348,12 @@ int main(int argc, char **argv)
 		return EXIT_FAILED;
 	}
 	pthread_mutex_init(&w.lock, NULL);
-	pthread_cond_init(&w.wake, NULL);
+	/* Delivery pauses are measured on the monotonic clock: a wall clock step
+	 * neither stretches nor skips them. */
+	pthread_condattr_init(&cattr);
+	pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);
+	pthread_cond_init(&w.wake, &cattr);
+	pthread_condattr_destroy(&cattr);
 	if (pthread_create(&sender, NULL, vnfha__lbw_deliver, &w) != 0) {
 		return EXIT_FAILED;
 	}

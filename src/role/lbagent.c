@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "role/lbagent_proto.h"
 #include "vnfha/lbagent.h"
 
@@ -37,14 +38,6 @@ struct vnfha_lbagent {
 	char text[VNFHA__LBAGENT_WHY_MAX + 1];
 };
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The answer for now, from a copy of the state taken under the lock. */
 static int current_answer(struct vnfha_lbagent *a, char *buf, size_t len)
 {
@@ -53,7 +46,7 @@ static int current_answer(struct vnfha_lbagent *a, char *buf, size_t len)
 	int64_t age;
 
 	pthread_mutex_lock(&a->lock);
-	age = now_ms() - a->last_hb_ms;
+	age = vnfha__now_ms() - a->last_hb_ms;
 	v.admin = a->admin;
 	v.weight_pct = a->weight_pct;
 	if (a->hb_timeout_ms > 0 && age > (int64_t)a->hb_timeout_ms) {
@@ -133,7 +126,7 @@ int vnfha_lbagent_open(const char *address, unsigned int heartbeat_timeout_ms,
 	}
 	a->wake[0] = a->wake[1] = -1;
 	a->hb_timeout_ms = heartbeat_timeout_ms;
-	a->last_hb_ms = now_ms();
+	a->last_hb_ms = vnfha__now_ms();
 	a->health = VNFHA_HEALTH_OK;
 	a->listen_fd = vnfha__lbagent_listen(&ss, len, &a->port);
 	if (a->listen_fd < 0) {
@@ -189,7 +182,7 @@ int vnfha_lbagent_port(const struct vnfha_lbagent *agent)
 int vnfha_lbagent_heartbeat(struct vnfha_lbagent *agent)
 {
 	pthread_mutex_lock(&agent->lock);
-	agent->last_hb_ms = now_ms();
+	agent->last_hb_ms = vnfha__now_ms();
 	pthread_mutex_unlock(&agent->lock);
 	return 0;
 }
