@@ -27,6 +27,7 @@
 #include "ocf/ocf.h"
 #include "ocf/ocf_cluster.h"
 #include "common/parse.h"
+#include "role/lbagent_proto.h"
 #include "role/role_proto.h"
 #include "common/spawn.h"
 #include "vnfc.h"
@@ -95,6 +96,18 @@ static int check_env(const char *value, char *why, size_t why_len)
 	return rc;
 }
 
+static int check_agent_address(const char *value, char *why, size_t why_len)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = 0;
+
+	if (*value != '\0' && vnfha__lbagent_parse_address(value, &ss, &len) < 0) {
+		snprintf(why, why_len, "use a numeric A.B.C.D:PORT or [IPv6]:PORT");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int check_user(const char *value, char *why, size_t why_len)
 {
 	if (getpwnam(value) == NULL) {
@@ -157,6 +170,15 @@ static const struct vnfha_param params[] = {
 		      "and kept when it stops (so a recovery in place is one transition); "
 		      "equal on every node, so colocation (e.g. with ocf:vnfha:statesync) "
 		      "decides where to promote." },
+	{ .name = "agent_address", .type = VNFHA_PARAM_STRING, .dflt = "",
+	  .check = check_agent_address, .shortdesc = "HAProxy agent-check address",
+	  .longdesc = "When set (e.g. 0.0.0.0:9001), the supervisor answers HAProxy's "
+		      "agent-check here from the VNFC's state: \"up ready\" while it is "
+		      "promoted, ready, heartbeating and healthy; \"down\" the moment it has "
+		      "died, stopped heartbeating, reported itself failed or is not ready yet; "
+		      "\"up drain\" while it is unpromoted (it serves nobody) or being stopped. "
+		      "The supervisor outlives the VNFC, so a dead VNFC reads down at the next "
+		      "agent check. Empty: no agent." },
 	{ .name = "state_dir", .type = VNFHA_PARAM_STRING, .dflt = "/run/vnfha/vnfc",
 	  .check = check_absolute_path, .shortdesc = "Runtime directory",
 	  .longdesc = "Where the control socket and the VNFC's log live." },
@@ -493,7 +515,11 @@ static int vnfc_start(struct vnfha_ocf *ocf)
 		.heartbeat_timeout_ms = (unsigned int)vnfha_ocf_int(ocf, "heartbeat_timeout"),
 		.start_timeout_ms = vnfha_ocf_budget_ms(), .role_api = !is_hooks(ocf),
 		.promotion_score = vnfha_ocf_int(ocf, "promotion_score"),
+		.agent_address = vnfha_ocf_str(ocf, "agent_address"),
 	};
+	if (cfg.agent_address != NULL && *cfg.agent_address == '\0') {
+		cfg.agent_address = NULL;
+	}
 	rc = spawn_supervisor(&cfg);
 	if (rc < 0) {
 		/* exec of the VNFC: missing or not a program is "not installed". */

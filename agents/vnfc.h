@@ -16,6 +16,7 @@ struct vnfc_supervise_cfg {
 	const char *log_path;	  /* the VNFC's stdout and stderr */
 	const char *resource;	  /* for crm_resource --fail */
 	const char *node;	  /* Pacemaker node name, for crm_resource --node */
+	const char *agent_address; /* HAProxy agent-check answered here; NULL: none */
 	unsigned int heartbeat_timeout_ms; /* 0: heartbeats not required */
 	unsigned int start_timeout_ms;	   /* pidfile wait */
 	long promotion_score;	  /* set once the VNFC is ready; <= 0: never */

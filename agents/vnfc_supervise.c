@@ -29,6 +29,7 @@
 #include "common/clock.h"
 #include "ocf/ocf.h"
 #include "common/parse.h"
+#include "role/lbagent_proto.h"
 #include "role/role_proto.h"
 #include "common/spawn.h"
 #include "vnfc.h"
@@ -56,6 +57,7 @@ struct pending {
 struct sup {
 	const struct vnfc_supervise_cfg *cfg;
 	int listen_fd, sig_fd, pidfd;
+	int agent_fd; /* HAProxy agent-check listener; -1: none */
 	pid_t pid;
 	bool is_child; /* our own child (no pidfile): we reap it */
 	enum vnfha__ctl_state state;
@@ -395,6 +397,51 @@ static void on_accept(struct sup *s)
 	close(fd); /* full: the agent retries */
 }
 
+/*
+ * One HAProxy agent check (lbagent_proto.h), answered from what the
+ * supervisor knows: it outlives the VNFC, so a VNFC that died, hung or
+ * failed reads "down" at the next check; one that is unpromoted (it serves
+ * nobody) or being stopped reads "drain".
+ */
+static void on_agent_check(struct sup *s)
+{
+	char buf[VNFHA__LBAGENT_ANSWER_MAX + 1], why[128] = "";
+	struct vnfha__lbagent_view v = { .up = true, .why = why };
+	int fd = accept4(s->agent_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	int64_t age = s->last_hb ? vnfha__now_ms() - s->last_hb : 0;
+	unsigned int hb = s->cfg->heartbeat_timeout_ms;
+	int n;
+
+	if (fd < 0) {
+		return;
+	}
+	if (s->state == VNFHA__STATE_STOPPING) {
+		v.admin = VNFHA__LBA_DRAIN;
+		snprintf(why, sizeof(why), "vnfha: stopping");
+	} else if (s->state != VNFHA__STATE_RUNNING || s->pidfd < 0) { /* failed or reported */
+		v.up = false;
+		snprintf(why, sizeof(why), "vnfha: the VNFC has failed");
+	} else if (s->cfg->role_api && hb > 0 && age > hb) {
+		v.up = false;
+		snprintf(why, sizeof(why), "vnfha: no heartbeat for %lld ms", (long long)age);
+	} else if (s->health == VNFHA__HEALTH_FAILED) {
+		v.up = false;
+		snprintf(why, sizeof(why), "vnfha: the VNFC reports itself failed");
+	} else if (s->cfg->role_api && s->ready == VNFHA__ROLE_NONE) {
+		v.up = false;
+		snprintf(why, sizeof(why), "vnfha: the VNFC is not ready yet");
+	} else if (s->ready != VNFHA__ROLE_ACTIVE || s->want != VNFHA__ROLE_ACTIVE) {
+		/* unpromoted: alive, but it serves nobody (vnfha/role.h) */
+		v.admin = VNFHA__LBA_DRAIN;
+		snprintf(why, sizeof(why), "vnfha: unpromoted");
+	}
+	n = vnfha__lbagent_answer(&v, buf, sizeof(buf));
+	if (n > 0) {
+		(void)!send(fd, buf, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
+	}
+	close(fd);
+}
+
 static void on_tick(struct sup *s)
 {
 	int64_t now = vnfha__now_ms();
@@ -549,7 +596,7 @@ static int start_vnfc(struct sup *s)
 static void serve(struct sup *s)
 {
 	while (!s->done) {
-		struct pollfd fds[4 + MAX_CONNS];
+		struct pollfd fds[5 + MAX_CONNS];
 		int n = 0;
 
 		fds[n++] = (struct pollfd){ .fd = s->listen_fd, .events = POLLIN };
@@ -560,6 +607,7 @@ static void serve(struct sup *s)
 						    .events = POLLIN };
 		}
 		fds[n++] = (struct pollfd){ .fd = s->score_fd, .events = POLLIN };
+		fds[n++] = (struct pollfd){ .fd = s->agent_fd, .events = POLLIN };
 		if (poll(fds, (nfds_t)n, TICK_MS) < 0 && errno != EINTR) {
 			break;
 		}
@@ -585,14 +633,38 @@ static void serve(struct sup *s)
 		if (s->score_fd >= 0 && (fds[3 + MAX_CONNS].revents & POLLIN)) {
 			end_score(s);
 		}
+		if (fds[4 + MAX_CONNS].revents & POLLIN) {
+			on_agent_check(s);
+		}
 		on_tick(s);
 	}
+}
+
+static int open_agent(struct sup *s)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = 0;
+	int port = 0;
+	int rc;
+
+	if (s->cfg->agent_address == NULL) {
+		return 0;
+	}
+	rc = vnfha__lbagent_parse_address(s->cfg->agent_address, &ss, &len);
+	if (rc == 0) {
+		rc = vnfha__lbagent_listen(&ss, len, &port);
+	}
+	if (rc < 0) {
+		return rc;
+	}
+	s->agent_fd = rc;
+	return 0;
 }
 
 int vnfc_supervise(const struct vnfc_supervise_cfg *cfg, int ready_fd)
 {
 	struct sup s = {
-		.cfg = cfg, .listen_fd = -1, .sig_fd = -1, .pidfd = -1, .vnfc_fd = -1,
+		.cfg = cfg, .listen_fd = -1, .sig_fd = -1, .pidfd = -1, .vnfc_fd = -1, .agent_fd = -1,
 		.pending = { .fd = -1 }, .stop_fd = -1, .score_fd = -1, .want = VNFHA__ROLE_STANDBY,
 		.ready = cfg->role_api ? VNFHA__ROLE_NONE : VNFHA__ROLE_STANDBY,
 	};
@@ -610,6 +682,9 @@ int vnfc_supervise(const struct vnfc_supervise_cfg *cfg, int ready_fd)
 	rc = s.sig_fd < 0 ? -errno : bind_socket(cfg->socket_path);
 	if (rc >= 0) {
 		s.listen_fd = rc;
+		rc = open_agent(&s);
+	}
+	if (rc >= 0) {
 		rc = start_vnfc(&s);
 	}
 	report = rc < 0 ? rc : 0;
@@ -628,6 +703,9 @@ int vnfc_supervise(const struct vnfc_supervise_cfg *cfg, int ready_fd)
 	}
 	vnfha_log(VNFHA_LOG_INFO, "VNFC stopped; supervisor exits");
 out:
+	if (s.agent_fd >= 0) {
+		close(s.agent_fd);
+	}
 	if (s.listen_fd >= 0) {
 		if (!s.done) {
 			unlink(cfg->socket_path); /* finish_stop() did it otherwise */

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "alert_event.h"
+#include "ves.h"
 #include "common/parse.h"
 
 /* Pacemaker's enum pcmk_exec_status values this agent tells apart. */
@@ -178,114 +179,6 @@ int vnfha_alert_read(vnfha_alert_getenv_fn get, void *ctx, struct vnfha_alert *r
 	return 0;
 }
 
-/* Length of the valid UTF-8 sequence at s (RFC 3629 §4), 0 if invalid. */
-static size_t utf8_len(const unsigned char *s)
-{
-	if (s[0] < 0x80) {
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	}
-	if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-		    (s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f)) {
-			return 0; /* overlong, or a UTF-16 surrogate */
-		}
-		return 3;
-	}
-	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80 ||
-		    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f)) {
-			return 0;
-		}
-		return 4;
-	}
-	return 0;
-}
-
-static int put(char *buf, size_t len, size_t *at, const char *s, size_t n)
-{
-	if (*at + n >= len) {
-		return -ENOSPC;
-	}
-	memcpy(buf + *at, s, n);
-	*at += n;
-	buf[*at] = '\0';
-	return 0;
-}
-
-int vnfha_alert_json_string(char *buf, size_t len, size_t *used, const char *s)
-{
-	size_t at = *used;
-	const unsigned char *p = (const unsigned char *)s;
-
-	if (put(buf, len, &at, "\"", 1) < 0) {
-		return -ENOSPC;
-	}
-	while (*p != '\0') {
-		char esc[8];
-		size_t n = utf8_len(p);
-		int rc;
-
-		if (*p == '"' || *p == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)*p;
-			rc = put(buf, len, &at, esc, 2);
-			n = 1;
-		} else if (*p < 0x20) {
-			snprintf(esc, sizeof(esc), "\\u%04x", *p);
-			rc = put(buf, len, &at, esc, 6);
-			n = 1;
-		} else if (n == 0) {
-			rc = put(buf, len, &at, "\\ufffd", 6);
-			n = 1;
-		} else {
-			rc = put(buf, len, &at, (const char *)p, n);
-		}
-		if (rc < 0) {
-			return rc;
-		}
-		p += n;
-	}
-	if (put(buf, len, &at, "\"", 1) < 0) {
-		return -ENOSPC;
-	}
-	*used = at;
-	return 0;
-}
-
-static int put_field(char *buf, size_t len, size_t *at, const char *key, const char *value)
-{
-	int rc = put(buf, len, at, ",", *at > 1 ? 1 : 0);
-
-	if (rc == 0) {
-		rc = vnfha_alert_json_string(buf, len, at, key);
-	}
-	if (rc == 0) {
-		rc = put(buf, len, at, ":", 1);
-	}
-	if (rc == 0) {
-		rc = value ? vnfha_alert_json_string(buf, len, at, value) : put(buf, len, at, "null", 4);
-	}
-	return rc;
-}
-
-static int put_long(char *buf, size_t len, size_t *at, const char *key, long value)
-{
-	char num[32];
-
-	if (value < 0) {
-		return put_field(buf, len, at, key, NULL);
-	}
-	snprintf(num, sizeof(num), "%ld", value);
-	if (put_field(buf, len, at, key, "") < 0) {
-		return -ENOSPC;
-	}
-	*at -= 2; /* replace the empty string "" by the bare number */
-	return put(buf, len, at, num, strlen(num));
-}
-
 /* RFC 3339 UTC time of the event, or of now when Pacemaker gave none. */
 static void event_time(const struct vnfha_alert *a, char *out, size_t len)
 {
@@ -306,44 +199,128 @@ static void event_time(const struct vnfha_alert *a, char *out, size_t len)
 		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, usec);
 }
 
-struct json_field {
-	const char *key;
-	const char *text; /* a string, or NULL: null (when !number) */
-	bool number;
-	long value;	  /* number: -1 is null */
-};
-
 int vnfha_alert_json(const struct vnfha_alert *a, const char *vnf, char *buf, size_t len)
 {
+	struct vnfha__json j;
 	char when[64];
-	const struct json_field fields[] = {
-		{ "vnf", vnf, false, 0 },
-		{ "event", vnfha_alert_event_name(a->event), false, 0 },
-		{ "kind", a->kind, false, 0 },
-		{ "resource", a->rsc, false, 0 },
-		{ "node", a->node, false, 0 },
-		{ "operation", a->task, false, 0 },
-		{ "interval_ms", NULL, true, a->interval_ms },
-		{ "rc", NULL, true, a->rc },
-		{ "target_rc", NULL, true, a->target_rc },
-		{ "status", NULL, true, a->status },
-		{ "desc", a->desc, false, 0 },
-		{ "time", when, false, 0 },
-		{ "sequence", a->sequence, false, 0 },
-	};
-	size_t at = 0;
-	int rc;
 
 	event_time(a, when, sizeof(when));
-	rc = put(buf, len, &at, "{", 1);
-	for (size_t i = 0; rc == 0 && i < sizeof(fields) / sizeof(fields[0]); i++) {
-		const struct json_field *f = &fields[i];
+	vnfha__json_begin(&j, buf, len);
+	vnfha__json_str(&j, "vnf", vnf);
+	vnfha__json_str(&j, "event", vnfha_alert_event_name(a->event));
+	vnfha__json_str(&j, "kind", a->kind);
+	vnfha__json_str(&j, "resource", a->rsc);
+	vnfha__json_str(&j, "node", a->node);
+	vnfha__json_str(&j, "operation", a->task);
+	vnfha__json_int_or_null(&j, "interval_ms", a->interval_ms);
+	vnfha__json_int_or_null(&j, "rc", a->rc);
+	vnfha__json_int_or_null(&j, "target_rc", a->target_rc);
+	vnfha__json_int_or_null(&j, "status", a->status);
+	vnfha__json_str(&j, "desc", a->desc);
+	vnfha__json_str(&j, "time", when);
+	vnfha__json_str(&j, "sequence", a->sequence);
+	return vnfha__json_end(&j);
+}
 
-		rc = f->number ? put_long(buf, len, &at, f->key, f->value)
-			       : put_field(buf, len, &at, f->key, f->text);
+static int64_t event_us(const struct vnfha_alert *a)
+{
+	struct timespec now;
+
+	if (a->epoch >= 0) {
+		return a->epoch * 1000000 + a->usec;
 	}
-	if (rc == 0) {
-		rc = put(buf, len, &at, "}", 1);
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
+}
+
+/* An eventId has no whitespace (VES 7): anything but [A-Za-z0-9._:@-] becomes '_'. */
+static void id_clean(char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || strchr("._:@-", *s) != NULL)) {
+			*s = '_';
+		}
 	}
-	return rc < 0 ? rc : (int)at;
+}
+
+int vnfha_alert_ves(const struct vnfha_alert *a, const char *vnf, const char *reporter,
+		    char *buf, size_t len)
+{
+	struct vnfha_ves_fault f = { .reporter = reporter, .source_type = "vnfc" };
+	char id[3 * VNFHA_ALERT_VALUE_MAX], problem[VNFHA_ALERT_VALUE_MAX + 256];
+	char rc[24] = "", target_rc[24] = "", status[24] = "", when[64];
+	long seq = 0;
+	bool rsc = a->rsc != NULL;
+	const char *target = rsc ? a->rsc : a->node;
+	int n;
+
+	event_time(a, when, sizeof(when));
+	f.start_us = f.last_us = event_us(a);
+	if (a->sequence != NULL && vnfha__parse_long(a->sequence, 0, LONG_MAX, &seq) < 0) {
+		seq = 0;
+	}
+	f.sequence = seq;
+	f.source_name = target;
+	f.interface_a = a->node;
+	switch (a->event) {
+	case VNFHA_ALERT_RSC_FAILURE:
+	case VNFHA_ALERT_RSC_RECOVERY:
+		f.condition = "resourceFailure";
+		f.severity = a->event == VNFHA_ALERT_RSC_FAILURE ? VNFHA_VES_CRITICAL : VNFHA_VES_NORMAL;
+		snprintf(problem, sizeof(problem), "%s %s %s on %s%s%s", a->rsc, a->task,
+			 a->event == VNFHA_ALERT_RSC_FAILURE ? "failed" : "succeeded", a->node,
+			 a->desc ? ": " : "", a->desc ? a->desc : "");
+		break;
+	case VNFHA_ALERT_NODE_LOST:
+	case VNFHA_ALERT_NODE_MEMBER:
+		f.condition = "nodeLost";
+		f.source_type = "host";
+		f.severity = a->event == VNFHA_ALERT_NODE_LOST ? VNFHA_VES_CRITICAL : VNFHA_VES_NORMAL;
+		snprintf(problem, sizeof(problem), "node %s %s the cluster", a->node,
+			 a->event == VNFHA_ALERT_NODE_LOST ? "left" : "rejoined");
+		break;
+	case VNFHA_ALERT_FENCING:
+		f.condition = "nodeFenced";
+		f.source_type = "host";
+		f.severity = VNFHA_VES_MAJOR;
+		snprintf(problem, sizeof(problem), "node %s fenced%s%s", a->node,
+			 a->desc ? ": " : "", a->desc ? a->desc : "");
+		break;
+	case VNFHA_ALERT_SKIP:
+	default:
+		return -EINVAL;
+	}
+	f.problem = problem;
+	/* One alarm, one id: the raise and its clear name the same thing. A
+	 * fencing has no clear; its time makes each one an alarm of its own. */
+	if (a->event == VNFHA_ALERT_FENCING) {
+		n = snprintf(id, sizeof(id), "vnfha:%s:%s:%s:%lld", vnf, f.condition, target,
+			     (long long)f.start_us);
+	} else {
+		n = snprintf(id, sizeof(id), "vnfha:%s:%s:%s%s%s", vnf, f.condition, target,
+			     rsc ? "@" : "", rsc ? a->node : "");
+	}
+	if (n < 0 || (size_t)n >= sizeof(id)) {
+		return -ENOSPC;
+	}
+	id_clean(id);
+	f.event_id = id;
+	if (a->rc >= 0) {
+		snprintf(rc, sizeof(rc), "%ld", a->rc);
+	}
+	if (a->target_rc >= 0) {
+		snprintf(target_rc, sizeof(target_rc), "%ld", a->target_rc);
+	}
+	if (a->status >= 0) {
+		snprintf(status, sizeof(status), "%ld", a->status);
+	}
+	const char *info[] = { "vnf", vnf, "event", vnfha_alert_event_name(a->event), "node",
+			       a->node, "resource", a->rsc, "operation", a->task, "rc",
+			       rc[0] ? rc : NULL, "target_rc", target_rc[0] ? target_rc : NULL,
+			       "status", status[0] ? status : NULL, "desc", a->desc, "time", when };
+
+	f.n_info = sizeof(info) / sizeof(info[0]) / 2;
+	memcpy(f.info, info, sizeof(info));
+	return vnfha_ves_fault_json(&f, buf, len);
 }

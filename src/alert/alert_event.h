@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alert_json.h"
+
 /* Longest value taken from a variable; longer is invalid, never cut. */
 #define VNFHA_ALERT_VALUE_MAX 1024
 
@@ -50,16 +52,18 @@ int vnfha_alert_read(vnfha_alert_getenv_fn get, void *ctx, struct vnfha_alert *r
 		     size_t why_len);
 
 /*
- * Appends s as a JSON string (RFC 8259 §7: quotes, backslash and control
- * characters escaped; invalid UTF-8 replaced by U+FFFD) to buf at *used.
- * 0, or -ENOSPC when it does not fit (*used unchanged).
- */
-int vnfha_alert_json_string(char *buf, size_t len, size_t *used, const char *s);
-
-/*
  * Writes the event as a JSON object for the VNF named vnf. Returns the
  * length (buf NUL-terminated) or -ENOSPC.
  */
 int vnfha_alert_json(const struct vnfha_alert *a, const char *vnf, char *buf, size_t len);
+
+/*
+ * Writes the event as a VES 7.2.1 fault event (see ves.h): a failure or a
+ * lost node raises an alarm, the recovery or the node's return clears it
+ * (same eventId). reporter is reportingEntityName (this host). Returns
+ * the length, -ENOSPC, or -EINVAL for an event the VNFM does not get.
+ */
+int vnfha_alert_ves(const struct vnfha_alert *a, const char *vnf, const char *reporter,
+		    char *buf, size_t len);
 
 #endif

@@ -105,6 +105,30 @@ int vnfha_haproxy_parse_servers_state(const char *text, size_t len, const char *
 int vnfha_haproxy_parse_stat_scur(const char *text, size_t len, const char *backend,
 				  const char *server, unsigned long *ret_scur);
 
+/* One server row of `show stat <backend> 4 -1` (CSV), the fields vnfha-lbwatch reads. */
+struct vnfha_haproxy_stat {
+	char server[VNFHA_HAPROXY_NAME_MAX + 1];
+	char status[48];       /* "UP", "DOWN (agent)", "DRAIN", "MAINT", "UP 1/3", "no check" */
+	char check_status[16]; /* "L4OK", "L4CON", "INI", "" (no check) ... */
+	char agent_status[16]; /* the same for the agent check */
+	char addr[64];	       /* "ADDR:PORT", "" when HAProxy 2.x leaves it out */
+	char last_chk[128];    /* last check's details; longer text is cut here */
+	char last_agt[128];    /* last agent answer's details ("via agent : down (why)") */
+	unsigned long lastchg; /* seconds since the last status change (0: not given) */
+	unsigned long chkdown; /* UP to DOWN transitions so far (0: not given) */
+};
+
+/*
+ * stat_servers: calls row_fn for each server row of backend in a `show
+ * stat` CSV answer (FRONTEND/BACKEND rows skipped), in order. A non-zero
+ * return of row_fn stops the walk and is returned. 0; -ESRCH no such
+ * proxy; -EBADMSG malformed (a missing column, a bad number, a name or
+ * status too long: names and states are never cut, only the details are).
+ */
+int vnfha_haproxy_parse_stat_servers(const char *text, size_t len, const char *backend,
+				     int (*row_fn)(const struct vnfha_haproxy_stat *row, void *ctx),
+				     void *ctx);
+
 /* True when a command answer is empty (HAProxy's "done" for set/enable). */
 bool vnfha_haproxy_reply_is_empty(const char *text, size_t len);
 

@@ -283,24 +283,32 @@ int vnfha_haproxy_parse_servers_state(const char *text, size_t len, const char *
 	return rc < 0 ? rc : -ENODATA;
 }
 
-int vnfha_haproxy_parse_stat_scur(const char *text, size_t len, const char *backend,
-				  const char *server, unsigned long *ret_scur)
+/* The first line of a `show stat` CSV answer: its header, or HAProxy's refusal. */
+static int stat_header(const char *text, size_t len, size_t *pos, struct table *t)
 {
-	struct table t;
 	struct span line;
-	struct span f[MAX_FIELDS];
-	size_t pos = 0;
-	int c_px, c_sv, c_scur;
-	int rc;
 
-	if (!next_line(text, len, &pos, &line)) {
+	if (!next_line(text, len, pos, &line)) {
 		return -EBADMSG;
 	}
 	if (span_starts(line, "No such proxy")) {
 		return -ESRCH;
 	}
-	if (parse_header(line, ',', &t) < 0) {
-		return -EBADMSG;
+	return parse_header(line, ',', t) < 0 ? -EBADMSG : 0;
+}
+
+int vnfha_haproxy_parse_stat_scur(const char *text, size_t len, const char *backend,
+				  const char *server, unsigned long *ret_scur)
+{
+	struct table t;
+	struct span f[MAX_FIELDS];
+	size_t pos = 0;
+	int c_px, c_sv, c_scur;
+	int rc;
+
+	rc = stat_header(text, len, &pos, &t);
+	if (rc < 0) {
+		return rc;
 	}
 	c_px = column(&t, "pxname");
 	c_sv = column(&t, "svname");
@@ -325,4 +333,78 @@ int vnfha_haproxy_parse_stat_scur(const char *text, size_t len, const char *back
 		return 0;
 	}
 	return rc < 0 ? rc : -ENODATA;
+}
+
+/* Like span_copy, but cuts a long value (descriptive text only). */
+static void span_copy_cut(struct span s, char *dst, size_t dst_len)
+{
+	size_t n = s.len < dst_len - 1 ? s.len : dst_len - 1;
+
+	memcpy(dst, s.p, n);
+	dst[n] = '\0';
+}
+
+int vnfha_haproxy_parse_stat_servers(const char *text, size_t len, const char *backend,
+				     int (*row_fn)(const struct vnfha_haproxy_stat *row, void *ctx),
+				     void *ctx)
+{
+	static const char *const names[] = { "pxname", "svname", "status", "check_status",
+					     "agent_status", "last_chk", "last_agt", "lastchg",
+					     "chkdown", "type" };
+	enum { PX, SV, STATUS, CHECK, AGENT, LAST_CHK, LAST_AGT, LASTCHG, CHKDOWN, TYPE, N_COLS };
+	struct table t;
+	struct span f[MAX_FIELDS];
+	size_t pos = 0;
+	int c[N_COLS], c_addr;
+	int rc;
+
+	rc = stat_header(text, len, &pos, &t);
+	if (rc < 0) {
+		return rc;
+	}
+	for (int i = 0; i < N_COLS; i++) {
+		c[i] = column(&t, names[i]);
+		if (c[i] < 0) {
+			return -EBADMSG;
+		}
+	}
+	c_addr = column(&t, "addr"); /* optional: absent before HAProxy 1.9 */
+	for (;;) {
+		struct vnfha_haproxy_stat st;
+		unsigned long type = 0;
+
+		rc = next_row(text, len, &pos, &t, f);
+		if (rc != 1) {
+			break;
+		}
+		if (!span_eq(f[c[PX]], backend)) {
+			continue;
+		}
+		if (span_ulong(f[c[TYPE]], &type) < 0) {
+			return -EBADMSG;
+		}
+		if (type != 2) {
+			continue; /* 0 frontend, 1 backend, 2 server, 3 listener */
+		}
+		memset(&st, 0, sizeof(st));
+		if (span_copy(f[c[SV]], st.server, sizeof(st.server)) < 0 ||
+		    !vnfha_haproxy_name_is_valid(st.server) ||
+		    span_copy(f[c[STATUS]], st.status, sizeof(st.status)) < 0 ||
+		    span_copy(f[c[CHECK]], st.check_status, sizeof(st.check_status)) < 0 ||
+		    span_copy(f[c[AGENT]], st.agent_status, sizeof(st.agent_status)) < 0 ||
+		    (f[c[LASTCHG]].len > 0 && span_ulong(f[c[LASTCHG]], &st.lastchg) < 0) ||
+		    (f[c[CHKDOWN]].len > 0 && span_ulong(f[c[CHKDOWN]], &st.chkdown) < 0)) {
+			return -EBADMSG;
+		}
+		if (c_addr >= 0 && span_copy(f[c_addr], st.addr, sizeof(st.addr)) < 0) {
+			return -EBADMSG;
+		}
+		span_copy_cut(f[c[LAST_CHK]], st.last_chk, sizeof(st.last_chk));
+		span_copy_cut(f[c[LAST_AGT]], st.last_agt, sizeof(st.last_agt));
+		rc = row_fn(&st, ctx);
+		if (rc != 0) {
+			return rc;
+		}
+	}
+	return rc < 0 ? rc : 0;
 }

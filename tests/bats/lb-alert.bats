@@ -128,3 +128,55 @@ assert m["resource"] == "a\"b\\c" and m["desc"] == "line1\nline2" and m["vnf"] =
 	[ "$status" -eq 1 ]
 	[ $(((t1 - t0) / 1000000)) -lt 1500 ]
 }
+
+@test "vnfha_format=ves: every event kind is a VES fault event valid against ONAP's schema" {
+	for kv in "CRM_alert_task=monitor CRM_alert_rc=7" "CRM_alert_task=start CRM_alert_rc=0"; do
+		# shellcheck disable=SC2086 # two words on purpose
+		alert http://127.0.0.1:8200/ves vnfha_format=ves CRM_alert_kind=resource \
+			CRM_alert_node=n2 CRM_alert_rsc=vnfc $kv CRM_alert_target_rc=0 \
+			CRM_alert_status=0 CRM_alert_timestamp_epoch=1795000000 \
+			CRM_alert_timestamp_usec=5 CRM_alert_node_sequence=41
+	done
+	alert http://127.0.0.1:8200/ vnfha_format=ves CRM_alert_kind=node CRM_alert_node=n3 \
+		CRM_alert_desc=lost CRM_alert_node_sequence=42
+	alert http://127.0.0.1:8200/ vnfha_format=ves CRM_alert_kind=node CRM_alert_node=n3 \
+		CRM_alert_desc=member CRM_alert_node_sequence=43
+	alert http://127.0.0.1:8200/ vnfha_format=ves CRM_alert_kind=fencing CRM_alert_node=n3 \
+		CRM_alert_task=reboot CRM_alert_rc=0 "CRM_alert_desc=Operation reboot of n3: OK" \
+		CRM_alert_node_sequence=44
+	run python3 "$VNFHA_SRCDIR/tests/bats/ves_check.py" "$LB_RX.200"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | grep -c '^valid')" -eq 5 ]
+	python3 - "$LB_RX.200" <<'PY'
+import os, sys
+sys.path.insert(0, os.environ["VNFHA_SRCDIR"] + "/tests/bats")
+import ves_check
+ev = [e["event"] for e in ves_check.events(sys.argv[1])]
+h = [e["commonEventHeader"] for e in ev]
+f = [e["faultFields"] for e in ev]
+a = [x["alarmAdditionalInformation"] for x in f]
+# the failure: which VNF, which VNFC, where, what, since when, raised
+assert a[0]["vnf"] == "demo" and h[0]["sourceName"] == "vnfc" and f[0]["alarmInterfaceA"] == "n2"
+assert f[0]["alarmCondition"] == "resourceFailure" and f[0]["eventSeverity"] == "CRITICAL"
+assert h[0]["startEpochMicrosec"] == 1795000000000005 and h[0]["sequence"] == 41
+assert a[0]["operation"] == "monitor" and a[0]["rc"] == "7", a[0]
+# the recovery clears the same alarm
+assert h[1]["eventId"] == h[0]["eventId"] and f[1]["eventSeverity"] == "NORMAL"
+# node lost and back: one alarm; fencing: an alarm of its own
+assert h[2]["eventId"] == h[3]["eventId"] and [x["eventSeverity"] for x in f[2:4]] == ["CRITICAL", "NORMAL"]
+assert f[2]["eventSourceType"] == "host" and h[2]["sourceName"] == "n3"
+assert f[4]["alarmCondition"] == "nodeFenced" and h[4]["eventId"] not in (h[2]["eventId"],)
+assert all(x["domain"] == "fault" and x["vesEventListenerVersion"] == "7.2.1" for x in h)
+PY
+}
+
+@test "vnfha_format: json is the default; anything else is refused with a reason" {
+	run alert http://127.0.0.1:8200/ "${RSC_FAIL[@]}" vnfha_format=xml
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"option vnfha_format='xml' is invalid: use json or ves"* ]]
+	[ ! -e "$LB_RX.200" ]
+	run alert http://127.0.0.1:8200/ "${RSC_FAIL[@]}" vnfha_format=json
+	[ "$status" -eq 0 ]
+	grep -q '^application/json {"vnf":"demo","event":"resource-failure"' "$LB_RX.200"
+}

@@ -293,3 +293,35 @@ kill_active() {
 	[[ "$output" == *'role="Unpromoted"'* ]]
 	[[ "$output" == *'<action name="notify"'* ]]
 }
+
+# ra_agent ACTION: the agent with agent_address=127.0.0.1:9100 (as Pacemaker
+# passes a resource's parameters to each action).
+ra_agent() {
+	OCF_RESKEY_agent_address=127.0.0.1:9100 ra "$@"
+}
+
+# agent_check PORT: what the agent on 127.0.0.1:PORT answers HAProxy.
+agent_check() {
+	ip netns exec "$NS_A" bash -c "exec 3<>/dev/tcp/127.0.0.1/$1 && cat <&3"
+}
+
+@test "vnfc: agent_address answers HAProxy's agent-check from the supervisor's view" {
+	ra_agent start
+	# unpromoted, it serves nobody: alive, but out of the load balancer's way
+	[ "$(agent_check 9100)" = "up drain #vnfha: unpromoted" ]
+	ra_agent promote
+	[ "$(agent_check 9100)" = "up ready" ]
+	kill -9 "$(counterd_pid)"
+	# the supervisor outlives the VNFC: the next check reads down, with the reason
+	for _ in $(seq 50); do
+		[[ "$(agent_check 9100)" == down* ]] && break
+		sleep 0.05
+	done
+	[ "$(agent_check 9100)" = "down ready #vnfha: the VNFC has failed" ]
+	ra_agent stop
+	run agent_check 9100
+	[ "$status" -ne 0 ] # gone with the supervisor
+	OCF_RESKEY_agent_address=nowhere run ra validate-all
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"agent_address"*"use a numeric A.B.C.D:PORT or [IPv6]:PORT"* ]]
+}

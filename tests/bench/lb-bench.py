@@ -14,6 +14,8 @@ Modes:
          (the vnfc agent's job in the cluster) sees its child die and the
          member is stopped at once (lbmember stop). No HAProxy health checks.
   hc     HAProxy's own health checks alone: check inter INTER fall FALL.
+  tuned  HAProxy tuned to react fast (lb-removal.sh writes its configuration:
+         short inter, fall 1, observe layer4 on-error mark-down, redispatch).
 Usage: lb-bench.py MODE RUNS DIR AGENT BACKEND_PY INTER_MS FALL
 Prints one line per run and a summary line "MODE median_removal_ms median_failed".
 """

@@ -38,7 +38,7 @@ root=$dest/root
 
 # Headers: exactly the public ones.
 installed=$(cd "$root$includedir" && find . -type f | sort | tr '\n' ' ')
-want="./vnfha/ckpt.h ./vnfha/lib.h ./vnfha/role.h ./vnfha/version.h ./vnfha/vnfha.h "
+want="./vnfha/ckpt.h ./vnfha/lbagent.h ./vnfha/lib.h ./vnfha/role.h ./vnfha/version.h ./vnfha/vnfha.h "
 [ "$installed" = "$want" ] || fail "installed headers are '$installed', want '$want'"
 
 # The soname and its links.

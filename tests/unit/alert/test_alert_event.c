@@ -3,6 +3,7 @@
 #include <errno.h>
 
 #include "alert_event.h"
+#include "ves.h"
 #include "unit.h"
 
 /* A fake environment: NULL-terminated name/value pairs. */
@@ -79,6 +80,42 @@ static void test_resource(void)
 		CHECK_INT(n, strlen(body));
 	}
 	CHECK_INT(vnfha_alert_json(&a, "v", body, 40), -ENOSPC);
+}
+
+static void test_ves(void)
+{
+	struct vnfha_alert a;
+	struct vnfha_ves_fault f = { .event_id = "x", .condition = "c", .problem = "p",
+				     .source_name = "s", .source_type = "vnfc", .reporter = "r" };
+	char why[256] = "";
+	char body[4096];
+	int n;
+
+	CHECK_INT(vnfha_alert_read(fake_get, (void *)rsc_fail, &a, why, sizeof(why)), 0);
+	n = vnfha_alert_ves(&a, "demo vnf", "node1", body, sizeof(body));
+	CHECK(n > 0);
+	CHECK(strstr(body, "{\"event\":{\"commonEventHeader\":{\"domain\":\"fault\","
+			   "\"eventId\":\"vnfha:demo_vnf:resourceFailure:vnfc@n2\","
+			   "\"eventName\":\"Fault_vnfha_resourceFailure\"") == body);
+	CHECK(strstr(body, "\"sequence\":17,") != NULL);
+	CHECK(strstr(body, "\"startEpochMicrosec\":1795000000123456,") != NULL);
+	CHECK(strstr(body, "\"eventSeverity\":\"CRITICAL\"") != NULL);
+	CHECK(strstr(body, "\"priority\":\"High\"") != NULL);
+	CHECK_INT(vnfha_alert_ves(&a, "v", "n", body, 200), -ENOSPC);
+	a.event = VNFHA_ALERT_SKIP;
+	CHECK_INT(vnfha_alert_ves(&a, "v", "n", body, sizeof(body)), -EINVAL);
+	/* every required field, a known severity, a bounded info list */
+	CHECK(vnfha_ves_fault_json(&f, body, sizeof(body)) > 0);
+	CHECK(strstr(body, "\"alarmAdditionalInformation\":{}}}}") != NULL);
+	f.reporter = NULL;
+	CHECK_INT(vnfha_ves_fault_json(&f, body, sizeof(body)), -EINVAL);
+	f.reporter = "r";
+	f.severity = (enum vnfha_ves_severity)9;
+	CHECK_INT(vnfha_ves_fault_json(&f, body, sizeof(body)), -EINVAL);
+	f.severity = VNFHA_VES_MINOR;
+	f.n_info = VNFHA_VES_INFO_MAX + 1;
+	CHECK_INT(vnfha_ves_fault_json(&f, body, sizeof(body)), -EINVAL);
+	CHECK(strcmp(vnfha_ves_severity_name(VNFHA_VES_MINOR), "MINOR") == 0);
 }
 
 static void test_classes(void)
@@ -178,5 +215,6 @@ int main(void)
 	test_resource();
 	test_classes();
 	test_invalid();
+	test_ves();
 	return UNIT_DONE();
 }
