@@ -125,9 +125,12 @@ void ss_obs_note(const char *rsc, long score, const char *reason, enum ss_health
 			  st.score == LONG_MIN ? "none" : from, score, reason);
 		st.score = score;
 	}
-	/* Coarse: a change is written at most every SS_HEALTH_MIN_S (the
-	 * first one at once), and attrd holds it SS_HEALTH_DAMPEN more. */
-	if (st.health != (int)health && (st.health < 0 || now - st.health_at_s >= SS_HEALTH_MIN_S)) {
+	/* Coarse: a change is written at most every SS_HEALTH_MIN_S, but the
+	 * first value and the first data (no-data -> anything) at once; attrd
+	 * holds each SS_HEALTH_DAMPEN more. */
+	if (st.health != (int)health &&
+	    (st.health < 0 || st.health == SS_HEALTH_NO_DATA ||
+	     now - st.health_at_s >= SS_HEALTH_MIN_S)) {
 		snprintf(attr, sizeof(attr), "vnfha-ckpt-%s", rsc);
 		if (vnfha_ocf_attr_set_dampened(attr, ss_health_name(health), SS_HEALTH_DAMPEN) ==
 		    0) {

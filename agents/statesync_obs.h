@@ -3,8 +3,8 @@
  * What an operator sees of ocf:vnfha:statesync (statesync_obs.c): every
  * promotion-score change logged with its reason, and a coarse public
  * health attribute (vnfha-ckpt-RESOURCE = in-sync | lagging | no-data)
- * written only when it changes, at most every SS_HEALTH_MIN_S seconds and
- * dampened in attrd, so crm_mon -A shows it without its writes aborting
+ * written only when it changes, at most every SS_HEALTH_MIN_S seconds
+ * (the first data at once) and dampened in attrd, so crm_mon -A shows it without its writes aborting
  * the transitions of a failover.
  */
 #ifndef VNFHA_STATESYNC_OBS_H
