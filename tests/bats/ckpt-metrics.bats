@@ -8,6 +8,8 @@
 load ckpt-lib
 
 MPORT=9410
+# shellcheck disable=SC2153 # PORT comes from ckpt-lib.bash
+RPORT=$PORT
 
 setup() {
 	ckpt_setup
@@ -21,6 +23,7 @@ teardown() {
 
 # raw N REQUEST: sends REQUEST to node N's metrics port, prints the reply
 raw() {
+	# shellcheck disable=SC2016 # expanded by the inner bash
 	ip netns exec "${PFX}n$1" bash -c \
 		'exec 3<>"/dev/tcp/$0/$1" && printf "%b" "$2" >&3 && cat <&3' \
 		"198.51.100.$1" "$MPORT" "$2"
@@ -43,7 +46,7 @@ metric() {
 	ckpt_start 1 primary
 	run ip netns exec "${PFX}n1" ss -Htln
 	[ "$status" -eq 0 ]
-	[[ "$output" == *":$PORT "* ]]
+	[[ "$output" == *":$RPORT "* ]]
 	[[ "$output" != *":$MPORT "* ]]
 	[ "$(printf '%s\n' "$output" | grep -c LISTEN)" -eq 1 ]
 }
@@ -86,7 +89,7 @@ metric() {
 	run ckpt 2 status
 	echo "$output"
 	[[ "$output" == *$'\nprimary n1 (198.51.100.1'*') connected'* ]]
-	[[ "$output" =~ $'\n'received\ state\ 1\ 2\ age_ms\ [0-9]+ ]]
+	grep -Eqx 'received state 1 2 age_ms [0-9]+' <<<"$output"
 }
 
 @test "a replica that falls behind shows lag; a restart counts a reconnect" {
