@@ -118,35 +118,26 @@ static void render_ckpts(struct ckptd *d, struct ckptd_text *t)
 		       d->role != VNFHA_CKPT_ROLE_PRIMARY);
 	FAMILY(t, "vnfha_ckptd_epoch", "gauge", "The daemon's epoch (raised by each promotion).");
 	ckptd_text_add(t, "vnfha_ckptd_epoch %" PRIu64 "\n", d->epoch);
-	FAMILY(t, "vnfha_ckpt_latest_epoch", "gauge", "Epoch of the newest complete version.");
-	for (size_t i = 0; i < n; i++) {
-		const struct vnfha__ckpt_meta *m = vnfha__ckpt_store_at(d->store, i);
+	static const struct {
+		const char *name;
+		const char *help;
+	} fams[] = {
+		{ "vnfha_ckpt_latest_epoch", "Epoch of the newest complete version." },
+		{ "vnfha_ckpt_latest_gen", "Generation of the newest complete version in its epoch." },
+		{ "vnfha_ckpt_size_bytes", "Size of the newest complete version." },
+	};
+	for (size_t f = 0; f < sizeof(fams) / sizeof(fams[0]); f++) {
+		ckptd_text_add(t, "# HELP %s %s\n# TYPE %s gauge\n", fams[f].name, fams[f].help,
+			       fams[f].name);
+		for (size_t i = 0; i < n; i++) {
+			const struct vnfha__ckpt_meta *m = vnfha__ckpt_store_at(d->store, i);
 
-		if (m != NULL) {
+			if (m == NULL) {
+				continue;
+			}
 			ckptd_metrics_label(m->name, lbl, sizeof(lbl));
-			ckptd_text_add(t, "vnfha_ckpt_latest_epoch{checkpoint=\"%s\"} %" PRIu64 "\n",
-				       lbl, m->epoch);
-		}
-	}
-	FAMILY(t, "vnfha_ckpt_latest_gen", "gauge",
-	       "Generation of the newest complete version in its epoch.");
-	for (size_t i = 0; i < n; i++) {
-		const struct vnfha__ckpt_meta *m = vnfha__ckpt_store_at(d->store, i);
-
-		if (m != NULL) {
-			ckptd_metrics_label(m->name, lbl, sizeof(lbl));
-			ckptd_text_add(t, "vnfha_ckpt_latest_gen{checkpoint=\"%s\"} %" PRIu64 "\n",
-				       lbl, m->gen);
-		}
-	}
-	FAMILY(t, "vnfha_ckpt_size_bytes", "gauge", "Size of the newest complete version.");
-	for (size_t i = 0; i < n; i++) {
-		const struct vnfha__ckpt_meta *m = vnfha__ckpt_store_at(d->store, i);
-
-		if (m != NULL) {
-			ckptd_metrics_label(m->name, lbl, sizeof(lbl));
-			ckptd_text_add(t, "vnfha_ckpt_size_bytes{checkpoint=\"%s\"} %" PRIu64 "\n",
-				       lbl, m->size);
+			ckptd_text_add(t, "%s{checkpoint=\"%s\"} %" PRIu64 "\n", fams[f].name, lbl,
+				       f == 0 ? m->epoch : f == 1 ? m->gen : m->size);
 		}
 	}
 	FAMILY(t, "vnfha_ckpt_commits_total", "counter",

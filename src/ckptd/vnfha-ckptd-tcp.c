@@ -284,9 +284,6 @@ static void tcp_status(struct ckptd *d, struct ckptd_text *out)
 	}
 }
 
-#define FAMILY(t, name, type, help) \
-	ckptd_text_add(t, "# HELP " name " " help "\n# TYPE " name " " type "\n")
-
 /* Per replica: its session counters; on the primary, per checkpoint what
  * it acknowledged and how far it lags (the same figures as tcp_status). */
 static void tcp_metrics(struct ckptd *d, struct ckptd_text *out)
@@ -306,33 +303,26 @@ static void tcp_metrics(struct ckptd *d, struct ckptd_text *out)
 	char a[2 * VNFHA_CKPT_NAME_MAX + 1];
 	char c[2 * VNFHA_CKPT_NAME_MAX + 1];
 
-	FAMILY(out, "vnfha_ckpt_replica_connected", "gauge", "1 while a session to the replica is up.");
-	for (size_t i = 0; i < t->n_peers; i++) {
-		ckptd_metrics_label(t->peers[i]->addr, a, sizeof(a));
-		ckptd_text_add(out, "vnfha_ckpt_replica_connected{replica=\"%s\"} %d\n", a,
-			       t->peers[i]->connected);
-	}
-	FAMILY(out, "vnfha_ckpt_replica_sent_bytes_total", "counter",
-	       "Block bytes sent to the replica since start.");
-	for (size_t i = 0; i < t->n_peers; i++) {
-		ckptd_metrics_label(t->peers[i]->addr, a, sizeof(a));
-		ckptd_text_add(out, "vnfha_ckpt_replica_sent_bytes_total{replica=\"%s\"} %" PRIu64 "\n",
-			       a, t->peers[i]->total_sent);
-	}
-	FAMILY(out, "vnfha_ckpt_replica_reconnects_total", "counter",
-	       "Sessions to the replica established after the first.");
-	for (size_t i = 0; i < t->n_peers; i++) {
-		ckptd_metrics_label(t->peers[i]->addr, a, sizeof(a));
-		ckptd_text_add(out, "vnfha_ckpt_replica_reconnects_total{replica=\"%s\"} %" PRIu64 "\n",
-			       a, t->peers[i]->sessions > 0 ? t->peers[i]->sessions - 1 : 0);
-	}
-	FAMILY(out, "vnfha_ckpt_replica_tls_failures_total", "counter",
-	       "TLS handshakes with the replica that failed.");
-	for (size_t i = 0; i < t->n_peers; i++) {
-		ckptd_metrics_label(t->peers[i]->addr, a, sizeof(a));
-		ckptd_text_add(out,
-			       "vnfha_ckpt_replica_tls_failures_total{replica=\"%s\"} %" PRIu64 "\n",
-			       a, t->peers[i]->tls_failures);
+	static const char *const counters[][3] = {
+		{ "connected", "gauge", "1 while a session to the replica is up." },
+		{ "sent_bytes_total", "counter", "Block bytes sent to the replica since start." },
+		{ "reconnects_total", "counter", "Sessions to the replica established after the first." },
+		{ "tls_failures_total", "counter", "TLS handshakes with the replica that failed." },
+	};
+	for (size_t f = 0; f < sizeof(counters) / sizeof(counters[0]); f++) {
+		ckptd_text_add(out, "# HELP vnfha_ckpt_replica_%s %s\n# TYPE vnfha_ckpt_replica_%s %s\n",
+			       counters[f][0], counters[f][2], counters[f][0], counters[f][1]);
+		for (size_t i = 0; i < t->n_peers; i++) {
+			const struct peer *p = t->peers[i];
+			uint64_t v = f == 0   ? (uint64_t)p->connected
+				     : f == 1 ? p->total_sent
+				     : f == 2 ? (p->sessions > 0 ? p->sessions - 1 : 0)
+					      : p->tls_failures;
+
+			ckptd_metrics_label(p->addr, a, sizeof(a));
+			ckptd_text_add(out, "vnfha_ckpt_replica_%s{replica=\"%s\"} %" PRIu64 "\n",
+				       counters[f][0], a, v);
+		}
 	}
 	if (d->role != VNFHA_CKPT_ROLE_PRIMARY) {
 		return;
