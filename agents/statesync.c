@@ -29,6 +29,7 @@
 #include "common/parse.h"
 #include "ocf/ocf.h"
 #include "ocf/ocf_cluster.h"
+#include "statesync_obs.h"
 #include "statesync_score.h"
 #include "vnfha/ckpt.h"
 
@@ -91,6 +92,10 @@ static const struct vnfha_param params[] = {
 	  .shortdesc = "Nodes that keep replicas but are never promoted",
 	  .longdesc = "Blank-separated node names: replicas there store every checkpoint "
 		      "but get no promotion score and are not compared for freshness." },
+	{ .name = "metrics_listen", .type = VNFHA_PARAM_STRING, .dflt = "",
+	  .check = ss_check_metrics_listen, .shortdesc = "Prometheus metrics address",
+	  .longdesc = "ADDR:PORT (e.g. 0.0.0.0:9410, [::]:9410) where vnfha-ckptd serves "
+		      "Prometheus metrics (GET /metrics); empty: none." },
 	{ .name = "ckptd", .type = VNFHA_PARAM_STRING, .dflt = "vnfha-ckptd",
 	  .shortdesc = "Daemon program", .longdesc = "vnfha-ckptd, by name (PATH) or path." },
 };
@@ -298,7 +303,12 @@ static void publish_score(const struct ss *s, struct ss_version own, const struc
 	}
 	n = candidates(s, peers, n, cand);
 	if (n >= 0) {
-		vnfha_ocf_set_promotion_score(ss_score(own, cand, (size_t)n));
+		long score = ss_score(own, cand, (size_t)n);
+		char why[200];
+		enum ss_health h = ss_obs_reason(own, cand, (size_t)n, 0, why, sizeof(why));
+
+		vnfha_ocf_set_promotion_score(score);
+		ss_obs_note(s->rsc, score, why, h);
 	}
 }
 
@@ -423,6 +433,10 @@ static int spawn_daemon(const struct ss *s)
 		argv[n++] = "--key";
 		argv[n++] = (char *)str(s, "key_file");
 	}
+	if (str(s, "metrics_listen")[0] != '\0') {
+		argv[n++] = "--metrics-listen";
+		argv[n++] = (char *)str(s, "metrics_listen");
+	}
 	argv[n] = NULL;
 	mkdir("/run/vnfha", 0755);
 	pid = fork();
@@ -502,6 +516,8 @@ static int ss_monitor_rc(struct ss *s, bool publish_now)
 			 * a replica shows the first commit before its next monitor
 			 * publishes it here (a lower score would move the promotion). */
 			vnfha_ocf_set_promotion_score(SS_SCORE_FRESHEST);
+			ss_obs_note(s->rsc, SS_SCORE_FRESHEST, "primary",
+				    have_own ? SS_HEALTH_IN_SYNC : SS_HEALTH_NO_DATA);
 			set_peers(s, peers, n); /* picks up replicas that started since */
 		} else if (have_own) {
 			publish_score(s, own, peers, n);
@@ -626,6 +642,7 @@ static int ss_stop(struct vnfha_ocf *ocf)
 		vnfha_ocf_attr_delete(s.attr);
 	}
 	vnfha_ocf_set_promotion_score(-1);
+	ss_obs_forget(s.rsc);
 	return OCF_SUCCESS;
 }
 

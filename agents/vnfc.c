@@ -33,6 +33,7 @@
 #include "vnfc.h"
 
 #define MARGIN_MS 1000
+#define VNFC_LOG_DIR "/var/log/vnfha" /* log_file's default directory */
 #define CTL_TIMEOUT_MS 5000
 /* How long after the supervisor's report a recurring monitor leaves the
  * failure to Pacemaker's recovery (see await_recovery()). */
@@ -44,6 +45,18 @@ static int check_absolute_path(const char *value, char *why, size_t why_len)
 {
 	if (value[0] != '/') {
 		snprintf(why, why_len, "use an absolute path");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int check_log_file(const char *value, char *why, size_t why_len)
+{
+	size_t len = strlen(value);
+
+	if (len > 0 && (value[0] != '/' || value[len - 1] == '/' || len > 200)) {
+		snprintf(why, why_len, "use an absolute file path of at most 200 bytes, or leave it "
+			 "empty for " VNFC_LOG_DIR "/vnfc-RESOURCE.log");
 		return -EINVAL;
 	}
 	return 0;
@@ -181,7 +194,12 @@ static const struct vnfha_param params[] = {
 		      "agent check. Empty: no agent." },
 	{ .name = "state_dir", .type = VNFHA_PARAM_STRING, .dflt = "/run/vnfha/vnfc",
 	  .check = check_absolute_path, .shortdesc = "Runtime directory",
-	  .longdesc = "Where the control socket and the VNFC's log live." },
+	  .longdesc = "Where the control socket lives." },
+	{ .name = "log_file", .type = VNFHA_PARAM_STRING, .dflt = "", .check = check_log_file,
+	  .shortdesc = "The VNFC's log file",
+	  .longdesc = "File that receives the VNFC's stdout and stderr (appended, mode 0640, "
+		      "owned by user when set; its directory is created). Empty: "
+		      VNFC_LOG_DIR "/vnfc-RESOURCE.log, RESOURCE the primitive's name." },
 };
 
 static int socket_path(const struct vnfha_ocf *ocf, char *buf, size_t len)
@@ -386,6 +404,42 @@ static int make_dirs(const char *path)
 	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -errno : 0;
 }
 
+/* log_file (or its default) into path; creates its directory (0750 when
+ * new, like Debian's /var/log/<daemon>) and the file (0640). */
+static int open_log(const struct vnfha_ocf *ocf, const char *name, char *path, size_t len)
+{
+	const char *file = vnfha_ocf_str(ocf, "log_file");
+	char dir[256];
+	char *slash;
+	int fd;
+
+	if (file[0] != '\0') {
+		snprintf(path, len, "%s", file);
+	} else {
+		snprintf(path, len, VNFC_LOG_DIR "/vnfc-%s.log", name);
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash != NULL && slash != dir) {
+		int rc;
+
+		*slash = '\0';
+		if (access(dir, F_OK) < 0) {
+			rc = make_dirs(dir);
+			if (rc < 0) {
+				return rc;
+			}
+			chmod(dir, 0750);
+		}
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0640);
+	if (fd < 0) {
+		return -errno;
+	}
+	close(fd);
+	return 0;
+}
+
 /* Detaches the supervisor (double fork, new session). 0 once it started
  * the VNFC, or -errno (its own, or what it reported). */
 static int spawn_supervisor(const struct vnfc_supervise_cfg *cfg)
@@ -487,13 +541,19 @@ static int vnfc_start(struct vnfha_ocf *ocf)
 				      vnfha_ocf_str(ocf, "state_dir"));
 	}
 	vnfha_ocf_primitive(vnfha_ocf_resource(ocf), name, sizeof(name));
-	snprintf(log_path, sizeof(log_path), "%s/%s.log", vnfha_ocf_str(ocf, "state_dir"), name);
 	rc = make_dirs(vnfha_ocf_str(ocf, "state_dir"));
 	if (rc < 0) {
 		/* This node's file system: PERM when not allowed, else GENERIC. */
 		return vnfha_ocf_fail(vnfha__ocf_from_errno(rc, VNFHA__OCF_HOST),
 				      "cannot create state_dir='%s': %s",
 				      vnfha_ocf_str(ocf, "state_dir"), strerror(-rc));
+	}
+	rc = open_log(ocf, name, log_path, sizeof(log_path));
+	if (rc < 0) {
+		return vnfha_ocf_fail(vnfha__ocf_from_errno(rc, VNFHA__OCF_HOST),
+				      "cannot open log_file='%s' for the VNFC's output: %s; fix the "
+				      "path or its directory's permissions",
+				      log_path, strerror(-rc));
 	}
 	/* Both were validated: only memory can fail here. */
 	if (vnfha__argv_split(vnfha_ocf_str(ocf, "args"), &args, &n_args) < 0 ||

@@ -13,6 +13,7 @@ packages=(
 	pacemaker corosync pacemaker-cli-utils pcs crmsh resource-agents
 	iputils-ping # the cluster lab's client (tests/cluster)
 	haproxy iperf3 rsync socat
+	prometheus # promtool: tests/bats/ckpt-metrics.bats checks the metrics page
 )
 apt-get update
 apt-get install -y --no-install-recommends "${packages[@]}"

@@ -15,6 +15,25 @@ void ckptd_text_add(struct ckptd_text *t, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	if (t->grow && !t->cut) {
+		/* Grown to fit: measure, make room, then write below. */
+		va_start(ap, fmt);
+		n = vsnprintf(NULL, 0, fmt, ap);
+		va_end(ap);
+		if (n > 0 && t->len + (size_t)n + 1 > t->cap) {
+			size_t want = t->cap > 0 ? t->cap : 4096;
+			char *b;
+
+			while (want < t->len + (size_t)n + 1) {
+				want *= 2;
+			}
+			b = realloc(t->buf, want);
+			if (b != NULL) {
+				t->buf = b;
+				t->cap = want;
+			}
+		}
+	}
 	if (t->len + 1 >= t->cap) {
 		t->cut = true;
 		return;

@@ -35,6 +35,7 @@ struct local {
 	struct region *regions; /* grown as needed */
 	size_t n_regions;
 	size_t cap_regions;
+	int64_t t0_us; /* when the request being served arrived */
 };
 
 static int reply(struct local *l, int status, uint64_t epoch, uint64_t gen, const char *msg,
@@ -144,6 +145,7 @@ static int after_commit(struct local *l, const char *name, uint32_t mode, uint32
 		vnfha__deadline_ms(&ts, (unsigned int)(deadline - now));
 		pthread_cond_timedwait(&d->cond, &d->lock, &ts);
 	}
+	ckptd_metrics_commit(d, name, (uint64_t)(ckptd_now_us() - l->t0_us));
 	pthread_mutex_unlock(&d->lock);
 	return reply(l, status, epoch, gen,
 		     status == 0 ? "" : "stored locally; no replica confirmed in time", peers, n);
@@ -646,6 +648,7 @@ void ckptd_serve_local(struct ckptd *d, struct vnfha__ckpt_conn *c)
 		if (rc != 0 || got != h.length) {
 			break;
 		}
+		l.t0_us = ckptd_now_us();
 		if (h.type != VNFHA_CKPT_PEERS && h.type != VNFHA_CKPT_HELLO &&
 		    vnfha__ckpt_req_decode(buf, got, &r) != 0) {
 			rc = reply_err(&l, -EBADMSG, "malformed request");

@@ -155,6 +155,10 @@ void ckptd_serve_peer(struct ckptd *d, struct vnfha__ckpt_conn *c, const char *w
 	if (rc == 0) {
 		vnfha_log(VNFHA_LOG_INFO, "primary %s (%s) connected (%s)", who, h.node,
 			  vnfha__ckpt_conn_security(c, sec, sizeof(sec)));
+		pthread_mutex_lock(&d->lock);
+		snprintf(d->rx_primary, sizeof(d->rx_primary), "%s (%s)", h.node, who);
+		d->rx_connected = true;
+		pthread_mutex_unlock(&d->lock);
 		rc = send_inventory(d, c);
 	}
 	while (rc == 0) {
@@ -181,6 +185,14 @@ void ckptd_serve_peer(struct ckptd *d, struct vnfha__ckpt_conn *c, const char *w
 			rc = status;
 			break;
 		}
+		if (status == 0) {
+			pthread_mutex_lock(&d->lock);
+			snprintf(d->rx_name, sizeof(d->rx_name), "%s", o.name);
+			d->rx_epoch = o.epoch;
+			d->rx_gen = o.gen;
+			d->rx_at_ms = vnfha__now_ms();
+			pthread_mutex_unlock(&d->lock);
+		}
 		if (status != 0) {
 			vnfha_log(VNFHA_LOG_WARNING, "version %llu.%llu of '%s' from %s refused: %s",
 				  (unsigned long long)o.epoch, (unsigned long long)o.gen, o.name, who,
@@ -199,6 +211,9 @@ void ckptd_serve_peer(struct ckptd *d, struct vnfha__ckpt_conn *c, const char *w
 					    status == 0 && durable ? VNFHA_CKPT_F_DURABLE : 0, status);
 		}
 	}
+	pthread_mutex_lock(&d->lock);
+	d->rx_connected = false;
+	pthread_mutex_unlock(&d->lock);
 	if (rc != -ECONNRESET && rc != 0) {
 		vnfha_log(VNFHA_LOG_WARNING, "session with %s ended: %s", who, strerror(-rc));
 	}

@@ -372,6 +372,7 @@ static void session(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *c)
 	}
 	pthread_mutex_lock(&d->lock);
 	p->connected = true;
+	p->sessions++;
 	p->last_error[0] = '\0';
 	vnfha_log(VNFHA_LOG_INFO, "replica %s (%s) connected (%s)", p->addr, h.node,
 		  vnfha__ckpt_conn_security(c, sec, sizeof(sec)));

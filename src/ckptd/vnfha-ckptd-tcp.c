@@ -17,7 +17,7 @@
 #include "ocf/ocf.h"
 #include "vnfha-ckptd-tcp.h"
 
-static int listen_tcp(const char *addr)
+int ckptd_listen_tcp(const char *addr)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE };
 	struct addrinfo *res = NULL;
@@ -105,7 +105,7 @@ static int tcp_start(struct ckptd *d)
 	if (t == NULL) {
 		return -ENOMEM;
 	}
-	fd = listen_tcp(d->opts.listen);
+	fd = ckptd_listen_tcp(d->opts.listen);
 	if (fd < 0) {
 		vnfha_log(VNFHA_LOG_ERR, "cannot listen on '%s': %s", d->opts.listen,
 			  strerror(-fd));
@@ -198,13 +198,59 @@ static uint16_t tcp_states(struct ckptd *d, const char *name, uint64_t epoch, ui
 	return n;
 }
 
+/* How far p lags behind m (m's newest version; po: what p holds of it). */
+static void peer_lag(const struct vnfha__ckpt_meta *m, const struct peer_obj *po, uint64_t now,
+		     uint64_t *ret_bytes, uint64_t *ret_ms)
+{
+	*ret_bytes = 0;
+	*ret_ms = 0;
+	if (po->meta == NULL || po->meta->epoch != m->epoch || po->meta->gen != m->gen) {
+		uint8_t *want = calloc(m->nblocks + 1, 1);
+		uint32_t cnt = 0;
+
+		if (want != NULL) {
+			cnt = po->meta != NULL && po->meta->nblocks == m->nblocks
+				      ? vnfha__ckpt_fp_diff(po->meta->fps, po->meta->nblocks, m->fps,
+							    m->nblocks, want)
+				      : m->nblocks;
+		}
+		free(want);
+		*ret_bytes = (uint64_t)cnt * m->block_size;
+		if (*ret_bytes > m->size) {
+			*ret_bytes = m->size;
+		}
+		*ret_ms = po->pending_since_ms != 0 ? now - po->pending_since_ms : 0;
+	}
+}
+
+static const char *peer_state(const struct peer_obj *po)
+{
+	return po->state == VNFHA_CKPT_STATE_DURABLE ? "durable"
+	       : po->meta != NULL		      ? "memory"
+						      : "none";
+}
+
 /* Per peer its connection; on the primary, per checkpoint what the peer
- * acknowledged and how far it lags. */
+ * acknowledged and how far it lags; on a replica, its primary and the
+ * last version received. */
 static void tcp_status(struct ckptd *d, struct ckptd_text *out)
 {
 	struct ckptd_tcp *t = ckptd_tcp(d);
 	uint64_t now = vnfha__now_ms();
 
+	if (d->role != VNFHA_CKPT_ROLE_PRIMARY) {
+		ckptd_text_add(out, "primary %s %s\n",
+			       d->rx_primary[0] != '\0' ? d->rx_primary : "none",
+			       d->rx_connected ? "connected" : "disconnected");
+		if (d->rx_at_ms != 0) {
+			ckptd_text_add(out,
+				       "received %s %" PRIu64 " %" PRIu64 " age_ms %" PRIu64 "\n",
+				       d->rx_name, d->rx_epoch, d->rx_gen,
+				       (uint64_t)(vnfha__now_ms() - d->rx_at_ms));
+		} else {
+			ckptd_text_add(out, "received none\n");
+		}
+	}
 	for (size_t i = 0; i < t->n_peers; i++) {
 		struct peer *p = t->peers[i];
 
@@ -217,8 +263,8 @@ static void tcp_status(struct ckptd *d, struct ckptd_text *out)
 		for (size_t k = 0; k < vnfha__ckpt_store_count(d->store); k++) {
 			const struct vnfha__ckpt_meta *m = vnfha__ckpt_store_at(d->store, k);
 			struct peer_obj *po;
-			uint64_t lag_bytes = 0;
-			uint64_t lag_ms = 0;
+			uint64_t lag_bytes;
+			uint64_t lag_ms;
 
 			if (m == NULL) {
 				continue;
@@ -227,33 +273,112 @@ static void tcp_status(struct ckptd *d, struct ckptd_text *out)
 			if (po == NULL) {
 				continue;
 			}
-			if (po->meta == NULL || po->meta->epoch != m->epoch || po->meta->gen != m->gen) {
-				uint8_t *want = calloc(m->nblocks + 1, 1);
-				uint32_t cnt = 0;
-
-				if (want != NULL) {
-					cnt = po->meta != NULL && po->meta->nblocks == m->nblocks
-						      ? vnfha__ckpt_fp_diff(po->meta->fps,
-									    po->meta->nblocks, m->fps,
-									    m->nblocks, want)
-						      : m->nblocks;
-				}
-				free(want);
-				lag_bytes = (uint64_t)cnt * m->block_size;
-				if (lag_bytes > m->size) {
-					lag_bytes = m->size;
-				}
-				lag_ms = po->pending_since_ms != 0 ? now - po->pending_since_ms : 0;
-			}
+			peer_lag(m, po, now, &lag_bytes, &lag_ms);
 			ckptd_text_add(out,
 				       "replica %s checkpoint %s acked %" PRIu64 " %" PRIu64
 				       " state %s lag_bytes %" PRIu64 " lag_ms %" PRIu64 "\n",
 				       p->addr, m->name, po->meta != NULL ? po->meta->epoch : 0,
-				       po->meta != NULL ? po->meta->gen : 0,
-				       po->state == VNFHA_CKPT_STATE_DURABLE ? "durable"
-				       : po->meta != NULL		       ? "memory"
-									       : "none",
-				       lag_bytes, lag_ms);
+				       po->meta != NULL ? po->meta->gen : 0, peer_state(po), lag_bytes,
+				       lag_ms);
+		}
+	}
+}
+
+/* Per replica: its session counters; on the primary, per checkpoint what
+ * it acknowledged and how far it lags (the same figures as tcp_status). */
+static void tcp_metrics(struct ckptd *d, struct ckptd_text *out)
+{
+	static const char *const fams[] = {
+		"acked_epoch", "acked_gen", "state", "lag_bytes", "lag_seconds",
+	};
+	static const char *const helps[] = {
+		"Epoch of the version the replica acknowledged.",
+		"Generation of the version the replica acknowledged.",
+		"1 for the replica's state of the newest version (none, memory, durable).",
+		"Bytes the replica still lacks of the newest version.",
+		"Since when the replica has lacked the newest version.",
+	};
+	struct ckptd_tcp *t = ckptd_tcp(d);
+	uint64_t now = vnfha__now_ms();
+	char a[2 * VNFHA_CKPT_NAME_MAX + 1];
+	char c[2 * VNFHA_CKPT_NAME_MAX + 1];
+
+	static const char *const counters[][3] = {
+		{ "connected", "gauge", "1 while a session to the replica is up." },
+		{ "sent_bytes_total", "counter", "Block bytes sent to the replica since start." },
+		{ "reconnects_total", "counter", "Sessions to the replica established after the first." },
+		{ "tls_failures_total", "counter", "TLS handshakes with the replica that failed." },
+	};
+	for (size_t f = 0; f < sizeof(counters) / sizeof(counters[0]); f++) {
+		ckptd_text_add(out, "# HELP vnfha_ckpt_replica_%s %s\n# TYPE vnfha_ckpt_replica_%s %s\n",
+			       counters[f][0], counters[f][2], counters[f][0], counters[f][1]);
+		for (size_t i = 0; i < t->n_peers; i++) {
+			const struct peer *p = t->peers[i];
+			uint64_t v = f == 0   ? (uint64_t)p->connected
+				     : f == 1 ? p->total_sent
+				     : f == 2 ? (p->sessions > 0 ? p->sessions - 1 : 0)
+					      : p->tls_failures;
+
+			ckptd_metrics_label(p->addr, a, sizeof(a));
+			ckptd_text_add(out, "vnfha_ckpt_replica_%s{replica=\"%s\"} %" PRIu64 "\n",
+				       counters[f][0], a, v);
+		}
+	}
+	if (d->role != VNFHA_CKPT_ROLE_PRIMARY) {
+		return;
+	}
+	for (size_t f = 0; f < sizeof(fams) / sizeof(fams[0]); f++) {
+		ckptd_text_add(out, "# HELP vnfha_ckpt_replica_%s %s\n# TYPE vnfha_ckpt_replica_%s gauge\n",
+			       fams[f], helps[f], fams[f]);
+		for (size_t i = 0; i < t->n_peers; i++) {
+			for (size_t k = 0; k < vnfha__ckpt_store_count(d->store); k++) {
+				const struct vnfha__ckpt_meta *m = vnfha__ckpt_store_at(d->store, k);
+				struct peer_obj *po = m != NULL ? ckptd_peer_obj(t->peers[i], m->name)
+								: NULL;
+				uint64_t lag_bytes;
+				uint64_t lag_ms;
+				static const char *const states[] = { "none", "memory", "durable" };
+
+				if (po == NULL) {
+					continue;
+				}
+				ckptd_metrics_label(t->peers[i]->addr, a, sizeof(a));
+				ckptd_metrics_label(m->name, c, sizeof(c));
+				peer_lag(m, po, now, &lag_bytes, &lag_ms);
+				switch (f) {
+				case 0:
+				case 1:
+					ckptd_text_add(out,
+						       "vnfha_ckpt_replica_%s{replica=\"%s\",checkpoint="
+						       "\"%s\"} %" PRIu64 "\n",
+						       fams[f], a, c,
+						       po->meta == NULL ? 0
+						       : f == 0	       ? po->meta->epoch
+								       : po->meta->gen);
+					break;
+				case 2:
+					for (size_t s = 0; s < 3; s++) {
+						ckptd_text_add(out,
+							       "vnfha_ckpt_replica_state{replica=\"%s\","
+							       "checkpoint=\"%s\",state=\"%s\"} %d\n",
+							       a, c, states[s],
+							       strcmp(states[s], peer_state(po)) == 0);
+					}
+					break;
+				case 3:
+					ckptd_text_add(out,
+						       "vnfha_ckpt_replica_lag_bytes{replica=\"%s\","
+						       "checkpoint=\"%s\"} %" PRIu64 "\n",
+						       a, c, lag_bytes);
+					break;
+				default:
+					ckptd_text_add(out,
+						       "vnfha_ckpt_replica_lag_seconds{replica=\"%s\","
+						       "checkpoint=\"%s\"} %.3f\n",
+						       a, c, (double)lag_ms / 1000.0);
+					break;
+				}
+			}
 		}
 	}
 }
@@ -267,4 +392,5 @@ const struct ckptd_repl ckptd_repl_tcp = {
 	.states = tcp_states,
 	.status = tcp_status,
 	.set_peers = ckptd_peers_set,
+	.metrics = tcp_metrics,
 };

@@ -31,6 +31,8 @@ struct peer {
 	char last_error[300];
 	uint64_t sending_bytes; /* bytes of the transfer in flight */
 	uint64_t total_sent;	/* block bytes sent since start (all sessions) */
+	uint64_t sessions;	/* sessions established since start */
+	uint64_t tls_failures;	/* TLS handshakes that failed since start */
 	struct peer_obj *objs;
 	size_t n_objs;
 };

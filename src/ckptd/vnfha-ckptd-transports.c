@@ -100,6 +100,9 @@ static int dial_tcp(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *c)
 		rc = vnfha__ckpt_tls_client(c, fd, &d->key, why, sizeof(why));
 		if (rc != 0) {
 			snprintf(p->last_error, sizeof(p->last_error), "%s", why);
+			pthread_mutex_lock(&d->lock);
+			p->tls_failures++;
+			pthread_mutex_unlock(&d->lock);
 			close(fd);
 			return rc;
 		}

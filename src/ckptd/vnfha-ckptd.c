@@ -39,9 +39,10 @@ static void usage(FILE *out)
 		"Usage: vnfha-ckptd [--role primary|replica] [--listen ADDR:PORT]\n"
 		"                   [--peer HOST:PORT]... [--store DIR] [--key FILE]\n"
 		"                   [--socket PATH] [--node NAME] [--plaintext]\n"
-		"                   [--cpg GROUP]\n"
+		"                   [--cpg GROUP] [--metrics-listen ADDR:PORT]\n"
 		"Environment: VNFHA_CKPT_ROLE, VNFHA_CKPT_LISTEN, VNFHA_CKPT_PEERS,\n"
-		"VNFHA_CKPT_STORE, VNFHA_CKPT_KEY, VNFHA_CKPT_SOCKET, VNFHA_CKPT_PLAINTEXT.\n");
+		"VNFHA_CKPT_STORE, VNFHA_CKPT_KEY, VNFHA_CKPT_SOCKET, VNFHA_CKPT_PLAINTEXT,\n"
+		"VNFHA_CKPT_METRICS_LISTEN (Prometheus metrics; off unless set).\n");
 }
 
 static int parse_role(const char *s, int *ret)
@@ -91,6 +92,7 @@ static int parse_opts(int argc, char **argv, struct ckptd_opts *o)
 		{ "key", required_argument, NULL, 'k' },   { "socket", required_argument, NULL, 'S' },
 		{ "node", required_argument, NULL, 'n' },  { "plaintext", no_argument, NULL, 'P' },
 		{ "cpg", required_argument, NULL, 'c' },   { "help", no_argument, NULL, 'h' },
+		{ "metrics-listen", required_argument, NULL, 'M' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *env;
@@ -103,6 +105,10 @@ static int parse_opts(int argc, char **argv, struct ckptd_opts *o)
 						  : "/var/lib/vnfha/ckpt";
 	o->key_file = getenv("VNFHA_CKPT_KEY") ? getenv("VNFHA_CKPT_KEY")
 					       : VNFHA_CKPT_DEFAULT_KEY;
+	o->metrics_listen = getenv("VNFHA_CKPT_METRICS_LISTEN");
+	if (o->metrics_listen != NULL && o->metrics_listen[0] == '\0') {
+		o->metrics_listen = NULL;
+	}
 	o->plaintext = getenv("VNFHA_CKPT_PLAINTEXT") != NULL &&
 		       strcmp(getenv("VNFHA_CKPT_PLAINTEXT"), "1") == 0;
 	o->role = VNFHA_CKPT_ROLE_REPLICA;
@@ -127,6 +133,9 @@ static int parse_opts(int argc, char **argv, struct ckptd_opts *o)
 	}
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'M':
+			o->metrics_listen = optarg[0] != '\0' ? optarg : NULL;
+			break;
 		case 'r':
 			if (parse_role(optarg, &o->role) != 0) {
 				fprintf(stderr, "vnfha-ckptd: --role '%s': want primary or replica\n",
@@ -385,6 +394,12 @@ int main(int argc, char **argv)
 		unlink(d.opts.socket_path);
 		goto out;
 	}
+	if (ckptd_metrics_start(&d) != 0) {
+		unlink(d.opts.socket_path);
+		d.stopping = true;
+		d.repl->stop(&d);
+		goto out;
+	}
 	pthread_mutex_lock(&d.lock);
 	ckptd_set_role(&d, d.opts.role);
 	pthread_mutex_unlock(&d.lock);
@@ -421,6 +436,7 @@ int main(int argc, char **argv)
 	close(ufd);
 	ufd = -1;
 	unlink(d.opts.socket_path);
+	ckptd_metrics_stop(&d); /* before the replication frees what it reads */
 	shutdown_all(&d);
 	vnfha_log(VNFHA_LOG_INFO, "stopped");
 	rc = 0;

@@ -40,6 +40,7 @@ struct ckptd_opts {
 	const char *key_file;
 	const char *node;
 	const char *cpg_group; /* NULL: TCP; else sync over this Corosync group */
+	const char *metrics_listen; /* NULL: no metrics endpoint (the default) */
 	bool plaintext;
 	int role;
 	char *peers[VNFHA_CKPT_MAX_PEERS];
@@ -54,6 +55,7 @@ struct ckptd_text {
 	size_t cap;
 	size_t len;
 	bool cut;
+	bool grow; /* buf is malloc'd and grows to fit (cut only without memory) */
 };
 
 /*
@@ -86,6 +88,9 @@ struct ckptd_repl {
 	 * -EOPNOTSUPP where the implementation has no list to set (CPG: the
 	 * group's membership is the list). May drop the lock while joining. */
 	int (*set_peers)(struct ckptd *d, char *const *addrs, size_t n);
+	/* Lock held: the per-replica Prometheus families (text format 0.0.4,
+	 * vnfha-ckptd-metrics.c); NULL: the implementation has none. */
+	void (*metrics)(struct ckptd *d, struct ckptd_text *out);
 };
 
 extern const struct ckptd_repl ckptd_repl_tcp; /* vnfha-ckptd-tcp.c */
@@ -115,6 +120,15 @@ struct ckptd {
 	struct ckptd_want *wants;
 	size_t n_wants;
 	size_t cap_wants;
+	struct ckptd_metrics *metrics; /* NULL: no --metrics-listen */
+	/* A replica: the primary that last sent to it, and the last version
+	 * it received (vnfha-ckpt status). */
+	char rx_primary[2 * VNFHA_CKPT_NAME_MAX + 8]; /* "NODE (ADDR)" */
+	bool rx_connected;
+	char rx_name[VNFHA_CKPT_NAME_MAX + 1];
+	uint64_t rx_epoch;
+	uint64_t rx_gen;
+	int64_t rx_at_ms; /* 0: nothing received since start */
 };
 
 struct ckptd_want {
@@ -136,6 +150,20 @@ void ckptd_wait_ms(struct ckptd *d, unsigned int ms);		       /* lock held; on d
 int ckptd_send_hello(struct ckptd *d, struct vnfha__ckpt_conn *c);
 /* "HOST:PORT" or "[V6]:PORT" into getaddrinfo() arguments. */
 int ckptd_split_addr(const char *addr, char *host, size_t host_len, const char **ret_port);
+
+/* vnfha-ckptd-tcp.c: a listening TCP socket on "ADDR:PORT" or -errno. */
+int ckptd_listen_tcp(const char *addr);
+
+/* vnfha-ckptd-metrics.c: the opt-in Prometheus endpoint. */
+int ckptd_metrics_start(struct ckptd *d); /* lock not held; logs its failure */
+void ckptd_metrics_stop(struct ckptd *d); /* lock not held */
+/* Lock held: a local commit of name took us microseconds (request to reply). */
+void ckptd_metrics_commit(struct ckptd *d, const char *name, uint64_t us);
+/* A label value in the text format's escapes ("\\", "\"", "\n"); out
+ * holds at least 2 * strlen(in) + 1 bytes. */
+void ckptd_metrics_label(const char *in, char *out, size_t outlen);
+/* Monotonic microseconds. */
+int64_t ckptd_now_us(void);
 
 /* vnfha-ckptd-local.c */
 void ckptd_serve_local(struct ckptd *d, struct vnfha__ckpt_conn *c);

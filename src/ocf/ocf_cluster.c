@@ -74,6 +74,14 @@ int vnfha_ocf_attr_set(const char *name, const char *value)
 	return run_tool(argv, NULL, 0);
 }
 
+int vnfha_ocf_attr_set_dampened(const char *name, const char *value, const char *delay)
+{
+	char *argv[] = { "attrd_updater", "-n", (char *)name, "-U", (char *)value,
+			 "-d", (char *)delay, NULL };
+
+	return run_tool(argv, NULL, 0);
+}
+
 int vnfha_ocf_attr_set_private(const char *name, const char *value)
 {
 	char *argv[] = { "attrd_updater", "-p", "-n", (char *)name, "-U", (char *)value, NULL };

@@ -31,6 +31,9 @@ int vnfha_ocf_attr_set(const char *name, const char *value);
  * written to the CIB, so changing it never aborts a transition); every
  * node's attrd still holds and answers it. Private only if this creates it. */
 int vnfha_ocf_attr_set_private(const char *name, const char *value);
+/* A public node attribute that attrd writes to the CIB only after delay
+ * (e.g. "5s") without a further change: `attrd_updater -U -d DELAY`. */
+int vnfha_ocf_attr_set_dampened(const char *name, const char *value, const char *delay);
 
 /* attrd_updater -D: removes this node's value of name. */
 int vnfha_ocf_attr_delete(const char *name);

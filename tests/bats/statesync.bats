@@ -187,3 +187,56 @@ peers() { # what attrd holds for the other nodes
 	run b monitor; [ "$status" -eq 7 ]
 	grep -qx -- "--promotion -v 100 -q" "$NETNS_DIR/crm_attribute.calls"
 }
+
+@test "statesync: each score change is logged with its reason; health is public, coarse and written on change" {
+	peers node2 0.0 node3 0.0
+	run ra start; [ "$status" -eq 0 ]
+	echo "$output"
+	[[ "$output" == *"promotion score changed from none to 1: no data"* ]]
+	grep -qx -- "-n vnfha-ckpt-ss -U no-data -d 5s" "$NETNS_DIR/attrd.calls"
+	# unchanged: neither logged nor written again
+	: >"$NETNS_DIR/attrd.calls"
+	run ra monitor; [ "$status" -eq 0 ]
+	[[ "$output" != *"score changed"* ]]
+	run grep -c -- "vnfha-ckpt-ss" "$NETNS_DIR/attrd.calls"
+	[ "$output" = 0 ]
+	ip netns exec "$NS_A" "$CKPT" --socket "$NETNS_DIR/ckpt.sock" role primary
+	echo data > "$NETNS_DIR/obj"
+	ip netns exec "$NS_A" "$CKPT" --socket "$NETNS_DIR/ckpt.sock" --mode async put obj "$NETNS_DIR/obj"
+	ip netns exec "$NS_A" "$CKPT" --socket "$NETNS_DIR/ckpt.sock" role replica
+	run ra monitor; [ "$status" -eq 0 ]
+	echo "$output"
+	[[ "$output" == *"promotion score changed from 1 to 1000: freshest"* ]]
+	# the first data is written at once
+	grep -qx -- "-n vnfha-ckpt-ss -U in-sync -d 5s" "$NETNS_DIR/attrd.calls"
+	# a further change within SS_HEALTH_MIN_S (60 s) is held back...
+	: >"$NETNS_DIR/attrd.calls"
+	peers node2 9.1 node3 8.1
+	run ra monitor; [ "$status" -eq 0 ]
+	echo "$output"
+	[[ "$output" =~ "promotion score changed from 1000 to 800: behind node node2 by "[0-9]+" epochs" ]]
+	run grep -c -- "vnfha-ckpt-ss" "$NETNS_DIR/attrd.calls"
+	[ "$output" = 0 ]
+	# ... and written once the minute has passed (the last write moved back)
+	read -r score health _ </run/vnfha/statesync-ss.obs
+	echo "$score $health 0" >/run/vnfha/statesync-ss.obs
+	run ra monitor; [ "$status" -eq 0 ]
+	[[ "$output" != *"score changed"* ]]
+	grep -qx -- "-n vnfha-ckpt-ss -U lagging -d 5s" "$NETNS_DIR/attrd.calls"
+	[ "$(grep -c -- "vnfha-ckpt-ss" "$NETNS_DIR/attrd.calls")" -eq 1 ]
+}
+
+@test "statesync: metrics_listen passes the address to vnfha-ckptd; a bad one is refused" {
+	OCF_RESKEY_metrics_listen="127.0.0.1:9419" ra start
+	run ip netns exec "$NS_A" bash -c 'exec 3<>/dev/tcp/127.0.0.1/9419 && printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 && cat <&3'
+	[[ "$output" == "HTTP/1.0 200 OK"* ]]
+	[[ "$output" == *'vnfha_ckptd_role{role="replica"} 1'* ]]
+	OCF_RESKEY_metrics_listen="localhost:9419" run ra validate-all
+	echo "$output"
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"parameter metrics_listen='localhost:9419'"*"literal address"* ]]
+	OCF_RESKEY_metrics_listen="[::]:0" run ra validate-all
+	[ "$status" -eq 6 ]
+	OCF_RESKEY_metrics_listen="[::]:9410" run ra validate-all
+	[ "$status" -eq 0 ]
+}

@@ -214,15 +214,68 @@ kill_active() {
 @test "vnfc: arguments reach the program literally, never through a shell" {
 	export OCF_RESKEY_binary=/usr/bin/printf OCF_RESKEY_protocol=hooks
 	export OCF_RESKEY_args="'<%s>' '\$(touch $NETNS_DIR/pwned)' ;id"
+	export OCF_RESKEY_log_file="$NETNS_DIR/vnf.log"
 	ra start || true
 	for _ in $(seq 50); do
-		grep -q '<;id>' "$NETNS_DIR/run/vnf.log" 2>/dev/null && break
+		grep -q '<;id>' "$NETNS_DIR/vnf.log" 2>/dev/null && break
 		sleep 0.02
 	done
-	run cat "$NETNS_DIR/run/vnf.log"
+	run cat "$NETNS_DIR/vnf.log"
 	[[ "$output" == *"<\$(touch $NETNS_DIR/pwned)><;id>"* ]]
 	[ ! -e "$NETNS_DIR/pwned" ]
 	ra stop
+}
+
+@test "vnfc: the VNFC's stdout and stderr go to a persistent log, by default under /var/log/vnfha" {
+	rsc="vnfhatest$$"
+	log="/var/log/vnfha/vnfc-$rsc.log"
+	rm -f "$log"
+	export OCF_RESOURCE_INSTANCE="$rsc:0" OCF_RESKEY_binary=/bin/sh OCF_RESKEY_protocol=hooks
+	export OCF_RESKEY_args="-c 'echo to-stdout; echo to-stderr >&2; exec sleep 1000'"
+	run ra start
+	echo "$output"
+	[ "$status" -eq 0 ]
+	for _ in $(seq 50); do
+		grep -q to-stderr "$log" 2>/dev/null && break
+		sleep 0.02
+	done
+	run cat "$log"
+	rm -f "$log"
+	ra stop
+	[[ "$output" == *to-stdout* ]]
+	[[ "$output" == *to-stderr* ]]
+	# persistent: not on the tmpfs state_dir
+	[ ! -e "$NETNS_DIR/run/$rsc.log" ]
+	[ "$(stat -c %a /var/log/vnfha)" = 750 ] || [ "$(stat -c %a /var/log/vnfha)" = 755 ]
+}
+
+@test "vnfc: log_file names the log, owned by the VNFC's user, mode 0640; bad ones are refused" {
+	export OCF_RESKEY_binary=/bin/sh OCF_RESKEY_protocol=hooks OCF_RESKEY_user=nobody
+	export OCF_RESKEY_args="-c 'echo hello-log >&2; exec sleep 1000'"
+	export OCF_RESKEY_log_file="$NETNS_DIR/logs/deeper/vnf.log"
+	run ra start
+	echo "$output"
+	[ "$status" -eq 0 ]
+	for _ in $(seq 50); do
+		grep -q hello-log "$OCF_RESKEY_log_file" 2>/dev/null && break
+		sleep 0.02
+	done
+	grep -q hello-log "$OCF_RESKEY_log_file"
+	[ "$(stat -c '%a %U' "$OCF_RESKEY_log_file")" = "640 nobody" ]
+	[ "$(stat -c %a "$NETNS_DIR/logs/deeper")" = 750 ]
+	ra stop
+	OCF_RESKEY_log_file=relative.log run ra validate-all
+	echo "$output"
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"ocf-exit-reason:parameter log_file='relative.log'"*"absolute file path"* ]]
+	OCF_RESKEY_log_file="$NETNS_DIR/" run ra validate-all
+	[ "$status" -eq 6 ]
+	# a path this node cannot open (a directory is in the way): host-dependent, never 6
+	mkdir "$NETNS_DIR/adir"
+	OCF_RESKEY_log_file="$NETNS_DIR/adir" run ra start
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"ocf-exit-reason:cannot open log_file='$NETNS_DIR/adir' for the VNFC's output: Is a directory"* ]]
 }
 
 @test "vnfc: stop escalates to SIGKILL after stop_timeout" {
