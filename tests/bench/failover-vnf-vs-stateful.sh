@@ -37,6 +37,9 @@
 # nodes' logs: fault -> report -> decision -> each action -> client), then
 # median, p90 and max per side, interval and fault, the ratios
 # baseline/vnfha, the lost updates and the issue's targets.
+# PE_INPUTS=N sets the cluster's pe-input-series-max for every side (unset:
+# Pacemaker's default, 4000). The scheduler saves each input, bzip2'd, before
+# it answers the controller; 0 saves none.
 set -euo pipefail
 BUILDDIR=${VNFHA_BUILDDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 SRCDIR=${VNFHA_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -255,6 +258,10 @@ field() {
 lab_setup_file -n 3 -t "$TOKEN" --fencing
 UP_MS=$(sed -n 's/^UP_MS=//p' "$VNFHA_LAB/settings")
 echo "seed $SEED (SEED=$SEED repeats the fault timings)" >&2
+if [ -n "${PE_INPUTS:-}" ]; then
+	lab on 1 crm_attribute -t crm_config -n pe-input-series-max -v "$PE_INPUTS" >&2
+	echo "pe-input-series-max=$PE_INPUTS" >&2
+fi
 vnf_create_statesync >&2
 
 declare -A MS LOST PH
