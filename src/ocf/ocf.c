@@ -124,7 +124,8 @@ static int check_value(const struct vnfha_param *p, struct ocf_value *v, char *m
 }
 
 /* Unknown OCF_RESKEY_* names (a typo, or a parameter of another agent):
- * said once, never silently ignored. CRM_meta_* are Pacemaker's. */
+ * said once, never silently ignored. CRM_meta_* and crm_feature_set are
+ * Pacemaker's own. */
 static void warn_unknown(const struct vnfha_agent *a)
 {
 	extern char **environ;
@@ -136,7 +137,8 @@ static void warn_unknown(const struct vnfha_agent *a)
 		bool known = false;
 
 		if (strncmp(*e, prefix, sizeof(prefix) - 1) != 0 ||
-		    strncmp(name, "CRM_meta_", 9) == 0 || name[len] != '=' || name[len + 1] == '\0') {
+		    strncmp(name, "CRM_meta_", 9) == 0 || strncmp(name, "crm_feature_set=", 16) == 0 ||
+		    name[len] != '=' || name[len + 1] == '\0') {
 			continue;
 		}
 		for (size_t i = 0; i < a->n_params && !known; i++) {

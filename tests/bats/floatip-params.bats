@@ -175,4 +175,8 @@ not_here() {
 	[[ $output == *"WARNING: parameter lvs_supprot is not a parameter of floatip: ignored"* ]]
 	run fip validate-all ip=$VIP4 lvs_supprot=true
 	[[ $output == *"parameter lvs_supprot is not a parameter of floatip"* ]]
+	# what Pacemaker adds of its own is no user's parameter
+	run fip validate-all ip=$VIP4 crm_feature_set=3.16.2 CRM_meta_timeout=20000
+	[ "$status" -eq 0 ]
+	[[ $output != *"not a parameter"* ]]
 }
