@@ -43,7 +43,7 @@ after_fault() {
 	local not=$1 added
 	NEW=$(lab_wait_holder "$VIP6" "$not" 60)
 	lab_wait_client_mac "$VIP6" "$(lab mac "$NEW")" 5
-	echo "client's entry on node$NEW's MAC at +$(($(lab_now_ms) - FAULT_MS)) ms" >&3
+	echo "client's entry seen on node$NEW's MAC at +$(($(lab_now_ms) - FAULT_MS)) ms" >&3
 	lab client ping -6 -c 1 -W 2 "$VIP6"
 	lab_sample_stop
 	lab_watch_stop
