@@ -107,6 +107,16 @@ with_agent() {
 		grep -q "^ *$p\b" <<<"$text" || { echo "parameter $p not in the page" >&2; false; }
 	done
 	grep -q "pcs resource create my-floatip ocf:vnfha:floatip ip=IP" <<<"$text"
+	# the remaining differences from IPaddr2, one bullet each, and the
+	# parameters floatip only refuses, marked so with what to use instead
+	grep -q "^ *Differences from IPaddr2 that remain:" <<<"$text"
+	[ "$(grep -c '^ *• ' <<<"$text")" -ge 10 ]
+	grep -q "^ *mac (not supported)" <<<"$text"
+	grep -q "Refused: floatip manages one address on one node" <<<"$text"
+	for page in "$VNFHA_BUILDDIR"/man/ocf_vnfha_*.7; do
+		run groff -man -ww -z "$page"
+		[ -z "$output" ]
+	done
 }
 
 @test "vnfha-findif: usage matches the man page synopsis; answers like findif" {
