@@ -17,8 +17,10 @@
 # printed (-s repeats a run's draw).
 # Prints the lab boot time, median, min and max per agent, family and fault,
 # and the ratios floatip/IPaddr2 (per family) and IPv6/IPv4 (per agent).
-# A node kill that hits the DC costs a DC election more: those runs are
-# marked '*' and the median of the others is printed too.
+# A node kill that hits the DC costs an election more, one that hits the
+# node running the fence device a restart of the device before the fencing:
+# those runs are marked '*' (DC) and '+' (fence device), and the median of
+# the others is printed too.
 set -euo pipefail
 BUILDDIR=${VNFHA_BUILDDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 SRCDIR=${VNFHA_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -86,12 +88,16 @@ settle() {
 }
 
 # One measurement: prints ms from the fault to the first reply after the outage.
-measure() { # FAULT LAG_MS; prints "MS" or "MS*" (the holder was the DC)
-	local fault=$1 lag_ms=$2 h t0 plog pid dc
+measure() { # FAULT LAG_MS; prints MS, marked * (the holder was the DC), + (it ran the fence device)
+	local fault=$1 lag_ms=$2 h t0 plog pid xml mark=
 	settle
 	h=$(holder)
-	dc=$("$LAB" on "$h" crm_mon -1 --output-as=xml |
-		xmllint --xpath 'string(//current_dc/@name)' - 2>/dev/null || true)
+	if [ "$fault" = node-kill ]; then
+		xml=$("$LAB" on "$h" crm_mon -1 --output-as=xml)
+		[ "$(xmllint --xpath 'string(//current_dc/@name)' - <<<"$xml")" != "node$h" ] || mark+='*'
+		[ "$(xmllint --xpath 'string(//resource[@resource_agent="stonith:fence_vnfhalab"]/node/@name)' \
+			- <<<"$xml")" != "node$h" ] || mark+=+
+	fi
 	plog=$(mktemp)
 	# ping itself (ip netns exec execs it), so the kill below ends it
 	ip netns exec "$CLIENT_NS" ping -n -D -O -i 0.01 "$VIP" >"$plog" 2>&1 &
@@ -116,7 +122,7 @@ measure() { # FAULT LAG_MS; prints "MS" or "MS*" (the holder was the DC)
 	kill "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
 	rm -f "$plog"
-	echo "${ms:-timeout}$([ "$dc" = "node$h" ] && [ "$fault" = node-kill ] && echo '*')"
+	echo "${ms:-timeout}$mark"
 }
 
 stats() { # "median min max" of the numbers on stdin
@@ -153,9 +159,9 @@ for agent in "${AGENTS[@]}"; do
 				runs+=("$ms")
 			done
 			RESULT[$agent,$fam,$fault]=$(printf '%s\n' "${runs[@]}" | grep -v timeout |
-				tr -d '*' | stats)
-			RESULT[$agent,$fam,$fault,nodc]=$(printf '%s\n' "${runs[@]}" |
-				grep -v -e timeout -e '\*' | stats)
+				tr -d '*+' | stats)
+			RESULT[$agent,$fam,$fault,plain]=$(printf '%s\n' "${runs[@]}" |
+				grep -v -e timeout -e '[*+]' | stats)
 			RESULT[$agent,$fam,$fault,n]=$(printf '%s\n' "${runs[@]}" | grep -vc timeout || true)
 			RESULT[$agent,$fam,$fault,all]=${runs[*]}
 		done
@@ -168,14 +174,14 @@ echo
 echo "seed $SEED; lab: 3 nodes, token ${TOKEN} ms, monitor ${MONITOR} s, fencing $([ -n "$FENCING" ] && echo on || echo off), kernel sysctls at their defaults (optimistic_dad $("$LAB" on 1 sysctl -n net.ipv6.conf.eth0.optimistic_dad))"
 echo "lab boot: all nodes online with quorum after ${ONLINE_MS} ms; ready (fence device registered) after ${UP_MS} ms"
 printf '%-22s %-4s %-12s %5s %10s %8s %8s %12s  %s\n' agent ip fault runs median_ms min_ms \
-	max_ms "median_no_DC" "each run (* the DC was killed)"
+	max_ms "median_plain" "each run (* the DC, + the fence device's node was killed)"
 for agent in "${AGENTS[@]}"; do
 	for fam in "${FAMILIES[@]}"; do
 		for fault in "${FAULTS[@]}"; do
 			read -r med min max <<<"${RESULT[$agent,$fam,$fault]}"
-			read -r nodc _ <<<"${RESULT[$agent,$fam,$fault,nodc]}"
+			read -r plain _ <<<"${RESULT[$agent,$fam,$fault,plain]}"
 			printf '%-22s %-4s %-12s %5s %10s %8s %8s %12s  %s\n' "$agent" "v$fam" "$fault" \
-				"${RESULT[$agent,$fam,$fault,n]}/$RUNS" "$med" "$min" "$max" "${nodc:--}" \
+				"${RESULT[$agent,$fam,$fault,n]}/$RUNS" "$med" "$min" "$max" "${plain:--}" \
 				"${RESULT[$agent,$fam,$fault,all]}"
 		done
 	done
