@@ -1,415 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ocf:vnfha:floatip — a floating IPv4 or IPv6 address, the C successor of
- * resource-agents' IPaddr2 with the same parameter names and meanings.
+ * resource-agents' IPaddr2: every IPaddr2 parameter with IPaddr2's meaning,
+ * or refused with what to use instead (floatip_vip.c).
  *
  *   start    finds the interface and prefix (nic / cidr_netmask, else the
- *            connected route, as findif does), adds the address over
- *            rtnetlink, and announces it at once in-process (gratuitous ARP /
- *            unsolicited NA); the rest of the burst and a second, delayed
- *            burst come from one forked child, so start returns after the
- *            first frame. IPv6 never sits in a DAD wait loop: the address is
- *            added with nodad or optimistic, and a DAD failure the kernel
- *            reports fails start at once.
- *   stop     deletes the address; absent is success.
+ *            routes, as findif does), checks for another holder first
+ *            (IPv6 without nodad: its own DAD probe; IPv4 with run_arping:
+ *            ARP probes), adds the address over rtnetlink, usable at once,
+ *            and announces it in-process (gratuitous ARP / unsolicited NA);
+ *            the rest of the burst and a second, delayed burst come from one
+ *            forked child, so start returns after the first frame.
+ *   stop     deletes the address, wherever this host holds it (a label
+ *            IPaddr2 gave it included); absent is success.
  *   monitor  the address is on the interface and the link is up (level 0);
  *            level 10 adds a duplicate-address probe (RFC 5227 / RFC 4862).
  *
  * No action forks a shell or execs anything; network_namespace is entered
  * with setns(2).
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "announce/announce.h"
-#include "net/findif.h"
-#include "net/nl.h"
-#include "ocf/ocf.h"
-#include "common/parse.h"
-
-#define MAX_MS 3600000L
-
-/* Everything the parameters say, checked against each other (depth 0). */
-struct vip {
-	int family;
-	union {
-		struct in_addr v4;
-		struct in6_addr v6;
-	} addr;
-	const char *ip;
-	const char *nic;   /* NULL: findif chooses */
-	int prefix;	   /* -1: from the connected route */
-	int bcast_mode;	   /* 0 compute, 1 none, 2 given */
-	struct in_addr broadcast;
-	const char *label; /* NULL: none */
-	uint32_t preferred_lft;
-	const char *netns; /* NULL: the caller's */
-};
-
-/* What the environment adds (depth 10, start, monitor, stop). */
-struct place {
-	struct vnfha_nl *nl;
-	int ifindex;
-	char ifname[IF_NAMESIZE];
-	unsigned int prefix;
-	struct vnfha_link link; /* ifindex's, as place_find saw it */
-	bool present;  /* the address is there already */
-	int elsewhere; /* the address is on this other interface, not nic */
-	struct vnfha_addr held;
-};
-
-static int reject(char *why, size_t why_len, const char *text)
-{
-	snprintf(why, why_len, "%s", text);
-	return -EINVAL;
-}
-
-static int parse_ip(const char *text, struct vip *v)
-{
-	if (inet_pton(AF_INET, text, &v->addr.v4) == 1) {
-		v->family = AF_INET;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, text, &v->addr.v6) == 1) {
-		v->family = AF_INET6;
-		return 0;
-	}
-	return -EINVAL;
-}
-
-static int check_ip(const char *value, char *why, size_t why_len)
-{
-	struct vip v;
-
-	if (parse_ip(value, &v) < 0) {
-		return reject(why, why_len,
-			      "use one IPv4 address (198.51.100.10) or IPv6 address (2001:db8::10), "
-			      "without a prefix (that is cidr_netmask)");
-	}
-	if ((v.family == AF_INET && (v.addr.v4.s_addr == INADDR_ANY ||
-				     v.addr.v4.s_addr == INADDR_BROADCAST ||
-				     IN_MULTICAST(ntohl(v.addr.v4.s_addr)))) ||
-	    (v.family == AF_INET6 &&
-	     (IN6_IS_ADDR_UNSPECIFIED(&v.addr.v6) || IN6_IS_ADDR_MULTICAST(&v.addr.v6)))) {
-		return reject(why, why_len, "use a unicast address, not unspecified, broadcast or "
-					    "multicast");
-	}
-	return 0;
-}
-
-static bool name_chars_ok(const char *s)
-{
-	for (; *s != '\0'; s++) {
-		if (*s <= ' ' || *s == '/' || *s == ':' || *s == 0x7f) {
-			return false;
-		}
-	}
-	return true;
-}
-
-static int check_nic(const char *value, char *why, size_t why_len)
-{
-	if (strlen(value) >= IF_NAMESIZE || !name_chars_ok(value)) {
-		return reject(why, why_len, "use an interface name of 1 to 15 characters without "
-					    "'/', ':' or spaces (as `ip link` lists them)");
-	}
-	return 0;
-}
-
-static int check_netmask(const char *value, char *why, size_t why_len)
-{
-	int prefix;
-
-	/* The family is checked against ip in vip_load(). */
-	if (vnfha_findif_parse_prefix(value, AF_INET6, &prefix) < 0 &&
-	    vnfha_findif_parse_prefix(value, AF_INET, &prefix) < 0) {
-		return reject(why, why_len, "use a prefix length (0 to 32 for IPv4, 0 to 128 for "
-					    "IPv6) or an IPv4 netmask such as 255.255.255.0");
-	}
-	return 0;
-}
-
-static int check_broadcast(const char *value, char *why, size_t why_len)
-{
-	struct in_addr b;
-
-	if (strcmp(value, "+") == 0 || strcmp(value, "-") == 0 || inet_pton(AF_INET, value, &b) == 1) {
-		return 0;
-	}
-	return reject(why, why_len, "use an IPv4 address, '+' to compute it from the prefix or "
-				    "'-' for none");
-}
-
-static int check_label(const char *value, char *why, size_t why_len)
-{
-	if (strlen(value) > IF_NAMESIZE - 3 || !name_chars_ok(value)) {
-		return reject(why, why_len, "use 1 to 13 characters without '/', ':' or spaces; "
-					    "the label becomes <nic>:<iflabel>, at most 15 "
-					    "characters");
-	}
-	return 0;
-}
-
-static int parse_lft(const char *text, uint32_t *ret)
-{
-	long secs = 0;
-
-	if (strcmp(text, "forever") == 0) {
-		*ret = VNFHA_NL_LIFE_FOREVER;
-		return 0;
-	}
-	if (vnfha__parse_long(text, 0, (long)VNFHA_NL_LIFE_FOREVER - 1, &secs) < 0) {
-		return -EINVAL;
-	}
-	*ret = (uint32_t)secs;
-	return 0;
-}
-
-static int check_lft(const char *value, char *why, size_t why_len)
-{
-	uint32_t lft;
-
-	if (parse_lft(value, &lft) < 0) {
-		return reject(why, why_len, "use 'forever' or a number of seconds (0 makes the "
-					    "address deprecated: never chosen as a source)");
-	}
-	return 0;
-}
-
-static int check_netns(const char *value, char *why, size_t why_len)
-{
-	if (!vnfha_netns_name_is_valid(value)) {
-		return reject(why, why_len, "use a name `ip netns list` shows or an absolute path "
-					    "to a network namespace file");
-	}
-	return 0;
-}
-
-static const struct vnfha_param floatip_params[] = {
-	{ .name = "ip", .type = VNFHA_PARAM_STRING, .required = true, .unique_group = "ip",
-	  .check = check_ip, .shortdesc = "IPv4 or IPv6 address",
-	  .longdesc = "The floating address, IPv4 (198.51.100.10) or IPv6 (2001:db8::10), "
-		      "without a prefix length. As in IPaddr2." },
-	{ .name = "nic", .type = VNFHA_PARAM_STRING, .check = check_nic,
-	  .shortdesc = "network interface",
-	  .longdesc = "The interface to put the address on. Unset: the interface whose connected "
-		      "subnet contains ip, found from the routing table (an RTM_GETROUTE lookup, "
-		      "as IPaddr2's findif does)." },
-	{ .name = "cidr_netmask", .type = VNFHA_PARAM_STRING, .check = check_netmask,
-	  .shortdesc = "prefix length",
-	  .longdesc = "The prefix length (24, 64) or, for IPv4, a dotted netmask. Unset: the "
-		      "prefix of the connected subnet that contains ip." },
-	{ .name = "broadcast", .type = VNFHA_PARAM_STRING, .check = check_broadcast,
-	  .shortdesc = "IPv4 broadcast address",
-	  .longdesc = "IPv4 only. Unset or '+': computed from the prefix (none for /31 and /32); "
-		      "'-': none; otherwise this address." },
-	{ .name = "iflabel", .type = VNFHA_PARAM_STRING, .check = check_label,
-	  .shortdesc = "interface label",
-	  .longdesc = "IPv4 only: labels the address <nic>:<iflabel> (what ifconfig shows as an "
-		      "alias). Ignored for IPv6, as in IPaddr2." },
-	{ .name = "arp_count", .type = VNFHA_PARAM_INTEGER, .dflt = "5", .reloadable = true,
-	  .min = 0, .max = 1000, .shortdesc = "announcements per burst",
-	  .longdesc = "How many gratuitous ARPs (IPv4: request and reply) or unsolicited "
-		      "neighbour advertisements (IPv6) start sends in each burst. 0: none." },
-	{ .name = "arp_interval", .type = VNFHA_PARAM_INTEGER, .dflt = "200", .reloadable = true,
-	  .min = 1, .max = 60000, .shortdesc = "milliseconds between announcements",
-	  .longdesc = "Milliseconds between the announcements of a burst." },
-	{ .name = "arp_count_refresh", .type = VNFHA_PARAM_INTEGER, .dflt = "0",
-	  .reloadable = true, .min = 0, .max = 1000, .shortdesc = "announcements per monitor",
-	  .longdesc = "How many announcements each monitor sends (both families), arp_interval "
-		      "apart, to keep neighbour caches fresh. 0: none." },
-	{ .name = "arp_repeat_delay", .type = VNFHA_PARAM_INTEGER, .dflt = "1000",
-	  .reloadable = true, .min = 0, .max = MAX_MS, .shortdesc = "delay of the second burst",
-	  .longdesc = "Milliseconds after the first burst before a second burst of arp_count "
-		      "announcements, which heals caches that missed the first (a switch port "
-		      "still learning, a neighbour busy). 0: no second burst." },
-	{ .name = "arp_bg", .type = VNFHA_PARAM_BOOLEAN, .dflt = "true", .reloadable = true,
-	  .shortdesc = "announce in the background",
-	  .longdesc = "true: start returns after the first announcement and one forked child "
-		      "(no exec) sends the rest. false: start sends every announcement first." },
-	{ .name = "preferred_lft", .type = VNFHA_PARAM_STRING, .dflt = "forever",
-	  .check = check_lft, .shortdesc = "preferred lifetime",
-	  .longdesc = "Preferred lifetime of the address in seconds, or 'forever'. 0 makes it "
-		      "deprecated, so the host does not pick it as the source of its own "
-		      "connections." },
-	{ .name = "noprefixroute", .type = VNFHA_PARAM_BOOLEAN, .dflt = "false",
-	  .shortdesc = "no prefix route",
-	  .longdesc = "true: the kernel adds no route for the address's prefix "
-		      "(IFA_F_NOPREFIXROUTE)." },
-	{ .name = "nodad", .type = VNFHA_PARAM_BOOLEAN, .dflt = "false",
-	  .shortdesc = "IPv6: skip duplicate address detection",
-	  .longdesc = "IPv6 only. false: the address is added optimistic (RFC 4429; usable at once "
-		      "where net.ipv6.conf.<nic>.optimistic_dad is on) and start fails at once if "
-		      "the kernel's duplicate address detection finds another holder. true: no "
-		      "DAD (IFA_F_NODAD)." },
-	{ .name = "dad_timeout", .type = VNFHA_PARAM_INTEGER, .dflt = "3000", .min = 100,
-	  .max = 60000, .shortdesc = "IPv6: longest wait for the DAD verdict",
-	  .longdesc = "IPv6 without nodad, where the kernel keeps the address tentative (no "
-		      "optimistic DAD): the most milliseconds start waits for the verdict, "
-		      "event-driven (it returns the moment the kernel decides)." },
-	{ .name = "probe_timeout", .type = VNFHA_PARAM_INTEGER, .dflt = "1000", .min = 10,
-	  .max = 60000, .reloadable = true, .shortdesc = "duplicate probe time (monitor level 10)",
-	  .longdesc = "Milliseconds the OCF_CHECK_LEVEL=10 monitor listens for another host "
-		      "answering its ARP probe (RFC 5227) or DAD solicitation (RFC 4862)." },
-	{ .name = "network_namespace", .type = VNFHA_PARAM_STRING, .check = check_netns,
-	  .shortdesc = "network namespace",
-	  .longdesc = "Manage the address inside this network namespace: a name under /run/netns "
-		      "(as `ip netns add` makes) or an absolute path. Entered with setns(2)." },
-};
-
-/* Depth 0: the parameters against each other, no look at the host. */
-static int vip_load(struct vnfha_ocf *ocf, struct vip *v)
-{
-	const char *mask = vnfha_ocf_str(ocf, "cidr_netmask");
-	const char *bcast = vnfha_ocf_str(ocf, "broadcast");
-	const char *label = vnfha_ocf_str(ocf, "iflabel");
-
-	memset(v, 0, sizeof(*v));
-	v->ip = vnfha_ocf_str(ocf, "ip");
-	v->nic = vnfha_ocf_is_set(ocf, "nic") ? vnfha_ocf_str(ocf, "nic") : NULL;
-	v->netns = vnfha_ocf_is_set(ocf, "network_namespace") ?
-			   vnfha_ocf_str(ocf, "network_namespace") : NULL;
-	v->prefix = -1;
-	if (parse_ip(v->ip, v) < 0) {
-		return vnfha_ocf_fail(OCF_ERR_CONFIGURED, "parameter ip='%s' is not an address", v->ip);
-	}
-	if (mask != NULL && vnfha_findif_parse_prefix(mask, v->family, &v->prefix) < 0) {
-		return vnfha_ocf_fail(OCF_ERR_CONFIGURED,
-				      "parameter cidr_netmask='%s' does not fit ip='%s': use %s",
-				      mask, v->ip,
-				      v->family == AF_INET ? "0 to 32 or a dotted IPv4 netmask"
-							   : "a prefix length of 0 to 128");
-	}
-	if (bcast != NULL && strcmp(bcast, "-") == 0) {
-		v->bcast_mode = 1;
-	} else if (bcast != NULL && strcmp(bcast, "+") != 0) {
-		if (v->family != AF_INET) {
-			return vnfha_ocf_fail(OCF_ERR_CONFIGURED,
-					      "parameter broadcast='%s' is IPv4 only but ip='%s' is "
-					      "IPv6: unset broadcast",
-					      bcast, v->ip);
-		}
-		inet_pton(AF_INET, bcast, &v->broadcast);
-		v->bcast_mode = 2;
-	}
-	if (label != NULL && v->family == AF_INET) {
-		if (v->nic != NULL && strlen(v->nic) + 1 + strlen(label) >= IF_NAMESIZE) {
-			return vnfha_ocf_fail(OCF_ERR_CONFIGURED,
-					      "parameter iflabel='%s' with nic='%s' makes a label "
-					      "longer than 15 characters: shorten iflabel",
-					      label, v->nic);
-		}
-		v->label = label;
-	}
-	parse_lft(vnfha_ocf_str(ocf, "preferred_lft"), &v->preferred_lft);
-	return OCF_SUCCESS;
-}
-
-/*
- * Why this node does not fit, as the exit reason. The code comes from the
- * errno table with this node's state as the context: a namespace,
- * interface or subnet missing here is OCF_ERR_GENERIC (the address may
- * start on another node), never OCF_ERR_CONFIGURED.
- */
-static int place_error(const struct vip *v, int rc)
-{
-	int ocf_rc = vnfha__ocf_from_errno(rc, VNFHA__OCF_HOST);
-
-	switch (rc) {
-	case -ENOENT:
-	case -EINVAL:
-		return vnfha_ocf_fail(ocf_rc,
-				      "parameter network_namespace='%s' is no network namespace "
-				      "here: use one `ip netns list` shows or a namespace path",
-				      v->netns);
-	case -ENODEV:
-		return vnfha_ocf_fail(ocf_rc,
-				      "parameter nic='%s' is no interface here: use one `ip link` "
-				      "lists",
-				      v->nic);
-	case -ENETUNREACH:
-		return vnfha_ocf_fail(ocf_rc,
-				      "parameter ip='%s' is on no connected subnet of %s: set nic "
-				      "and cidr_netmask, or use an address inside a subnet an "
-				      "interface has",
-				      v->ip, v->nic ? v->nic : "any interface");
-	case -EXDEV:
-		return vnfha_ocf_fail(ocf_rc,
-				      "parameter ip='%s' is not in a subnet of nic='%s': set "
-				      "cidr_netmask to put it there anyway, or unset nic",
-				      v->ip, v->nic);
-	default:
-		return vnfha_ocf_fail(ocf_rc, "looking up where ip='%s' belongs: %s", v->ip,
-				      strerror(-rc));
-	}
-}
-
-/*
- * Enters the namespace, opens rtnetlink and finds the interface: where the
- * address is already, else nic, else findif. find_subnet also settles the
- * prefix for an address not yet there. 0 or -errno (see place_error).
- */
-static int place_find(const struct vip *v, bool find_subnet, struct place *p)
-{
-	struct vnfha_link link;
-	struct vnfha_findif f;
-	int nic_index = 0;
-	int rc;
-
-	memset(p, 0, sizeof(*p));
-	if (v->netns != NULL) {
-		rc = vnfha_netns_enter(v->netns);
-		if (rc < 0) {
-			return rc == -EINVAL ? -ENOENT : rc;
-		}
-	}
-	p->nl = vnfha_nl_open();
-	if (p->nl == NULL) {
-		return -errno;
-	}
-	if (v->nic != NULL) {
-		rc = vnfha_link_get(p->nl, v->nic, 0, &link);
-		if (rc < 0) {
-			return rc;
-		}
-		nic_index = link.ifindex;
-	}
-	rc = vnfha_addr_find(p->nl, v->family, &v->addr, 0, &p->held);
-	if (rc == 0 && nic_index != 0 && p->held.ifindex != nic_index) {
-		/* Someone else's address on another interface: not ours. */
-		p->elsewhere = p->held.ifindex;
-		rc = -ENOENT;
-	}
-	if (rc == 0) {
-		p->present = true;
-		p->ifindex = p->held.ifindex;
-		p->prefix = p->held.prefixlen;
-	} else if (rc != -ENOENT) {
-		return rc;
-	} else if (find_subnet) {
-		rc = vnfha_findif(p->nl, v->family, &v->addr, nic_index, v->prefix, &f);
-		if (rc < 0) {
-			return rc;
-		}
-		p->ifindex = f.ifindex;
-		p->prefix = f.prefixlen;
-	} else {
-		p->ifindex = nic_index;
-	}
-	if (p->ifindex > 0) {
-		rc = vnfha_link_get(p->nl, NULL, p->ifindex, &p->link);
-		if (rc < 0) {
-			return rc;
-		}
-		memcpy(p->ifname, p->link.name, sizeof(p->ifname));
-	}
-	return 0;
-}
+#include "floatip.h"
+#include "ocf/ocf_cluster.h"
 
 static bool link_is_up(const struct place *p)
 {
@@ -440,6 +57,7 @@ static void vip_announce(struct vnfha_ocf *ocf, const struct vip *v, const struc
 		.count = count,
 		.interval_ms = (unsigned int)vnfha_ocf_int(ocf, "arp_interval"),
 		.repeat_delay_ms = repeat_ms,
+		.arp_kind = v->arp_kind,
 	};
 	int rc;
 
@@ -456,65 +74,52 @@ static void vip_announce(struct vnfha_ocf *ocf, const struct vip *v, const struc
 	}
 }
 
-static void place_close(struct place *p)
+/*
+ * Before the add: does another host answer for the address? IPv6 without
+ * nodad (floatip's own DAD, so the kernel's 1-2 s wait is not on the
+ * failover path) and IPv4 with run_arping. *ret_probed is false when the
+ * link cannot be probed (not Ethernet): IPv6 then gets the kernel's DAD.
+ */
+static int start_probe(struct vnfha_ocf *ocf, const struct vip *v, const struct place *p,
+		       bool *ret_probed)
 {
-	vnfha_nl_free(p->nl);
-	p->nl = NULL;
-}
+	bool ipv6 = v->family == AF_INET6 && !vnfha_ocf_bool(ocf, "nodad");
+	unsigned int timeout = (unsigned int)vnfha_ocf_int(ocf, ipv6 ? "dad_timeout"
+								     : "probe_timeout");
+	uint8_t mac[6];
+	int rc;
 
-/* Builds the address floatip adds for v on p. */
-static void vip_to_addr(struct vnfha_ocf *ocf, const struct vip *v, const struct place *p,
-			struct vnfha_addr *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->family = v->family;
-	a->ifindex = p->ifindex;
-	a->prefixlen = (uint8_t)p->prefix;
-	memcpy(&a->addr, &v->addr, sizeof(a->addr));
-	a->preferred_lft = v->preferred_lft;
-	a->valid_lft = VNFHA_NL_LIFE_FOREVER;
-	if (vnfha_ocf_bool(ocf, "noprefixroute")) {
-		a->flags |= IFA_F_NOPREFIXROUTE;
+	*ret_probed = false;
+	if (!ipv6 && !v->run_arping) {
+		return OCF_SUCCESS;
 	}
-	if (v->family == AF_INET6) {
-		a->flags |= vnfha_ocf_bool(ocf, "nodad") ? IFA_F_NODAD : IFA_F_OPTIMISTIC;
-		return;
+	rc = vnfha_dup_probe(p->ifindex, v->family, &v->addr, timeout, mac);
+	if (rc == -EADDRINUSE) {
+		return vnfha_ocf_fail(OCF_ERR_GENERIC,
+				      "duplicate address: %02x:%02x:%02x:%02x:%02x:%02x answers for "
+				      "%s on %s (%s); not added",
+				      mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], v->ip, p->ifname,
+				      ipv6 ? "IPv6 DAD" : "ARP probe");
 	}
-	if (v->bcast_mode == 2) {
-		a->has_broadcast = true;
-		a->broadcast = v->broadcast;
-	} else if (v->bcast_mode == 0) {
-		a->has_broadcast = vnfha_findif_broadcast(v->addr.v4, p->prefix, &a->broadcast) == 0;
+	if (rc == -ENOTSUP) {
+		vnfha_log(VNFHA_LOG_INFO, "%s: no duplicate probe on %s (%s)", v->ip, p->ifname,
+			  announce_why(rc));
+		return OCF_SUCCESS;
 	}
-	if (v->label != NULL) {
-		char label[2 * IF_NAMESIZE];
-		int n = snprintf(label, sizeof(label), "%s:%s", p->ifname, v->label);
-
-		/* floatip_start checked the length for a discovered nic. */
-		if (n > 0 && (size_t)n < sizeof(a->label)) {
-			memcpy(a->label, label, (size_t)n + 1);
-		}
+	if (rc < 0) {
+		return vnfha_ocf_fail(OCF_ERR_GENERIC, "duplicate probe for %s on %s: %s", v->ip,
+				      p->ifname, strerror(-rc));
 	}
-}
-
-/* <nic>:<iflabel> must fit IFNAMSIZ, also for a nic findif chose. */
-static int label_check(const struct vip *v, const struct place *p)
-{
-	if (v->label != NULL && strlen(p->ifname) + 1 + strlen(v->label) >= IF_NAMESIZE) {
-		return vnfha_ocf_fail(OCF_ERR_CONFIGURED,
-				      "parameter iflabel='%s' on %s makes a label longer than 15 "
-				      "characters: shorten iflabel",
-				      v->label, p->ifname);
-	}
+	*ret_probed = true;
 	return OCF_SUCCESS;
 }
 
-/* IPv6 without nodad: the kernel's DAD verdict, at once when it fails. */
-static int vip_dad(struct vnfha_ocf *ocf, const struct vip *v, struct place *p,
-		   const struct vnfha_addr *a)
+/* IPv6 on a link floatip could not probe: the kernel's DAD verdict, at
+ * once when it fails, within the start's own timeout. */
+static int start_kernel_dad(const struct vip *v, struct place *p, const struct vnfha_addr *a)
 {
-	unsigned int timeout = (unsigned int)vnfha_ocf_int(ocf, "dad_timeout");
-	int rc = vnfha_addr_dad_wait(p->nl, a, timeout, true);
+	unsigned int budget = vnfha_ocf_budget_ms();
+	int rc = vnfha_addr_dad_wait(p->nl, a, budget, true);
 
 	if (rc == 0) {
 		return OCF_SUCCESS;
@@ -526,23 +131,62 @@ static int vip_dad(struct vnfha_ocf *ocf, const struct vip *v, struct place *p,
 				      "failed); address removed",
 				      v->ip, p->ifname);
 	}
-	if (rc == -ETIMEDOUT) {
+	return vnfha_ocf_fail(OCF_ERR_GENERIC, "IPv6 DAD of %s on %s: %s in %u ms; address removed",
+			      v->ip, p->ifname, rc == -ETIMEDOUT ? "no verdict" : strerror(-rc),
+			      budget);
+}
+
+/* What start finds already there: running, or why not. */
+static int start_present(const struct vip *v, const struct place *p)
+{
+	if (p->held.flags & IFA_F_DADFAILED) {
 		return vnfha_ocf_fail(OCF_ERR_GENERIC,
-				      "IPv6 DAD for %s on %s gave no verdict in %u ms; address "
-				      "removed (raise dad_timeout, set nodad=true, or enable "
-				      "net.ipv6.conf.%s.optimistic_dad)",
-				      v->ip, p->ifname, timeout, p->ifname);
+				      "duplicate address: %s is on %s but IPv6 DAD failed (another "
+				      "host holds it)",
+				      v->ip, p->ifname);
 	}
-	return vnfha_ocf_fail(OCF_ERR_GENERIC, "waiting for IPv6 DAD of %s on %s: %s", v->ip,
-			      p->ifname, strerror(-rc));
+	if (!link_is_up(p)) {
+		return vnfha_ocf_fail(OCF_ERR_GENERIC, "%s is on %s but the link is down", v->ip,
+				      p->ifname);
+	}
+	vnfha_log(VNFHA_LOG_INFO, "%s/%u is already on %s", v->ip, p->prefix, p->ifname);
+	return OCF_SUCCESS;
+}
+
+/* Adds the address found free; IPv6 usable at once unless unprobed. */
+static int start_add(struct vnfha_ocf *ocf, const struct vip *v, struct place *p, bool probed)
+{
+	struct vnfha_addr a;
+	bool kernel_dad = v->family == AF_INET6 && !probed && !vnfha_ocf_bool(ocf, "nodad");
+	int rc;
+
+	place_to_addr(ocf, v, p, &a);
+	if (v->family == AF_INET6) {
+		a.flags |= kernel_dad ? IFA_F_OPTIMISTIC : IFA_F_NODAD;
+	}
+	/* Subscribed before the add, so no DAD event can slip past. */
+	rc = kernel_dad ? vnfha_nl_subscribe(p->nl, RTNLGRP_IPV6_IFADDR) : 0;
+	if (rc < 0) {
+		return vnfha_ocf_fail(OCF_ERR_GENERIC, "rtnetlink subscription: %s", strerror(-rc));
+	}
+	place_addrlabel(v, p, true);
+	rc = vnfha_addr_add(p->nl, &a);
+	if (rc < 0 && rc != -EEXIST) {
+		const char *ext = vnfha_nl_error_text(p->nl);
+
+		return vnfha_ocf_fail(vnfha__ocf_from_errno(rc, VNFHA__OCF_HOST),
+				      "adding %s/%u to %s: %s%s%s", v->ip, p->prefix, p->ifname,
+				      strerror(-rc), ext[0] ? ": " : "", ext);
+	}
+	return kernel_dad ? start_kernel_dad(v, p, &a) : OCF_SUCCESS;
 }
 
 static int floatip_start(struct vnfha_ocf *ocf)
 {
 	struct vip v;
-	struct place p;
-	struct vnfha_addr a;
-	int rc = vip_load(ocf, &v);
+	struct place p = { 0 };
+	bool probed = false;
+	int rc = vip_load(ocf, &v, false);
 
 	if (rc != OCF_SUCCESS) {
 		return rc;
@@ -553,20 +197,7 @@ static int floatip_start(struct vnfha_ocf *ocf)
 		goto out;
 	}
 	if (p.present) {
-		if (p.held.flags & IFA_F_DADFAILED) {
-			rc = vnfha_ocf_fail(OCF_ERR_GENERIC,
-					    "duplicate address: %s is on %s but IPv6 DAD failed "
-					    "(another host holds it)",
-					    v.ip, p.ifname);
-			goto out;
-		}
-		if (!link_is_up(&p)) {
-			rc = vnfha_ocf_fail(OCF_ERR_GENERIC, "%s is on %s but the link is down",
-					    v.ip, p.ifname);
-			goto out;
-		}
-		vnfha_log(VNFHA_LOG_INFO, "%s/%u is already on %s", v.ip, p.prefix, p.ifname);
-		rc = OCF_SUCCESS;
+		rc = start_present(&v, &p);
 		goto out;
 	}
 	if (p.elsewhere != 0) {
@@ -583,30 +214,17 @@ static int floatip_start(struct vnfha_ocf *ocf)
 				    p.ifname, v.ip);
 		goto out;
 	}
-	rc = label_check(&v, &p);
+	rc = place_label_check(&v, &p);
+	if (rc == OCF_SUCCESS) {
+		rc = start_probe(ocf, &v, &p, &probed);
+	}
 	if (rc != OCF_SUCCESS) {
 		goto out;
 	}
-	vip_to_addr(ocf, &v, &p, &a);
-	/* Subscribed before the add, so no DAD event can slip past. */
-	rc = (a.flags & IFA_F_OPTIMISTIC) ? vnfha_nl_subscribe(p.nl, RTNLGRP_IPV6_IFADDR) : 0;
-	if (rc < 0) {
-		rc = vnfha_ocf_fail(OCF_ERR_GENERIC, "rtnetlink subscription: %s", strerror(-rc));
+	place_lvs_take(&v, &p);
+	rc = start_add(ocf, &v, &p, probed);
+	if (rc != OCF_SUCCESS) {
 		goto out;
-	}
-	rc = vnfha_addr_add(p.nl, &a);
-	if (rc < 0 && rc != -EEXIST) {
-		const char *ext = vnfha_nl_error_text(p.nl);
-
-		rc = vnfha_ocf_fail(OCF_ERR_GENERIC, "adding %s/%u to %s: %s%s%s", v.ip, p.prefix,
-				    p.ifname, strerror(-rc), ext[0] ? ": " : "", ext);
-		goto out;
-	}
-	if (a.flags & IFA_F_OPTIMISTIC) {
-		rc = vip_dad(ocf, &v, &p, &a);
-		if (rc != OCF_SUCCESS) {
-			goto out;
-		}
 	}
 	vip_announce(ocf, &v, &p, (unsigned int)vnfha_ocf_int(ocf, "arp_count"),
 		     (unsigned int)vnfha_ocf_int(ocf, "arp_repeat_delay"));
@@ -620,11 +238,12 @@ out:
 static int floatip_stop(struct vnfha_ocf *ocf)
 {
 	struct vip v;
-	struct place p;
+	struct place p = { 0 };
 	int rc;
 
-	if (vip_load(ocf, &v) != OCF_SUCCESS) {
-		return OCF_SUCCESS; /* nothing we could have started */
+	/* Whatever else the parameters say, an address of ours goes. */
+	if (vip_load(ocf, &v, true) != OCF_SUCCESS) {
+		return OCF_SUCCESS; /* no address we could have started */
 	}
 	rc = place_find(&v, false, &p);
 	if (rc == -ENOENT || rc == -ENODEV) {
@@ -634,20 +253,25 @@ static int floatip_stop(struct vnfha_ocf *ocf)
 		goto out;
 	}
 	if (rc < 0) {
-		rc = vnfha_ocf_fail(OCF_ERR_GENERIC, "stop %s: %s", v.ip, strerror(-rc));
-		goto out;
-	}
-	if (!p.present) {
-		rc = OCF_SUCCESS;
-		goto out;
-	}
-	rc = vnfha_addr_del(p.nl, &p.held);
-	if (rc < 0 && rc != -EADDRNOTAVAIL) {
-		rc = vnfha_ocf_fail(OCF_ERR_GENERIC, "deleting %s from %s: %s", v.ip, p.ifname,
+		rc = vnfha_ocf_fail(vnfha__ocf_from_errno(rc, VNFHA__OCF_HOST), "stop %s: %s", v.ip,
 				    strerror(-rc));
 		goto out;
 	}
-	vnfha_log(VNFHA_LOG_INFO, "%s removed from %s", v.ip, p.ifname);
+	if (p.present) {
+		rc = vnfha_addr_del(p.nl, &p.held);
+		if (rc < 0 && rc != -EADDRNOTAVAIL) {
+			rc = vnfha_ocf_fail(OCF_ERR_GENERIC, "deleting %s from %s: %s", v.ip,
+					    p.ifname, strerror(-rc));
+			goto out;
+		}
+		vnfha_log(VNFHA_LOG_INFO, "%s removed from %s", v.ip, p.ifname);
+		rc = v.flush_routes ? vnfha_route_flush_cache(v.family) : 0;
+		if (rc < 0) {
+			vnfha_log(VNFHA_LOG_WARNING, "flush_routes: %s", strerror(-rc));
+		}
+		place_addrlabel(&v, &p, false);
+	}
+	place_lvs_restore(&v, &p);
 	rc = OCF_SUCCESS;
 out:
 	place_close(&p);
@@ -668,7 +292,7 @@ static int monitor_probe(struct vnfha_ocf *ocf, const struct vip *v, const struc
 				      v->ip, p->ifname, mac[0], mac[1], mac[2], mac[3], mac[4],
 				      mac[5]);
 	}
-	if (rc < 0) {
+	if (rc < 0 && rc != -ENOTSUP) {
 		vnfha_log(VNFHA_LOG_WARNING, "duplicate probe for %s on %s not done: %s", v->ip,
 			  p->ifname, announce_why(rc));
 	}
@@ -678,15 +302,18 @@ static int monitor_probe(struct vnfha_ocf *ocf, const struct vip *v, const struc
 static int floatip_monitor(struct vnfha_ocf *ocf)
 {
 	struct vip v;
-	struct place p;
+	struct place p = { 0 };
 	int rc;
 
-	if (vip_load(ocf, &v) != OCF_SUCCESS) {
-		return OCF_NOT_RUNNING; /* monitor never says "configured" */
+	/* The address's state whatever else the parameters say: a monitor
+	 * that hid an address of ours would let it run on two nodes. */
+	if (vip_load(ocf, &v, true) != OCF_SUCCESS) {
+		return OCF_NOT_RUNNING; /* no address we could have started */
 	}
 	rc = place_find(&v, false, &p);
 	if (rc < 0 && rc != -ENOENT && rc != -ENODEV) {
-		rc = vnfha_ocf_fail(OCF_ERR_GENERIC, "monitor %s: %s", v.ip, strerror(-rc));
+		rc = vnfha_ocf_fail(vnfha__ocf_from_errno(rc, VNFHA__OCF_HOST), "monitor %s: %s",
+				    v.ip, strerror(-rc));
 		goto out;
 	}
 	if (rc < 0 || !p.present) {
@@ -706,6 +333,10 @@ static int floatip_monitor(struct vnfha_ocf *ocf)
 		rc = OCF_NOT_RUNNING;
 		goto out;
 	}
+	if (!vnfha_ocf_params_ok(ocf)) {
+		vnfha_log(VNFHA_LOG_ERR, "%s is running, but start would refuse its parameters: %s",
+			  v.ip, vnfha_ocf_params_error(ocf));
+	}
 	if (vnfha_ocf_check_level(ocf) >= 10) {
 		rc = monitor_probe(ocf, &v, &p);
 		if (rc != OCF_SUCCESS) {
@@ -722,34 +353,36 @@ out:
 static int floatip_validate(struct vnfha_ocf *ocf)
 {
 	struct vip v;
-	struct place p;
-	int rc = vip_load(ocf, &v);
+	struct place p = { 0 };
+	int rc = vip_load(ocf, &v, false);
 
 	/* OCF 1.1: depth 0 judges the parameters alone (pcs runs it anywhere). */
 	if (rc != OCF_SUCCESS || vnfha_ocf_check_level(ocf) < 10) {
 		return rc;
 	}
 	rc = place_find(&v, true, &p);
-	rc = rc < 0 ? place_error(&v, rc) : label_check(&v, &p);
+	rc = rc < 0 ? place_error(&v, rc) : place_label_check(&v, &p);
 	place_close(&p);
 	return rc;
 }
 
 static int floatip_reload_agent(struct vnfha_ocf *ocf)
 {
-	/* The reloadable parameters (arp_*, probe_timeout) are read by every
-	 * action; nothing running holds an old copy. */
+	/* The reloadable parameters (arp_*, probe and DAD times) are read by
+	 * every action; nothing running holds an old copy. */
 	return OCF_SUCCESS;
 }
 
 static const struct vnfha_action floatip_actions[] = {
 	{ .name = "start", .handler = floatip_start, .timeout = "20s" },
 	{ .name = "stop", .handler = floatip_stop, .timeout = "20s",
-	  .bad_params = VNFHA_BAD_PARAMS_SUCCESS },
+	  .bad_params = VNFHA_BAD_PARAMS_CALL },
 	{ .name = "monitor", .handler = floatip_monitor, .timeout = "20s", .interval = "10s",
-	  .depth = "0", .bad_params = VNFHA_BAD_PARAMS_NOT_RUNNING },
+	  .depth = "0", .bad_params = VNFHA_BAD_PARAMS_CALL },
 	{ .name = "monitor", .handler = floatip_monitor, .timeout = "20s", .interval = "60s",
-	  .depth = "10", .bad_params = VNFHA_BAD_PARAMS_NOT_RUNNING },
+	  .depth = "10", .bad_params = VNFHA_BAD_PARAMS_CALL },
+	{ .name = "status", .handler = floatip_monitor, .timeout = "20s",
+	  .bad_params = VNFHA_BAD_PARAMS_CALL },
 	{ .name = "validate-all", .handler = floatip_validate, .timeout = "20s" },
 	{ .name = "reload-agent", .handler = floatip_reload_agent, .timeout = "20s" },
 };
@@ -758,24 +391,67 @@ static const struct vnfha_agent floatip_agent = {
 	.name = "floatip",
 	.version = PACKAGE_VERSION,
 	.shortdesc = "floating IPv4/IPv6 address (IPaddr2-compatible, in C)",
-	.longdesc = "Manages one floating IPv4 or IPv6 address over rtnetlink, with IPaddr2's "
-		    "parameter names and meanings, so changing the agent name is the whole "
-		    "migration. start adds the address and announces it at once (gratuitous ARP "
-		    "request and reply for IPv4, unsolicited neighbour advertisements with the "
-		    "Override flag for IPv6, the Router flag when the host forwards), arp_count "
-		    "times arp_interval apart and again after arp_repeat_delay, from one forked "
-		    "child so start returns after the first frame. IPv6 addresses are added with "
-		    "nodad or optimistic: no 10 s DAD wait, and a DAD failure fails start at once. "
-		    "monitor checks the address is on the interface and the link is up; at "
-		    "OCF_CHECK_LEVEL=10 it also probes for another holder. No action runs a "
-		    "shell or any other program.",
+	.longdesc =
+		"Manages one floating IPv4 or IPv6 address over rtnetlink, with every parameter of "
+		"ocf:heartbeat:IPaddr2 in IPaddr2's meaning or refused with what to use instead, so "
+		"changing the agent of an IPaddr2 resource is the whole migration: an address "
+		"IPaddr2 added (with a label too) is found, monitored and removed. The interface "
+		"and prefix are chosen as IPaddr2's findif chooses them. start checks that no other "
+		"host holds the address (IPv6: floatip's own duplicate address detection, "
+		"dad_timeout ms, then the address is usable at once), adds it and announces it at "
+		"once (gratuitous ARP request and reply for IPv4, unsolicited neighbour "
+		"advertisements with the Override flag for IPv6, the Router flag when the host "
+		"forwards), arp_count times arp_interval apart and again after arp_repeat_delay, "
+		"from one forked child so start returns after the first frame. monitor checks the "
+		"address is on the interface and the link is up; at OCF_CHECK_LEVEL=10 it also "
+		"probes for another holder. No action runs a shell or any other program. floatip "
+		"never runs as a clone.\n\n"
+		"Differences from IPaddr2 that remain:\n\n"
+		"- Clones and CLUSTERIP: refused (validate-all and start, OCF_ERR_CONFIGURED), with "
+		"mac, clusterip_hash (but its default) and unique_clone_address=true.\n\n"
+		"- IPv6 duplicate address detection: floatip probes for dad_timeout (200 ms) and "
+		"adds the address with nodad; IPaddr2 leaves it to the kernel (1 to 2 s, waiting "
+		"up to 10 s). IPv4 run_arping listens probe_timeout (1 s) instead of arping's "
+		"two probes in up to 3 s.\n\n"
+		"- ARP: no program runs; arp_sender and send_arp_opts choose which frames go out "
+		"(send_arp's request and reply, arping's requests, or replies); only the listed "
+		"send_arp_opts are taken. arp_sender=ipoibarping is refused: floatip announces on "
+		"Ethernet only (on other links it adds the address and announces nothing).\n\n"
+		"- Announcements: arp_bg defaults to true for IPv6 too; a second burst follows "
+		"after arp_repeat_delay; arp_count=0 (none) is taken; arp_count_refresh applies to "
+		"IPv6 too; arp_interval is at most 60000.\n\n"
+		"- Exit codes for what depends on the node: a nic this node lacks, a label too "
+		"long for the interface findif chose here, a missing network namespace are "
+		"OCF_ERR_GENERIC, so the address can start on another node (IPaddr2: "
+		"OCF_ERR_CONFIGURED for the first two, which stops the resource on every "
+		"node).\n\n"
+		"- Links: start does not set the interface up and fails on a link that is down or "
+		"has no carrier; monitor then says not running, so the address moves (IPaddr2 sets "
+		"the link up and ignores carrier).\n\n"
+		"- An address already on this host counts as running whatever its prefix length "
+		"and, nic unset, on whatever interface holds it; with nic set, an address on "
+		"another interface fails start (IPaddr2 adds a second copy).\n\n"
+		"- findif: the IPv4 broadcast comes from the source address the route prefers "
+		"(findif reads a fixed column of `ip route`); only unicast routes with an interface "
+		"are candidates; a route through a gateway tells no interface unless nic does.\n\n"
+		"- flush_routes flushes the address's family's routing cache (IPaddr2: IPv4's "
+		"always). lvs_support does not delete a main-table route to the address via lo "
+		"(there is normally none), and puts the loopback copy back at every stop that "
+		"finds it remembered.\n\n"
+		"- monitor and stop act on ip, nic and network_namespace even when other parameters "
+		"do not validate (monitor logs why start would refuse them); parameters floatip "
+		"does not know are logged, not ignored silently.\n\n"
+		"- floatip only: arp_repeat_delay, dad_timeout, probe_timeout, the depth-10 "
+		"monitor, network_namespace as an absolute path, reload-agent.",
 	.params = floatip_params,
-	.n_params = sizeof(floatip_params) / sizeof(floatip_params[0]),
 	.actions = floatip_actions,
 	.n_actions = sizeof(floatip_actions) / sizeof(floatip_actions[0]),
 };
 
 int main(int argc, char **argv)
 {
-	return vnfha_ocf_main(&floatip_agent, argc, argv);
+	struct vnfha_agent agent = floatip_agent;
+
+	agent.n_params = floatip_n_params;
+	return vnfha_ocf_main(&agent, argc, argv);
 }

@@ -35,10 +35,16 @@
 #include "haproxy/haproxy_api.h"
 #include "lbmember.h"
 #include "ocf/ocf.h"
+#include "ocf/ocf_cluster.h"
 #include "common/parse.h"
 
 /* Drain is watched by asking HAProxy; it has no event for "sessions = 0". */
 #define DRAIN_POLL_MS 100
+/* Runtime API exchanges a stop makes besides the drain's polls (state
+ * drain before it; maintenance, closing sessions, delete after it), each
+ * up to api_timeout: counted as two, which real ones (milliseconds) never
+ * reach together. */
+#define STOP_API_CALLS 2
 
 struct member {
 	struct vnfha_haproxy_addr sock;
@@ -143,7 +149,10 @@ static const struct vnfha_param lbmember_params[] = {
 	  .check = check_duration, .shortdesc = "how long stop lets sessions finish",
 	  .longdesc = "On stop the server takes no new sessions (drain) and its open sessions "
 		      "get this long to finish; then the rest are closed and the server leaves "
-		      "the pool. Keep it below the stop timeout." },
+		      "the pool. With two api_timeout and a second it must fit the stop "
+		      "timeout: validate-all refuses one that does not, and a stop shortens "
+		      "the drain to finish in time (a stop that times out gets the node "
+		      "fenced)." },
 	{ .name = "api_timeout", .type = VNFHA_PARAM_STRING, .dflt = "2s",
 	  .check = check_duration, .shortdesc = "runtime API timeout",
 	  .longdesc = "Deadline for each runtime API exchange (connect, send, answer)." },
@@ -546,6 +555,21 @@ static int member_drain(struct member *m, const struct vnfha_haproxy_server *s)
 	return rc;
 }
 
+/* The longest drain a stop can hold inside the timeout Pacemaker gives it
+ * (OCF_RESKEY_CRM_meta_timeout, less the agent's own second). */
+static uint64_t drain_budget_ms(const struct member *m)
+{
+	uint64_t budget = vnfha_ocf_budget_ms();
+	uint64_t calls = (uint64_t)STOP_API_CALLS * m->timeout_ms;
+
+	return budget > calls ? budget - calls : 0;
+}
+
+static bool drain_fits(const struct member *m)
+{
+	return getenv("OCF_RESKEY_CRM_meta_timeout") == NULL || m->drain_ms <= drain_budget_ms(m);
+}
+
 static int lbmember_stop(struct vnfha_ocf *ocf)
 {
 	struct member m;
@@ -554,6 +578,15 @@ static int lbmember_stop(struct vnfha_ocf *ocf)
 
 	if (rc != OCF_SUCCESS) {
 		goto out;
+	}
+	if (!drain_fits(&m)) {
+		/* A stop that times out gets the node fenced: drain less, finish. */
+		vnfha_log(VNFHA_LOG_ERR,
+			  "drain_timeout=%s cannot finish inside this stop's timeout: draining "
+			  "%llu ms only; lower drain_timeout or raise the stop timeout",
+			  vnfha_ocf_str(ocf, "drain_timeout"),
+			  (unsigned long long)drain_budget_ms(&m));
+		m.drain_ms = drain_budget_ms(&m);
 	}
 	rc = member_query(&m, &s);
 	if (vnfha_haproxy_err_is_unreachable(rc)) {
@@ -659,6 +692,20 @@ static int lbmember_validate(struct vnfha_ocf *ocf)
 	struct member m;
 	int rc = member_load(ocf, &m);
 
+	if (rc == OCF_SUCCESS && !drain_fits(&m)) {
+		uint64_t need = m.drain_ms + (uint64_t)STOP_API_CALLS * m.timeout_ms + 1000;
+
+		rc = vnfha_ocf_fail(OCF_ERR_CONFIGURED,
+				    "parameter drain_timeout='%s' cannot finish inside the %s ms stop "
+				    "timeout: the drain, %d runtime API calls of api_timeout and a "
+				    "second need %llu ms; lower drain_timeout to %llu ms or less, or "
+				    "raise the stop timeout (pcs resource update <resource> op stop "
+				    "timeout=%llus)",
+				    vnfha_ocf_str(ocf, "drain_timeout"),
+				    getenv("OCF_RESKEY_CRM_meta_timeout"), STOP_API_CALLS,
+				    (unsigned long long)need, (unsigned long long)drain_budget_ms(&m),
+				    (unsigned long long)(need + 999) / 1000);
+	}
 	member_free(&m);
 	return rc;
 }

@@ -28,6 +28,7 @@
 #include "common/clock.h"
 #include "common/parse.h"
 #include "ocf/ocf.h"
+#include "ocf/ocf_clone.h"
 #include "ocf/ocf_cluster.h"
 #include "statesync_obs.h"
 #include "statesync_score.h"
@@ -578,6 +579,12 @@ static int ss_start(struct vnfha_ocf *ocf)
 	struct ss s;
 	int rc, fd;
 
+	/* promote compares versions from its notifications: a promotable clone
+	 * with notify=true and one promoted instance, or no guarantee. */
+	rc = vnfha_ocf_clone_check("statesync", VNFHA_CLONE_PROMOTABLE_NOTIFY, NULL);
+	if (rc != OCF_SUCCESS) {
+		return rc;
+	}
 	ss_init(&s, ocf);
 	rc = ss_monitor_rc(&s, false);
 	if (rc == OCF_SUCCESS || rc == OCF_RUNNING_PROMOTED) {
@@ -770,7 +777,8 @@ static int ss_notify(struct vnfha_ocf *ocf)
 
 static int ss_validate(struct vnfha_ocf *ocf)
 {
-	return OCF_SUCCESS; /* the table's checks are all that depth 0 may judge */
+	/* Beyond the table's checks, depth 0 judges only the clone Pacemaker says. */
+	return vnfha_ocf_clone_check("statesync", VNFHA_CLONE_PROMOTABLE_NOTIFY, NULL);
 }
 
 static int ss_reload(struct vnfha_ocf *ocf)

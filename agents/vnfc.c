@@ -25,6 +25,7 @@
 #include "common/clock.h"
 #include "common/argv_split.h"
 #include "ocf/ocf.h"
+#include "ocf/ocf_clone.h"
 #include "ocf/ocf_cluster.h"
 #include "common/parse.h"
 #include "role/lbagent_proto.h"
@@ -518,8 +519,11 @@ static int vnfc_start(struct vnfha_ocf *ocf)
 	const char *binary = vnfha_ocf_str(ocf, "binary");
 	struct vnfha__ctl_msg st;
 	size_t n_args = 0;
-	int rc;
+	int rc = vnfha_ocf_clone_check("vnfc", VNFHA_CLONE_PROMOTABLE, NULL);
 
+	if (rc != OCF_SUCCESS) {
+		return rc;
+	}
 	rc = ctl_status(ocf, &st);
 	if (rc == 0) {
 		if (st.state != VNFHA__STATE_RUNNING) {
@@ -699,7 +703,7 @@ static int vnfc_validate(struct vnfha_ocf *ocf)
 	if (is_hooks(ocf) && vnfha_ocf_int(ocf, "heartbeat_timeout") > 0) {
 		vnfha_log(VNFHA_LOG_WARNING, "heartbeat_timeout has no effect with protocol=hooks");
 	}
-	return OCF_SUCCESS;
+	return vnfha_ocf_clone_check("vnfc", VNFHA_CLONE_PROMOTABLE, NULL);
 }
 
 static int vnfc_reload(struct vnfha_ocf *ocf)

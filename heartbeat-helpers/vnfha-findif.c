@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * vnfha-findif: which interface, prefix length and broadcast address would
- * carry an address on this host, found from one RTM_GETROUTE lookup (no
- * `ip route` text). A thin front end over findif.h, the code
- * ocf:vnfha:floatip uses when nic or cidr_netmask is unset. See
- * vnfha-findif(8).
+ * carry an address on this host, chosen as resource-agents' findif chooses
+ * them, from the routing tables over rtnetlink (no `ip route` text). A thin
+ * front end over findif.h, the code ocf:vnfha:floatip uses when nic or
+ * cidr_netmask is unset. See vnfha-findif(8).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -52,11 +52,8 @@ static const char *explain(int r)
 {
 	switch (r) {
 	case -ENETUNREACH:
-		return "it is on no connected subnet (only reachable through a gateway, or not at "
-		       "all); give --interface and --netmask";
-	case -EXDEV:
-		return "its connected subnet is on another interface; give --netmask to use this "
-		       "interface anyway";
+		return "no route of the main table puts it on a subnet of an interface (of the "
+		       "one given, if any); give --interface and --netmask";
 	case -ENODEV:
 		return "no such interface";
 	default:
@@ -157,7 +154,7 @@ int main(int argc, char **argv)
 	r = vnfha_findif(nl, family, &addr, ifindex, prefix, &f);
 	if (r < 0) {
 		fprintf(stderr, PROG ": %s: %s\n", text, explain(r));
-		status = r == -ENETUNREACH || r == -EXDEV ? EXIT_NOT_CONNECTED : EXIT_FAIL;
+		status = r == -ENETUNREACH ? EXIT_NOT_CONNECTED : EXIT_FAIL;
 		goto out_close;
 	}
 	if (!f.has_broadcast || inet_ntop(AF_INET, &f.broadcast, bcast, sizeof(bcast)) == NULL) {

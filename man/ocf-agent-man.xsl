@@ -47,6 +47,45 @@
 	</xsl:call-template>
 </xsl:template>
 
+<!-- A description with blank lines between paragraphs: one roff paragraph
+     each; a paragraph that starts with "- " is a bullet item. -->
+<xsl:template name="paragraphs">
+	<xsl:param name="text"/>
+	<xsl:param name="first" select="true()"/>
+	<xsl:variable name="para">
+		<xsl:choose>
+			<xsl:when test="contains($text, '&#10;&#10;')">
+				<xsl:value-of select="substring-before($text, '&#10;&#10;')"/>
+			</xsl:when>
+			<xsl:otherwise><xsl:value-of select="$text"/></xsl:otherwise>
+		</xsl:choose>
+	</xsl:variable>
+	<xsl:if test="normalize-space($para) != ''">
+		<xsl:choose>
+			<xsl:when test="starts-with(normalize-space($para), '- ')">
+				<xsl:text>.IP \(bu 2&#10;</xsl:text>
+				<xsl:call-template name="roff">
+					<xsl:with-param name="text"
+						select="substring-after(normalize-space($para), '- ')"/>
+				</xsl:call-template>
+			</xsl:when>
+			<xsl:otherwise>
+				<xsl:if test="not($first)"><xsl:text>.PP&#10;</xsl:text></xsl:if>
+				<xsl:call-template name="roff">
+					<xsl:with-param name="text" select="$para"/>
+				</xsl:call-template>
+			</xsl:otherwise>
+		</xsl:choose>
+		<xsl:text>&#10;</xsl:text>
+	</xsl:if>
+	<xsl:if test="contains($text, '&#10;&#10;')">
+		<xsl:call-template name="paragraphs">
+			<xsl:with-param name="text" select="substring-after($text, '&#10;&#10;')"/>
+			<xsl:with-param name="first" select="false()"/>
+		</xsl:call-template>
+	</xsl:if>
+</xsl:template>
+
 <xsl:template match="/resource-agent">
 	<xsl:text>.\" Generated from the meta-data of ocf:</xsl:text>
 	<xsl:value-of select="concat($provider, ':', $agent)"/>
@@ -74,10 +113,10 @@
 		<xsl:value-of select="@name"/>
 	</xsl:for-each>
 	<xsl:text>]&#10;.SH DESCRIPTION&#10;</xsl:text>
-	<xsl:call-template name="roff">
-		<xsl:with-param name="text" select="longdesc[1]"/>
+	<xsl:call-template name="paragraphs">
+		<xsl:with-param name="text" select="string(longdesc[1])"/>
 	</xsl:call-template>
-	<xsl:text>&#10;.SH SUPPORTED PARAMETERS&#10;</xsl:text>
+	<xsl:text>.SH SUPPORTED PARAMETERS&#10;</xsl:text>
 	<xsl:apply-templates select="parameters/parameter"/>
 	<xsl:text>.SH SUPPORTED ACTIONS&#10;</xsl:text>
 	<xsl:text>The operation defaults the agent suggests (pcs resource create applies them):&#10;.PP&#10;</xsl:text>
@@ -121,10 +160,17 @@
 		<xsl:value-of select="concat(' (unique in group ', @unique-group, ')')"/>
 	</xsl:if>
 	<xsl:if test="@reloadable = '1'"><xsl:text> (reloadable)</xsl:text></xsl:if>
+	<xsl:if test="deprecated"><xsl:text> (not supported)</xsl:text></xsl:if>
 	<xsl:text>&#10;</xsl:text>
 	<xsl:call-template name="roff">
 		<xsl:with-param name="text" select="longdesc[1]"/>
 	</xsl:call-template>
+	<xsl:if test="deprecated/desc">
+		<xsl:text>&#10;.br&#10;</xsl:text>
+		<xsl:call-template name="roff">
+			<xsl:with-param name="text" select="concat('Refused: ', deprecated/desc[1])"/>
+		</xsl:call-template>
+	</xsl:if>
 	<xsl:text>&#10;.br&#10;</xsl:text>
 	<xsl:value-of select="concat('Type: ', content/@type)"/>
 	<xsl:if test="content/option">

@@ -112,7 +112,7 @@ static int check_struct(const struct vnfha_announce *a)
 {
 	static const struct in6_addr any6;
 
-	if (a->count < 1) {
+	if (a->count < 1 || a->arp_kind > VNFHA_ARP_REPLY) {
 		return -EINVAL;
 	}
 	if (a->family == AF_INET) {
@@ -161,7 +161,7 @@ static int check_local(const struct vnfha_announce *a)
 	return r;
 }
 
-/* One announcement: ARP request and reply (IPv4), or one NA (IPv6). */
+/* One announcement: ARP request and/or reply (IPv4), or one NA (IPv6). */
 static int send_one(const struct vnfha__link *link, const struct vnfha_announce *a)
 {
 	uint8_t frame[VNFHA_ND_FRAME_MAX];
@@ -176,10 +176,12 @@ static int send_one(const struct vnfha__link *link, const struct vnfha_announce 
 									  a->router, frame,
 									  sizeof(frame)));
 	}
-	r = vnfha__link_send(link, frame,
-			     vnfha__arp_build_announce(link->mac, a->addr.v4, false, frame,
-						       sizeof(frame)));
-	if (r < 0) {
+	if (a->arp_kind != VNFHA_ARP_REPLY) {
+		r = vnfha__link_send(link, frame,
+				     vnfha__arp_build_announce(link->mac, a->addr.v4, false, frame,
+							       sizeof(frame)));
+	}
+	if (r < 0 || a->arp_kind == VNFHA_ARP_REQUEST) {
 		return r;
 	}
 	return vnfha__link_send(link, frame,

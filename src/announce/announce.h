@@ -39,6 +39,13 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* Which gratuitous ARP frames one IPv4 announcement is (RFC 5227 §3). */
+enum vnfha_arp_kind {
+	VNFHA_ARP_REQUEST_REPLY = 0, /* a request, then a reply (send_arp's pair) */
+	VNFHA_ARP_REQUEST,	     /* requests only (arping -U) */
+	VNFHA_ARP_REPLY,	     /* replies only (arping -A) */
+};
+
 struct vnfha_announce {
 	int ifindex;
 	int family; /* AF_INET or AF_INET6 */
@@ -51,12 +58,14 @@ struct vnfha_announce {
 	unsigned int repeat_delay_ms; /* second burst this long after the first; 0: none */
 	bool router;		      /* IPv6 NA Router flag (host forwards) */
 	bool absent_ok;		      /* announce even when addr is not local */
+	enum vnfha_arp_kind arp_kind; /* IPv4 only */
 };
 
 /* Sends the first announcement (IPv4: ARP request and reply; IPv6: one
  * unsolicited NA to all-nodes, Override set). 0 or -errno; -ENOTSUP when
  * the link is IFF_NOARP / has no hardware address. One "announcement" is
- * two frames for IPv4 (request, then reply) and one NA for IPv6. */
+ * two frames for IPv4 (request, then reply; one with arp_kind REQUEST or
+ * REPLY) and one NA for IPv6. */
 int vnfha_announce_first(const struct vnfha_announce *a);
 
 /* Sends the remaining count-1 announcements, interval_ms apart (the first

@@ -52,15 +52,25 @@ struct vnfha_addr {
 	uint32_t valid_lft;
 };
 
-/* The FIB entry a destination matches (RTM_GETROUTE, RTM_F_FIB_MATCH). */
+/* One route (RTM_NEWROUTE): a FIB entry a destination matches
+ * (RTM_GETROUTE, RTM_F_FIB_MATCH) or one of a table's (a dump). */
 struct vnfha_route {
 	int family;
 	int oif;	 /* 0: none */
 	uint8_t type;	 /* RTN_* */
 	uint8_t scope;	 /* RT_SCOPE_* */
-	uint8_t dst_len; /* prefix length of the matched entry */
+	uint8_t dst_len; /* prefix length of the entry */
 	uint32_t table;
 	bool has_gateway;
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+	} dst; /* RTA_DST; all zero for a default route */
+	bool has_prefsrc;
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+	} prefsrc; /* RTA_PREFSRC: the source the route prefers (the subnet's own address) */
 };
 
 /* Opens a NETLINK_ROUTE socket; NULL and errno on failure. */
@@ -89,6 +99,18 @@ int vnfha_addr_del(struct vnfha_nl *nl, const struct vnfha_addr *a);
  * when ifindex is 0. -ENOENT when absent. */
 int vnfha_addr_find(struct vnfha_nl *nl, int family, const void *addr, int ifindex,
 		    struct vnfha_addr *ret_addr);
+/* The same on any interface but skip_ifindex (the first holder in the
+ * kernel's order). -ENOENT when no other interface holds it. */
+int vnfha_addr_find_other(struct vnfha_nl *nl, int family, const void *addr, int skip_ifindex,
+			  struct vnfha_addr *ret_addr);
+
+/* IPv6 address label (RFC 6724 policy table, `ip addrlabel`) for
+ * prefix/prefixlen on every interface: add (-EEXIST when there is one for
+ * the prefix already) or delete (-ESRCH when there is none). */
+int vnfha_addrlabel_add(struct vnfha_nl *nl, const struct in6_addr *prefix, uint8_t prefixlen,
+			uint32_t label);
+int vnfha_addrlabel_del(struct vnfha_nl *nl, const struct in6_addr *prefix, uint8_t prefixlen,
+			uint32_t label);
 
 /*
  * Waits for the IPv6 duplicate address detection verdict on a (RFC 4862
@@ -105,6 +127,19 @@ int vnfha_addr_dad_wait(struct vnfha_nl *nl, const struct vnfha_addr *a, unsigne
  * -ENETUNREACH when no route matches. */
 int vnfha_route_get(struct vnfha_nl *nl, int family, const void *dst,
 		    struct vnfha_route *ret_route);
+
+/* Calls cb for every route of one family in one table (RT_TABLE_MAIN,
+ * RT_TABLE_LOCAL...), in the kernel's order; cb returns 0 to go on or a
+ * negative errno to stop (returned). A dump the kernel interrupts
+ * (NLM_F_DUMP_INTR) is asked again after reset(data). */
+int vnfha_route_dump(struct vnfha_nl *nl, int family, uint32_t table,
+		     int (*cb)(const struct vnfha_route *r, void *data), void (*reset)(void *data),
+		     void *data);
+
+/* Flushes the family's routing cache in the caller's network namespace
+ * (what `ip route flush cache` does: net.ipv4.route.flush or
+ * net.ipv6.route.flush): sockets drop the routes they cached. */
+int vnfha_route_flush_cache(int family);
 
 /* Moves the calling thread into a network namespace: a name under
  * /run/netns (as `ip netns` makes them) or an absolute path. -ENOENT when it

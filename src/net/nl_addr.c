@@ -61,6 +61,7 @@ int vnfha_addr_del(struct vnfha_nl *nl, const struct vnfha_addr *a)
 struct addr_find {
 	int family;
 	int ifindex;
+	int skip_ifindex;
 	const void *addr;
 	bool found;
 	struct vnfha_addr hit;
@@ -74,6 +75,7 @@ static size_t family_len(int family)
 static bool addr_matches(const struct addr_find *f, const struct vnfha_addr *a)
 {
 	return a->family == f->family && (f->ifindex == 0 || a->ifindex == f->ifindex) &&
+	       (f->skip_ifindex == 0 || a->ifindex != f->skip_ifindex) &&
 	       memcmp(&a->addr, f->addr, family_len(f->family)) == 0;
 }
 
@@ -99,12 +101,11 @@ static void addr_find_reset(void *data)
 	f->found = false;
 }
 
-int vnfha_addr_find(struct vnfha_nl *nl, int family, const void *addr, int ifindex,
-		    struct vnfha_addr *ret_addr)
+static int addr_find(struct vnfha_nl *nl, struct addr_find *fp, struct vnfha_addr *ret_addr)
 {
 	char req[VNFHA_NL_REQ_MAX];
-	struct addr_find f = { .family = family, .ifindex = ifindex, .addr = addr };
-	int rc = vnfha_nl_addr_dump_build(req, sizeof(req), 0, family, ifindex);
+	struct addr_find f = *fp;
+	int rc = vnfha_nl_addr_dump_build(req, sizeof(req), 0, f.family, f.ifindex);
 
 	if (rc < 0) {
 		return rc;
@@ -118,6 +119,43 @@ int vnfha_addr_find(struct vnfha_nl *nl, int family, const void *addr, int ifind
 	}
 	*ret_addr = f.hit;
 	return 0;
+}
+
+int vnfha_addr_find(struct vnfha_nl *nl, int family, const void *addr, int ifindex,
+		    struct vnfha_addr *ret_addr)
+{
+	struct addr_find f = { .family = family, .ifindex = ifindex, .addr = addr };
+
+	return addr_find(nl, &f, ret_addr);
+}
+
+int vnfha_addr_find_other(struct vnfha_nl *nl, int family, const void *addr, int skip_ifindex,
+			  struct vnfha_addr *ret_addr)
+{
+	struct addr_find f = { .family = family, .skip_ifindex = skip_ifindex, .addr = addr };
+
+	return addr_find(nl, &f, ret_addr);
+}
+
+static int addrlabel(struct vnfha_nl *nl, uint16_t type, const struct in6_addr *prefix,
+		     uint8_t prefixlen, uint32_t label)
+{
+	char req[VNFHA_NL_REQ_MAX];
+	int rc = vnfha_nl_addrlabel_build(req, sizeof(req), type, 0, prefix, prefixlen, label);
+
+	return rc < 0 ? rc : vnfha__nl_request(nl, req, NULL, NULL);
+}
+
+int vnfha_addrlabel_add(struct vnfha_nl *nl, const struct in6_addr *prefix, uint8_t prefixlen,
+			uint32_t label)
+{
+	return addrlabel(nl, RTM_NEWADDRLABEL, prefix, prefixlen, label);
+}
+
+int vnfha_addrlabel_del(struct vnfha_nl *nl, const struct in6_addr *prefix, uint8_t prefixlen,
+			uint32_t label)
+{
+	return addrlabel(nl, RTM_DELADDRLABEL, prefix, prefixlen, label);
 }
 
 /* 1: usable, 0: still tentative, <0: failed. */

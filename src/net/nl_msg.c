@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
+#include <linux/if_addrlabel.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
@@ -356,6 +357,56 @@ int vnfha_nl_route_get_build(void *buf, size_t len, uint32_t seq, int family, co
 	return (int)nlh->nlmsg_len;
 }
 
+int vnfha_nl_route_dump_build(void *buf, size_t len, uint32_t seq, int family, uint32_t table)
+{
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+
+	if (addr_len(family) == 0 || table == RT_TABLE_UNSPEC) {
+		return -EINVAL;
+	}
+	nlh = put_header(buf, len, sizeof(*rtm), RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, seq);
+	if (nlh == NULL) {
+		return -ENOSPC;
+	}
+	rtm = mnl_nlmsg_get_payload(nlh);
+	rtm->rtm_family = (uint8_t)family;
+	/* With NETLINK_GET_STRICT_CHK the kernel dumps this table alone. */
+	rtm->rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
+	if (table >= 256 && !mnl_attr_put_check(nlh, len, RTA_TABLE, sizeof(table), &table)) {
+		return -ENOSPC;
+	}
+	return (int)nlh->nlmsg_len;
+}
+
+int vnfha_nl_addrlabel_build(void *buf, size_t len, uint16_t type, uint32_t seq,
+			     const struct in6_addr *prefix, uint8_t prefixlen, uint32_t label)
+{
+	uint16_t flags = NLM_F_REQUEST | NLM_F_ACK;
+	struct nlmsghdr *nlh;
+	struct ifaddrlblmsg *ifal;
+
+	if ((type != RTM_NEWADDRLABEL && type != RTM_DELADDRLABEL) || prefix == NULL ||
+	    prefixlen > 128 || label == 0xffffffffU) {
+		return -EINVAL;
+	}
+	if (type == RTM_NEWADDRLABEL) {
+		flags |= NLM_F_CREATE | NLM_F_EXCL;
+	}
+	nlh = put_header(buf, len, sizeof(*ifal), type, flags, seq);
+	if (nlh == NULL) {
+		return -ENOSPC;
+	}
+	ifal = mnl_nlmsg_get_payload(nlh);
+	ifal->ifal_family = AF_INET6;
+	ifal->ifal_prefixlen = prefixlen;
+	if (!mnl_attr_put_check(nlh, len, IFAL_ADDRESS, sizeof(*prefix), prefix) ||
+	    !mnl_attr_put_u32_check(nlh, len, IFAL_LABEL, label)) {
+		return -ENOSPC;
+	}
+	return (int)nlh->nlmsg_len;
+}
+
 struct route_parse {
 	struct vnfha_route *r;
 	int bad;
@@ -376,6 +427,19 @@ static int route_attr_cb(const struct nlattr *attr, void *data)
 			p->r->oif = (int)mnl_attr_get_u32(attr);
 		} else {
 			p->r->table = mnl_attr_get_u32(attr);
+		}
+		break;
+	case RTA_DST:
+	case RTA_PREFSRC:
+		if (mnl_attr_get_payload_len(attr) != addr_len(p->r->family)) {
+			p->bad = 1;
+			return MNL_CB_ERROR;
+		}
+		if (mnl_attr_get_type(attr) == RTA_DST) {
+			memcpy(&p->r->dst, mnl_attr_get_payload(attr), addr_len(p->r->family));
+		} else {
+			memcpy(&p->r->prefsrc, mnl_attr_get_payload(attr), addr_len(p->r->family));
+			p->r->has_prefsrc = true;
 		}
 		break;
 	case RTA_GATEWAY:

@@ -33,8 +33,17 @@ int vnfha_nl_link_parse(const void *buf, size_t len, struct vnfha_link *ret_link
 
 /* RTM_GETROUTE with RTM_F_FIB_MATCH for dst (4 or 16 bytes by family). */
 int vnfha_nl_route_get_build(void *buf, size_t len, uint32_t seq, int family, const void *dst);
+/* RTM_GETROUTE dump of one family's routes in one table (strict check:
+ * the kernel sends that table's alone). */
+int vnfha_nl_route_dump_build(void *buf, size_t len, uint32_t seq, int family, uint32_t table);
 /* RTM_NEWROUTE. */
 int vnfha_nl_route_parse(const void *buf, size_t len, struct vnfha_route *ret_route);
+
+/* RTM_NEWADDRLABEL (NLM_F_CREATE | NLM_F_EXCL) or RTM_DELADDRLABEL for an
+ * IPv6 prefix on every interface, with label (not 0xffffffff, which the
+ * kernel reserves). */
+int vnfha_nl_addrlabel_build(void *buf, size_t len, uint16_t type, uint32_t seq,
+			     const struct in6_addr *prefix, uint8_t prefixlen, uint32_t label);
 
 /*
  * NLMSG_ERROR: ret_error gets the (negative) errno, 0 for an ACK; msg gets

@@ -45,6 +45,17 @@ static bool int_in_range(const struct vnfha_param *p, long v)
 	return v >= p->min && v <= p->max;
 }
 
+/* A refused parameter may keep its default: it then changes nothing. */
+static bool is_default(const struct vnfha_param *p, const struct ocf_value *v)
+{
+	bool dflt = false;
+
+	if (p->type == VNFHA_PARAM_BOOLEAN) {
+		return p->dflt != NULL && vnfha__parse_bool(p->dflt, &dflt) == 0 && v->bval == dflt;
+	}
+	return p->dflt != NULL && strcmp(p->dflt, v->text) == 0;
+}
+
 /* Checks one value; on failure writes the complete user-facing sentence. */
 static int check_value(const struct vnfha_param *p, struct ocf_value *v, char *msg, size_t len)
 {
@@ -104,7 +115,44 @@ static int check_value(const struct vnfha_param *p, struct ocf_value *v, char *m
 			return rc;
 		}
 	}
+	if (p->refused != NULL && !is_default(p, v)) {
+		snprintf(msg, len, "parameter %s='%s' is not supported: %s", p->name, v->text,
+			 p->refused);
+		return -ENOTSUP;
+	}
 	return 0;
+}
+
+/* Unknown OCF_RESKEY_* names (a typo, or a parameter of another agent):
+ * said once, never silently ignored. CRM_meta_* and crm_feature_set are
+ * Pacemaker's own. */
+static void warn_unknown(const struct vnfha_agent *a)
+{
+	extern char **environ;
+	static const char prefix[] = "OCF_RESKEY_";
+
+	for (char **e = environ; e != NULL && *e != NULL; e++) {
+		const char *name = *e + sizeof(prefix) - 1;
+		size_t len = strcspn(name, "=");
+		bool known = false;
+
+		if (strncmp(*e, prefix, sizeof(prefix) - 1) != 0 ||
+		    strncmp(name, "CRM_meta_", 9) == 0 || strncmp(name, "crm_feature_set=", 16) == 0 ||
+		    name[len] != '=' || name[len + 1] == '\0') {
+			continue;
+		}
+		for (size_t i = 0; i < a->n_params && !known; i++) {
+			const struct vnfha_param *p = &a->params[i];
+
+			known = (strlen(p->name) == len && strncmp(p->name, name, len) == 0) ||
+				(p->alias != NULL && strlen(p->alias) == len &&
+				 strncmp(p->alias, name, len) == 0);
+		}
+		if (!known) {
+			vnfha_log(VNFHA_LOG_WARNING, "parameter %.*s is not a parameter of %s: ignored",
+				  (int)len, name, a->name);
+		}
+	}
 }
 
 /* Reads and validates every parameter; logs each problem once. */
@@ -120,6 +168,9 @@ static bool load_params(struct vnfha_ocf *ocf, bool quiet)
 		char msg[512];
 		const char *text = env_value(p->name, key, sizeof(key));
 
+		if ((text == NULL || *text == '\0') && p->alias != NULL) {
+			text = env_value(p->alias, key, sizeof(key));
+		}
 		v->user_set = text != NULL && *text != '\0';
 		v->text = v->user_set ? text : p->dflt;
 		if (v->text == NULL) {
@@ -145,6 +196,9 @@ static bool load_params(struct vnfha_ocf *ocf, bool quiet)
 			}
 			ok = false;
 		}
+	}
+	if (!quiet) {
+		warn_unknown(a);
 	}
 	return ok;
 }
@@ -190,6 +244,11 @@ bool vnfha_ocf_is_set(const struct vnfha_ocf *ocf, const char *name)
 bool vnfha_ocf_params_ok(const struct vnfha_ocf *ocf)
 {
 	return ocf->params_ok;
+}
+
+const char *vnfha_ocf_params_error(const struct vnfha_ocf *ocf)
+{
+	return ocf->params_ok ? "" : ocf->first_error;
 }
 
 const char *vnfha_ocf_action(const struct vnfha_ocf *ocf)
@@ -289,7 +348,9 @@ int vnfha_ocf_main(const struct vnfha_agent *agent, int argc, char **argv)
 	}
 	/* A monitor or stop with bad parameters is not the place to nag. */
 	ocf.params_ok = load_params(&ocf, action->bad_params == VNFHA_BAD_PARAMS_NOT_RUNNING ||
-						  action->bad_params == VNFHA_BAD_PARAMS_SUCCESS);
+						  action->bad_params == VNFHA_BAD_PARAMS_SUCCESS ||
+						  strcmp(action->name, "monitor") == 0 ||
+						  strcmp(action->name, "stop") == 0);
 	if (!ocf.params_ok) {
 		switch (action->bad_params) {
 		case VNFHA_BAD_PARAMS_CONFIGURED:

@@ -92,6 +92,13 @@ struct vnfha_param {
 	vnfha_param_check_fn check;
 	const char *shortdesc;
 	const char *longdesc;
+	/* An older name of the parameter, read (OCF_RESKEY_<alias>) when the
+	 * parameter itself is unset; not in the meta-data. NULL: none. */
+	const char *alias;
+	/* Not implemented by this agent (a parameter of the agent it replaces):
+	 * any value but dflt is refused with this sentence (what to use
+	 * instead), and the meta-data marks it <deprecated>. NULL: taken. */
+	const char *refused;
 };
 
 /* What the core does for an action when the parameters do not validate. */
@@ -138,6 +145,8 @@ bool vnfha_ocf_bool(const struct vnfha_ocf *ocf, const char *name);
 bool vnfha_ocf_is_set(const struct vnfha_ocf *ocf, const char *name);
 /* For VNFHA_BAD_PARAMS_CALL handlers: did the parameters validate? */
 bool vnfha_ocf_params_ok(const struct vnfha_ocf *ocf);
+/* ... and if not, the first problem as a sentence ("" when they did). */
+const char *vnfha_ocf_params_error(const struct vnfha_ocf *ocf);
 
 const char *vnfha_ocf_action(const struct vnfha_ocf *ocf);
 const char *vnfha_ocf_resource(const struct vnfha_ocf *ocf);

@@ -57,6 +57,12 @@ static void put_param(FILE *out, const struct vnfha_param *p)
 		fprintf(out, " unique-group=\"%s\"", p->unique_group);
 	}
 	fputs(">\n", out);
+	if (p->refused != NULL) {
+		/* OCF 1.1: a parameter kept only to be refused is deprecated. */
+		fputs("   <deprecated>\n", out);
+		put_desc(out, "    ", "desc", p->refused);
+		fputs("   </deprecated>\n", out);
+	}
 	put_desc(out, "   ", "longdesc", p->longdesc ? p->longdesc : p->shortdesc);
 	put_desc(out, "   ", "shortdesc", p->shortdesc);
 	fprintf(out, "   <content type=\"%s\"", type_name(p->type));

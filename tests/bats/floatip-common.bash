@@ -21,11 +21,13 @@ teardown() {
 
 # fip_env [NAME=VALUE...]: FIP_ENV gets the environment pacemaker-execd
 # would give the agent: OCF_RESKEY_NAME=VALUE for each pair
-# (network_namespace=$NS_A unless given) and OCF_CHECK_LEVEL when set.
+# (network_namespace=$NS_A unless given) and OCF_CHECK_LEVEL when set;
+# HA_RSCTMP (where IPaddr2 and floatip keep state) is the test's.
 fip_env() {
 	local kv
+	mkdir -p "$NETNS_DIR/rsctmp"
 	FIP_ENV=(PATH="$PATH" OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=vip
-		"OCF_RESKEY_network_namespace=$NS_A")
+		"HA_RSCTMP=$NETNS_DIR/rsctmp" "OCF_RESKEY_network_namespace=$NS_A")
 	[ -n "${OCF_CHECK_LEVEL:-}" ] && FIP_ENV+=("OCF_CHECK_LEVEL=$OCF_CHECK_LEVEL")
 	for kv in "$@"; do
 		FIP_ENV+=("OCF_RESKEY_$kv")
@@ -39,6 +41,23 @@ fip() {
 	shift
 	fip_env "$@"
 	env -i "${FIP_ENV[@]}" "$FLOATIP" "$action" 2>&1
+}
+
+# ip2 ACTION [NAME=VALUE...]: resource-agents' IPaddr2, the anchor, in the
+# same environment (Debian's resource-agents package).
+IPADDR2=/usr/lib/ocf/resource.d/heartbeat/IPaddr2
+ip2() {
+	local action=$1
+	shift
+	fip_env "$@"
+	env -i "${FIP_ENV[@]}" "$IPADDR2" "$action" 2>&1
+}
+
+# addr_line IP: how namespace A holds IP ("inet 198.51.100.10/24 brd ...
+# scope global secondary eth0:1"), lifetimes cut; nothing when it does not.
+addr_line() {
+	netns_a ip -o addr show | awk -v ip="$1" 'index($4, ip "/") == 1 {
+		sub(/^[0-9]+: [^ ]+ +/, ""); sub(/\\.*/, ""); sub(/ +$/, ""); print }'
 }
 
 # addrs_a: the addresses on IF_A, one per line ("198.51.100.10/24 ...").

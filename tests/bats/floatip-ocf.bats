@@ -37,8 +37,9 @@ with_agent() {
 
 @test "meta-data: IPaddr2's parameters, reloadable arp_*, monitor depths 0 and 10, reload-agent" {
 	md=$("$FLOATIP" meta-data)
-	for p in ip nic cidr_netmask broadcast iflabel arp_count arp_interval arp_count_refresh \
-		arp_bg preferred_lft noprefixroute nodad network_namespace; do
+	# every parameter of resource-agents' IPaddr2 (some only to refuse them)
+	for p in $(/usr/lib/ocf/resource.d/heartbeat/IPaddr2 meta-data |
+		xmllint --xpath '//parameter/@name' - | sed 's/ name="\([^"]*\)"/\1 /g'); do
 		grep -q "<parameter name=\"$p\"" <<<"$md" || { echo "no $p" >&2; false; }
 	done
 	for p in arp_count arp_interval arp_count_refresh arp_bg; do
@@ -106,6 +107,16 @@ with_agent() {
 		grep -q "^ *$p\b" <<<"$text" || { echo "parameter $p not in the page" >&2; false; }
 	done
 	grep -q "pcs resource create my-floatip ocf:vnfha:floatip ip=IP" <<<"$text"
+	# the remaining differences from IPaddr2, one bullet each, and the
+	# parameters floatip only refuses, marked so with what to use instead
+	grep -q "^ *Differences from IPaddr2 that remain:" <<<"$text"
+	[ "$(grep -c '^ *• ' <<<"$text")" -ge 10 ]
+	grep -q "^ *mac (not supported)" <<<"$text"
+	grep -q "Refused: floatip manages one address on one node" <<<"$text"
+	for page in "$VNFHA_BUILDDIR"/man/ocf_vnfha_*.7; do
+		run groff -man -ww -z "$page"
+		[ -z "$output" ]
+	done
 }
 
 @test "vnfha-findif: usage matches the man page synopsis; answers like findif" {
@@ -115,6 +126,11 @@ with_agent() {
 	synopsis=$(MANWIDTH=200 man -l "$VNFHA_SRCDIR/man/vnfha-findif.8" 2>/dev/null |
 		sed -n '/^SYNOPSIS/{n;p}' | sed 's/^ *//')
 	[[ "$output" == "Usage: $synopsis"* ]]
+	# findif's broadcast: the subnet's own address's, none when it has none
+	run netns_a "$findif" 198.51.100.77
+	[ "$output" = "$IF_A netmask 24" ]
+	netns_a ip addr del 198.51.100.1/24 dev "$IF_A"
+	netns_a ip addr add 198.51.100.1/24 brd + dev "$IF_A"
 	run netns_a "$findif" 198.51.100.77
 	[ "$output" = "$IF_A netmask 24 broadcast 198.51.100.255" ]
 	run netns_a "$findif" -k 2001:db8:5::77
@@ -125,7 +141,18 @@ with_agent() {
 	[ "$status" -eq 3 ]
 	run "$findif" -n "$NS_A" -i "$IF_A" -m 255.255.255.0 203.0.113.9
 	[ "$status" -eq 0 ]
-	[ "$output" = "$IF_A netmask 24 broadcast 203.0.113.255" ]
+	[ "$output" = "$IF_A netmask 24" ]
+	# the loopback for 127.0.0.0/8, as findif
+	run "$findif" -n "$NS_A" 127.0.0.9
+	[ "$output" = "lo netmask 8" ]
+	# resource-agents' findif says the same
+	for a in 198.51.100.77 2001:db8:5::77 127.0.0.9; do
+		want=$(netns_a env OCF_ROOT=/usr/lib/ocf OCF_RESKEY_ip=$a bash -c \
+			'. /usr/lib/ocf/lib/heartbeat/ocf-shellfuncs; . /usr/lib/ocf/lib/heartbeat/findif.sh; findif')
+		run netns_a "$findif" "$a"
+		echo "findif: '$want', vnfha-findif: '$output'"
+		[ "${want% broadcast }" = "$output" ]
+	done
 	run "$findif" -n "$NS_A" -i nosuch0 198.51.100.9
 	[ "$status" -eq 2 ]
 	run "$findif" -n "$NS_A" 198.51.100.9/33

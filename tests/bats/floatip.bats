@@ -10,11 +10,12 @@ load floatip-common
 	[ "$status" -eq 7 ]
 }
 
-@test "start without nic: interface, prefix and broadcast from the connected route" {
+@test "start without nic: interface and prefix from the connected route, findif's broadcast" {
 	run fip start ip=$VIP4
 	echo "$output"
 	[ "$status" -eq 0 ]
-	addrs_a | tee /dev/stderr | grep -q "inet $VIP4/24 brd 198.51.100.255 scope global secondary $IF_A"
+	# the subnet's own address has no broadcast: none, as findif says
+	[ "$(addr_line "$VIP4")" = "inet $VIP4/24 scope global secondary $IF_A" ]
 	run fip monitor ip=$VIP4
 	[ "$status" -eq 0 ]
 	# The peer reaches it, through A's interface.
@@ -83,22 +84,22 @@ load floatip-common
 	[ "$status" -eq 7 ]
 }
 
-@test "nic, dotted cidr_netmask, broadcast, iflabel, preferred_lft 0" {
+@test "nic, dotted cidr_netmask, broadcast, iflabel; preferred_lft is IPv6's (as IPaddr2)" {
 	run fip start ip=$VIP4 nic=$IF_A cidr_netmask=255.255.255.128 broadcast=198.51.100.127 \
 		iflabel=vip preferred_lft=0
 	echo "$output"
 	[ "$status" -eq 0 ]
-	addrs_a | tee /dev/stderr |
-		grep -q "inet $VIP4/25 brd 198.51.100.127 scope global deprecated $IF_A:vip"
+	[ "$(addr_line "$VIP4")" = "inet $VIP4/25 brd 198.51.100.127 scope global $IF_A:vip" ]
 	run fip monitor ip=$VIP4 nic=$IF_A
 	[ "$status" -eq 0 ]
 }
 
-@test "broadcast '-' adds none; a subnet of its own with noprefixroute adds no route" {
+@test "broadcast '-' clears the host bits (iproute2's brd -); noprefixroute adds no route" {
 	run fip start ip=203.0.113.10 nic=$IF_A cidr_netmask=24 broadcast=- noprefixroute=true
 	echo "$output"
 	[ "$status" -eq 0 ]
-	addrs_a | grep "inet 203.0.113.10/24 scope global" | grep -vq brd
+	addr_line 203.0.113.10 | tee /dev/stderr |
+		grep -qx "inet 203.0.113.10/24 brd 203.0.113.0 scope global noprefixroute $IF_A"
 	[ -z "$(netns_a ip route show 203.0.113.0/24)" ]
 	run fip stop ip=203.0.113.10 nic=$IF_A
 	[ "$status" -eq 0 ]

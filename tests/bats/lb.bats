@@ -85,20 +85,46 @@ setup() {
 	[ "$status" -eq 0 ]
 }
 
-@test "drain_timeout bounds stop: the rest of the sessions are closed" {
+# stop_over_open_session NAME=VALUE...: starts n1, opens a 15 s session
+# through it, stops it with the extra parameters; sets status and output
+# (stop's), ms (its wall time) and curl_pid (the session's client).
+stop_over_open_session() {
+	local t0 t1
 	lb_agent start "${P[@]}"
 	lb_get "/slow?ms=15000" >"$LB_DIR/slow.out" 2>&1 &
 	curl_pid=$!
 	sleep 0.3
 	t0=$(date +%s%N)
-	run lb_agent stop "${P[@]}" drain_timeout=1s
+	run lb_agent stop "${P[@]}" "$@"
 	t1=$(date +%s%N)
-	echo "$output"
-	[ "$status" -eq 0 ]
 	ms=$(((t1 - t0) / 1000000))
-	echo "stop took ${ms} ms"
+	echo "stop took ${ms} ms: $output"
+}
+
+@test "drain_timeout bounds stop: the rest of the sessions are closed" {
+	stop_over_open_session drain_timeout=1s
+	[ "$status" -eq 0 ]
 	[ "$ms" -ge 900 ] && [ "$ms" -lt 4000 ]
 	[[ "$output" == *"still open after drain_timeout"* ]]
+	run wait "$curl_pid"
+	[ "$status" -ne 0 ]
+	[ "$(lb_state n1)" = absent ]
+}
+
+@test "drain_timeout past the stop timeout: validate-all refuses it; a stop drains less, in time" {
+	# the defaults fit Pacemaker's default stop timeout (20 s)
+	run lb_agent validate-all "${P[@]}" CRM_meta_timeout=20000
+	[ "$status" -eq 0 ]
+	run lb_agent validate-all "${P[@]}" drain_timeout=10s CRM_meta_timeout=8000
+	echo "$output"
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"ocf-exit-reason:parameter drain_timeout='10s' cannot finish inside the 8000 ms stop timeout"* ]]
+	[[ "$output" == *"lower drain_timeout to 3000 ms or less, or raise the stop timeout (pcs resource update <resource> op stop timeout=15s)"* ]]
+	# a stop with such a timeout (1 s of drain left) finishes inside it
+	stop_over_open_session drain_timeout=10s api_timeout=1s CRM_meta_timeout=4000
+	[ "$status" -eq 0 ]
+	[ "$ms" -ge 900 ] && [ "$ms" -lt 3000 ]
+	[[ "$output" == *"drain_timeout=10s cannot finish inside this stop's timeout: draining 1000 ms only"* ]]
 	run wait "$curl_pid"
 	[ "$status" -ne 0 ]
 	[ "$(lb_state n1)" = absent ]

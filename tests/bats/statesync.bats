@@ -26,6 +26,10 @@ setup() {
 	EOF2
 	chmod +x "$BIN/crm_attribute" "$BIN/attrd_updater" "$BIN/vnfha-ckpt"
 	export OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE="ss:0" OCF_RESKEY_CRM_meta_on_node=node1
+	# what Pacemaker passes an instance of a promotable clone with notify=true
+	export OCF_RESKEY_CRM_meta_clone=0 OCF_RESKEY_CRM_meta_clone_max=3 \
+		OCF_RESKEY_CRM_meta_promotable=true OCF_RESKEY_CRM_meta_promoted_max=1 \
+		OCF_RESKEY_CRM_meta_notify=true
 	export OCF_RESKEY_store_dir="$NETNS_DIR/store" OCF_RESKEY_socket="$NETNS_DIR/ckpt.sock"
 	export OCF_RESKEY_plaintext=true OCF_RESKEY_port=7410
 	export OCF_RESKEY_peer_addresses="node2=198.51.100.2 node3=198.51.100.3"
@@ -238,5 +242,34 @@ peers() { # what attrd holds for the other nodes
 	OCF_RESKEY_metrics_listen="[::]:0" run ra validate-all
 	[ "$status" -eq 6 ]
 	OCF_RESKEY_metrics_listen="[::]:9410" run ra validate-all
+	[ "$status" -eq 0 ]
+}
+
+@test "statesync refuses a clone that voids its guarantee: not promotable, notify=false, promoted-max 2" {
+	run ra validate-all
+	[ "$status" -eq 0 ]
+	export OCF_RESKEY_CRM_meta_notify=false
+	run ra validate-all
+	echo "$output"
+	[ "$status" -eq 6 ]
+	[[ $output == *"ocf-exit-reason:statesync's promote relies on clone notifications: meta attribute notify is 'false'; set notify=true on the clone"* ]]
+	run ra start
+	[ "$status" -eq 6 ]
+	[ ! -e "$NETNS_DIR/ckpt.sock" ]
+	export OCF_RESKEY_CRM_meta_notify=true OCF_RESKEY_CRM_meta_promoted_max=2
+	run ra validate-all
+	[ "$status" -eq 6 ]
+	[[ $output == *"statesync keeps one promoted instance: meta attribute promoted-max is '2'; set promoted-max=1 on the clone"* ]]
+	export OCF_RESKEY_CRM_meta_promoted_max=1 OCF_RESKEY_CRM_meta_promotable=false
+	run ra validate-all
+	[ "$status" -eq 6 ]
+	[[ $output == *"statesync runs only as a promotable clone: meta attribute promotable is 'false'"* ]]
+	unset OCF_RESKEY_CRM_meta_clone_max OCF_RESKEY_CRM_meta_clone OCF_RESKEY_CRM_meta_promotable
+	run ra start
+	[ "$status" -eq 6 ]
+	[[ $output == *"statesync runs only as a promotable clone, not as a primitive"* ]]
+	# the parameters alone (pcs, crm_resource --validate): nothing to judge
+	unset OCF_RESKEY_CRM_meta_on_node OCF_RESKEY_CRM_meta_notify OCF_RESKEY_CRM_meta_promoted_max
+	run ra validate-all
 	[ "$status" -eq 0 ]
 }

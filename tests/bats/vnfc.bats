@@ -22,6 +22,9 @@ setup() {
 	export OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE="vnf:0"
 	export OCF_RESKEY_binary="$COUNTERD" OCF_RESKEY_args="--state none --port 7000"
 	export OCF_RESKEY_state_dir="$NETNS_DIR/run" OCF_RESKEY_CRM_meta_on_node=nodeA
+	# what Pacemaker passes an instance of a promotable clone
+	export OCF_RESKEY_CRM_meta_clone=0 OCF_RESKEY_CRM_meta_clone_max=2 \
+		OCF_RESKEY_CRM_meta_promotable=true OCF_RESKEY_CRM_meta_promoted_max=1
 }
 
 teardown() {
@@ -377,4 +380,28 @@ agent_check() {
 	OCF_RESKEY_agent_address=nowhere run ra validate-all
 	[ "$status" -eq 6 ]
 	[[ "$output" == *"agent_address"*"use a numeric A.B.C.D:PORT or [IPv6]:PORT"* ]]
+}
+
+@test "vnfc refuses non-promotable use and promoted-max 2; notify is not needed" {
+	run ra validate-all
+	[ "$status" -eq 0 ]
+	export OCF_RESKEY_CRM_meta_promoted_max=2
+	run ra validate-all
+	echo "$output"
+	[ "$status" -eq 6 ]
+	[[ $output == *"ocf-exit-reason:vnfc keeps one promoted instance: meta attribute promoted-max is '2'; set promoted-max=1 on the clone"* ]]
+	run ra start
+	[ "$status" -eq 6 ]
+	[ -z "$(counterd_pid)" ]
+	export OCF_RESKEY_CRM_meta_promoted_max=1 OCF_RESKEY_CRM_meta_promotable=false
+	run ra start
+	[ "$status" -eq 6 ]
+	[[ $output == *"vnfc runs only as a promotable clone: meta attribute promotable is 'false'"* ]]
+	unset OCF_RESKEY_CRM_meta_clone_max OCF_RESKEY_CRM_meta_clone OCF_RESKEY_CRM_meta_promotable
+	run ra validate-all
+	[ "$status" -eq 6 ]
+	[[ $output == *"vnfc runs only as a promotable clone, not as a primitive"* ]]
+	unset OCF_RESKEY_CRM_meta_on_node
+	run ra validate-all
+	[ "$status" -eq 0 ]
 }

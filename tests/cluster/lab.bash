@@ -40,12 +40,13 @@ lab_now_ms() {
 	echo "${us%???}"
 }
 
-# Nodes (numbers) whose eth0 holds IP, read from each node's netns directly.
+# Nodes (numbers) whose eth0 holds IP (IPv4 or IPv6, tentative or not), read
+# from each node's netns directly.
 lab_holders() {
 	local ip=$1 k=0 ns out=()
 	for ns in $LAB_NETNS; do
 		k=$((k + 1))
-		if [[ $(ip -n "$ns" -o -4 addr show dev eth0 2>/dev/null) == *" inet $ip/"* ]]; then
+		if [[ $(ip -n "$ns" -o addr show dev eth0 2>/dev/null) == *" $ip/"* ]]; then
 			out+=("$k")
 		fi
 	done
@@ -76,7 +77,7 @@ lab_wait_holder() {
 # The client's neighbour entry for IP: its MAC, or nothing. Reads the table
 # only: the client sends nothing.
 lab_client_neigh_mac() {
-	lab client ip -4 neigh show "$1" dev eth0 | sed -n 's/.* lladdr \([0-9a-f:]*\).*/\1/p'
+	lab client ip neigh show "$1" dev eth0 | sed -n 's/.* lladdr \([0-9a-f:]*\).*/\1/p'
 }
 
 # lab_wait_client_mac IP MAC [SECONDS]: until the client's entry for IP is MAC.
@@ -85,7 +86,7 @@ lab_wait_client_mac() {
 	deadline=$(($(lab_now_ms) + secs * 1000))
 	while [ "$(lab_client_neigh_mac "$ip")" != "$mac" ]; do
 		if [ "$(lab_now_ms)" -ge "$deadline" ]; then
-			echo "client's entry for $ip: $(lab client ip -4 neigh show "$ip"), want $mac" >&2
+			echo "client's entry for $ip: $(lab client ip neigh show "$ip"), want $mac" >&2
 			return 1
 		fi
 		sleep 0.02
@@ -107,7 +108,7 @@ lab_sample_start() {
 			for ns in $LAB_NETNS; do
 				k=$((k + 1))
 				has=0
-				[[ $(ip -n "$ns" -o -4 addr show dev eth0 2>/dev/null) == *" inet $ip/"* ]] &&
+				[[ $(ip -n "$ns" -o addr show dev eth0 2>/dev/null) == *" $ip/"* ]] &&
 					has=1
 				echo "${EPOCHREALTIME/./} $k $has"
 			done
@@ -173,7 +174,7 @@ lab_watch_stop() {
 # Epoch ms of the first "address IP added" event on node K; nothing if none.
 lab_watch_added() {
 	local ts
-	ts=$(sed -n "/Deleted/d; s/^\[\([0-9T:.-]*\)\] .* inet $1\/.*/\1/p" \
+	ts=$(sed -n "/Deleted/d; s/^\[\([0-9T:.-]*\)\] .* inet6\{0,1\} $1\/.*/\1/p" \
 		"$LAB_WATCH/node$2" | head -n 1)
 	[ -z "$ts" ] || date -d "$ts" +%s%3N
 }

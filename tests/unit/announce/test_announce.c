@@ -29,6 +29,9 @@ static void test_bad_struct(void)
 	CHECK_INT(vnfha_announce_background(&a), -EINVAL);
 	CHECK_INT(pid, 42); /* untouched on failure */
 	a = good4();
+	a.arp_kind = (enum vnfha_arp_kind)(VNFHA_ARP_REPLY + 1);
+	CHECK_INT(vnfha_announce_first(&a), -EINVAL);
+	a = good4();
 	a.family = AF_UNIX;
 	CHECK_INT(vnfha_announce_first(&a), -EINVAL);
 	a = good4();

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
+#include <linux/if_addrlabel.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <string.h>
@@ -110,9 +111,23 @@ static void test_route(void)
 	CHECK_INT(r.scope, RT_SCOPE_LINK);
 	CHECK_INT(r.table, 254);
 	CHECK(!r.has_gateway);
+	inet_pton(AF_INET, "198.51.100.0", &dst);
+	CHECK(memcmp(&r.dst.v4, &dst, 4) == 0);
+	CHECK(r.has_prefsrc);
+	inet_pton(AF_INET, "198.51.100.1", &dst);
+	CHECK(memcmp(&r.prefsrc.v4, &dst, 4) == 0);
+	{
+		/* RTA_DST of the wrong length for the family: refused */
+		unsigned char bad[sizeof(route_connected)];
+
+		memcpy(bad, route_connected, sizeof(bad));
+		bad[36] = 0x07;
+		CHECK_INT(vnfha_nl_route_parse(bad, sizeof(bad), &r), -EINVAL);
+	}
 	CHECK_INT(vnfha_nl_route_parse(route_default, sizeof(route_default), &r), 0);
 	CHECK_INT(r.dst_len, 0);
 	CHECK(r.has_gateway);
+	CHECK(!r.has_prefsrc);
 	CHECK_INT(vnfha_nl_route_parse(route_default, sizeof(route_default) - 1, &r), -EINVAL);
 	CHECK_INT(vnfha_nl_route_parse(link_veth0, sizeof(link_veth0), &r), -ENOMSG);
 
@@ -129,6 +144,51 @@ static void test_route(void)
 	CHECK(memcmp(req + 16 + 12 + 4, &dst, 4) == 0);
 	CHECK_INT(vnfha_nl_route_get_build(req, 20, 1, AF_INET, &dst), -ENOSPC);
 	CHECK_INT(vnfha_nl_route_get_build(req, sizeof(req), 1, AF_PACKET, &dst), -EINVAL);
+
+	/* A dump of one table: the table in the header, or RTA_TABLE past 255. */
+	len = vnfha_nl_route_dump_build(req, sizeof(req), 7, AF_INET6, RT_TABLE_MAIN);
+	CHECK_INT(len, 16 + 12);
+	CHECK_INT(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
+	CHECK_INT(rtm->rtm_family, AF_INET6);
+	CHECK_INT(rtm->rtm_table, RT_TABLE_MAIN);
+	CHECK_INT(rtm->rtm_dst_len, 0);
+	len = vnfha_nl_route_dump_build(req, sizeof(req), 7, AF_INET, 1000);
+	CHECK_INT(len, 16 + 12 + 8);
+	CHECK_INT(rtm->rtm_table, RT_TABLE_UNSPEC);
+	CHECK_INT(vnfha_nl_route_dump_build(req, sizeof(req), 7, AF_INET, RT_TABLE_UNSPEC), -EINVAL);
+	CHECK_INT(vnfha_nl_route_dump_build(req, sizeof(req), 7, AF_UNIX, RT_TABLE_MAIN), -EINVAL);
+	CHECK_INT(vnfha_nl_route_dump_build(req, 20, 7, AF_INET, RT_TABLE_MAIN), -ENOSPC);
+}
+
+static void test_addrlabel(void)
+{
+	char req[VNFHA_NL_REQ_MAX];
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)req;
+	const struct ifaddrlblmsg *ifal = (const void *)(req + 16);
+	struct in6_addr p;
+	uint32_t label = 0;
+	int len;
+
+	inet_pton(AF_INET6, "2001:db8:5::10", &p);
+	len = vnfha_nl_addrlabel_build(req, sizeof(req), RTM_NEWADDRLABEL, 3, &p, 128, 99);
+	/* header, ifaddrlblmsg, IFAL_ADDRESS (16 bytes), IFAL_LABEL (u32) */
+	CHECK_INT(len, 16 + 12 + 20 + 8);
+	CHECK_INT(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+	CHECK_INT(ifal->ifal_family, AF_INET6);
+	CHECK_INT(ifal->ifal_prefixlen, 128);
+	CHECK_INT(ifal->ifal_index, 0);
+	CHECK(memcmp(req + 16 + 12 + 4, &p, 16) == 0);
+	memcpy(&label, req + 16 + 12 + 20 + 4, 4);
+	CHECK_INT(label, 99);
+	len = vnfha_nl_addrlabel_build(req, sizeof(req), RTM_DELADDRLABEL, 3, &p, 128, 99);
+	CHECK_INT(nlh->nlmsg_type, RTM_DELADDRLABEL);
+	CHECK_INT(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+	CHECK_INT(vnfha_nl_addrlabel_build(req, sizeof(req), RTM_NEWADDR, 3, &p, 128, 99), -EINVAL);
+	CHECK_INT(vnfha_nl_addrlabel_build(req, sizeof(req), RTM_NEWADDRLABEL, 3, &p, 129, 99),
+		  -EINVAL);
+	CHECK_INT(vnfha_nl_addrlabel_build(req, sizeof(req), RTM_NEWADDRLABEL, 3, &p, 128,
+					   0xffffffffU), -EINVAL);
+	CHECK_INT(vnfha_nl_addrlabel_build(req, 40, RTM_NEWADDRLABEL, 3, &p, 128, 99), -ENOSPC);
 }
 
 static void test_link(void)
@@ -247,5 +307,6 @@ int main(void)
 	test_route();
 	test_link();
 	test_addr();
+	test_addrlabel();
 	return UNIT_DONE();
 }
