@@ -6,6 +6,9 @@
 
 load netns
 
+# `run !` (a negated assertion that fails the test wherever it stands) needs 1.5.
+bats_require_minimum_version 1.5.0
+
 VIP4=198.51.100.10
 VIP6=2001:db8:5::10
 FLOATIP="$VNFHA_BUILDDIR/agents/floatip"

@@ -80,7 +80,7 @@ with_agent() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"passed all tests"* ]]
-	! has_addr_a "$VIP4"
+	run ! has_addr_a "$VIP4"
 }
 
 @test "ocf-tester passes, IPv6 without nic, inside a namespace" {

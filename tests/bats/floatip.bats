@@ -30,7 +30,7 @@ load floatip-common
 	[ "$(addrs_a | grep -c " $VIP4/")" -eq 1 ]
 	run fip stop ip=$VIP4
 	[ "$status" -eq 0 ]
-	! has_addr_a "$VIP4"
+	run ! has_addr_a "$VIP4"
 	run fip stop ip=$VIP4
 	[ "$status" -eq 0 ]
 	run fip monitor ip=$VIP4
@@ -73,7 +73,7 @@ load floatip-common
 	echo "$output"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"ocf-exit-reason:interface $IF_A is down"* ]]
-	! has_addr_a "$VIP4"
+	run ! has_addr_a "$VIP4"
 }
 
 @test "monitor after the peer's link went away (no carrier): 7" {
@@ -114,7 +114,7 @@ load floatip-common
 	echo "$output"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"ocf-exit-reason:$VIP4 is already on interface ${NETNS_PREFIX}x, not on nic=$IF_A"* ]]
-	! has_addr_a "$VIP4"
+	run ! has_addr_a "$VIP4"
 	run fip monitor ip=$VIP4 nic=$IF_A
 	[ "$status" -eq 7 ]
 	# stop leaves the other interface's address alone.
@@ -146,7 +146,7 @@ load floatip-common
 	[ "$status" -eq 0 ]
 	run netns_a env OCF_RESKEY_ip=$VIP4 "$FLOATIP" stop
 	[ "$status" -eq 0 ]
-	! has_addr_a "$VIP4"
+	run ! has_addr_a "$VIP4"
 }
 
 @test "validate-all, reload-agent, meta-data, usage; unknown action is 3" {

@@ -18,7 +18,7 @@ load floatip-common
 	netns_b ping -6 -c 1 -W 2 "$VIP6"
 	run fip stop ip=$VIP6
 	[ "$status" -eq 0 ]
-	! has_addr_a "$VIP6"
+	run ! has_addr_a "$VIP6"
 	run fip stop ip=$VIP6
 	[ "$status" -eq 0 ]
 	run fip monitor ip=$VIP6
@@ -50,7 +50,7 @@ load floatip-common
 	[ "$status" -eq 1 ]
 	[ "$ms" -lt 3500 ]
 	[[ "$output" == *"ocf-exit-reason:duplicate address: another host holds $VIP6 on $IF_A"* ]]
-	! has_addr_a "$VIP6"
+	run ! has_addr_a "$VIP6"
 	run fip monitor ip=$VIP6
 	[ "$status" -eq 7 ]
 }
@@ -76,7 +76,7 @@ load floatip-common
 	[[ "$output" == *"ocf-exit-reason:duplicate address"* ]]
 	run fip stop ip=$VIP6
 	[ "$status" -eq 0 ]
-	! has_addr_a "$VIP6"
+	run ! has_addr_a "$VIP6"
 }
 
 @test "IPv6 monitor of an address whose DAD failed: 1 with a clear reason" {
@@ -94,7 +94,7 @@ load floatip-common
 	[ "$status" -eq 1 ]
 	run fip stop ip=$VIP6
 	[ "$status" -eq 0 ]
-	! has_addr_a "$VIP6"
+	run ! has_addr_a "$VIP6"
 }
 
 @test "IPv6 monitor after removal by hand and after link down: 7" {
