@@ -74,7 +74,7 @@ teardown() {
 		lab on 1 crm_resource --cleanup --resource vnf-clone >/dev/null
 		sleep 2
 	done
-	kill -INT "$CLIENT_PID"
+	kill -INT "$CLIENT_PID" # the client ends its run now, with its summary and verdict
 	vnf_client_check 20
 }
 
@@ -131,13 +131,13 @@ teardown() {
 	old=$(vnf_active)
 	vnf_client_start 25
 	lab kill-node "$old"
-	wait "$CLIENT_PID" || true
-	CLIENT_PID=
-	cat "$CLIENT_LOG"
+	vnf_client_wait
 	lost=$(sed -n 's/^summary .* lost=\([0-9]*\) .*/\1/p' "$CLIENT_LOG")
 	echo "async node kill: $lost acknowledged updates lost" >&3
 	[ -n "$lost" ]
 	[ "$lost" -le 10 ]
+	# the client's verdict agrees with its summary: 3 when it lost any
+	[ "$CLIENT_RC" -eq "$((lost > 0 ? 3 : 0))" ]
 	grep -q '^recovered ' "$CLIENT_LOG"
 	lab on any pcs resource update vnf args="--port $VNF_PORT --mode $VNF_MODE"
 }
