@@ -148,6 +148,23 @@ vnf_client_check() {
 	[ "$(grep -c '^recovered ' "$CLIENT_LOG")" -ge "$1" ]
 }
 
+# vnf_expect_promoted moved|stayed OLD: after a fault on node OLD, the VNFC
+# is promoted on another node (moved: the node was killed, cut off or
+# frozen, and fenced) or on OLD again (stayed: a killed process is recovered
+# in place, where statesync is still promoted). Fails when no node is
+# promoted (vnf_active waits up to 60 s for one).
+vnf_expect_promoted() {
+	local want=$1 old=$2 now
+	now=$(vnf_active)
+	echo "promoted: node$old before the fault, node${now:-(none)} after; expected: $want"
+	[ -n "$now" ]
+	case $want in
+	moved) [ "$now" != "$old" ] ;;
+	stayed) [ "$now" = "$old" ] ;;
+	*) echo "vnf_expect_promoted: moved or stayed, not '$want'" >&2; return 2 ;;
+	esac
+}
+
 # Milliseconds from FAULT_MS (epoch ms) to the first recovery the client
 # logged in LOG after it; nothing when there was none.
 vnf_recovery_ms() {
