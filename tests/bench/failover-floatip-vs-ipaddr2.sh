@@ -11,6 +11,8 @@
 #
 # usage: failover-floatip-vs-ipaddr2.sh [-r RUNS] [-t TOKEN_MS] [-i MONITOR_S] [--no-fencing]
 # Prints the lab boot time, median and max per agent and fault, and ratios.
+# The faults' random lags follow from one seed, printed first; VNFHA_SEED=N
+# replays them.
 set -euo pipefail
 BUILDDIR=${VNFHA_BUILDDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 SRCDIR=${VNFHA_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -27,6 +29,10 @@ while [ $# -gt 0 ]; do
 	esac
 done
 export VNFHA_BUILDDIR=$BUILDDIR
+SEED=${VNFHA_SEED:-$SRANDOM}
+[[ $SEED =~ ^[0-9]{1,10}$ ]] || { echo "VNFHA_SEED='$SEED': use a number" >&2; exit 2; }
+RANDOM=$SEED
+echo "seed: VNFHA_SEED=$SEED" >&2
 
 AGENTS=(ocf:heartbeat:IPaddr2)
 if [ -x "$BUILDDIR/agents/floatip" ]; then
@@ -62,18 +68,15 @@ settle() {
 	"$LAB" on any crm_resource --wait --timeout=60s
 }
 
-# One measurement: prints ms from the fault to the first reply after the outage.
+# measure FAULT LAG_MS: one measurement, the fault LAG_MS after the probes
+# start; prints ms from the fault to the first reply after the outage.
 measure() {
-	local fault=$1 h t0 plog pid
+	local fault=$1 lag_ms=$2 h t0 plog pid
 	settle
 	h=$(holder)
 	plog=$(mktemp)
 	"$LAB" client ping -n -D -O -i 0.01 "$VIP" >"$plog" 2>&1 &
 	pid=$!
-	# A second of answered probes, then a random part of a monitor interval:
-	# a fault at a fixed lag after the last transition would always land at
-	# the same point of the monitor cycle and favour one agent.
-	local lag_ms=$((1000 + RANDOM % (MONITOR * 1000)))
 	sleep "$((lag_ms / 1000)).$(printf '%03d' $((lag_ms % 1000)))"
 	t0=$(now_ms)
 	case $fault in
@@ -118,8 +121,13 @@ for agent in "${AGENTS[@]}"; do
 	for fault in node-kill addr-remove; do
 		runs=()
 		for r in $(seq "$RUNS"); do
-			ms=$(measure "$fault")
-			echo "$agent $fault run $r: $ms ms" >&2
+			# A second of answered probes, then a random part of a monitor
+			# interval: a fault at a fixed lag after the last transition would
+			# always land at the same point of the monitor cycle and favour one
+			# agent. Drawn here, not in measure's $(): a subshell reseeds RANDOM.
+			lag=$((1000 + RANDOM % (MONITOR * 1000)))
+			ms=$(measure "$fault" "$lag")
+			echo "$agent $fault run $r (fault at +$lag ms): $ms ms" >&2
 			runs+=("$ms")
 		done
 		RESULT[$agent,$fault]=$(printf '%s\n' "${runs[@]}" | grep -v timeout | stats)
