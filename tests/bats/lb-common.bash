@@ -2,6 +2,9 @@
 # Shared set-up for the lb*.bats tests: a network namespace with a real
 # HAProxy (config written here), backends served by lb-backend.py, and a
 # runner for the lbmember agent. Everything is torn down in teardown_file.
+# Unprivileged, setup_file sets up nothing and each test skips (netns.bash).
+
+load netns
 
 LB_AGENT="$VNFHA_BUILDDIR/agents/lbmember"
 LB_BACKEND="$VNFHA_SRCDIR/tests/bats/lb-backend.py"
@@ -23,7 +26,9 @@ lb_ns_teardown() {
 		done
 		ip netns del "$LB_NS" 2>/dev/null || true
 	fi
-	[ -n "${LB_DIR:-}" ] && rm -rf "$LB_DIR"
+	if [ -n "${LB_DIR:-}" ]; then
+		rm -rf "$LB_DIR"
+	fi
 }
 
 lb_exec() {

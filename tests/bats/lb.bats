@@ -5,6 +5,7 @@
 load lb-common
 
 setup_file() {
+	netns_have_root || return 0
 	lb_ns_setup
 	lb_backend vnfc1 8001
 	lb_backend vnfc2 8002 127.0.0.2
@@ -16,6 +17,7 @@ teardown_file() {
 }
 
 setup() {
+	netns_skip_unless_root
 	lb_params
 	# every test starts with node n1 out of the pool
 	lb_agent stop "${P[@]}" drain_timeout=1s >/dev/null 2>&1 || true
