@@ -18,6 +18,7 @@ VIP=$LB_VIP
 SRC=$LB_SRC
 
 setup_file() {
+	lab_available || return 0
 	lab_setup_file -n 3 -t 1000 --fencing
 	# a fenced node stays off (the lab's reboot would bring it back within
 	# seconds and hide whether the pool was rebuilt without it)
@@ -30,6 +31,10 @@ setup_file() {
 teardown_file() {
 	lb_lab_unconfigure
 	lab_teardown_file
+}
+
+setup() {
+	lab_skip_unavailable
 }
 
 teardown() {

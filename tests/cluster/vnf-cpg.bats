@@ -17,6 +17,10 @@ teardown_file() {
 	lab_teardown_file
 }
 
+setup() {
+	lab_skip_unavailable
+}
+
 teardown() {
 	vnf_teardown
 }

@@ -16,6 +16,10 @@ teardown_file() {
 	lab_teardown_file
 }
 
+setup() {
+	lab_skip_unavailable
+}
+
 teardown() {
 	if [ -n "${STALE_NS:-}" ]; then # the stale-replica test's changes
 		ip netns exec "$STALE_NS" nft delete table inet vnfhastale 2>/dev/null || true

@@ -175,6 +175,7 @@ vnf_recovery_ms() {
 # setup_file of the VNF scenarios: a 3-node lab with fencing, token 1000 ms,
 # the VNF created with pcs and serving.
 vnf_setup_file() {
+	lab_available || return 0
 	lab_setup_file -n 3 -t 1000 --fencing
 	vnf_create pcs
 	vnf_wait_serving 60
