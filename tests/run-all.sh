@@ -19,7 +19,7 @@ cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 # start of the output), then the tail of the others.
 show_failures() {
 	local trs
-	for trs in $(grep -l -E '^:test-result: (FAIL|ERROR)' tests/*/*.trs 2>/dev/null); do
+	grep -l -E '^:test-result: (FAIL|ERROR)' tests/*/*.trs 2>/dev/null | while read -r trs; do
 		echo "==== FAILED: ${trs%.trs} ====" >&2
 		cat "${trs%.trs}.log" >&2 || true
 	done

@@ -75,7 +75,7 @@ serves_one_of() {
 
 @test "kill -9 of sender or replica mid-transfer never leaves a torn version" {
 	ckpt_start 2 replica
-	ckpt_start 1 primary --peer 198.51.100.2:$PORT
+	ckpt_start 1 primary --peer "198.51.100.2:$PORT"
 	rand_bytes "$SIZE" >"$WORK/prev"
 	ckpt 1 put s "$WORK/prev"
 	ckpt_wait 10 same_as 2 s "$WORK/prev"
@@ -97,7 +97,7 @@ serves_one_of() {
 		if [ "$victim" = 1 ]; then
 			# the replica keeps serving a complete version meanwhile
 			got=$(serves_one_of 2 "$WORK/prev" "$WORK/new")
-			ckpt_start 1 primary --peer 198.51.100.2:$PORT
+			ckpt_start 1 primary --peer "198.51.100.2:$PORT"
 		else
 			ckpt_start 2 replica
 			got=$(serves_one_of 2 "$WORK/prev" "$WORK/new")
@@ -117,7 +117,7 @@ serves_one_of() {
 
 @test "a flipped or truncated stored file is never served, and is resent" {
 	ckpt_start 2 replica
-	ckpt_start 1 primary --peer 198.51.100.2:$PORT
+	ckpt_start 1 primary --peer "198.51.100.2:$PORT"
 	rand_bytes $((4 << 20)) >"$WORK/a"
 	ckpt 1 put s "$WORK/a"
 	ckpt_wait 5 same_as 2 s "$WORK/a"
@@ -136,21 +136,22 @@ serves_one_of() {
 		[ "$status" -eq 1 ]
 		[[ "$output" == *"No such file"* ]]
 		grep -q "checkpoint 's' in the store is damaged" "$WORK/n2/log"
-		ckpt_start 1 primary --peer 198.51.100.2:$PORT
+		ckpt_start 1 primary --peer "198.51.100.2:$PORT"
 		ckpt_wait 5 same_as 2 s "$WORK/a"
 	done
 }
 
 @test "bytes damaged in flight are refused; the replica keeps the last good version" {
 	ckpt_start 2 replica --plaintext
-	ckpt_start 1 primary --peer 198.51.100.2:$PORT --plaintext
+	ckpt_start 1 primary --peer "198.51.100.2:$PORT" --plaintext
 	rand_bytes $((2 << 20)) >"$WORK/a"
 	ckpt 1 put s "$WORK/a"
 	ckpt_wait 5 same_as 2 s "$WORK/a"
 	# from now on the primary talks through a relay that flips a bit deep
 	# inside the first block of every session
 	ip netns exec "${PFX}n2" python3 "$BATS_TEST_DIRNAME/ckpt-proxy.py" \
-		198.51.100.2 7411 198.51.100.2 $PORT 300000 >"$WORK/proxy.out" 2>&1 &
+		198.51.100.2 7411 198.51.100.2 "$PORT" 300000 >"$WORK/proxy.out" 2>&1 &
+	# shellcheck disable=SC2034,SC2154 # PIDS: ckpt-lib's associative array; teardown stops it
 	PIDS[proxy]=$!
 	ckpt_wait 5 grep -q ready "$WORK/proxy.out"
 	ckpt 1 peers set 198.51.100.2:7411
@@ -160,6 +161,6 @@ serves_one_of() {
 	ckpt_wait 5 grep -q "refused: Invalid or incomplete multibyte or wide character" "$WORK/n2/log"
 	same_as 2 s "$WORK/a"
 	# a clean path again: the new version arrives whole
-	ckpt 1 peers set 198.51.100.2:$PORT
+	ckpt 1 peers set "198.51.100.2:$PORT"
 	ckpt_wait 5 same_as 2 s "$WORK/b"
 }

@@ -58,12 +58,12 @@ setup() {
 	run lb_agent start "${P[@]}" CRM_meta_on_node=n2 port=8002
 	[ "$status" -eq 0 ]
 	[ "$(lb_state n2)" = "2 0 127.0.0.2 8002 100" ]
-	seen=$(for i in 1 2 3 4; do lb_get /; done | sort -u | tr '\n' ' ')
+	seen=$(for _ in 1 2 3 4; do lb_get /; done | sort -u | tr '\n' ' ')
 	[ "$seen" = "vnfc1 vnfc2 " ]
 	run lb_agent stop "${P[@]}"
 	[ "$status" -eq 0 ]
 	[ "$(lb_state n1)" = absent ]
-	seen=$(for i in 1 2 3 4; do lb_get /; done | sort -u | tr '\n' ' ')
+	seen=$(for _ in 1 2 3 4; do lb_get /; done | sort -u | tr '\n' ' ')
 	[ "$seen" = "vnfc2 " ]
 }
 

@@ -65,7 +65,7 @@ netns_teardown() {
 		ip netns del "$ns" 2>/dev/null || true
 	done
 	[ -n "${NETNS_DIR:-}" ] && rm -rf "$NETNS_DIR"
-	NS_A= NS_B= NETNS_DIR=
+	NS_A='' NS_B='' NETNS_DIR=''
 }
 
 # netns_number NET4 NET6: NET4.1/24 and NET6::1/64 on IF_A, .2 and ::2 on
@@ -88,13 +88,12 @@ netns_b() {
 # netns_capture_start NS IFACE FILTER: tcpdump writing every frame that
 # matches FILTER to $CAPTURE_FILE; returns once tcpdump listens.
 netns_capture_start() {
-	local i
 	CAPTURE_FILE="$NETNS_DIR/capture.pcap"
 	rm -f "$CAPTURE_FILE" "$NETNS_DIR/capture.err"
 	ip netns exec "$1" tcpdump -i "$2" -nn -U --immediate-mode -w "$CAPTURE_FILE" "$3" \
 		</dev/null 2>"$NETNS_DIR/capture.err" &
 	CAPTURE_PID=$!
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		grep -q 'listening on' "$NETNS_DIR/capture.err" 2>/dev/null && return 0
 		sleep 0.05
 	done
@@ -109,8 +108,7 @@ netns_capture_count() {
 
 # netns_capture_wait N [SECONDS]: until N frames are captured (default 5 s).
 netns_capture_wait() {
-	local i
-	for i in $(seq $((${2:-5} * 20))); do
+	for _ in $(seq $((${2:-5} * 20))); do
 		[ "$(netns_capture_count)" -ge "$1" ] && return 0
 		sleep 0.05
 	done

@@ -67,7 +67,7 @@ teardown() {
 
 @test "vnf: 20 consecutive process failovers lose no acknowledged update" {
 	vnf_client_start 200
-	for i in $(seq 20); do
+	for _ in $(seq 20); do
 		k=$(vnf_active)
 		[ -n "$k" ]
 		lab kill-process "$k" "$(vnf_pid "$k")"
