@@ -37,7 +37,9 @@ VNFHA_LAB=$(lab up -n 3 -t 1000 --fencing --owner $$)
 export VNFHA_LAB
 CLIENT_PID=
 cleanup() {
-	[ -n "$CLIENT_PID" ] && kill "$CLIENT_PID" 2>/dev/null
+	if [ -n "$CLIENT_PID" ]; then
+		kill "$CLIENT_PID" 2>/dev/null || true
+	fi
 	lab down
 }
 trap cleanup EXIT
@@ -47,15 +49,15 @@ vnf_wait_serving 60
 lab on 1 crm_mon -1 | sed -n '/Active Resources/,$p'
 
 results=()
+failed=0
 # fault NAME ACTION: runs the client, applies ACTION to the active node,
 # and reads the client's account of the outage.
 fault() {
-	local name=$1 action=$2 log old new fault_ms ms gap lost
-	log=$(mktemp)
+	local name=$1 action=$2 log old new fault_ms ms gap lost rc=0
 	old=$(vnf_active)
-	vnf_client 60 >"$log" 2>&1 &
-	CLIENT_PID=$!
-	sleep 2
+	vnf_client_start 60
+	log=$CLIENT_LOG
+	sleep 1
 	fault_ms=$(lab_now_ms)
 	case $action in
 	process) lab kill-process "$old" "$(vnf_pid "$old")" ;;
@@ -67,8 +69,9 @@ fault() {
 		sleep 0.1
 	done
 	sleep 1
+	# the client ends its run: summary, and exit status 3 if it lost an acknowledged update
 	kill -INT "$CLIENT_PID" 2>/dev/null || true
-	wait "$CLIENT_PID" || true
+	wait "$CLIENT_PID" || rc=$?
 	CLIENT_PID=
 	new=$(vnf_active)
 	ms=$(vnf_recovery_ms "$log" "$fault_ms")
@@ -81,6 +84,11 @@ fault() {
 	results+=("$(printf '%-22s failover %-17s active node%s -> node%s   acknowledged updates lost: %s' \
 		"$name" "$gap" "$old" "${new:-?}" "${lost:-?}")")
 	echo "${results[-1]}"
+	if [ "$rc" != 0 ] && [ "$VNF_MODE" = sync ]; then
+		echo "the client exited with status $rc (3: acknowledged updates lost):" >&2
+		cat "$log" >&2
+		failed=1
+	fi
 	rm -f "$log"
 	lab_recover >/dev/null
 	vnf_wait_serving 60
@@ -93,3 +101,7 @@ fault "active link cut" cut
 echo
 echo "== summary"
 printf '%s\n' "${results[@]}"
+if [ "$failed" != 0 ]; then
+	echo "demo: in sync mode no acknowledged update may be lost, and some were" >&2
+	exit 1
+fi

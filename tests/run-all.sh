@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Every test vnfha has, from a fresh Debian 12 as root: installs the
-# dependencies, builds with -Werror, runs cppcheck, `make check` (unit tests
-# under ASan/UBSan, bats tests in network namespaces, the cluster lab
-# scenarios) and `make distcheck`. The README and CI run exactly this.
+# dependencies, builds with -Werror, runs cppcheck and shellcheck, `make
+# check` (unit tests under ASan/UBSan, bats tests in network namespaces, the
+# cluster lab scenarios) and `make distcheck`. The README and CI run exactly
+# this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${VNFHA_SKIP_DEPS:-0}" != 1 ]; then
@@ -15,11 +16,25 @@ make -j"$(nproc)"
 cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 	--inline-suppr --suppress=missingIncludeSystem -I src -I src/include \
 	src agents heartbeat-helpers examples
+# Every shell script (tests/, examples/, the lab's and CI's; .bats files are
+# checked as bats by their shebang), then no mid-test `! cmd`: bash exempts a
+# negated command from errexit, so such a line asserts nothing.
+mapfile -t shell_scripts < <(
+	find tests examples -type f \( -name '*.sh' -o -name '*.bash' -o -name '*.bats' \) | sort
+	printf '%s\n' tests/cluster/lab tests/cluster/lab-node-init .ci/run
+)
+shellcheck -x -P SCRIPTDIR "${shell_scripts[@]}"
+dead=$(tests/dead-negations.sh)
+if [ -n "$dead" ]; then
+	echo "negated commands that assert nothing (write 'run !' or [ ... ]):" >&2
+	echo "$dead" >&2
+	exit 1
+fi
 # On failure, print each failed test's whole log first (CI shows only the
 # start of the output), then the tail of the others.
 show_failures() {
 	local trs
-	for trs in $(grep -l -E '^:test-result: (FAIL|ERROR)' tests/*/*.trs 2>/dev/null); do
+	grep -l -E '^:test-result: (FAIL|ERROR)' tests/*/*.trs 2>/dev/null | while read -r trs; do
 		echo "==== FAILED: ${trs%.trs} ====" >&2
 		cat "${trs%.trs}.log" >&2 || true
 	done

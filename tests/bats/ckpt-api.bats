@@ -19,23 +19,23 @@ teardown() {
 
 @test "region commit replicates; the promoted replica restores it; deltas go both ways" {
 	ckpt_start 2 replica
-	ckpt_start 1 primary --peer 198.51.100.2:$PORT
+	ckpt_start 1 primary --peer "198.51.100.2:$PORT"
 	run "$API" "$WORK/n1/sock" app write $((5 << 20)) 7
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"version 1 1"* ]]
 	[[ "$output" == *"replica 198.51.100.2:$PORT 1"* ]]
 	# ten blocks changed in place: only those travel
-	before=$(sent_bytes 1 198.51.100.2:$PORT)
+	before=$(sent_bytes 1 "198.51.100.2:$PORT")
 	"$API" "$WORK/n1/sock" app dirty 3 10
 	"$API" "$WORK/n1/sock" app dirty 3 10 # and back: the pattern again
-	[ "$(sent_bytes 1 198.51.100.2:$PORT)" -eq $((before + 2 * 10 * 65536)) ]
+	[ "$(sent_bytes 1 "198.51.100.2:$PORT")" -eq $((before + 2 * 10 * 65536)) ]
 	# the replica holds it before any failover
 	run "$API" "$WORK/n2/sock" app check 7
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"ok 5242880 bytes version 1 3"* ]]
 	# failover: n2 promoted, restores locally and commits; n1 follows
 	ckpt_stop 1
-	ckpt 2 peers set 198.51.100.1:$PORT
+	ckpt 2 peers set "198.51.100.1:$PORT"
 	ckpt 2 role primary
 	run "$API" "$WORK/n2/sock" app check 7
 	echo "$output"
@@ -57,7 +57,7 @@ teardown() {
 
 @test "an application cannot shrink its region under the daemon (sealed memfd)" {
 	ckpt_start 2 replica
-	ckpt_start 1 primary --peer 198.51.100.2:$PORT
+	ckpt_start 1 primary --peer "198.51.100.2:$PORT"
 	"$API" "$WORK/n1/sock" app write $((1 << 20)) 7
 	run "$API" "$WORK/n1/sock" app shrink
 	echo "$output"

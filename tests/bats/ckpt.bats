@@ -19,7 +19,7 @@ teardown() {
 @test "full then incremental transfer reaches both replicas byte for byte" {
 	ckpt_start 2 replica
 	ckpt_start 3 replica
-	ckpt_start 1 primary --peer 198.51.100.2:$PORT --peer 198.51.100.3:$PORT
+	ckpt_start 1 primary --peer "198.51.100.2:$PORT" --peer "198.51.100.3:$PORT"
 	ckpt_wait 5 sh -c "$CKPT --socket $WORK/n1/sock status | grep -c ' connected' | grep -qx 2"
 	head -c $((8 << 20)) /dev/urandom >"$WORK/a"
 	run ckpt 1 put state "$WORK/a"
@@ -28,7 +28,7 @@ teardown() {
 	# sync returns when at least one replica holds it; both get it
 	ckpt_wait 5 same_as 2 state "$WORK/a"
 	ckpt_wait 5 same_as 3 state "$WORK/a"
-	full=$(sent_bytes 1 198.51.100.2:$PORT)
+	full=$(sent_bytes 1 "198.51.100.2:$PORT")
 	[ "$full" -eq $((8 << 20)) ]
 	# change 3 bytes in one 64 KiB block: only that block travels
 	printf 'xyz' | dd of="$WORK/a" bs=1 seek=3000000 conv=notrunc 2>/dev/null
@@ -38,7 +38,7 @@ teardown() {
 	[[ "$output" == *"durable"* ]]
 	ckpt_wait 5 same_as 2 state "$WORK/a"
 	ckpt_wait 5 same_as 3 state "$WORK/a"
-	[ "$(sent_bytes 1 198.51.100.2:$PORT)" -eq $((full + 65536)) ]
+	[ "$(sent_bytes 1 "198.51.100.2:$PORT")" -eq $((full + 65536)) ]
 	run ckpt 2 latest
 	[ "$output" = "1 2" ]
 	run ckpt 1 status
@@ -51,13 +51,13 @@ teardown() {
 
 @test "role switch keeps versions; a new epoch orders after the old one" {
 	ckpt_start 2 replica
-	ckpt_start 1 primary --peer 198.51.100.2:$PORT
+	ckpt_start 1 primary --peer "198.51.100.2:$PORT"
 	head -c 300000 /dev/urandom >"$WORK/a"
 	ckpt 1 put s "$WORK/a"
 	ckpt_wait 5 same_as 2 s "$WORK/a"
 	# failover: 1 becomes a replica, 2 the primary replicating to 1
 	ckpt 1 role replica
-	ckpt 2 peers set 198.51.100.1:$PORT
+	ckpt 2 peers set "198.51.100.1:$PORT"
 	ckpt 2 role primary
 	run ckpt 2 status
 	[[ "$output" == *"role primary"* ]]
@@ -75,17 +75,17 @@ teardown() {
 @test "a replica that is gone holds up neither a new replica list nor a demotion" {
 	ckpt_start 2 replica
 	# Nobody has 198.51.100.9: the primary's connect to it gets no answer.
-	ckpt_start 1 primary --peer 198.51.100.9:$PORT
+	ckpt_start 1 primary --peer "198.51.100.9:$PORT"
 	sleep 0.3
 	t0=$(date +%s%N)
-	ckpt 1 peers set 198.51.100.2:$PORT
+	ckpt 1 peers set "198.51.100.2:$PORT"
 	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 	echo "peers set while a connect hangs: $ms ms (the connect times out after 3000)"
 	[ "$ms" -lt 1000 ]
 	head -c 100000 /dev/urandom >"$WORK/a"
 	ckpt 1 --mode sync put s "$WORK/a"
 	same_as 2 s "$WORK/a"
-	ckpt 1 peers set 198.51.100.9:$PORT 198.51.100.2:$PORT
+	ckpt 1 peers set "198.51.100.9:$PORT" "198.51.100.2:$PORT"
 	sleep 0.3
 	t0=$(date +%s%N)
 	ckpt 1 role replica
@@ -96,7 +96,7 @@ teardown() {
 
 @test "a restarted replica keeps its store and resyncs what it missed" {
 	ckpt_start 2 replica
-	ckpt_start 1 primary --peer 198.51.100.2:$PORT
+	ckpt_start 1 primary --peer "198.51.100.2:$PORT"
 	head -c 1000000 /dev/urandom >"$WORK/a"
 	ckpt 1 put s "$WORK/a"
 	ckpt_wait 5 same_as 2 s "$WORK/a"
@@ -113,7 +113,7 @@ teardown() {
 	ckpt_start 2 replica
 	same_as 2 s "$WORK/a"
 	# and it catches up when the primary is back
-	ckpt_start 1 primary --peer 198.51.100.2:$PORT
+	ckpt_start 1 primary --peer "198.51.100.2:$PORT"
 	ckpt_wait 5 same_as 2 s "$WORK/b"
 	ckpt_wait 5 same_as 2 t "$WORK/c"
 	run ckpt 2 list
@@ -124,8 +124,8 @@ teardown() {
 	ckpt_start 2 replica
 	head -c 4096 /dev/urandom >"$WORK/other"
 	chmod 600 "$WORK/other"
-	ckpt_start 1 primary --peer 198.51.100.2:$PORT --key "$WORK/other"
-	ckpt_start 3 primary --peer 198.51.100.2:$PORT --plaintext
+	ckpt_start 1 primary --peer "198.51.100.2:$PORT" --key "$WORK/other"
+	ckpt_start 3 primary --peer "198.51.100.2:$PORT" --plaintext
 	ckpt_wait 5 grep -q "TLS handshake failed" "$WORK/n2/log"
 	ckpt_wait 5 grep -q "refused plaintext peer 198.51.100.3" "$WORK/n2/log"
 	head -c 1000 /dev/urandom >"$WORK/a"

@@ -6,7 +6,12 @@
 
 load netns
 
+# `run !` (a negated assertion that fails the test wherever it stands) needs 1.5.
+bats_require_minimum_version 1.5.0
+
+# shellcheck disable=SC2034 # for the .bats files that load this
 VIP4=198.51.100.10
+# shellcheck disable=SC2034 # for the .bats files that load this
 VIP6=2001:db8:5::10
 FLOATIP="$VNFHA_BUILDDIR/agents/floatip"
 
@@ -76,5 +81,6 @@ timed_run() {
 	t0=$(date +%s%N)
 	run "$@"
 	ms=$((($(date +%s%N) - t0) / 1000000))
+	# shellcheck disable=SC2154 # status, output: set by bats' run
 	echo "status $status after $ms ms: $output"
 }

@@ -13,9 +13,10 @@ STALE_MAC=02:00:00:00:00:99
 	# GARP updates an entry, it creates none (arp_accept off).
 	netns_b ip neigh replace "$VIP4" lladdr "$STALE_MAC" dev "$IF_B" nud stale
 	netns_capture_start "$NS_B" "$IF_B" "arp and ether src $MAC_A"
-	timed_run fip start ip=$VIP4 arp_count=3 arp_interval=100 arp_repeat_delay=0
+	timed_run fip start ip="$VIP4" arp_count=3 arp_interval=100 arp_repeat_delay=0
 	[ "$status" -eq 0 ]
 	# start returns after the first announcement, not after the burst.
+	# shellcheck disable=SC2154 # ms: set by timed_run (floatip-common.bash)
 	[ "$ms" -lt 150 ]
 	netns_capture_wait 6
 	sleep 0.3
@@ -31,7 +32,7 @@ STALE_MAC=02:00:00:00:00:99
 @test "IPv6 start: 3 unsolicited NAs with Override arrive; the peer's entry follows" {
 	netns_b ip -6 neigh replace "$VIP6" lladdr "$STALE_MAC" dev "$IF_B" nud stale
 	netns_capture_start "$NS_B" "$IF_B" "icmp6 and ip6[40] == 136 and src host $VIP6"
-	run fip start ip=$VIP6 nodad=true arp_count=3 arp_interval=100 arp_repeat_delay=0
+	run fip start ip="$VIP6" nodad=true arp_count=3 arp_interval=100 arp_repeat_delay=0
 	[ "$status" -eq 0 ]
 	netns_capture_wait 3
 	sleep 0.3
@@ -46,7 +47,7 @@ STALE_MAC=02:00:00:00:00:99
 @test "IPv6 start on a forwarding host sets the Router flag" {
 	netns_a sysctl -qw "net.ipv6.conf.$IF_A.forwarding=1"
 	netns_capture_start "$NS_B" "$IF_B" "icmp6 and ip6[40] == 136 and src host $VIP6"
-	run fip start ip=$VIP6 nodad=true arp_count=1 arp_repeat_delay=0
+	run fip start ip="$VIP6" nodad=true arp_count=1 arp_repeat_delay=0
 	[ "$status" -eq 0 ]
 	netns_capture_wait 1
 	netns_capture_stop
@@ -55,7 +56,7 @@ STALE_MAC=02:00:00:00:00:99
 
 @test "the second burst comes arp_repeat_delay after the first" {
 	netns_capture_start "$NS_B" "$IF_B" "arp and ether src $MAC_A and arp[6:2] == 1"
-	run fip start ip=$VIP4 arp_count=2 arp_interval=100 arp_repeat_delay=400
+	run fip start ip="$VIP4" arp_count=2 arp_interval=100 arp_repeat_delay=400
 	[ "$status" -eq 0 ]
 	netns_capture_wait 4
 	netns_capture_stop
@@ -70,7 +71,7 @@ STALE_MAC=02:00:00:00:00:99
 
 @test "arp_bg=false: start sends the whole burst before it returns" {
 	netns_capture_start "$NS_B" "$IF_B" "arp and ether src $MAC_A and arp[6:2] == 1"
-	timed_run fip start ip=$VIP4 arp_count=3 arp_interval=100 arp_repeat_delay=0 arp_bg=false
+	timed_run fip start ip="$VIP4" arp_count=3 arp_interval=100 arp_repeat_delay=0 arp_bg=false
 	[ "$status" -eq 0 ]
 	[ "$ms" -ge 190 ]
 	netns_capture_wait 3 1
@@ -79,7 +80,7 @@ STALE_MAC=02:00:00:00:00:99
 
 @test "arp_count=0: no announcement at all" {
 	netns_capture_start "$NS_B" "$IF_B" "arp and ether src $MAC_A"
-	run fip start ip=$VIP4 arp_count=0
+	run fip start ip="$VIP4" arp_count=0
 	[ "$status" -eq 0 ]
 	sleep 0.5
 	netns_capture_stop
@@ -87,12 +88,12 @@ STALE_MAC=02:00:00:00:00:99
 }
 
 @test "monitor with arp_count_refresh re-announces (both families)" {
-	fip start ip=$VIP4 arp_count=0
-	fip start ip=$VIP6 nodad=true arp_count=0
+	fip start ip="$VIP4" arp_count=0
+	fip start ip="$VIP6" nodad=true arp_count=0
 	netns_capture_start "$NS_B" "$IF_B" "(arp and ether src $MAC_A and arp[6:2] == 1) or (icmp6 and ip6[40] == 136 and src host $VIP6)"
-	run fip monitor ip=$VIP4 arp_count_refresh=2 arp_interval=50
+	run fip monitor ip="$VIP4" arp_count_refresh=2 arp_interval=50
 	[ "$status" -eq 0 ]
-	run fip monitor ip=$VIP6 arp_count_refresh=2 arp_interval=50
+	run fip monitor ip="$VIP6" arp_count_refresh=2 arp_interval=50
 	[ "$status" -eq 0 ]
 	netns_capture_wait 4
 	netns_capture_stop
@@ -103,10 +104,10 @@ STALE_MAC=02:00:00:00:00:99
 
 @test "stop ends a background burst: no announcement after the address left" {
 	netns_capture_start "$NS_B" "$IF_B" "arp and ether src $MAC_A and arp[6:2] == 1"
-	run fip start ip=$VIP4 arp_count=20 arp_interval=100 arp_repeat_delay=0
+	run fip start ip="$VIP4" arp_count=20 arp_interval=100 arp_repeat_delay=0
 	[ "$status" -eq 0 ]
 	sleep 0.25
-	run fip stop ip=$VIP4
+	run fip stop ip="$VIP4"
 	[ "$status" -eq 0 ]
 	n=$(netns_capture_count)
 	sleep 0.5

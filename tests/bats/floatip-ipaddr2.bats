@@ -40,27 +40,27 @@ same_as_ipaddr2() {
 }
 
 @test "same address as IPaddr2: connected route of a primary without broadcast" {
-	same_as_ipaddr2 ip=$VIP4
+	same_as_ipaddr2 ip="$VIP4"
 }
 
 @test "same address as IPaddr2: the subnet's own broadcast, '+', '-', given" {
 	# findif takes the broadcast of the subnet's own address
 	netns_a ip addr del 198.51.100.1/24 dev "$IF_A"
 	netns_a ip addr add 198.51.100.1/24 brd + dev "$IF_A"
-	same_as_ipaddr2 ip=$VIP4
-	same_as_ipaddr2 ip=$VIP4 broadcast=+ cidr_netmask=25
-	same_as_ipaddr2 ip=$VIP4 broadcast=-
-	same_as_ipaddr2 ip=$VIP4 broadcast=198.51.100.77
+	same_as_ipaddr2 ip="$VIP4"
+	same_as_ipaddr2 ip="$VIP4" broadcast=+ cidr_netmask=25
+	same_as_ipaddr2 ip="$VIP4" broadcast=-
+	same_as_ipaddr2 ip="$VIP4" broadcast=198.51.100.77
 }
 
 @test "same address as IPaddr2: nic=<if>:<label>, iflabel, dotted netmask" {
-	same_as_ipaddr2 ip=$VIP4 nic="$IF_A:1"
-	same_as_ipaddr2 ip=$VIP4 nic="$IF_A" iflabel=vip
+	same_as_ipaddr2 ip="$VIP4" nic="$IF_A:1"
+	same_as_ipaddr2 ip="$VIP4" nic="$IF_A" iflabel=vip
 	# a label in nic wins over iflabel
-	same_as_ipaddr2 ip=$VIP4 nic="$IF_A:x" iflabel=vip
-	same_as_ipaddr2 ip=$VIP4 cidr_netmask=255.255.255.128
+	same_as_ipaddr2 ip="$VIP4" nic="$IF_A:x" iflabel=vip
+	same_as_ipaddr2 ip="$VIP4" cidr_netmask=255.255.255.128
 	# IPaddr2's old name of cidr_netmask
-	same_as_ipaddr2 ip=$VIP4 netmask=26
+	same_as_ipaddr2 ip="$VIP4" netmask=26
 }
 
 @test "same address as IPaddr2: the longest connected prefix, nic's own route, nic+netmask off-subnet" {
@@ -76,17 +76,17 @@ same_as_ipaddr2() {
 
 @test "same address as IPaddr2: 127.0.0.0/8 goes on the loopback; preferred_lft is IPv6's" {
 	same_as_ipaddr2 ip=127.0.0.2
-	same_as_ipaddr2 ip=$VIP4 preferred_lft=0
+	same_as_ipaddr2 ip="$VIP4" preferred_lft=0
 }
 
 @test "same IPv6 address as IPaddr2 (prefix, interface, deprecated), usable at once" {
 	local want got
-	run ip2 start ip=$VIP6 preferred_lft=0
+	run ip2 start ip="$VIP6" preferred_lft=0
 	[ "$status" -eq 0 ]
 	want=$(addr_line "$VIP6" | sed 's/ nodad//; s/ tentative//')
-	run fip stop ip=$VIP6
+	run fip stop ip="$VIP6"
 	[ "$status" -eq 0 ]
-	run fip start ip=$VIP6 preferred_lft=0
+	run fip start ip="$VIP6" preferred_lft=0
 	[ "$status" -eq 0 ]
 	got=$(addr_line "$VIP6")
 	echo "IPaddr2: $want"
@@ -97,7 +97,7 @@ same_as_ipaddr2() {
 }
 
 @test "switched from IPaddr2: its labelled address is found by monitor and removed by stop" {
-	run ip2 start ip=$VIP4 nic="$IF_A:1"
+	run ip2 start ip="$VIP4" nic="$IF_A:1"
 	[ "$status" -eq 0 ]
 	addr_line "$VIP4" | grep -q " $IF_A:1\$"
 	# the resource's parameters unchanged, the agent now floatip
@@ -107,32 +107,32 @@ same_as_ipaddr2() {
 		echo "monitor $args: $status $output"
 		[ "$status" -eq 0 ]
 	done
-	run fip start ip=$VIP4 nic="$IF_A:1"
+	run fip start ip="$VIP4" nic="$IF_A:1"
 	[ "$status" -eq 0 ]
 	[ "$(netns_a ip -o addr show | grep -c " $VIP4/")" -eq 1 ]
-	run fip stop ip=$VIP4 nic="$IF_A:1"
+	run fip stop ip="$VIP4" nic="$IF_A:1"
 	[ "$status" -eq 0 ]
 	[ -z "$(addr_line "$VIP4")" ]
-	run fip monitor ip=$VIP4 nic="$IF_A:1"
+	run fip monitor ip="$VIP4" nic="$IF_A:1"
 	[ "$status" -eq 7 ]
 	# and the other way: IPaddr2 finds and removes floatip's
-	run fip start ip=$VIP4 nic="$IF_A:1"
+	run fip start ip="$VIP4" nic="$IF_A:1"
 	[ "$status" -eq 0 ]
-	run ip2 stop ip=$VIP4 nic="$IF_A:1"
+	run ip2 stop ip="$VIP4" nic="$IF_A:1"
 	[ "$status" -eq 0 ]
 	[ -z "$(addr_line "$VIP4")" ]
 }
 
 @test "stop and monitor still act on the address when other parameters are refused" {
-	run ip2 start ip=$VIP4 nic="$IF_A" mac=01:00:5e:00:00:01
+	run ip2 start ip="$VIP4" nic="$IF_A" mac=01:00:5e:00:00:01
 	[ "$status" -eq 0 ]
-	run fip start ip=$VIP4 nic="$IF_A" mac=01:00:5e:00:00:01
+	run fip start ip="$VIP4" nic="$IF_A" mac=01:00:5e:00:00:01
 	[ "$status" -eq 6 ]
-	run fip monitor ip=$VIP4 nic="$IF_A" mac=01:00:5e:00:00:01
+	run fip monitor ip="$VIP4" nic="$IF_A" mac=01:00:5e:00:00:01
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ $output == *"start would refuse its parameters: parameter mac='01:00:5e:00:00:01' is not supported"* ]]
-	run fip stop ip=$VIP4 nic="$IF_A" mac=01:00:5e:00:00:01 broadcast=nonsense
+	run fip stop ip="$VIP4" nic="$IF_A" mac=01:00:5e:00:00:01 broadcast=nonsense
 	[ "$status" -eq 0 ]
 	[ -z "$(addr_line "$VIP4")" ]
 }
@@ -160,26 +160,26 @@ both_rc() {
 	[[ $output == *"ocf-exit-reason:ip='203.0.113.10' is on no connected subnet of any interface on this node"* ]]
 	# a nic this node lacks: IPaddr2 says CONFIGURED (fatal on every node),
 	# floatip GENERIC (another node may have it)
-	both_rc 6 1 start ip=$VIP4 nic=nosuch0
+	both_rc 6 1 start ip="$VIP4" nic=nosuch0
 	[[ $output == *"ocf-exit-reason:nic='nosuch0' is no interface on this node"* ]]
 	# the configuration itself: CONFIGURED from both
 	both_rc 6 6 start ip=198.51.100.300
-	both_rc 6 6 start ip=$VIP4 cidr_netmask=33
-	both_rc 6 6 start ip=$VIP4 broadcast=everyone
+	both_rc 6 6 start ip="$VIP4" cidr_netmask=33
+	both_rc 6 6 start ip="$VIP4" broadcast=everyone
 	both_rc 6 6 start ip=fe80::10
-	both_rc 6 6 start ip=$VIP4 lvs_ipv6_addrlabel=true
-	both_rc 6 6 start ip=$VIP6 lvs_support=true
-	both_rc 6 6 start ip=$VIP4 arp_sender=carrier_pigeon
-	both_rc 6 6 start ip=$VIP4 nic="$IF_A" iflabel=abcdefghijklm
+	both_rc 6 6 start ip="$VIP4" lvs_ipv6_addrlabel=true
+	both_rc 6 6 start ip="$VIP6" lvs_support=true
+	both_rc 6 6 start ip="$VIP4" arp_sender=carrier_pigeon
+	both_rc 6 6 start ip="$VIP4" nic="$IF_A" iflabel=abcdefghijklm
 	# monitor and stop of what is not there
-	both_rc 7 7 monitor ip=$VIP4
-	both_rc 0 0 stop ip=$VIP4
+	both_rc 7 7 monitor ip="$VIP4"
+	both_rc 0 0 stop ip="$VIP4"
 	both_rc 7 7 monitor ip=203.0.113.10
 	both_rc 0 0 stop ip=203.0.113.10
 	# status, IPaddr2's other name of monitor
-	both_rc 7 7 status ip=$VIP4
-	run fip start ip=$VIP4
-	both_rc 0 0 status ip=$VIP4
+	both_rc 7 7 status ip="$VIP4"
+	run fip start ip="$VIP4"
+	both_rc 0 0 status ip="$VIP4"
 }
 
 @test "a link-local address needs nic, as in IPaddr2" {

@@ -25,7 +25,7 @@ forks() {
 }
 
 @test "start (announcing in the background): one execve, one fork" {
-	traced start ip=$VIP4 arp_count=3 arp_interval=50
+	traced start ip="$VIP4" arp_count=3 arp_interval=50
 	[ "$status" -eq 0 ]
 	[ "$(execs)" -eq 1 ]
 	grep -q "execve(\"$FLOATIP\"" "$NETNS_DIR/strace"
@@ -42,14 +42,14 @@ forks() {
 		[ "$(execs)" -eq 1 ]
 		[ "$(forks)" -eq 0 ]
 	done
-	fip start ip=$VIP4 arp_count=0
-	OCF_CHECK_LEVEL=10 traced monitor ip=$VIP4
+	fip start ip="$VIP4" arp_count=0
+	OCF_CHECK_LEVEL=10 traced monitor ip="$VIP4"
 	[ "$(execs)" -eq 1 ]
 	[ "$(forks)" -eq 0 ]
 }
 
 @test "IPv6 start with DAD (optimistic requested): no exec, no fork" {
-	traced start ip=$VIP6 arp_count=0
+	traced start ip="$VIP6" arp_count=0
 	[ "$status" -eq 0 ]
 	[ "$(execs)" -eq 1 ]
 	[ "$(forks)" -eq 0 ]

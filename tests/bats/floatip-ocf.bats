@@ -19,6 +19,7 @@ DTD="$VNFHA_SRCDIR/tests/ocf/ra-api-1.1.dtd"
 with_agent() {
 	mkdir -p "$NETNS_DIR/ocf/vnfha"
 	ln -sf "$FLOATIP" "$NETNS_DIR/ocf/vnfha/floatip"
+	# shellcheck disable=SC2016 # $1, $2 and $@ are the inner shell's
 	unshare --mount --propagation private bash -c '
 		set -e
 		mount -t overlay overlay -o "lowerdir=$1/ocf:/usr/lib/ocf/resource.d" \
@@ -64,7 +65,7 @@ with_agent() {
 
 @test "crm_resource --validate accepts good parameters and names the bad one" {
 	run with_agent crm_resource --validate --class ocf --agent floatip --provider vnfha \
-		--option ip=$VIP4 --option cidr_netmask=24
+		--option ip="$VIP4" --option cidr_netmask=24
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"returned 0 (ok)"* ]]
@@ -76,16 +77,16 @@ with_agent() {
 }
 
 @test "ocf-tester passes, IPv4, inside a namespace" {
-	run with_agent ip netns exec "$NS_A" ocf-tester -n vip -o ip=$VIP4 -o nic=$IF_A \
+	run with_agent ip netns exec "$NS_A" ocf-tester -n vip -o ip="$VIP4" -o nic="$IF_A" \
 		/usr/lib/ocf/resource.d/vnfha/floatip
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"passed all tests"* ]]
-	! has_addr_a "$VIP4"
+	run ! has_addr_a "$VIP4"
 }
 
 @test "ocf-tester passes, IPv6 without nic, inside a namespace" {
-	run with_agent ip netns exec "$NS_A" ocf-tester -n vip -o ip=$VIP6 -o nodad=true \
+	run with_agent ip netns exec "$NS_A" ocf-tester -n vip -o ip="$VIP6" -o nodad=true \
 		/usr/lib/ocf/resource.d/vnfha/floatip
 	echo "$output"
 	[ "$status" -eq 0 ]

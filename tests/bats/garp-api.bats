@@ -29,18 +29,17 @@ is_detached() {
 	[ -d "/proc/$1" ] &&
 		[ "$(ps -o sid= -p "$1" | tr -d ' ')" = "$1" ] &&
 		[ "$(readlink "/proc/$1/cwd")" = / ] &&
-		ls -l "/proc/$1/fd" | awk '
-			$9 ~ /^[012]$/ && $11 != "/dev/null" { bad = 1 }
-			$9 ~ /^[0-9]+$/ && $9 > 2 && $11 !~ /^socket:/ { bad = 1 }
+		find "/proc/$1/fd" -mindepth 1 -printf '%f %l\n' | awk '
+			$1 <= 2 && $2 != "/dev/null" { bad = 1 }
+			$1 > 2 && $2 !~ /^socket:/ { bad = 1 }
 			END { exit bad }' &&
-		[ "$(ls "/proc/$1/fd" | awk '$1 > 2' | wc -l)" -le "$2" ]
+		[ "$(find "/proc/$1/fd" -mindepth 1 -printf '%f\n' | awk '$1 > 2' | wc -l)" -le "$2" ]
 }
 
 # check_detached PID MAX_FDS: the child may still be detaching when its
 # parent returns; a bounded wait, then the verdict.
 check_detached() {
-	local i
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		is_detached "$@" && return 0
 		sleep 0.01
 	done
@@ -56,7 +55,7 @@ check_detached() {
 	echo "child $pid"
 	check_detached "$pid" 1
 	# It ends by itself after the burst (~600 ms).
-	for i in $(seq 40); do
+	for _ in $(seq 40); do
 		[ -d "/proc/$pid" ] || break
 		sleep 0.05
 	done
@@ -89,5 +88,6 @@ check_detached() {
 	run netns_a "$API" start "$IF_A" "$VIP4" 3 50 0
 	echo "$output"
 	[ "$status" -eq 1 ]
-	[ -z "$(printf '%s' "$output" | grep -E '^[0-9]+$')" ]
+	# no child PID was printed
+	[ "$(printf '%s' "$output" | grep -cE '^[0-9]+$')" -eq 0 ]
 }

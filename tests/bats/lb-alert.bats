@@ -7,6 +7,7 @@ load lb-common
 ALERT="$VNFHA_BUILDDIR/src/alert/vnfha-alert"
 
 setup_file() {
+	netns_have_root || return 0
 	lb_ns_setup
 	LB_RX="$LB_DIR/rx"
 	export LB_RX
@@ -26,6 +27,7 @@ teardown_file() {
 }
 
 setup() {
+	netns_skip_unless_root
 	rm -f "$LB_RX".200 "$LB_RX".500 "$LB_RX".400
 }
 

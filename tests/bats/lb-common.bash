@@ -2,6 +2,9 @@
 # Shared set-up for the lb*.bats tests: a network namespace with a real
 # HAProxy (config written here), backends served by lb-backend.py, and a
 # runner for the lbmember agent. Everything is torn down in teardown_file.
+# Unprivileged, setup_file sets up nothing and each test skips (netns.bash).
+
+load netns
 
 LB_AGENT="$VNFHA_BUILDDIR/agents/lbmember"
 LB_BACKEND="$VNFHA_SRCDIR/tests/bats/lb-backend.py"
@@ -23,7 +26,9 @@ lb_ns_teardown() {
 		done
 		ip netns del "$LB_NS" 2>/dev/null || true
 	fi
-	[ -n "${LB_DIR:-}" ] && rm -rf "$LB_DIR"
+	if [ -n "${LB_DIR:-}" ]; then
+		rm -rf "$LB_DIR"
+	fi
 }
 
 lb_exec() {
@@ -40,8 +45,7 @@ lb_backend() {
 
 # lb_wait_port PORT [ADDR]: waits (bounded) until something listens there.
 lb_wait_port() {
-	local i
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		lb_exec bash -c "exec 3<>/dev/tcp/${2:-127.0.0.1}/$1" 2>/dev/null && return 0
 		sleep 0.05
 	done
@@ -105,6 +109,7 @@ lb_agent() {
 
 # lb_params: sets P, the parameters of node n1's member (add more after it).
 lb_params() {
+	# shellcheck disable=SC2034 # P: for the .bats files that load this
 	P=(socket="$LB_DIR/admin.sock" backend=be "address=n1=127.0.0.1 n2=127.0.0.2" port=8001)
 }
 

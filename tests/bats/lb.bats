@@ -5,6 +5,7 @@
 load lb-common
 
 setup_file() {
+	netns_have_root || return 0
 	lb_ns_setup
 	lb_backend vnfc1 8001
 	lb_backend vnfc2 8002 127.0.0.2
@@ -16,6 +17,7 @@ teardown_file() {
 }
 
 setup() {
+	netns_skip_unless_root
 	lb_params
 	# every test starts with node n1 out of the pool
 	lb_agent stop "${P[@]}" drain_timeout=1s >/dev/null 2>&1 || true
@@ -56,12 +58,12 @@ setup() {
 	run lb_agent start "${P[@]}" CRM_meta_on_node=n2 port=8002
 	[ "$status" -eq 0 ]
 	[ "$(lb_state n2)" = "2 0 127.0.0.2 8002 100" ]
-	seen=$(for i in 1 2 3 4; do lb_get /; done | sort -u | tr '\n' ' ')
+	seen=$(for _ in 1 2 3 4; do lb_get /; done | sort -u | tr '\n' ' ')
 	[ "$seen" = "vnfc1 vnfc2 " ]
 	run lb_agent stop "${P[@]}"
 	[ "$status" -eq 0 ]
 	[ "$(lb_state n1)" = absent ]
-	seen=$(for i in 1 2 3 4; do lb_get /; done | sort -u | tr '\n' ' ')
+	seen=$(for _ in 1 2 3 4; do lb_get /; done | sort -u | tr '\n' ' ')
 	[ "$seen" = "vnfc2 " ]
 }
 

@@ -10,8 +10,32 @@
 # After netns_setup: NS_A, NS_B (namespaces), IF_A (in NS_A), IF_B (in
 # NS_B), MAC_A, MAC_B, NETNS_DIR (a scratch directory). Addresses are the
 # caller's (198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32 only).
+#
+# Network namespaces need root: unprivileged, netns_setup skips the test
+# (called from setup or a test). A setup_file, which bats 1.8 cannot skip
+# from, calls `netns_have_root || return 0` first, and its setup calls
+# netns_skip_unless_root.
+
+# netns_have_root: true as root; otherwise false, the reason in NETNS_SKIP.
+netns_have_root() {
+	NETNS_SKIP=
+	[ "$(id -u)" = 0 ] || NETNS_SKIP="needs root (network namespaces); run bats as root"
+	export NETNS_SKIP
+	[ -z "$NETNS_SKIP" ]
+}
+
+netns_skip_unless_root() {
+	netns_have_root || skip "$NETNS_SKIP"
+}
 
 netns_setup() {
+	if ! netns_have_root; then
+		if declare -F skip >/dev/null; then # bats; elsewhere (the benchmarks) an error
+			skip "$NETNS_SKIP"
+		fi
+		echo "$NETNS_SKIP" >&2
+		return 1
+	fi
 	NETNS_PREFIX=$(printf 'vh%x%x' "$$" "$RANDOM")
 	NS_A="${NETNS_PREFIX}a"
 	NS_B="${NETNS_PREFIX}b"
@@ -41,7 +65,7 @@ netns_teardown() {
 		ip netns del "$ns" 2>/dev/null || true
 	done
 	[ -n "${NETNS_DIR:-}" ] && rm -rf "$NETNS_DIR"
-	NS_A= NS_B= NETNS_DIR=
+	NS_A='' NS_B='' NETNS_DIR=''
 }
 
 # netns_number NET4 NET6: NET4.1/24 and NET6::1/64 on IF_A, .2 and ::2 on
@@ -64,13 +88,12 @@ netns_b() {
 # netns_capture_start NS IFACE FILTER: tcpdump writing every frame that
 # matches FILTER to $CAPTURE_FILE; returns once tcpdump listens.
 netns_capture_start() {
-	local i
 	CAPTURE_FILE="$NETNS_DIR/capture.pcap"
 	rm -f "$CAPTURE_FILE" "$NETNS_DIR/capture.err"
 	ip netns exec "$1" tcpdump -i "$2" -nn -U --immediate-mode -w "$CAPTURE_FILE" "$3" \
 		</dev/null 2>"$NETNS_DIR/capture.err" &
 	CAPTURE_PID=$!
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		grep -q 'listening on' "$NETNS_DIR/capture.err" 2>/dev/null && return 0
 		sleep 0.05
 	done
@@ -85,8 +108,7 @@ netns_capture_count() {
 
 # netns_capture_wait N [SECONDS]: until N frames are captured (default 5 s).
 netns_capture_wait() {
-	local i
-	for i in $(seq $((${2:-5} * 20))); do
+	for _ in $(seq $((${2:-5} * 20))); do
 		[ "$(netns_capture_count)" -ge "$1" ] && return 0
 		sleep 0.05
 	done

@@ -161,8 +161,8 @@ peers() { # what attrd holds for the other nodes
 
 @test "statesync: shared_dir hands the latest checkpoint to whichever node is promoted" {
 	export OCF_RESKEY_sync_method=shared_dir
-	shared="$NETNS_DIR/store"
-	# Two "nodes" (two resources, two sockets) mount the same store.
+	# Two "nodes" (two resources, two sockets) mount the same store: the
+	# store_dir of setup ($NETNS_DIR/store).
 	a() { OCF_RESOURCE_INSTANCE=ssa OCF_RESKEY_socket="$NETNS_DIR/a.sock" ra "$@"; }
 	b() { OCF_RESOURCE_INSTANCE=ssb OCF_RESKEY_socket="$NETNS_DIR/b.sock" ra "$@"; }
 	cli() { ip netns exec "$NS_A" "$CKPT" --socket "$NETNS_DIR/$1.sock" "${@:2}"; }

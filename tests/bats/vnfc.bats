@@ -196,6 +196,7 @@ kill_active() {
 }
 
 @test "vnfc: hooks drive an unmodified program" {
+	# shellcheck disable=SC2030,SC2031 # each @test is a process of its own: its exports stay in it
 	export OCF_RESKEY_binary=/bin/sleep OCF_RESKEY_args="'1000'" OCF_RESKEY_protocol=hooks
 	export OCF_RESKEY_promote_cmd="/usr/bin/touch $NETNS_DIR/promoted"
 	export OCF_RESKEY_demote_cmd="/bin/rm $NETNS_DIR/promoted"
@@ -215,7 +216,9 @@ kill_active() {
 }
 
 @test "vnfc: arguments reach the program literally, never through a shell" {
+	# shellcheck disable=SC2030,SC2031 # each @test is a process of its own: its exports stay in it
 	export OCF_RESKEY_binary=/usr/bin/printf OCF_RESKEY_protocol=hooks
+	# shellcheck disable=SC2030,SC2031 # each @test is a process of its own: its exports stay in it
 	export OCF_RESKEY_args="'<%s>' '\$(touch $NETNS_DIR/pwned)' ;id"
 	export OCF_RESKEY_log_file="$NETNS_DIR/vnf.log"
 	ra start || true
@@ -282,7 +285,9 @@ kill_active() {
 }
 
 @test "vnfc: stop escalates to SIGKILL after stop_timeout" {
+	# shellcheck disable=SC2030,SC2031 # each @test is a process of its own: its exports stay in it
 	export OCF_RESKEY_binary=/usr/bin/env OCF_RESKEY_protocol=hooks
+	# shellcheck disable=SC2030,SC2031 # each @test is a process of its own: its exports stay in it
 	export OCF_RESKEY_args="sh -c \"trap '' TERM; while :; do sleep 0.1; done\"" OCF_RESKEY_stop_timeout=300
 	ra start
 	run ra stop;     [ "$status" -eq 0 ]

@@ -144,12 +144,12 @@ for mode in tls plaintext; do
 	"${Bn[@]}" "$B/src/ckptd/vnfha-ckptd" --role replica --listen 203.0.113.2:7410 \
 		--store "$WORK/sb" --socket "$WORK/b.sock" "${extra[@]}" 2>>"$WORK/b.log" &
 	rpid=$!
-	PIDS+=($rpid)
+	PIDS+=("$rpid")
 	"${A[@]}" "$B/src/ckptd/vnfha-ckptd" --role primary --listen 203.0.113.1:7410 \
 		--peer 203.0.113.2:7410 --store "$WORK/sa" --socket "$WORK/a.sock" "${extra[@]}" \
 		2>>"$WORK/a.log" &
 	ppid=$!
-	PIDS+=($ppid)
+	PIDS+=("$ppid")
 	wait_for 5 sh -c "$B/src/ckptd/vnfha-ckpt --socket $WORK/a.sock status | grep -q ' connected'"
 	rm -f "$WORK/done"
 	anon_peak "$ppid" "$WORK/done" >"$WORK/anon.p" &
@@ -166,7 +166,7 @@ for mode in tls plaintext; do
 	"${Bn[@]}" "$B/src/ckptd/vnfha-ckptd" --role replica --listen 203.0.113.2:7411 \
 		--store "$WORK/sc" --socket "$WORK/c.sock" "${extra[@]}" 2>>"$WORK/c.log" &
 	cpid=$!
-	PIDS+=($cpid)
+	PIDS+=("$cpid")
 	wait_for 5 "$B/src/ckptd/vnfha-ckpt" --socket "$WORK/c.sock" status
 	want=$("$B/src/ckptd/vnfha-ckpt" --socket "$WORK/a.sock" latest big)
 	t0=$(now)

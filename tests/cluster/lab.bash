@@ -2,8 +2,9 @@
 # lab.bash — bats helpers for scenarios on the cluster lab (README.md).
 #
 #   load lab
-#   setup_file() { lab_setup_file -n 3 --fencing; }
+#   setup_file() { lab_available || return 0; lab_setup_file -n 3 --fencing; }
 #   teardown_file() { lab_teardown_file; }
+#   setup() { lab_skip_unavailable; }
 #   teardown() { lab_recover; }     # after a fault: every node back, failures cleaned
 #
 # One lab per .bats file: setup_file boots it (waiting for the machine-wide
@@ -14,6 +15,32 @@ LAB_CMD=${VNFHA_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}/tes
 
 lab() {
 	"$LAB_CMD" "$@"
+}
+
+# lab_available: true when this machine can run the lab: root (namespaces,
+# Corosync, Pacemaker) and the cluster stack installed (tests/deps.sh).
+# Otherwise false, the reason in LAB_SKIP (exported): setup_file boots
+# nothing (bats 1.8 cannot skip from setup_file) and lab_skip_unavailable,
+# from setup, skips each test with that reason.
+lab_available() {
+	local p
+	LAB_SKIP=
+	if [ "$(id -u)" != 0 ]; then
+		LAB_SKIP="the cluster lab needs root; run bats as root"
+	else
+		for p in corosync pacemakerd pcs crm_mon; do
+			if ! command -v "$p" >/dev/null; then
+				LAB_SKIP="the cluster lab needs $p (tests/deps.sh installs it)"
+				break
+			fi
+		done
+	fi
+	export LAB_SKIP
+	[ -z "$LAB_SKIP" ]
+}
+
+lab_skip_unavailable() {
+	[ -z "${LAB_SKIP:-}" ] || skip "$LAB_SKIP"
 }
 
 lab_setup_file() {

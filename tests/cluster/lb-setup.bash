@@ -36,7 +36,7 @@ defaults
 	timeout server 10s
 	# with redispatch, a connection refused by a VNFC that just died goes to
 	# another member
-	$(printf "$retry")
+	$(printf '%b' "$retry")
 frontend fe
 	bind $LB_VIP:8080
 	default_backend be
@@ -74,8 +74,8 @@ CFG
 		address="node1=$("$lab" addr 1) node2=$("$lab" addr 2) node3=$("$lab" addr 3)" \
 		port=8001 drain_timeout=2s op monitor interval=2s clone interleave=true
 	"$lab" on 1 pcs constraint colocation add lbm-clone with vnfc-clone INFINITY
-	"$lab" on 1 pcs constraint order start vnfc-clone then start lbm-clone
-	"$lab" on 1 pcs constraint order start lb then start lbm-clone
+	"$lab" on 1 pcs constraint order start vnfc-clone "then" start lbm-clone
+	"$lab" on 1 pcs constraint order start lb "then" start lbm-clone
 	"$lab" on 1 crm_resource --wait --timeout=90s
 }
 

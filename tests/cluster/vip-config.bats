@@ -14,11 +14,16 @@ VIP2=198.51.100.51
 VIP_AGENT=${VNFHA_LAB_VIP_AGENT:-ocf:vnfha:floatip}
 
 setup_file() {
+	lab_available || return 0
 	lab_setup_file -n 3 --fencing
 }
 
 teardown_file() {
 	lab_teardown_file
+}
+
+setup() {
+	lab_skip_unavailable
 }
 
 teardown() {

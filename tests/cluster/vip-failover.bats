@@ -14,6 +14,7 @@ VIP=198.51.100.50
 VIP_AGENT=${VNFHA_LAB_VIP_AGENT:-ocf:vnfha:floatip}
 
 setup_file() {
+	lab_available || return 0
 	lab_setup_file -n 3 -t 1000 --fencing
 	lab on 1 pcs resource create vip "$VIP_AGENT" ip="$VIP" cidr_netmask=24 \
 		op monitor interval=2s
@@ -22,6 +23,10 @@ setup_file() {
 
 teardown_file() {
 	lab_teardown_file
+}
+
+setup() {
+	lab_skip_unavailable
 }
 
 teardown() {

@@ -17,6 +17,10 @@ teardown_file() {
 	lab_teardown_file
 }
 
+setup() {
+	lab_skip_unavailable
+}
+
 teardown() {
 	vnf_teardown
 }
@@ -59,23 +63,24 @@ acked_replicas() {
 
 @test "cpg: a killed VNFC process fails over with no acknowledged update lost" {
 	old=$(vnf_active)
+	[ -n "$old" ]
 	vnf_client_start 12
 	fault=$(lab_now_ms)
 	lab kill-process "$old" "$(vnf_pid "$old")"
 	vnf_client_check 1
 	echo "cpg process kill -> answering again after $(vnf_recovery_ms "$CLIENT_LOG" "$fault") ms" >&3
+	vnf_expect_promoted stayed "$old"
 }
 
 @test "cpg: a killed active node is fenced and its state continues elsewhere" {
 	old=$(vnf_active)
+	[ -n "$old" ]
 	vnf_client_start 25
 	fault=$(lab_now_ms)
 	lab kill-node "$old"
 	vnf_client_check 1
 	echo "cpg node kill -> answering again after $(vnf_recovery_ms "$CLIENT_LOG" "$fault") ms" >&3
-	new=$(vnf_active)
-	[ -n "$new" ]
-	[ "$new" != "$old" ]
+	vnf_expect_promoted moved "$old"
 }
 
 @test "cpg: the restarted node rejoins the group and catches up" {

@@ -16,6 +16,10 @@ teardown_file() {
 	lab_teardown_file
 }
 
+setup() {
+	lab_skip_unavailable
+}
+
 teardown() {
 	if [ -n "${STALE_NS:-}" ]; then # the stale-replica test's changes
 		ip netns exec "$STALE_NS" nft delete table inet vnfhastale 2>/dev/null || true
@@ -32,49 +36,48 @@ teardown() {
 	lab kill-process "$old" "$(vnf_pid "$old")"
 	vnf_client_check 1
 	echo "process kill -> answering again after $(vnf_recovery_ms "$CLIENT_LOG" "$fault") ms" >&3
-	new=$(vnf_active)
-	[ -n "$new" ]
+	vnf_expect_promoted stayed "$old"
 }
 
 @test "vnf: a killed active node is fenced and its state continues elsewhere" {
 	old=$(vnf_active)
+	[ -n "$old" ]
 	vnf_client_start 25
 	lab kill-node "$old"
 	vnf_client_check 1
-	new=$(vnf_active)
-	[ -n "$new" ]
-	[ "$new" != "$old" ]
+	vnf_expect_promoted moved "$old"
 }
 
 @test "vnf: a cut link and a frozen node fail over with no loss" {
 	old=$(vnf_active)
+	[ -n "$old" ]
 	vnf_client_start 25
 	lab cut "$old"
 	vnf_client_check 1
-	new=$(vnf_active)
-	[ -n "$new" ]
-	[ "$new" != "$old" ]
+	vnf_expect_promoted moved "$old"
 	lab_recover
 	vnf_wait_serving 60
-	old=$new
+	old=$(vnf_active)
+	[ -n "$old" ]
 	vnf_client_start 25
 	lab freeze "$old"
 	vnf_client_check 1
-	[ "$(vnf_active)" != "$old" ]
+	vnf_expect_promoted moved "$old"
 }
 
 @test "vnf: 20 consecutive process failovers lose no acknowledged update" {
 	vnf_client_start 200
-	for i in $(seq 20); do
+	for _ in $(seq 20); do
 		k=$(vnf_active)
 		[ -n "$k" ]
 		lab kill-process "$k" "$(vnf_pid "$k")"
-		# the next fault only once the VNF serves again
+		# the next fault only once the VNF serves again, recovered in place
 		vnf_wait_serving 30
+		vnf_expect_promoted stayed "$k"
 		lab on 1 crm_resource --cleanup --resource vnf-clone >/dev/null
 		sleep 2
 	done
-	kill -INT "$CLIENT_PID"
+	kill -INT "$CLIENT_PID" # the client ends its run now, with its summary and verdict
 	vnf_client_check 20
 }
 
@@ -129,16 +132,18 @@ teardown() {
 	lab on any crm_resource --wait --timeout=60s
 	vnf_wait_serving 60
 	old=$(vnf_active)
+	[ -n "$old" ]
 	vnf_client_start 25
 	lab kill-node "$old"
-	wait "$CLIENT_PID" || true
-	CLIENT_PID=
-	cat "$CLIENT_LOG"
+	vnf_client_wait
 	lost=$(sed -n 's/^summary .* lost=\([0-9]*\) .*/\1/p' "$CLIENT_LOG")
 	echo "async node kill: $lost acknowledged updates lost" >&3
 	[ -n "$lost" ]
 	[ "$lost" -le 10 ]
+	# the client's verdict agrees with its summary: 3 when it lost any
+	[ "$CLIENT_RC" -eq "$((lost > 0 ? 3 : 0))" ]
 	grep -q '^recovered ' "$CLIENT_LOG"
+	vnf_expect_promoted moved "$old"
 	lab on any pcs resource update vnf args="--port $VNF_PORT --mode $VNF_MODE"
 }
 
@@ -150,7 +155,9 @@ teardown() {
 	vnf_create crm
 	vnf_wait_serving 60
 	old=$(vnf_active)
+	[ -n "$old" ]
 	vnf_client_start 8
 	lab kill-process "$old" "$(vnf_pid "$old")"
 	vnf_client_check 1
+	vnf_expect_promoted stayed "$old"
 }

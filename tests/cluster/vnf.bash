@@ -112,24 +112,57 @@ vnf_client() {
 		--server "$VNF_VIP:$VNF_PORT" --interval "${VNF_INTERVAL:-10}" --duration "$1"
 }
 
-# Starts the client for S seconds in the background (CLIENT_PID), every
-# acknowledged update recorded in CLIENT_LOG.
+# Starts the client for S seconds in the background, every acknowledged
+# update recorded in CLIENT_LOG. `ip netns exec` execs the client, so
+# CLIENT_PID is the client itself: `kill -INT "$CLIENT_PID"` ends its run
+# early (a background job of a script ignores SIGINT; the client does not),
+# and `wait "$CLIENT_PID"` returns its verdict: 0 no acknowledged update
+# lost, 3 some lost (examples/vnfha-counter-client.c).
 vnf_client_start() {
-	CLIENT_LOG=$(mktemp)
-	vnf_client "$1" >"$CLIENT_LOG" 2>&1 &
+	local ns
+	ns=$(lab netns client)
+	CLIENT_LOG=$(mktemp "${BATS_TEST_TMPDIR:-/tmp}/vnf-client.XXXXXX")
+	ip netns exec "$ns" "$VNFHA_BUILDDIR/examples/vnfha-counter-client" \
+		--server "$VNF_VIP:$VNF_PORT" --interval "${VNF_INTERVAL:-10}" --duration "$1" \
+		>"$CLIENT_LOG" 2>&1 &
 	CLIENT_PID=$!
 	sleep 1
 }
 
-# Waits for the client, then: no loss, and at least N recoveries seen.
-vnf_client_check() {
-	wait "$CLIENT_PID" || true
+# vnf_client_wait: waits for the client; CLIENT_RC is its exit status.
+vnf_client_wait() {
+	CLIENT_RC=0
+	wait "$CLIENT_PID" || CLIENT_RC=$?
 	CLIENT_PID=
 	cat "$CLIENT_LOG"
-	grep -q '^summary ' "$CLIENT_LOG"
-	grep -q ' lost=0 ' "$CLIENT_LOG"
-	! grep -q 'recovered .* lost=[1-9]' "$CLIENT_LOG"
+	echo "client exit status $CLIENT_RC"
+}
+
+# vnf_client_check N: waits for the client, then: it exited 0 (no loss) with
+# its summary, no recovery lost anything, and it saw at least N recoveries.
+vnf_client_check() {
+	vnf_client_wait
+	[ "$CLIENT_RC" -eq 0 ]
+	grep -q '^summary .* lost=0 ' "$CLIENT_LOG"
+	[ "$(grep -c '^recovered .* lost=[1-9]' "$CLIENT_LOG")" -eq 0 ]
 	[ "$(grep -c '^recovered ' "$CLIENT_LOG")" -ge "$1" ]
+}
+
+# vnf_expect_promoted moved|stayed OLD: after a fault on node OLD, the VNFC
+# is promoted on another node (moved: the node was killed, cut off or
+# frozen, and fenced) or on OLD again (stayed: a killed process is recovered
+# in place, where statesync is still promoted). Fails when no node is
+# promoted (vnf_active waits up to 60 s for one).
+vnf_expect_promoted() {
+	local want=$1 old=$2 now
+	now=$(vnf_active)
+	echo "promoted: node$old before the fault, node${now:-(none)} after; expected: $want"
+	[ -n "$now" ]
+	case $want in
+	moved) [ "$now" != "$old" ] ;;
+	stayed) [ "$now" = "$old" ] ;;
+	*) echo "vnf_expect_promoted: moved or stayed, not '$want'" >&2; return 2 ;;
+	esac
 }
 
 # Milliseconds from FAULT_MS (epoch ms) to the first recovery the client
@@ -142,6 +175,7 @@ vnf_recovery_ms() {
 # setup_file of the VNF scenarios: a 3-node lab with fencing, token 1000 ms,
 # the VNF created with pcs and serving.
 vnf_setup_file() {
+	lab_available || return 0
 	lab_setup_file -n 3 -t 1000 --fencing
 	vnf_create pcs
 	vnf_wait_serving 60
@@ -150,7 +184,11 @@ vnf_setup_file() {
 # teardown of the VNF scenarios: the client stopped, every node back up and
 # every failure forgotten.
 vnf_teardown() {
-	[ -n "${CLIENT_PID:-}" ] && kill "$CLIENT_PID" 2>/dev/null
+	if [ -n "${CLIENT_PID:-}" ]; then
+		kill "$CLIENT_PID" 2>/dev/null || true
+		wait "$CLIENT_PID" 2>/dev/null || true
+		CLIENT_PID=
+	fi
 	lab_recover
 }
 
