@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "ckpt/ckpt_tls.h"
+#include "common/account.h"
+#include "ocf/ocf.h"
+#include "statesync_host.h"
+
+int ss_host_ready(const char *key_file, const char *socket_group)
+{
+	struct vnfha__ckpt_tls_key key;
+	char why[512];
+	gid_t gid;
+	int rc;
+
+	rc = socket_group != NULL ? vnfha__group_lookup(socket_group, &gid) : 0;
+	if (rc < 0) {
+		return vnfha_ocf_fail(vnfha__ocf_from_errno(rc, VNFHA__OCF_INSTALL),
+				      "parameter socket_group='%s': no such group on this node; "
+				      "create it on every node (groupadd --system %s) or fix the "
+				      "parameter", socket_group, socket_group);
+	}
+	if (key_file == NULL) {
+		return OCF_SUCCESS;
+	}
+	/* The daemon's own check, so the reason reaches crm_mon. */
+	rc = vnfha__ckpt_tls_load_key(key_file, &key, why, sizeof(why));
+	explicit_bzero(&key, sizeof(key));
+	if (rc == -ENOENT) {
+		return vnfha_ocf_fail(vnfha__ocf_from_errno(rc, VNFHA__OCF_INSTALL),
+				      "parameter key_file='%s' does not exist on this node: copy the "
+				      "cluster's key there (the same file on every node; pcs cluster "
+				      "setup and crm cluster init make /etc/pacemaker/authkey) or set "
+				      "plaintext=true", key_file);
+	}
+	if (rc < 0) {
+		/* -EPERM/-EACCES: OCF_ERR_PERM; empty or not a file: GENERIC */
+		return vnfha_ocf_fail(vnfha__ocf_from_errno(rc, VNFHA__OCF_INSTALL),
+				      "parameter key_file: %s", why);
+	}
+	return OCF_SUCCESS;
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ocf:vnfha:statesync: what this node must hold before vnfha-ckptd can
+ * start, checked by start so the admin reads the reason and the fix in
+ * crm_mon instead of "did not come up". Every failure here is this node's
+ * (OCF_ERR_INSTALLED or OCF_ERR_PERM: Pacemaker tries another node), never
+ * OCF_ERR_CONFIGURED (which would stop the resource everywhere).
+ */
+#ifndef VNFHA_STATESYNC_HOST_H
+#define VNFHA_STATESYNC_HOST_H
+
+/*
+ * key_file: NULL when no key is used (plaintext, cpg); else it must exist
+ * and be as safe as vnfha-ckptd wants it. socket_group: NULL for none, else
+ * a group that exists here. Returns OCF_SUCCESS, or the OCF code after
+ * vnfha_ocf_fail() gave the reason.
+ */
+int ss_host_ready(const char *key_file, const char *socket_group);
+
+#endif
