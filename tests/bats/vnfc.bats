@@ -368,6 +368,7 @@ kill_active() {
 			--role primary --plaintext --listen 127.0.0.1:7410 --socket-group vnfhag \
 			</dev/null >"$NETNS_DIR/ckptd.log" 2>&1
 	) &
+	disown $! # netns_teardown kills it; no job notice
 	for _ in $(seq 100); do host_ns test -S /run/vnfha/ckpt.sock && break; sleep 0.05; done
 	# vnfc with its default state_dir, as user vnfhat in group vnfhag
 	unset OCF_RESKEY_state_dir
