@@ -192,12 +192,7 @@ teardown_file() {
 	lab on 1 pcs resource create vnf ocf:vnfha:vnfc binary="$counterd" \
 		args="--port $VNF_PORT" user="$REAL_USER" \
 		op monitor interval=10s role=Promoted op monitor interval=11s role=Unpromoted promotable
-	lab on 1 pcs resource create vip ocf:vnfha:floatip ip="$VNF_VIP" cidr_netmask=24 \
-		op monitor interval=2s
-	lab on 1 pcs constraint colocation add Promoted vnf-clone with Promoted ss-clone INFINITY
-	lab on 1 pcs constraint order promote ss-clone "then" promote vnf-clone
-	lab on 1 pcs constraint colocation add vip with Promoted vnf-clone INFINITY
-	lab on 1 pcs constraint order promote vnf-clone "then" start vip symmetrical=false
+	vnf_create_vip
 	lab on 1 crm_resource --wait --timeout=120s
 	vnf_wait_serving 60
 	active=$(vnf_active)
