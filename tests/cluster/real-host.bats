@@ -13,7 +13,7 @@
 load lab
 load vnf
 
-REAL_PACKAGES=(vnfha-agents vnfha-ckpt vnfha-alert libvnfha0 libvnfha-dev)
+REAL_PACKAGES=(vnfha-agents vnfha-ckpt vnfha-alert libvnfha1 libvnfha-dev)
 REAL_USER=vnf # the README's VNFC user (lab_add_user: on the nodes only)
 REAL_UID=4301
 REAL_OTHER_UID=4302 # another local user, who must be refused
@@ -108,9 +108,9 @@ teardown_file() {
 	[ -f /usr/lib/tmpfiles.d/vnfha.conf ]
 	[[ "$(dpkg-query -W -f='${Depends}' vnfha-agents)" == *pacemaker-cli-utils* ]]
 	# the VNFC links the installed library
-	lib=$(ldd "$REAL_DIR/vnfha-counterd" | sed -n 's/.*libvnfha\.so\.0 => \([^ ]*\) .*/\1/p')
-	echo "libvnfha.so.0 => $lib"
-	[[ "$(dpkg-query -S "$(readlink -f "$lib")")" == libvnfha0:* ]]
+	lib=$(ldd "$REAL_DIR/vnfha-counterd" | sed -n 's/.*libvnfha\.so\.[0-9]* => \([^ ]*\) .*/\1/p')
+	echo "libvnfha => $lib"
+	[[ "$(dpkg-query -S "$(readlink -f "$lib")")" == libvnfha1:* ]]
 }
 
 @test "real host: make install with configure's defaults puts every file where the packages do" {
