@@ -303,7 +303,7 @@ peers() { # what attrd holds for the other nodes
 		[ "$status" -eq 0 ]
 		run host_ra monitor
 		[ "$status" -eq 0 ]
-		run host_ns "$BIN/vnfha-ckpt" status
+		run host_ns "$CKPT" status
 		[[ "$output" == *"role replica"* ]]
 		run host_ns stat -c '%n %a %U:%G' /var/lib/vnfha /var/lib/vnfha/ckpt /run/vnfha \
 			/run/vnfha/ckpt.sock
@@ -348,18 +348,17 @@ peers() { # what attrd holds for the other nodes
 	host_add_user vnfhao 4244
 	unset OCF_RESKEY_socket OCF_RESKEY_store_dir
 	export OCF_RESKEY_socket_group=vnfhag
-	ckpt="$VNFHA_BUILDDIR/src/ckptd/vnfha-ckpt"
 	run host_ra start
 	[ "$status" -eq 0 ]
 	run host_ns stat -c '%a %U:%G' /run/vnfha/ckpt.sock
 	[ "$output" = "660 root:vnfhag" ]
 	# a member of the group (a VNFC run as vnfhat) commits and reads back
-	run host_ns setpriv --reuid 4243 --regid 4243 --init-groups "$ckpt" status
+	run host_ns setpriv --reuid 4243 --regid 4243 --init-groups "$CKPT" status
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"role replica"* ]]
 	# another local user is refused by the kernel
-	run host_ns setpriv --reuid 4244 --regid 4244 --init-groups "$ckpt" status
+	run host_ns setpriv --reuid 4244 --regid 4244 --init-groups "$CKPT" status
 	echo "$output"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"cannot reach vnfha-ckptd: Permission denied"* ]]
