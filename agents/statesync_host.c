@@ -4,8 +4,8 @@
 #include <sys/types.h>
 
 #include "ckpt/ckpt_tls.h"
-#include "common/account.h"
 #include "ocf/ocf.h"
+#include "ocf/ocf_account.h"
 #include "statesync_host.h"
 
 int ss_host_ready(const char *key_file, const char *socket_group)
@@ -15,12 +15,10 @@ int ss_host_ready(const char *key_file, const char *socket_group)
 	gid_t gid;
 	int rc;
 
-	rc = socket_group != NULL ? vnfha__group_lookup(socket_group, &gid) : 0;
-	if (rc < 0) {
-		return vnfha_ocf_fail(vnfha__ocf_from_errno(rc, VNFHA__OCF_INSTALL),
-				      "parameter socket_group='%s': no such group on this node; "
-				      "create it on every node (groupadd --system %s) or fix the "
-				      "parameter", socket_group, socket_group);
+	rc = socket_group != NULL ? vnfha_ocf_group_id("socket_group", socket_group, &gid)
+				  : OCF_SUCCESS;
+	if (rc != OCF_SUCCESS) {
+		return rc;
 	}
 	if (key_file == NULL) {
 		return OCF_SUCCESS;

@@ -26,6 +26,7 @@
 #include "common/argv_split.h"
 #include "common/fs.h"
 #include "ocf/ocf.h"
+#include "ocf/ocf_account.h"
 #include "ocf/ocf_clone.h"
 #include "ocf/ocf_cluster.h"
 #include "common/parse.h"
@@ -396,24 +397,16 @@ static int identity(const struct vnfha_ocf *ocf, uid_t *ret_uid, gid_t *ret_gid)
 	const char *group = vnfha_ocf_str(ocf, "group");
 	uid_t uid = 0;
 	gid_t gid = 0;
-	int rc = user != NULL ? vnfha__user_lookup(user, &uid, &gid) : 0;
+	int rc = user != NULL ? vnfha_ocf_user_ids("user", user, &uid, &gid) : OCF_SUCCESS;
 
-	if (rc < 0) {
-		return vnfha_ocf_fail(vnfha__ocf_from_errno(rc, VNFHA__OCF_INSTALL),
-				      "parameter user='%s': no such user on this node; create it on "
-				      "every node that runs the VNFC (adduser --system %s) or fix the "
-				      "parameter", user, user);
+	if (rc == OCF_SUCCESS && group != NULL) {
+		rc = vnfha_ocf_group_id("group", group, &gid);
 	}
-	rc = group != NULL ? vnfha__group_lookup(group, &gid) : 0;
-	if (rc < 0) {
-		return vnfha_ocf_fail(vnfha__ocf_from_errno(rc, VNFHA__OCF_INSTALL),
-				      "parameter group='%s': no such group on this node; create it "
-				      "on every node that runs the VNFC (addgroup --system %s) or fix "
-				      "the parameter", group, group);
+	if (rc == OCF_SUCCESS) {
+		*ret_uid = uid;
+		*ret_gid = gid;
 	}
-	*ret_uid = uid;
-	*ret_gid = gid;
-	return OCF_SUCCESS;
+	return rc;
 }
 
 /* log_file (or its default) into path; creates its directory (0750 when

@@ -165,7 +165,7 @@ peers() { # what attrd holds for the other nodes
 	[[ "$output" == *"ocf-exit-reason:parameter socket_group='vnf users'"*"as useradd and groupadd take it"* ]]
 	OCF_RESKEY_socket_group=vnfha-no-such-group run ra start
 	[ "$status" -eq 5 ]
-	[[ "$output" == *"ocf-exit-reason:parameter socket_group='vnfha-no-such-group': no such group on this node; create it on every node (groupadd --system vnfha-no-such-group)"* ]]
+	[[ "$output" == *"ocf-exit-reason:parameter socket_group='vnfha-no-such-group': no such group on this node; create it on every node the resource may run on (addgroup --system vnfha-no-such-group)"* ]]
 	OCF_RESKEY_port=0 run ra monitor
 	[ "$status" -eq 7 ]
 	run "$AGENT" meta-data

@@ -315,7 +315,7 @@ kill_active() {
 	[ "$status" -eq 0 ]
 	OCF_RESKEY_user=vnfha-no-such-user run ra start
 	[ "$status" -eq 5 ]
-	[[ "$output" == *"ocf-exit-reason:parameter user='vnfha-no-such-user': no such user on this node; create it on every node that runs the VNFC (adduser --system vnfha-no-such-user)"* ]]
+	[[ "$output" == *"ocf-exit-reason:parameter user='vnfha-no-such-user': no such user on this node; create it on every node the resource may run on (adduser --system vnfha-no-such-user)"* ]]
 	OCF_RESKEY_group=vnfha-no-such-group run ra start
 	[ "$status" -eq 5 ]
 	[[ "$output" == *"ocf-exit-reason:parameter group='vnfha-no-such-group': no such group on this node"* ]]
