@@ -13,7 +13,7 @@
 load lab
 load vnf
 
-REAL_PACKAGES=(vnfha-agents vnfha-ckpt vnfha-alert libvnfha1 libvnfha-dev)
+REAL_PACKAGES=(vnfha-agents vnfha-ckpt vnfha-alert vnfha-lbwatch libvnfha1 libvnfha-dev)
 REAL_USER=vnf # the README's VNFC user (lab_add_user: on the nodes only)
 REAL_UID=4301
 REAL_OTHER_UID=4302 # another local user, who must be refused
@@ -99,7 +99,7 @@ teardown_file() {
 	for f in /usr/lib/ocf/resource.d/vnfha/floatip /usr/lib/ocf/resource.d/vnfha/vnfc \
 		/usr/lib/ocf/resource.d/vnfha/statesync /usr/lib/ocf/resource.d/vnfha/lbmember \
 		/usr/sbin/vnfha-ckptd /usr/bin/vnfha-ckpt /usr/sbin/vnfha-garp /usr/sbin/vnfha-findif \
-		/usr/libexec/vnfha/vnfha-alert; do
+		/usr/sbin/vnfha-lbwatch /usr/libexec/vnfha/vnfha-alert; do
 		[ -x "$f" ]
 	done
 	for f in man7/ocf_vnfha_statesync.7 man8/vnfha-ckptd.8 man1/vnfha-ckpt.1 man8/vnfha-alert.8; do
@@ -249,9 +249,19 @@ teardown_file() {
 	done
 	echo "left: ${left[*]}"
 	[ "${#left[@]}" -eq 0 ]
-	# what the packages made at run time: the store, the run directory
-	[ ! -e /var/lib/vnfha ]
-	[ ! -e /run/vnfha ]
 	[ ! -e /usr/libexec/vnfha ]
 	[ ! -e /usr/lib/ocf/resource.d/vnfha ]
+	# what the packages made at run time: the store, the run directory
+	# (tmpfiles.d), the VNFC logs. The lab's nodes wrote their own /var/lib
+	# and /var/log; a bats test of the build tree that runs beside this one
+	# may use /run/vnfha and /var/log/vnfha of this machine, so those may be
+	# back by now, with that test's files in them: never empty, never ours.
+	[ ! -e /var/lib/vnfha ]
+	for f in /run/vnfha /var/log/vnfha; do
+		[ -d "$f" ] || continue
+		echo "$f now:" "$f"/*
+		[ -n "$(ls -A "$f")" ]
+	done
+	[ ! -e /run/vnfha/ckpt.sock ]
+	[ ! -e /run/vnfha/vnfc/vnf.sock ]
 }
