@@ -172,30 +172,7 @@ static bool is_repository(const struct ss *s, const char *node)
 /* The daemon's PID from our pidfile, if that process still runs it. */
 static pid_t daemon_pid(const struct ss *s)
 {
-	char text[32] = "", exe[64], target[256];
-	long pid = 0;
-	FILE *f = fopen(s->pidfile, "re");
-	ssize_t n;
-
-	if (f == NULL) {
-		return 0;
-	}
-	if (fgets(text, sizeof(text), f) == NULL) {
-		text[0] = '\0';
-	}
-	fclose(f);
-	text[strcspn(text, "\n")] = '\0';
-	if (vnfha__parse_long(text, 2, INT32_MAX, &pid) < 0) {
-		return 0;
-	}
-	/* A reused PID runs another program: not ours. */
-	snprintf(exe, sizeof(exe), "/proc/%ld/exe", pid);
-	n = readlink(exe, target, sizeof(target) - 1);
-	if (n <= 0) {
-		return 0;
-	}
-	target[n] = '\0';
-	return strstr(target, "vnfha-ckptd") != NULL ? (pid_t)pid : 0;
+	return ss_host_daemon_pid(s->pidfile, "vnfha-ckptd");
 }
 
 /* The daemon is reached over its local socket only, through the library
@@ -431,9 +408,6 @@ static int spawn_daemon(const struct ss *s)
 			   "--store", (char *)str(s, "store_dir"), "--socket",
 			   (char *)str(s, "socket"), "--node", (char *)vnfha_ocf_node_name() };
 	size_t n = 11;
-	char pid_text[24];
-	pid_t pid;
-	int fd;
 
 	snprintf(listen_addr, sizeof(listen_addr), "0.0.0.0:%ld", vnfha_ocf_int(s->ocf, "port"));
 	snprintf(group, sizeof(group), "vnfha-ckpt-%.100s", s->rsc);
@@ -456,32 +430,7 @@ static int spawn_daemon(const struct ss *s)
 	}
 	argv[n] = NULL;
 	vnfha__mkdir_p("/run/vnfha", 0755, 0755);
-	pid = fork();
-	if (pid < 0) {
-		return -errno;
-	}
-	if (pid == 0) {
-		int log_fd = open(s->logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-		int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-
-		/* execd waits for EOF on our stdout/stderr: give the daemon its own. */
-		if (log_fd < 0 || null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(log_fd, 1) < 0 ||
-		    dup2(log_fd, 2) < 0) {
-			_exit(127);
-		}
-		setsid();
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	fd = open(s->pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		kill(pid, SIGTERM);
-		return -errno;
-	}
-	snprintf(pid_text, sizeof(pid_text), "%ld\n", (long)pid);
-	(void)!write(fd, pid_text, strlen(pid_text));
-	close(fd);
-	return pid;
+	return ss_host_spawn(argv, s->logfile, s->pidfile);
 }
 
 /* set_peers with what attrd knows now. */
