@@ -30,6 +30,9 @@
 #include "ocf/ocf.h"
 #include "ocf/ocf_clone.h"
 #include "ocf/ocf_cluster.h"
+#include "common/account.h"
+#include "common/fs.h"
+#include "statesync_host.h"
 #include "statesync_obs.h"
 #include "statesync_score.h"
 #include "vnfha/ckpt.h"
@@ -77,10 +80,19 @@ static const struct vnfha_param params[] = {
 	{ .name = "socket", .type = VNFHA_PARAM_STRING, .dflt = "/run/vnfha/ckpt.sock",
 	  .check = check_absolute_path, .shortdesc = "Local socket for VNFCs",
 	  .longdesc = "Unix socket where VNFCs reach the daemon (libvnfha's default)." },
+	{ .name = "socket_group", .type = VNFHA_PARAM_STRING,
+	  .check = vnfha__check_account_name, .shortdesc = "Group that may use the socket",
+	  .longdesc = "The local socket is mode 0660, owner root, group root or this group: a "
+		      "VNFC run as an unprivileged user (ocf:vnfha:vnfc user=, group=) in this "
+		      "group may commit and restore; every other local user is refused. The "
+		      "group must exist on every node. Unset: root only." },
 	{ .name = "key_file", .type = VNFHA_PARAM_STRING, .dflt = "/etc/pacemaker/authkey",
 	  .check = check_key_file, .shortdesc = "Pre-shared key file",
-	  .longdesc = "TLS pre-shared key, mode 0600, the same on every node (Pacemaker "
-		      "Remote's key by default)." },
+	  .longdesc = "TLS pre-shared key, the same on every node (Pacemaker Remote's key by "
+		      "default). Accepted as pcs (0400 hacluster:haclient) and crmsh (0640 "
+		      "hacluster:haclient) write it, or 0600 root; refused when others may "
+		      "read it or a group other than haclient may, with the chmod that fixes "
+		      "it." },
 	{ .name = "plaintext", .type = VNFHA_PARAM_BOOLEAN, .dflt = "false",
 	  .shortdesc = "Replicate without TLS",
 	  .longdesc = "Send checkpoints unencrypted and unauthenticated. Only for isolated "
@@ -160,30 +172,7 @@ static bool is_repository(const struct ss *s, const char *node)
 /* The daemon's PID from our pidfile, if that process still runs it. */
 static pid_t daemon_pid(const struct ss *s)
 {
-	char text[32] = "", exe[64], target[256];
-	long pid = 0;
-	FILE *f = fopen(s->pidfile, "re");
-	ssize_t n;
-
-	if (f == NULL) {
-		return 0;
-	}
-	if (fgets(text, sizeof(text), f) == NULL) {
-		text[0] = '\0';
-	}
-	fclose(f);
-	text[strcspn(text, "\n")] = '\0';
-	if (vnfha__parse_long(text, 2, INT32_MAX, &pid) < 0) {
-		return 0;
-	}
-	/* A reused PID runs another program: not ours. */
-	snprintf(exe, sizeof(exe), "/proc/%ld/exe", pid);
-	n = readlink(exe, target, sizeof(target) - 1);
-	if (n <= 0) {
-		return 0;
-	}
-	target[n] = '\0';
-	return strstr(target, "vnfha-ckptd") != NULL ? (pid_t)pid : 0;
+	return ss_host_daemon_pid(s->pidfile, "vnfha-ckptd");
 }
 
 /* The daemon is reached over its local socket only, through the library
@@ -415,13 +404,10 @@ static int spawn_daemon(const struct ss *s)
 {
 	char listen_addr[32];
 	char group[128]; /* Corosync group names: under 128 bytes */
-	char *argv[16] = { (char *)str(s, "ckptd"), "--role", "replica", "--listen", listen_addr,
+	char *argv[20] = { (char *)str(s, "ckptd"), "--role", "replica", "--listen", listen_addr,
 			   "--store", (char *)str(s, "store_dir"), "--socket",
 			   (char *)str(s, "socket"), "--node", (char *)vnfha_ocf_node_name() };
 	size_t n = 11;
-	char pid_text[24];
-	pid_t pid;
-	int fd;
 
 	snprintf(listen_addr, sizeof(listen_addr), "0.0.0.0:%ld", vnfha_ocf_int(s->ocf, "port"));
 	snprintf(group, sizeof(group), "vnfha-ckpt-%.100s", s->rsc);
@@ -438,34 +424,13 @@ static int spawn_daemon(const struct ss *s)
 		argv[n++] = "--metrics-listen";
 		argv[n++] = (char *)str(s, "metrics_listen");
 	}
+	if (str(s, "socket_group") != NULL) {
+		argv[n++] = "--socket-group";
+		argv[n++] = (char *)str(s, "socket_group");
+	}
 	argv[n] = NULL;
-	mkdir("/run/vnfha", 0755);
-	pid = fork();
-	if (pid < 0) {
-		return -errno;
-	}
-	if (pid == 0) {
-		int log_fd = open(s->logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-		int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-
-		/* execd waits for EOF on our stdout/stderr: give the daemon its own. */
-		if (log_fd < 0 || null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(log_fd, 1) < 0 ||
-		    dup2(log_fd, 2) < 0) {
-			_exit(127);
-		}
-		setsid();
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	fd = open(s->pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		kill(pid, SIGTERM);
-		return -errno;
-	}
-	snprintf(pid_text, sizeof(pid_text), "%ld\n", (long)pid);
-	(void)!write(fd, pid_text, strlen(pid_text));
-	close(fd);
-	return pid;
+	vnfha__mkdir_p("/run/vnfha", 0755, 0755);
+	return ss_host_spawn(argv, s->logfile, s->pidfile);
 }
 
 /* set_peers with what attrd knows now. */
@@ -539,18 +504,12 @@ static int ss_monitor(struct vnfha_ocf *ocf)
 static int start_daemon(struct ss *s)
 {
 	int64_t deadline = vnfha__now_ms() + vnfha_ocf_budget_ms();
+	bool keyless = vnfha_ocf_bool(s->ocf, "plaintext") || is_cpg(s);
+	int rc = ss_host_ready(keyless ? NULL : str(s, "key_file"), str(s, "socket_group"));
 	pid_t pid;
 
-	if (!vnfha_ocf_bool(s->ocf, "plaintext") && !is_cpg(s) &&
-	    access(str(s, "key_file"), R_OK) < 0) {
-		int rc = -errno;
-
-		/* A key missing on this node is "not installed" here (another
-		 * node may have it), never a configuration error everywhere. */
-		return vnfha_ocf_fail(vnfha__ocf_from_errno(rc, VNFHA__OCF_INSTALL),
-				      "parameter key_file='%s' cannot be read: %s: create a 0600 "
-				      "key on every node or set plaintext=true",
-				      str(s, "key_file"), strerror(-rc));
+	if (rc != OCF_SUCCESS) {
+		return rc;
 	}
 	pid = spawn_daemon(s);
 	if (pid < 0) {
@@ -595,7 +554,7 @@ static int ss_start(struct vnfha_ocf *ocf)
 	}
 	if (is_shared(&s)) {
 		/* A standby holds nothing of its own: the data waits on shared storage. */
-		mkdir("/run/vnfha", 0755);
+		vnfha__mkdir_p("/run/vnfha", 0755, 0755);
 		fd = open(s.markfile, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 		if (fd < 0) {
 			rc = -errno;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
+#include "common/fs.h"
 #include "common/parse.h"
 
 #include "ocf/ocf.h"
@@ -114,7 +115,7 @@ void ss_obs_note(const char *rsc, long score, const char *reason, enum ss_health
 	struct obs_state st;
 	int64_t now = now_s();
 
-	mkdir("/run/vnfha", 0755);
+	vnfha__mkdir_p("/run/vnfha", 0755, 0755);
 	snprintf(path, sizeof(path), "/run/vnfha/statesync-%s.obs", rsc);
 	load(path, &st);
 	if (st.score != score) {

@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,9 +21,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/account.h"
 #include "common/clock.h"
 #include "common/argv_split.h"
+#include "common/fs.h"
 #include "ocf/ocf.h"
+#include "ocf/ocf_account.h"
 #include "ocf/ocf_clone.h"
 #include "ocf/ocf_cluster.h"
 #include "common/parse.h"
@@ -122,15 +124,6 @@ static int check_agent_address(const char *value, char *why, size_t why_len)
 	return 0;
 }
 
-static int check_user(const char *value, char *why, size_t why_len)
-{
-	if (getpwnam(value) == NULL) {
-		snprintf(why, why_len, "no such user on this node");
-		return -ENOENT;
-	}
-	return 0;
-}
-
 static const struct vnfha_param params[] = {
 	{ .name = "binary", .type = VNFHA_PARAM_STRING, .required = true,
 	  .check = check_absolute_path, .shortdesc = "VNFC program",
@@ -145,8 +138,18 @@ static const struct vnfha_param params[] = {
 	  .longdesc = "libvnfha: the VNFC links libvnfha and answers role changes on the "
 		      "socket named by $VNFHA_CONTROL_SOCKET (see <vnfha/role.h>). hooks: an "
 		      "unmodified program; promote_cmd, demote_cmd and health_cmd are run." },
-	{ .name = "user", .type = VNFHA_PARAM_STRING, .check = check_user,
-	  .shortdesc = "User to run the VNFC as", .longdesc = "User to run the VNFC as (default: root)." },
+	{ .name = "user", .type = VNFHA_PARAM_STRING, .check = vnfha__check_account_name,
+	  .shortdesc = "User to run the VNFC as",
+	  .longdesc = "User to run the VNFC as (default: root), with its groups from "
+		      "/etc/group (e.g. ocf:vnfha:statesync's socket_group, to reach the "
+		      "checkpoint socket). The control socket is owned by this user, mode 0660, "
+		      "so the VNFC answers its role changes and no other local user can. The "
+		      "user must exist on every node that runs the VNFC." },
+	{ .name = "group", .type = VNFHA_PARAM_STRING, .check = vnfha__check_account_name,
+	  .shortdesc = "Group to run the VNFC as",
+	  .longdesc = "The VNFC's group and the control socket's group (default: the user's "
+		      "login group; root's without user). Must exist on every node that runs "
+		      "the VNFC." },
 	{ .name = "workdir", .type = VNFHA_PARAM_STRING, .dflt = "/", .check = check_absolute_path,
 	  .shortdesc = "Working directory", .longdesc = "Working directory of the VNFC." },
 	{ .name = "env", .type = VNFHA_PARAM_STRING, .dflt = "", .check = check_env,
@@ -385,24 +388,25 @@ static int vnfc_monitor(struct vnfha_ocf *ocf)
 	return rc;
 }
 
-/* mkdir -p: /run is empty after a reboot. 0 or -errno. */
-static int make_dirs(const char *path)
+/* The VNFC's uid and gid from user and group, as this node knows them: a
+ * name missing here is this node's problem (OCF_ERR_INSTALLED), never a
+ * configuration error. */
+static int identity(const struct vnfha_ocf *ocf, uid_t *ret_uid, gid_t *ret_gid)
 {
-	char buf[256];
+	const char *user = vnfha_ocf_str(ocf, "user");
+	const char *group = vnfha_ocf_str(ocf, "group");
+	uid_t uid = 0;
+	gid_t gid = 0;
+	int rc = user != NULL ? vnfha_ocf_user_ids("user", user, &uid, &gid) : OCF_SUCCESS;
 
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
-		return -ENAMETOOLONG;
+	if (rc == OCF_SUCCESS && group != NULL) {
+		rc = vnfha_ocf_group_id("group", group, &gid);
 	}
-	for (char *p = buf + 1; *p != '\0'; p++) {
-		if (*p == '/') {
-			*p = '\0';
-			if (mkdir(buf, 0755) < 0 && errno != EEXIST) {
-				return -errno;
-			}
-			*p = '/';
-		}
+	if (rc == OCF_SUCCESS) {
+		*ret_uid = uid;
+		*ret_gid = gid;
 	}
-	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -errno : 0;
+	return rc;
 }
 
 /* log_file (or its default) into path; creates its directory (0750 when
@@ -425,12 +429,9 @@ static int open_log(const struct vnfha_ocf *ocf, const char *name, char *path, s
 		int rc;
 
 		*slash = '\0';
-		if (access(dir, F_OK) < 0) {
-			rc = make_dirs(dir);
-			if (rc < 0) {
-				return rc;
-			}
-			chmod(dir, 0750);
+		rc = vnfha__mkdir_p(dir, 0755, 0750);
+		if (rc < 0) {
+			return rc;
 		}
 	}
 	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0640);
@@ -519,6 +520,8 @@ static int vnfc_start(struct vnfha_ocf *ocf)
 	const char *binary = vnfha_ocf_str(ocf, "binary");
 	struct vnfha__ctl_msg st;
 	size_t n_args = 0;
+	uid_t uid = 0;
+	gid_t gid = 0;
 	int rc = vnfha_ocf_clone_check("vnfc", VNFHA_CLONE_PROMOTABLE, NULL);
 
 	if (rc != OCF_SUCCESS) {
@@ -545,12 +548,18 @@ static int vnfc_start(struct vnfha_ocf *ocf)
 				      vnfha_ocf_str(ocf, "state_dir"));
 	}
 	vnfha_ocf_primitive(vnfha_ocf_resource(ocf), name, sizeof(name));
-	rc = make_dirs(vnfha_ocf_str(ocf, "state_dir"));
+	/* /run is empty after a reboot; 0755 so an unprivileged VNFC reaches
+	 * its socket. */
+	rc = vnfha__mkdir_p(vnfha_ocf_str(ocf, "state_dir"), 0755, 0755);
 	if (rc < 0) {
 		/* This node's file system: PERM when not allowed, else GENERIC. */
 		return vnfha_ocf_fail(vnfha__ocf_from_errno(rc, VNFHA__OCF_HOST),
 				      "cannot create state_dir='%s': %s",
 				      vnfha_ocf_str(ocf, "state_dir"), strerror(-rc));
+	}
+	rc = identity(ocf, &uid, &gid);
+	if (rc != OCF_SUCCESS) {
+		return rc;
 	}
 	rc = open_log(ocf, name, log_path, sizeof(log_path));
 	if (rc < 0) {
@@ -573,7 +582,7 @@ static int vnfc_start(struct vnfha_ocf *ocf)
 	argv[0] = (char *)binary;
 	memcpy(argv + 1, args, n_args * sizeof(*argv));
 	cfg = (struct vnfc_supervise_cfg){
-		.argv = argv, .env = env, .user = vnfha_ocf_str(ocf, "user"),
+		.argv = argv, .env = env, .user = vnfha_ocf_str(ocf, "user"), .uid = uid, .gid = gid,
 		.workdir = vnfha_ocf_str(ocf, "workdir"), .pidfile = vnfha_ocf_str(ocf, "pidfile"),
 		.socket_path = path, .log_path = log_path, .resource = name, .node = vnfha_ocf_node_name(),
 		.heartbeat_timeout_ms = (unsigned int)vnfha_ocf_int(ocf, "heartbeat_timeout"),

@@ -4,15 +4,18 @@
 #define VNFHA_VNFC_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 /* What the supervisor runs and how it reports. Strings are not copied. */
 struct vnfc_supervise_cfg {
 	char **argv;		  /* the VNFC program, argv[0] an absolute path */
 	char **env;		  /* extra NAME=VALUE entries, NULL-terminated, or NULL */
 	const char *user;	  /* NULL: stay root */
+	uid_t uid;		  /* user's uid (0 without user) */
+	gid_t gid;		  /* the VNFC's group: group=, else user's login group */
 	const char *workdir;	  /* chdir here before exec */
 	const char *pidfile;	  /* NULL: the program does not daemonize */
-	const char *socket_path;  /* control socket the supervisor serves */
+	const char *socket_path;  /* control socket the supervisor serves, uid:gid 0660 */
 	const char *log_path;	  /* the VNFC's stdout and stderr */
 	const char *resource;	  /* for crm_resource --fail */
 	const char *node;	  /* Pacemaker node name, for crm_resource --node */

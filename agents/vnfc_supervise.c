@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -475,9 +474,13 @@ static void on_tick(struct sup *s)
 	}
 }
 
-static int bind_socket(const char *path)
+/* The control socket: mode 0660, owned by the VNFC's user and group, so a
+ * VNFC that runs unprivileged answers its role changes; any other local
+ * user's connect is refused (EACCES). Root (the agent) always gets in. */
+static int bind_socket(const char *path, uid_t uid, gid_t gid)
 {
-	return vnfha__unix_listen(path, SOCK_SEQPACKET | SOCK_NONBLOCK, 0600, MAX_CONNS);
+	return vnfha__unix_listen_owned(path, SOCK_SEQPACKET | SOCK_NONBLOCK, 0660, uid, gid,
+					MAX_CONNS);
 }
 
 /* In the child, before exec: identity, directory, output, environment.
@@ -494,17 +497,15 @@ static int exec_vnfc(const struct vnfc_supervise_cfg *cfg)
 	    dup2(log_fd, STDOUT_FILENO) < 0 || dup2(log_fd, STDERR_FILENO) < 0) {
 		return errno;
 	}
+	/* The group first (and the user's other groups from /etc/group, such
+	 * as statesync's socket_group), then the user. */
 	if (cfg->user != NULL) {
-		const struct passwd *pw = getpwnam(cfg->user);
-
-		if (pw == NULL) {
-			return ENOENT;
-		}
-		if (fchown(log_fd, pw->pw_uid, pw->pw_gid) < 0 ||
-		    initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
-		    setuid(pw->pw_uid) < 0) {
+		if (fchown(log_fd, cfg->uid, cfg->gid) < 0 || initgroups(cfg->user, cfg->gid) < 0 ||
+		    setgid(cfg->gid) < 0 || setuid(cfg->uid) < 0) {
 			return errno;
 		}
+	} else if (cfg->gid != 0 && setgid(cfg->gid) < 0) {
+		return errno;
 	}
 	if (chdir(cfg->workdir) < 0) {
 		return errno;
@@ -679,7 +680,7 @@ int vnfc_supervise(const struct vnfc_supervise_cfg *cfg, int ready_fd)
 	sigaddset(&mask, SIGINT);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	s.sig_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	rc = s.sig_fd < 0 ? -errno : bind_socket(cfg->socket_path);
+	rc = s.sig_fd < 0 ? -errno : bind_socket(cfg->socket_path, cfg->uid, cfg->gid);
 	if (rc >= 0) {
 		s.listen_fd = rc;
 		rc = open_agent(&s);

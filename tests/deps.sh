@@ -14,6 +14,8 @@ packages=(
 	iputils-ping # the cluster lab's client (tests/cluster)
 	haproxy iperf3 rsync socat
 	prometheus # promtool: tests/bats/ckpt-metrics.bats checks the metrics page
+	# the Debian packages (debian/) and tests/cluster/real-host.bats
+	debhelper dh-autoreconf dpkg-dev fakeroot lintian
 )
 apt-get update
 apt-get install -y --no-install-recommends "${packages[@]}"

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ckpt/ckpt_key.h"
 #include "ckpt/ckpt_tls.h"
 
 /* TLS 1.3 only, PSK with (EC)DHE for forward secrecy, AEAD ciphers. */
@@ -44,12 +45,8 @@ int vnfha__ckpt_tls_load_key(const char *path, struct vnfha__ckpt_tls_key *ret_k
 		rc = -EINVAL;
 		goto out;
 	}
-	if ((st.st_mode & 077) != 0) {
-		snprintf(why, why_len,
-			 "key file '%s' has mode %04o; refusing a key others can read "
-			 "(chmod 600 it)",
-			 path, (unsigned int)(st.st_mode & 07777));
-		rc = -EPERM;
+	rc = vnfha__ckpt_key_check_mode(path, st.st_uid, st.st_gid, st.st_mode, why, why_len);
+	if (rc < 0) {
 		goto out;
 	}
 	n = read(fd, buf, sizeof(buf));

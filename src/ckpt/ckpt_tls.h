@@ -20,9 +20,11 @@ struct vnfha__ckpt_tls_key {
 };
 
 /*
- * Reads the key file. -EPERM when group or others may read or write it
- * (it must be 0600 or stricter), -EINVAL when empty or not a regular file;
- * why gets the sentence to log.
+ * Reads the key file. -EPERM when others may use it or its owner or group
+ * may not (vnfha__ckpt_key_check_mode: 0600/0400 root, 0640 and 0400
+ * hacluster:haclient as crmsh and pcs write it), -EINVAL when empty or not
+ * a regular file, -errno of open (-ENOENT: no key); why gets the sentence
+ * to log, with the fix.
  */
 int vnfha__ckpt_tls_load_key(const char *path, struct vnfha__ckpt_tls_key *ret_key, char *why,
 			     size_t why_len);

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <netdb.h>
 #include <poll.h>
 #include <signal.h>
@@ -22,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/fs.h"
 #include "common/unix_sock.h"
 #include "ocf/ocf.h"
 #include "vnfha-ckptd.h"
@@ -40,6 +42,7 @@ static void usage(FILE *out)
 		"                   [--peer HOST:PORT]... [--store DIR] [--key FILE]\n"
 		"                   [--socket PATH] [--node NAME] [--plaintext]\n"
 		"                   [--cpg GROUP] [--metrics-listen ADDR:PORT]\n"
+		"                   [--socket-group GROUP]\n"
 		"Environment: VNFHA_CKPT_ROLE, VNFHA_CKPT_LISTEN, VNFHA_CKPT_PEERS,\n"
 		"VNFHA_CKPT_STORE, VNFHA_CKPT_KEY, VNFHA_CKPT_SOCKET, VNFHA_CKPT_PLAINTEXT,\n"
 		"VNFHA_CKPT_METRICS_LISTEN (Prometheus metrics; off unless set).\n");
@@ -93,6 +96,7 @@ static int parse_opts(int argc, char **argv, struct ckptd_opts *o)
 		{ "node", required_argument, NULL, 'n' },  { "plaintext", no_argument, NULL, 'P' },
 		{ "cpg", required_argument, NULL, 'c' },   { "help", no_argument, NULL, 'h' },
 		{ "metrics-listen", required_argument, NULL, 'M' },
+		{ "socket-group", required_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *env;
@@ -175,6 +179,9 @@ static int parse_opts(int argc, char **argv, struct ckptd_opts *o)
 			}
 			o->cpg_group = optarg;
 			break;
+		case 'g':
+			o->socket_group = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -195,11 +202,15 @@ static int parse_opts(int argc, char **argv, struct ckptd_opts *o)
 	return 0;
 }
 
-static int listen_unix(const char *path)
+/* The local socket, mode 0660: root and gid (-1: root's group) may commit
+ * and switch roles, nobody else (a connect gets EACCES). Its directory is
+ * made 0755 if missing, so a VNFC that runs as another user reaches it. */
+static int listen_unix(const char *path, gid_t gid)
 {
 	struct sockaddr_un sun;
 	char dir[sizeof(sun.sun_path)];
 	char *slash;
+	int rc;
 
 	if (strlen(path) >= sizeof(dir)) {
 		return -ENAMETOOLONG;
@@ -208,10 +219,29 @@ static int listen_unix(const char *path)
 	slash = strrchr(dir, '/');
 	if (slash != NULL && slash != dir) {
 		*slash = '\0';
-		mkdir(dir, 0755);
+		rc = vnfha__mkdir_p(dir, 0755, 0755);
+		if (rc < 0) {
+			return rc;
+		}
 	}
-	/* Only root (and the group) may commit or switch roles. */
-	return vnfha__unix_listen(path, SOCK_STREAM, 0660, 64);
+	return vnfha__unix_listen_owned(path, SOCK_STREAM, 0660, (uid_t)-1, gid, 64);
+}
+
+/* --socket-group NAME: its gid; none given: -1 (the group stays root's). */
+static int socket_gid(const char *name, gid_t *ret_gid)
+{
+	const struct group *gr;
+
+	if (name == NULL) {
+		*ret_gid = (gid_t)-1;
+		return 0;
+	}
+	gr = getgrnam(name);
+	if (gr == NULL) {
+		return -ENOENT;
+	}
+	*ret_gid = gr->gr_gid;
+	return 0;
 }
 
 /* add: -ENOMEM when it cannot be tracked (then it is refused). */
@@ -339,6 +369,7 @@ int main(int argc, char **argv)
 	char node[65] = "";
 	struct pollfd pfd[3];
 	sigset_t mask;
+	gid_t sock_gid = (gid_t)-1;
 	int ufd = -1;
 	int sfd = -1;
 	int rc = 1;
@@ -369,6 +400,20 @@ int main(int argc, char **argv)
 		vnfha_log(VNFHA_LOG_ERR, "%s", why);
 		return 6;
 	}
+	if (socket_gid(d.opts.socket_group, &sock_gid) != 0) {
+		vnfha_log(VNFHA_LOG_ERR, "--socket-group '%s': no such group on this node; create "
+			  "it (groupadd) or name another", d.opts.socket_group);
+		return 6;
+	}
+	/* Every missing level of the store (/var/lib/vnfha/ckpt on a new
+	 * host): the levels above 0755, the store itself 0700. */
+	rc = vnfha__mkdir_p(d.opts.store_dir, 0755, 0700);
+	if (rc < 0) {
+		vnfha_log(VNFHA_LOG_ERR, "cannot create store '%s': %s", d.opts.store_dir,
+			  strerror(-rc));
+		return 1;
+	}
+	rc = 1;
 	d.store = vnfha__ckpt_store_open(d.opts.store_dir, on_bad_object, NULL);
 	if (d.store == NULL) {
 		vnfha_log(VNFHA_LOG_ERR, "cannot open store '%s': %s", d.opts.store_dir,
@@ -381,7 +426,7 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &mask, NULL); /* threads inherit the mask */
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	ufd = listen_unix(d.opts.socket_path);
+	ufd = listen_unix(d.opts.socket_path, sock_gid);
 	if (ufd < 0) {
 		vnfha_log(VNFHA_LOG_ERR, "cannot listen on '%s': %s", d.opts.socket_path,
 			  strerror(-ufd));

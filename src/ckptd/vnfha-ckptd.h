@@ -41,6 +41,7 @@ struct ckptd_opts {
 	const char *node;
 	const char *cpg_group; /* NULL: TCP; else sync over this Corosync group */
 	const char *metrics_listen; /* NULL: no metrics endpoint (the default) */
+	const char *socket_group; /* NULL: the local socket stays root:root */
 	bool plaintext;
 	int role;
 	char *peers[VNFHA_CKPT_MAX_PEERS];

@@ -59,6 +59,12 @@ int vnfha__unix_connect(const char *path, int type)
 
 int vnfha__unix_listen(const char *path, int type, mode_t mode, int backlog)
 {
+	return vnfha__unix_listen_owned(path, type, mode, (uid_t)-1, (gid_t)-1, backlog);
+}
+
+int vnfha__unix_listen_owned(const char *path, int type, mode_t mode, uid_t uid, gid_t gid,
+			     int backlog)
+{
 	struct sockaddr_un sa;
 	socklen_t len = 0;
 	int fd = unix_socket(path, type, &sa, &len);
@@ -69,6 +75,7 @@ int vnfha__unix_listen(const char *path, int type, mode_t mode, int backlog)
 	}
 	unlink(path); /* a stale socket of a process that is gone */
 	if (bind(fd, (struct sockaddr *)&sa, len) < 0 || chmod(path, mode) < 0 ||
+	    ((uid != (uid_t)-1 || gid != (gid_t)-1) && chown(path, uid, gid) < 0) ||
 	    listen(fd, backlog) < 0) {
 		rc = -errno;
 		close(fd);

@@ -27,4 +27,10 @@ int vnfha__unix_connect(const char *path, int type);
  * -errno. */
 int vnfha__unix_listen(const char *path, int type, mode_t mode, int backlog);
 
+/* The same, the file then owned by uid:gid (-1: that one unchanged), so
+ * another local user or group reaches it (the VNFC's own user, statesync's
+ * socket_group) and nobody else does. */
+int vnfha__unix_listen_owned(const char *path, int type, mode_t mode, uid_t uid, gid_t gid,
+			     int backlog);
+
 #endif

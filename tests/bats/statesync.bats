@@ -8,6 +8,7 @@
 
 setup() {
 	load netns
+	load host
 	netns_setup
 	AGENT="$VNFHA_BUILDDIR/agents/statesync"
 	BIN="$NETNS_DIR/bin"
@@ -42,6 +43,12 @@ teardown() {
 
 ra() {
 	PATH="$BIN:$PATH" ip netns exec "$NS_A" "$AGENT" "$@"
+}
+
+# The agent in a fresh host (host.bash): its defaults, nothing overridden
+# but the PATH that finds the recorders.
+host_ra() {
+	host_ns env PATH="$BIN:$PATH" "$AGENT" "$@"
 }
 
 peers() { # what attrd holds for the other nodes
@@ -148,10 +155,17 @@ peers() { # what attrd holds for the other nodes
 	OCF_RESKEY_plaintext=maybe run ra validate-all
 	[ "$status" -eq 6 ]
 	# TLS without the key on this node: not installed here (5; another node
-	# may have it), never ERR_CONFIGURED, which stops it on every node.
+	# may have it), never ERR_CONFIGURED, which stops it on every node; said
+	# so with the fix.
 	OCF_RESKEY_plaintext=false OCF_RESKEY_key_file=/nonexistent/authkey run ra start
 	[ "$status" -eq 5 ]
-	[[ "$output" == *"ocf-exit-reason:parameter key_file='/nonexistent/authkey' cannot be read: No such file or directory"* ]]
+	[[ "$output" == *"ocf-exit-reason:parameter key_file='/nonexistent/authkey' does not exist on this node: copy the cluster's key there"* ]]
+	OCF_RESKEY_socket_group='vnf users' run ra validate-all
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"ocf-exit-reason:parameter socket_group='vnf users'"*"as useradd and groupadd take it"* ]]
+	OCF_RESKEY_socket_group=vnfha-no-such-group run ra start
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"ocf-exit-reason:parameter socket_group='vnfha-no-such-group': no such group on this node; create it on every node the resource may run on (addgroup --system vnfha-no-such-group)"* ]]
 	OCF_RESKEY_port=0 run ra monitor
 	[ "$status" -eq 7 ]
 	run "$AGENT" meta-data
@@ -271,5 +285,83 @@ peers() { # what attrd holds for the other nodes
 	# the parameters alone (pcs, crm_resource --validate): nothing to judge
 	unset OCF_RESKEY_CRM_meta_on_node OCF_RESKEY_CRM_meta_notify OCF_RESKEY_CRM_meta_promoted_max
 	run ra validate-all
+	[ "$status" -eq 0 ]
+}
+
+@test "statesync: its defaults work on a new host, with the key as Debian, crmsh and pcs write it" {
+	host_ns_start "$NS_A"
+	unset OCF_RESKEY_store_dir OCF_RESKEY_socket OCF_RESKEY_plaintext OCF_RESKEY_port \
+		OCF_RESKEY_peer_addresses
+	run host_ns stat /var/lib/vnfha
+	[ "$status" -ne 0 ]
+	# pacemaker's postinst on Debian, crm cluster init, pcs cluster setup, by hand
+	for key in "0640 root:haclient" "0640 hacluster:haclient" "0400 hacluster:haclient" \
+		"0600 root:root"; do
+		host_key "${key% *}" "${key#* }"
+		run host_ra start
+		echo "key ${key}: $output"
+		[ "$status" -eq 0 ]
+		run host_ra monitor
+		[ "$status" -eq 0 ]
+		run host_ns "$CKPT" status
+		[[ "$output" == *"role replica"* ]]
+		run host_ns stat -c '%n %a %U:%G' /var/lib/vnfha /var/lib/vnfha/ckpt /run/vnfha \
+			/run/vnfha/ckpt.sock
+		echo "$output"
+		[ "${lines[0]}" = "/var/lib/vnfha 755 root:root" ]
+		[ "${lines[1]}" = "/var/lib/vnfha/ckpt 700 root:root" ]
+		[ "${lines[2]}" = "/run/vnfha 755 root:root" ]
+		[ "${lines[3]}" = "/run/vnfha/ckpt.sock 660 root:root" ]
+		run host_ns tr '\0' ' ' <"/proc/$(host_ns cat /run/vnfha/statesync-ss.pid)/cmdline"
+		[[ "$output" == *"--store /var/lib/vnfha/ckpt --socket /run/vnfha/ckpt.sock "* ]]
+		[[ "$output" == *"--listen 0.0.0.0:7410 "* ]]
+		[[ "$output" == *"--key /etc/pacemaker/authkey"* ]]
+		run host_ra stop
+		[ "$status" -eq 0 ]
+	done
+	# A key others may read or a group may change is refused on this node
+	# (OCF_ERR_PERM), with the command that fixes it.
+	host_key 0644 root:root
+	run host_ra start
+	[ "$status" -eq 4 ]
+	[[ "$output" == *"ocf-exit-reason:parameter key_file: key file '/etc/pacemaker/authkey' has mode 0644: every local user can read it; fix: chmod o-rwx '/etc/pacemaker/authkey'"* ]]
+	host_key 0602 root:root
+	run host_ra start
+	[ "$status" -eq 4 ]
+	[[ "$output" == *"every local user can change it"* ]]
+	host_key 0660 root:haclient
+	run host_ra start
+	[ "$status" -eq 4 ]
+	[[ "$output" == *"group 'haclient' can change it; fix: chmod g-w '/etc/pacemaker/authkey'"* ]]
+	host_ns rm /etc/pacemaker/authkey
+	run host_ra start
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"key_file='/etc/pacemaker/authkey' does not exist on this node"* ]]
+	run host_ra monitor
+	[ "$status" -eq 7 ]
+}
+
+@test "statesync: socket_group gives one group the checkpoint socket; other users get EACCES" {
+	host_ns_start "$NS_A"
+	host_add_group vnfhag 4245
+	host_add_user vnfhat 4243 vnfhag
+	host_add_user vnfhao 4244
+	unset OCF_RESKEY_socket OCF_RESKEY_store_dir
+	export OCF_RESKEY_socket_group=vnfhag
+	run host_ra start
+	[ "$status" -eq 0 ]
+	run host_ns stat -c '%a %U:%G' /run/vnfha/ckpt.sock
+	[ "$output" = "660 root:vnfhag" ]
+	# a member of the group (a VNFC run as vnfhat) commits and reads back
+	run host_ns setpriv --reuid 4243 --regid 4243 --init-groups "$CKPT" status
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"role replica"* ]]
+	# another local user is refused by the kernel
+	run host_ns setpriv --reuid 4244 --regid 4244 --init-groups "$CKPT" status
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"cannot reach vnfha-ckptd: Permission denied"* ]]
+	run host_ra stop
 	[ "$status" -eq 0 ]
 }

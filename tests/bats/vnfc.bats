@@ -308,9 +308,22 @@ kill_active() {
 	[ "$status" -eq 6 ]
 	OCF_RESKEY_heartbeat_timeout=-1 run ra validate-all
 	[ "$status" -eq 6 ]
-	OCF_RESKEY_user=no-such-user-here run ra validate-all
+	OCF_RESKEY_user='vnf user' run ra validate-all
 	[ "$status" -eq 6 ]
-	[[ "$output" == *"no such user"* ]]
+	[[ "$output" == *"ocf-exit-reason:parameter user='vnf user'"*"as useradd and groupadd take it"* ]]
+	OCF_RESKEY_group=-g run ra validate-all
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"ocf-exit-reason:parameter group='-g'"* ]]
+	# A user or group missing on this node is this node's problem (Pacemaker
+	# tries another node), not a configuration error.
+	OCF_RESKEY_user=vnfha-no-such-user run ra validate-all
+	[ "$status" -eq 0 ]
+	OCF_RESKEY_user=vnfha-no-such-user run ra start
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"ocf-exit-reason:parameter user='vnfha-no-such-user': no such user on this node; create it on every node the resource may run on (adduser --system vnfha-no-such-user)"* ]]
+	OCF_RESKEY_group=vnfha-no-such-group run ra start
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"ocf-exit-reason:parameter group='vnfha-no-such-group': no such group on this node"* ]]
 	# A missing program is "not installed" on this node, not a config error.
 	OCF_RESKEY_binary=/nonexistent/vnfc run ra start
 	[ "$status" -eq 5 ]
@@ -344,6 +357,63 @@ kill_active() {
 	echo "$output"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"ocf-exit-reason:cannot create state_dir='$NETNS_DIR/file/run': Not a directory"* ]]
+}
+
+@test "vnfc: a VNFC run as an unprivileged user reaches its role socket and the checkpoint socket; other users get EACCES" {
+	load host
+	host_ns_start "$NS_A"
+	host_add_group vnfhag 4245
+	host_add_user vnfhat 4243
+	host_add_user vnfhao 4244
+	# The checkpoint daemon as statesync socket_group=vnfhag starts it (its
+	# default store and socket, in this fresh host).
+	(
+		exec 3>&-
+		exec nsenter -t "$HOST_PID" -m -n -- setsid "$VNFHA_BUILDDIR/src/ckptd/vnfha-ckptd" \
+			--role primary --plaintext --listen 127.0.0.1:7410 --socket-group vnfhag \
+			</dev/null >"$NETNS_DIR/ckptd.log" 2>&1
+	) &
+	disown $! # netns_teardown kills it; no job notice
+	for _ in $(seq 100); do host_ns test -S /run/vnfha/ckpt.sock && break; sleep 0.05; done
+	# vnfc with its default state_dir, as user vnfhat in group vnfhag
+	unset OCF_RESKEY_state_dir
+	export OCF_RESKEY_user=vnfhat OCF_RESKEY_group=vnfhag
+	# async: this daemon has no replica to acknowledge a sync commit
+	export OCF_RESKEY_args="--state ckpt --mode async --port 7000"
+	hra() { host_ns env PATH="$BIN:$PATH" "$AGENT" "$@"; }
+	run hra start
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run hra promote
+	[ "$status" -eq 0 ]
+	run hra monitor
+	[ "$status" -eq 8 ]
+	# It answered its role changes, and every update it acknowledged was
+	# committed through the checkpoint socket.
+	run incr
+	echo "$output"
+	[[ "$output" == *"summary acked="* ]]
+	[[ "$output" != *"acked=0 "* ]]
+	run host_ns "$VNFHA_BUILDDIR/src/ckptd/vnfha-ckpt" list
+	[[ "$output" == *"counters"* ]]
+	pid=$(counterd_pid)
+	[ "$(ps -o uid=,gid= -p "$pid" | tr -s ' ')" = " 4243 4245" ]
+	run host_ns stat -c '%a %u:%g' /run/vnfha/vnfc/vnf.sock /run/vnfha/vnfc /run/vnfha/ckpt.sock
+	[ "${lines[0]}" = "660 4243:4245" ]
+	[ "${lines[1]}" = "755 0:0" ]
+	[ "${lines[2]}" = "660 0:4245" ]
+	# Another local user reaches neither socket.
+	run host_ns setpriv --reuid 4244 --regid 4244 --init-groups /usr/bin/python3 -c \
+		'import socket, sys; socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET).connect(sys.argv[1])' \
+		/run/vnfha/vnfc/vnf.sock
+	echo "$output"
+	[[ "$output" == *"PermissionError"* ]]
+	run host_ns setpriv --reuid 4244 --regid 4244 --init-groups \
+		"$VNFHA_BUILDDIR/src/ckptd/vnfha-ckpt" status
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"Permission denied"* ]]
+	run hra stop
+	[ "$status" -eq 0 ]
 }
 
 @test "vnfc: meta-data is valid OCF 1.1 with per-role monitors" {

@@ -232,3 +232,12 @@ lab_recover() {
 	lab on any crm_resource --cleanup >/dev/null
 	lab on any crm_resource --wait --timeout=60s
 }
+
+# lab_add_user NAME UID: a system user NAME (uid and login group UID) on
+# every node, in the lab's own /etc/passwd and /etc/group (the machine's
+# accounts are untouched; the files are bind-mounted, so appended to).
+lab_add_user() {
+	printf '%s:x:%s:%s:vnfha lab:/nonexistent:/usr/sbin/nologin\n' "$1" "$2" "$2" \
+		>>"$VNFHA_LAB/etc-passwd"
+	printf '%s:x:%s:\n' "$1" "$2" >>"$VNFHA_LAB/etc-group"
+}

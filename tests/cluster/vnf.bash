@@ -73,6 +73,12 @@ vnf_create_vnfc() {
 	lab on 1 pcs resource create vnf ocf:vnfha:vnfc binary="$counterd" args="$args" \
 		heartbeat_timeout=1000 op monitor interval="${mon}s" role=Promoted \
 		op monitor interval="${mon2}s" role=Unpromoted promotable
+	vnf_create_vip
+}
+
+# The VIP and the constraints that tie ss, vnf and vip together (pcs), as
+# the README writes them.
+vnf_create_vip() {
 	lab on 1 pcs resource create vip ocf:vnfha:floatip ip="$VNF_VIP" cidr_netmask=24 \
 		op monitor interval=2s
 	lab on 1 pcs constraint colocation add Promoted vnf-clone with Promoted ss-clone INFINITY
