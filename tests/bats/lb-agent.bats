@@ -259,7 +259,7 @@ lbw_stop() {
 	lb_until "n3 back" pool_is "n1 n2 n3"
 	lbw_ves_start
 	rx_wait "$LB_DIR/rx.ves" $((v0 + 2))
-	python3 "$VNFHA_SRCDIR/tests/bats/ves_check.py" "$LB_DIR/rx.ves" | tail -2 >"$LB_DIR/pair"
+	/usr/bin/python3 "$VNFHA_SRCDIR/tests/bats/ves_check.py" "$LB_DIR/rx.ves" | tail -2 >"$LB_DIR/pair"
 	cat "$LB_DIR/pair"
 	# raise and clear of one alarm, sequence numbers going on from before the restarts
 	[ "$(awk '{ print $2 }' "$LB_DIR/pair" | sort -u | wc -l)" -eq 1 ]
@@ -342,11 +342,11 @@ assert ev[0]["commonEventHeader"]["sequence"] + 1 == ev[1]["commonEventHeader"][
 }
 
 @test "VES: every event validates against ONAP's schema; raise and clear pair up" {
-	run python3 "$VNFHA_SRCDIR/tests/bats/ves_check.py" "$LB_DIR/rx.ves"
+	run /usr/bin/python3 "$VNFHA_SRCDIR/tests/bats/ves_check.py" "$LB_DIR/rx.ves"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | grep -c '^valid')" -eq "$(lines "$LB_DIR/rx.ves")" ]
-	python3 - "$LB_DIR/rx.ves" <<'PY'
+	/usr/bin/python3 - "$LB_DIR/rx.ves" <<'PY'
 import sys
 import os
 sys.path.insert(0, os.environ["VNFHA_SRCDIR"] + "/tests/bats")

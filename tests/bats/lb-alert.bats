@@ -146,11 +146,11 @@ assert m["resource"] == "a\"b\\c" and m["desc"] == "line1\nline2" and m["vnf"] =
 	alert http://127.0.0.1:8200/ vnfha_format=ves CRM_alert_kind=fencing CRM_alert_node=n3 \
 		CRM_alert_task=reboot CRM_alert_rc=0 "CRM_alert_desc=Operation reboot of n3: OK" \
 		CRM_alert_node_sequence=44
-	run python3 "$VNFHA_SRCDIR/tests/bats/ves_check.py" "$LB_RX.200"
+	run /usr/bin/python3 "$VNFHA_SRCDIR/tests/bats/ves_check.py" "$LB_RX.200"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | grep -c '^valid')" -eq 5 ]
-	python3 - "$LB_RX.200" <<'PY'
+	/usr/bin/python3 - "$LB_RX.200" <<'PY'
 import os, sys
 sys.path.insert(0, os.environ["VNFHA_SRCDIR"] + "/tests/bats")
 import ves_check

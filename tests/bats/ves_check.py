@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Validates VES events against ONAP's Common Event Format schema
-(tests/data/CommonEventFormat_30.2.1_ONAP.json, Debian's python3-jsonschema).
+(tests/data/CommonEventFormat_30.2.1_ONAP.json, Debian's python3-jsonschema:
+the tests run it with /usr/bin/python3, which is where apt installs it).
 As a program: ves_check.py FILE... where each line of each FILE is one event
 as lb-receiver.py writes it ("<content-type> <body>"); prints each event's
 eventId, sequence, severity and sourceName, exit 1 on the first invalid
