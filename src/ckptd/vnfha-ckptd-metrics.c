@@ -25,6 +25,7 @@
 #include "vnfha-ckptd.h"
 
 #define METRICS_IO_TIMEOUT_MS 2000
+#define METRICS_LINGER_MAX (256 * 1024) /* bytes read and dropped after an answer */
 
 /* Commit latency buckets, seconds (le="..."), then +Inf. */
 static const double bucket_le[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
@@ -243,6 +244,29 @@ static void serve_one(struct ckptd *d, int fd)
 	free(body.buf);
 }
 
+/*
+ * Closing with unread request bytes (a refused, too large request) makes the
+ * kernel send a RST, which can destroy the answer before the client reads it
+ * (RFC 7230 6.6): say we are done, then read what is left, bounded by
+ * METRICS_LINGER_MAX and the socket's I/O timeout, before closing.
+ */
+static void linger_close(int fd)
+{
+	char sink[4096];
+	size_t left = METRICS_LINGER_MAX;
+
+	shutdown(fd, SHUT_WR);
+	while (left > 0) {
+		ssize_t n = recv(fd, sink, sizeof(sink), 0);
+
+		if (n <= 0) {
+			break;
+		}
+		left = (size_t)n >= left ? 0 : left - (size_t)n;
+	}
+	close(fd);
+}
+
 static void *metrics_main(void *arg)
 {
 	struct ckptd *d = arg;
@@ -262,7 +286,7 @@ static void *metrics_main(void *arg)
 		fd = accept4(m->fd, NULL, NULL, SOCK_CLOEXEC);
 		if (fd >= 0) {
 			serve_one(d, fd);
-			close(fd);
+			linger_close(fd);
 		}
 	}
 	return NULL;
