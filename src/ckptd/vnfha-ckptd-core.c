@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Helpers every part of vnfha-ckptd uses (vnfha-ckptd.h). */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,22 @@ void ckptd_text_add(struct ckptd_text *t, const char *fmt, ...)
 		t->len = t->cap - 1;
 	} else if (n > 0) {
 		t->len += (size_t)n;
+	}
+}
+
+void ckptd_status_received(struct ckptd *d, struct ckptd_text *out)
+{
+	if (d->role == VNFHA_CKPT_ROLE_PRIMARY) {
+		return;
+	}
+	ckptd_text_add(out, "primary %s %s\n", d->rx_primary[0] != '\0' ? d->rx_primary : "none",
+		       d->rx_connected ? "connected" : "disconnected");
+	if (d->rx_at_ms != 0) {
+		ckptd_text_add(out, "received %s %" PRIu64 " %" PRIu64 " age_ms %" PRIu64 "\n",
+			       d->rx_name, d->rx_epoch, d->rx_gen,
+			       (uint64_t)(vnfha__now_ms() - d->rx_at_ms));
+	} else {
+		ckptd_text_add(out, "received none\n");
 	}
 }
 

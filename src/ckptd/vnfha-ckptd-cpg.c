@@ -26,54 +26,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <corosync/cpg.h>
-
-#include "ckpt/ckpt_cpg.h"
 #include "ckpt/ckpt_fp.h"
 #include "ckpt/ckpt_store_internal.h"
 #include "ocf/ocf.h"
-#include "vnfha-ckptd.h"
+#include "vnfha-ckptd-cpg.h"
 
 #define MCAST_RETRY_MS 2000 /* flow control (TRY_AGAIN) longer than this: give up */
-
-struct cpg_ack {
-	char name[VNFHA_CKPT_NAME_MAX + 1];
-	uint64_t epoch;
-	uint64_t gen;
-	uint8_t state; /* enum vnfha_ckpt_state */
-};
-
-struct cpg_member {
-	uint32_t nodeid;
-	uint32_t pid;
-	char node[VNFHA_CKPT_NAME_MAX + 1]; /* from its ACKs; "" until the first */
-	struct cpg_ack *acks;
-	size_t n_acks;
-};
-
-/* A version the sender has multicast since the last (re)join. */
-struct cpg_sent {
-	char name[VNFHA_CKPT_NAME_MAX + 1];
-	uint64_t epoch;
-	uint64_t gen;
-};
-
-struct ckptd_cpg {
-	struct ckptd *d;
-	cpg_handle_t handle; /* 0 while not connected */
-	int fd;		     /* to poll, while connected */
-	uint32_t own_nodeid;
-	uint32_t own_pid;
-	bool joined;
-	struct cpg_member *members; /* the group's other processes; grown as needed */
-	size_t n_members;
-	size_t cap_members;
-	struct cpg_sent *sent;
-	size_t n_sent;
-	pthread_t receiver;
-	pthread_t sender;
-	unsigned int refused; /* messages that did not decode, for the log */
-};
 
 static void member_clear(struct cpg_member *m)
 {
@@ -106,28 +64,6 @@ static struct cpg_member *member_find(struct ckptd_cpg *c, uint32_t nodeid, uint
 	return &c->members[c->n_members++];
 }
 
-static struct cpg_ack *ack_find(struct cpg_member *m, const char *name, bool add)
-{
-	struct cpg_ack *n;
-
-	for (size_t i = 0; i < m->n_acks; i++) {
-		if (strcmp(m->acks[i].name, name) == 0) {
-			return &m->acks[i];
-		}
-	}
-	if (!add) {
-		return NULL;
-	}
-	n = realloc(m->acks, (m->n_acks + 1) * sizeof(*n));
-	if (n == NULL) {
-		return NULL;
-	}
-	m->acks = n;
-	memset(&n[m->n_acks], 0, sizeof(n[0]));
-	snprintf(n[m->n_acks].name, sizeof(n[0].name), "%s", name);
-	return &n[m->n_acks++];
-}
-
 static void forget_sent(struct ckptd_cpg *c)
 {
 	free(c->sent);
@@ -138,11 +74,7 @@ static void forget_sent(struct ckptd_cpg *c)
 /* "cpg:NODE"; a result's peer field (65 bytes) cuts a 62+ byte name. */
 static void member_label(const struct cpg_member *m, char *out, size_t len)
 {
-	if (m->node[0] != '\0') {
-		snprintf(out, len, "cpg:%.*s", len > 5 ? (int)(len - 5) : 0, m->node);
-	} else {
-		snprintf(out, len, "cpg:nodeid-%" PRIu32, m->nodeid);
-	}
+	ckptd_cpg_label(m->nodeid, m->node, out, len);
 }
 
 /* ------------------------------------------------------------ send side */
@@ -282,6 +214,7 @@ static void *sender_main(void *arg)
 		pthread_mutex_lock(&d->lock);
 		if (rc == 0) {
 			mark_sent(c, m);
+			ckptd_cpg_seen_sent(c, vnfha__ckpt_cpg_size((size_t)m->size));
 			last_error[0] = '\0';
 		} else if (rc == -EMSGSIZE) {
 			/* Never fits: say so once per version; sync commits of it
@@ -388,8 +321,9 @@ static void record_ack(struct ckptd *d, struct ckptd_cpg *c, uint32_t nodeid, ui
 
 	pthread_mutex_lock(&d->lock);
 	m = d->role == VNFHA_CKPT_ROLE_PRIMARY ? member_find(c, nodeid, pid, true) : NULL;
-	k = m != NULL ? ack_find(m, a->name, true) : NULL;
+	k = m != NULL ? ckptd_cpg_ack_find(m, a->name, true) : NULL;
 	if (k != NULL && vnfha__ckpt_version_cmp(a->epoch, a->gen, k->epoch, k->gen) >= 0) {
+		ckptd_cpg_seen_ack(c, m, k, a);
 		snprintf(m->node, sizeof(m->node), "%s", a->node);
 		k->epoch = a->epoch;
 		k->gen = a->gen;
@@ -423,6 +357,7 @@ static void on_deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t no
 		}
 		return;
 	}
+	ckptd_cpg_seen_msg(c, nodeid, pid, &m);
 	if (m.type == VNFHA_CKPT_CPG_VERSION_MSG) {
 		apply_version(c->d, h, &m);
 	} else {
@@ -472,6 +407,7 @@ static void on_confchg(cpg_handle_t h, const struct cpg_name *group,
 	if (others_joined) {
 		forget_sent(c); /* a newcomer gets every latest version */
 	}
+	ckptd_cpg_seen_confchg(c, left, n_left, joined, n_joined);
 	vnfha_log(VNFHA_LOG_INFO, "CPG group: %zu other member(s) (%zu joined, %zu left)",
 		  c->n_members, n_joined, n_left);
 	pthread_cond_broadcast(&d->cond);
@@ -538,6 +474,7 @@ static void cpg_disconnect(struct ckptd_cpg *c)
 		member_clear(&c->members[i]);
 	}
 	c->n_members = 0;
+	d->rx_connected = false;
 	forget_sent(c);
 	pthread_cond_broadcast(&d->cond);
 	pthread_mutex_unlock(&d->lock);
@@ -634,6 +571,7 @@ static void cpg_stop(struct ckptd *d)
 	d->repl_data = NULL;
 	pthread_mutex_unlock(&d->lock);
 	free(c->members);
+	ckptd_cpg_seen_free(c);
 	free(c);
 }
 
@@ -650,15 +588,18 @@ static void cpg_on_role(struct ckptd *d)
 		free(c->members[i].acks);
 		c->members[i].acks = NULL;
 		c->members[i].n_acks = 0;
+		c->members[i].lacking_since_ms = vnfha__now_ms();
 	}
 	forget_sent(c);
 }
 
-/* The sender wakes on d->cond by itself. */
+/* Starts each member's lag clock for name (the sender wakes on d->cond
+ * by itself). */
 static void cpg_on_commit(struct ckptd *d, const char *name)
 {
-	(void)d;
-	(void)name;
+	if (d->repl_data != NULL) {
+		ckptd_cpg_seen_commit(d->repl_data, name);
+	}
 }
 
 static uint16_t cpg_states(struct ckptd *d, const char *name, uint64_t epoch, uint64_t gen,
@@ -668,7 +609,7 @@ static uint16_t cpg_states(struct ckptd *d, const char *name, uint64_t epoch, ui
 	uint16_t n = 0;
 
 	for (size_t i = 0; c != NULL && i < c->n_members; i++) {
-		struct cpg_ack *k = ack_find(&c->members[i], name, false);
+		struct cpg_ack *k = ckptd_cpg_ack_find(&c->members[i], name, false);
 		int st = VNFHA_CKPT_STATE_NONE;
 
 		if (k != NULL && vnfha__ckpt_version_cmp(k->epoch, k->gen, epoch, gen) >= 0) {
@@ -686,40 +627,6 @@ static uint16_t cpg_states(struct ckptd *d, const char *name, uint64_t epoch, ui
 	return n;
 }
 
-/* Per member: connected (it is in the group); on the primary, per
- * checkpoint what it acknowledged. */
-static void cpg_status(struct ckptd *d, struct ckptd_text *out)
-{
-	struct ckptd_cpg *c = d->repl_data;
-
-	for (size_t i = 0; c != NULL && i < c->n_members; i++) {
-		struct cpg_member *m = &c->members[i];
-		char label[VNFHA_CKPT_NAME_MAX + 16];
-
-		member_label(m, label, sizeof(label));
-		ckptd_text_add(out, "peer %s connected sent_bytes 0\n", label);
-		if (d->role != VNFHA_CKPT_ROLE_PRIMARY) {
-			continue;
-		}
-		for (size_t k = 0; k < vnfha__ckpt_store_count(d->store); k++) {
-			const struct vnfha__ckpt_meta *meta = vnfha__ckpt_store_at(d->store, k);
-			struct cpg_ack *a = meta != NULL ? ack_find(m, meta->name, false) : NULL;
-
-			if (meta == NULL) {
-				continue;
-			}
-			ckptd_text_add(out,
-				       "replica %s checkpoint %s acked %" PRIu64 " %" PRIu64
-				       " state %s\n",
-				       label, meta->name, a != NULL ? a->epoch : 0,
-				       a != NULL ? a->gen : 0,
-				       a == NULL ? "none"
-				       : a->state == VNFHA_CKPT_STATE_DURABLE ? "durable"
-									      : "memory");
-		}
-	}
-}
-
 static int cpg_set_peers(struct ckptd *d, char *const *addrs, size_t n)
 {
 	(void)d;
@@ -735,6 +642,7 @@ const struct ckptd_repl ckptd_repl_cpg = {
 	.on_role = cpg_on_role,
 	.on_commit = cpg_on_commit,
 	.states = cpg_states,
-	.status = cpg_status,
+	.status = ckptd_cpg_status,
 	.set_peers = cpg_set_peers,
+	.metrics = ckptd_cpg_metrics,
 };

@@ -22,6 +22,7 @@
 #include "ckpt/ckpt_io.h"
 #include "ocf/ocf.h"
 #include "vnfha-ckptd-http.h"
+#include "vnfha-ckptd-metrics.h"
 #include "vnfha-ckptd.h"
 
 #define METRICS_IO_TIMEOUT_MS 2000
@@ -105,6 +106,8 @@ void ckptd_metrics_commit(struct ckptd *d, const char *name, uint64_t us)
 
 #define FAMILY(t, name, type, help) \
 	ckptd_text_add(t, "# HELP " name " " help "\n# TYPE " name " " type "\n")
+#define FAMILY_DYN(t, prefix, name, type, help) \
+	ckptd_text_add(t, "# HELP " prefix "%s %s\n# TYPE " prefix "%s %s\n", name, help, name, type)
 
 /* Lock held. The daemon's and each checkpoint's families. */
 static void render_ckpts(struct ckptd *d, struct ckptd_text *t)
@@ -169,6 +172,77 @@ static void render_ckpts(struct ckptd *d, struct ckptd_text *t)
 			       "vnfha_ckpt_commit_duration_seconds_count{checkpoint=\"%s\"} %" PRIu64
 			       "\n",
 			       lbl, s->count, lbl, (double)s->sum_us / 1e6, lbl, s->count);
+	}
+}
+
+void ckptd_metrics_replicas(struct ckptd_text *t, const struct ckptd_replica_link *links,
+			    size_t n_links, bool with_tls, bool primary,
+			    const struct ckptd_replica_ckpt *rows, size_t n_rows)
+{
+	static const char *const counters[][3] = {
+		{ "connected", "gauge",
+		  "1 while a session to the replica is up (cpg: it is in the group)." },
+		{ "sent_bytes_total", "counter",
+		  "Block bytes sent to the replica since start (cpg: multicast while a member)." },
+		{ "reconnects_total", "counter",
+		  "Sessions to the replica established after the first (cpg: joins after the first)." },
+		{ "tls_failures_total", "counter", "TLS handshakes with the replica that failed." },
+	};
+	static const char *const fams[][2] = {
+		{ "acked_epoch", "Epoch of the version the replica acknowledged." },
+		{ "acked_gen", "Generation of the version the replica acknowledged." },
+		{ "state", "1 for the replica's state of the newest version (none, memory, durable)." },
+		{ "lag_bytes", "Bytes the replica still lacks of the newest version." },
+		{ "lag_seconds", "Since when the replica has lacked the newest version." },
+	};
+	static const char *const states[] = { "none", "memory", "durable" };
+	char a[2 * CKPTD_REPLICA_LABEL_MAX + 1];
+	char c[2 * VNFHA_CKPT_NAME_MAX + 1];
+
+	for (size_t f = 0; f < (with_tls ? 4u : 3u); f++) {
+		FAMILY_DYN(t, "vnfha_ckpt_replica_", counters[f][0], counters[f][1], counters[f][2]);
+		for (size_t i = 0; i < n_links; i++) {
+			const struct ckptd_replica_link *l = &links[i];
+			uint64_t v = f == 0   ? (uint64_t)l->connected
+				     : f == 1 ? l->sent_bytes
+				     : f == 2 ? l->reconnects
+					      : l->tls_failures;
+
+			ckptd_metrics_label(l->replica, a, sizeof(a));
+			ckptd_text_add(t, "vnfha_ckpt_replica_%s{replica=\"%s\"} %" PRIu64 "\n",
+				       counters[f][0], a, v);
+		}
+	}
+	if (!primary) {
+		return;
+	}
+	for (size_t f = 0; f < sizeof(fams) / sizeof(fams[0]); f++) {
+		FAMILY_DYN(t, "vnfha_ckpt_replica_", fams[f][0], "gauge", fams[f][1]);
+		for (size_t i = 0; i < n_rows; i++) {
+			const struct ckptd_replica_ckpt *r = &rows[i];
+
+			ckptd_metrics_label(r->replica, a, sizeof(a));
+			ckptd_metrics_label(r->checkpoint, c, sizeof(c));
+			if (f == 2) {
+				for (size_t s = 0; s < 3; s++) {
+					ckptd_text_add(t,
+						       "vnfha_ckpt_replica_state{replica=\"%s\","
+						       "checkpoint=\"%s\",state=\"%s\"} %d\n",
+						       a, c, states[s], strcmp(states[s], r->state) == 0);
+				}
+			} else if (f == 4) {
+				ckptd_text_add(t,
+					       "vnfha_ckpt_replica_lag_seconds{replica=\"%s\","
+					       "checkpoint=\"%s\"} %.3f\n",
+					       a, c, (double)r->lag_ms / 1000.0);
+			} else {
+				ckptd_text_add(t,
+					       "vnfha_ckpt_replica_%s{replica=\"%s\",checkpoint=\"%s\"} "
+					       "%" PRIu64 "\n",
+					       fams[f][0], a, c,
+					       f == 0 ? r->acked_epoch : f == 1 ? r->acked_gen : r->lag_bytes);
+			}
+		}
 	}
 }
 

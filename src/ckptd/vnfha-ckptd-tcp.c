@@ -15,6 +15,7 @@
 
 #include "ckpt/ckpt_fp.h"
 #include "ocf/ocf.h"
+#include "vnfha-ckptd-metrics.h"
 #include "vnfha-ckptd-tcp.h"
 
 int ckptd_listen_tcp(const char *addr)
@@ -238,19 +239,7 @@ static void tcp_status(struct ckptd *d, struct ckptd_text *out)
 	struct ckptd_tcp *t = ckptd_tcp(d);
 	uint64_t now = vnfha__now_ms();
 
-	if (d->role != VNFHA_CKPT_ROLE_PRIMARY) {
-		ckptd_text_add(out, "primary %s %s\n",
-			       d->rx_primary[0] != '\0' ? d->rx_primary : "none",
-			       d->rx_connected ? "connected" : "disconnected");
-		if (d->rx_at_ms != 0) {
-			ckptd_text_add(out,
-				       "received %s %" PRIu64 " %" PRIu64 " age_ms %" PRIu64 "\n",
-				       d->rx_name, d->rx_epoch, d->rx_gen,
-				       (uint64_t)(vnfha__now_ms() - d->rx_at_ms));
-		} else {
-			ckptd_text_add(out, "received none\n");
-		}
-	}
+	ckptd_status_received(d, out);
 	for (size_t i = 0; i < t->n_peers; i++) {
 		struct peer *p = t->peers[i];
 
@@ -288,99 +277,47 @@ static void tcp_status(struct ckptd *d, struct ckptd_text *out)
  * it acknowledged and how far it lags (the same figures as tcp_status). */
 static void tcp_metrics(struct ckptd *d, struct ckptd_text *out)
 {
-	static const char *const fams[] = {
-		"acked_epoch", "acked_gen", "state", "lag_bytes", "lag_seconds",
-	};
-	static const char *const helps[] = {
-		"Epoch of the version the replica acknowledged.",
-		"Generation of the version the replica acknowledged.",
-		"1 for the replica's state of the newest version (none, memory, durable).",
-		"Bytes the replica still lacks of the newest version.",
-		"Since when the replica has lacked the newest version.",
-	};
 	struct ckptd_tcp *t = ckptd_tcp(d);
+	size_t n_ckpts = vnfha__ckpt_store_count(d->store);
+	struct ckptd_replica_link *links = calloc(t->n_peers + 1, sizeof(*links));
+	struct ckptd_replica_ckpt *rows = calloc(t->n_peers * n_ckpts + 1, sizeof(*rows));
 	uint64_t now = vnfha__now_ms();
-	char a[2 * VNFHA_CKPT_NAME_MAX + 1];
-	char c[2 * VNFHA_CKPT_NAME_MAX + 1];
+	size_t n_rows = 0;
 
-	static const char *const counters[][3] = {
-		{ "connected", "gauge", "1 while a session to the replica is up." },
-		{ "sent_bytes_total", "counter", "Block bytes sent to the replica since start." },
-		{ "reconnects_total", "counter", "Sessions to the replica established after the first." },
-		{ "tls_failures_total", "counter", "TLS handshakes with the replica that failed." },
-	};
-	for (size_t f = 0; f < sizeof(counters) / sizeof(counters[0]); f++) {
-		ckptd_text_add(out, "# HELP vnfha_ckpt_replica_%s %s\n# TYPE vnfha_ckpt_replica_%s %s\n",
-			       counters[f][0], counters[f][2], counters[f][0], counters[f][1]);
-		for (size_t i = 0; i < t->n_peers; i++) {
-			const struct peer *p = t->peers[i];
-			uint64_t v = f == 0   ? (uint64_t)p->connected
-				     : f == 1 ? p->total_sent
-				     : f == 2 ? (p->sessions > 0 ? p->sessions - 1 : 0)
-					      : p->tls_failures;
-
-			ckptd_metrics_label(p->addr, a, sizeof(a));
-			ckptd_text_add(out, "vnfha_ckpt_replica_%s{replica=\"%s\"} %" PRIu64 "\n",
-				       counters[f][0], a, v);
-		}
+	if (links == NULL || rows == NULL) {
+		out->cut = true; /* answered 500: out of memory */
+		goto out;
 	}
-	if (d->role != VNFHA_CKPT_ROLE_PRIMARY) {
-		return;
-	}
-	for (size_t f = 0; f < sizeof(fams) / sizeof(fams[0]); f++) {
-		ckptd_text_add(out, "# HELP vnfha_ckpt_replica_%s %s\n# TYPE vnfha_ckpt_replica_%s gauge\n",
-			       fams[f], helps[f], fams[f]);
-		for (size_t i = 0; i < t->n_peers; i++) {
-			for (size_t k = 0; k < vnfha__ckpt_store_count(d->store); k++) {
-				const struct vnfha__ckpt_meta *m = vnfha__ckpt_store_at(d->store, k);
-				struct peer_obj *po = m != NULL ? ckptd_peer_obj(t->peers[i], m->name)
-								: NULL;
-				uint64_t lag_bytes;
-				uint64_t lag_ms;
-				static const char *const states[] = { "none", "memory", "durable" };
+	for (size_t i = 0; i < t->n_peers; i++) {
+		const struct peer *p = t->peers[i];
 
-				if (po == NULL) {
-					continue;
-				}
-				ckptd_metrics_label(t->peers[i]->addr, a, sizeof(a));
-				ckptd_metrics_label(m->name, c, sizeof(c));
-				peer_lag(m, po, now, &lag_bytes, &lag_ms);
-				switch (f) {
-				case 0:
-				case 1:
-					ckptd_text_add(out,
-						       "vnfha_ckpt_replica_%s{replica=\"%s\",checkpoint="
-						       "\"%s\"} %" PRIu64 "\n",
-						       fams[f], a, c,
-						       po->meta == NULL ? 0
-						       : f == 0	       ? po->meta->epoch
-								       : po->meta->gen);
-					break;
-				case 2:
-					for (size_t s = 0; s < 3; s++) {
-						ckptd_text_add(out,
-							       "vnfha_ckpt_replica_state{replica=\"%s\","
-							       "checkpoint=\"%s\",state=\"%s\"} %d\n",
-							       a, c, states[s],
-							       strcmp(states[s], peer_state(po)) == 0);
-					}
-					break;
-				case 3:
-					ckptd_text_add(out,
-						       "vnfha_ckpt_replica_lag_bytes{replica=\"%s\","
-						       "checkpoint=\"%s\"} %" PRIu64 "\n",
-						       a, c, lag_bytes);
-					break;
-				default:
-					ckptd_text_add(out,
-						       "vnfha_ckpt_replica_lag_seconds{replica=\"%s\","
-						       "checkpoint=\"%s\"} %.3f\n",
-						       a, c, (double)lag_ms / 1000.0);
-					break;
-				}
+		snprintf(links[i].replica, sizeof(links[i].replica), "%s", p->addr);
+		links[i].connected = p->connected;
+		links[i].sent_bytes = p->total_sent;
+		links[i].reconnects = p->sessions > 0 ? p->sessions - 1 : 0;
+		links[i].tls_failures = p->tls_failures;
+		for (size_t k = 0; d->role == VNFHA_CKPT_ROLE_PRIMARY && k < n_ckpts; k++) {
+			const struct vnfha__ckpt_meta *m = vnfha__ckpt_store_at(d->store, k);
+			struct peer_obj *po = m != NULL ? ckptd_peer_obj(t->peers[i], m->name) : NULL;
+			struct ckptd_replica_ckpt *r = &rows[n_rows];
+
+			if (po == NULL) {
+				continue;
 			}
+			snprintf(r->replica, sizeof(r->replica), "%s", p->addr);
+			r->checkpoint = m->name;
+			r->acked_epoch = po->meta != NULL ? po->meta->epoch : 0;
+			r->acked_gen = po->meta != NULL ? po->meta->gen : 0;
+			r->state = peer_state(po);
+			peer_lag(m, po, now, &r->lag_bytes, &r->lag_ms);
+			n_rows++;
 		}
 	}
+	ckptd_metrics_replicas(out, links, t->n_peers, true, d->role == VNFHA_CKPT_ROLE_PRIMARY,
+			       rows, n_rows);
+out:
+	free(links);
+	free(rows);
 }
 
 const struct ckptd_repl ckptd_repl_tcp = {

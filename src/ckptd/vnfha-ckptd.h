@@ -143,6 +143,9 @@ int ckptd_grow(void **arr, size_t *cap, size_t n, size_t size);
 void ckptd_text_add(struct ckptd_text *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void ckptd_text_finish(struct ckptd_text *t);
+/* Lock held: on a replica, the "primary" and "received" lines of
+ * `vnfha-ckpt status` (d->rx_*, set by whichever replication received). */
+void ckptd_status_received(struct ckptd *d, struct ckptd_text *out);
 int ckptd_set_wants(struct ckptd *d, const char *name, bool durable); /* lock held; -ENOMEM */
 bool ckptd_wants_durable(struct ckptd *d, const char *name);	       /* lock held */
 void ckptd_wait_ms(struct ckptd *d, unsigned int ms);		       /* lock held; on d->cond */

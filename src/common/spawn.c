@@ -97,7 +97,7 @@ int vnfha__run(char *const argv[], unsigned int timeout_ms, int *ret_status, cha
 	int pidfd = -1, status = 0, rc;
 	size_t got = 0;
 	int64_t deadline = vnfha__now_ms() + timeout_ms;
-	bool out_open, exited = false;
+	bool out_open, exited = false, cut = false;
 	pid_t pid;
 
 	if (out != NULL && pipe2(out_pipe, O_CLOEXEC) < 0) {
@@ -135,12 +135,15 @@ int vnfha__run(char *const argv[], unsigned int timeout_ms, int *ret_status, cha
 				out_open = false;
 			} else if (keep) {
 				got += (size_t)n;
+			} else {
+				cut = true; /* drained so the child never blocks, then refused */
 			}
 		}
 	}
 	rc = reap(pid, &status);
 	if (rc == 0) {
 		*ret_status = status;
+		rc = cut ? -EMSGSIZE : 0;
 	}
 close_pipes:
 	if (out != NULL && out_len > 0) {

@@ -16,7 +16,9 @@
  * [out] ret_status  the exit status (0-255), or 128+signal
  * [out] out, out_len  when out != NULL: the first out_len-1 bytes of its
  *                     stdout, NUL-terminated
- * Errors: -ETIMEDOUT (the child was killed), -ENOENT not found, -errno.
+ * Errors: -ETIMEDOUT (the child was killed), -ENOENT not found, -errno;
+ * -EMSGSIZE when its stdout was longer than out_len-1 bytes (never a
+ * silent cut: out holds the first bytes, *ret_status is written).
  */
 int vnfha__run(char *const argv[], unsigned int timeout_ms, int *ret_status, char *out,
 	       size_t out_len);

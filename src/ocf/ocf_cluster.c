@@ -49,6 +49,12 @@ static int run_tool(char *const argv[], char *out, size_t out_len)
 	int status = 0;
 	int rc = vnfha__run(argv, CRM_TOOL_TIMEOUT_MS, &status, out, out_len);
 
+	if (rc == -EMSGSIZE) {
+		vnfha_log(VNFHA_LOG_ERR, "%s %s printed more than the %zu bytes read of it: refused "
+			  "rather than cut (a node left out may hold the freshest data)", argv[0],
+			  argv[1], out_len - 1);
+		return rc;
+	}
 	if (rc < 0 || status != 0) {
 		vnfha_log(VNFHA_LOG_WARNING, "%s %s failed (%s, status %d)", argv[0], argv[1],
 			  rc < 0 ? strerror(-rc) : "ran", status);

@@ -143,6 +143,38 @@ peers() { # what attrd holds for the other nodes
 	[[ "$output" == *"repository_nodes"* ]]
 }
 
+@test "statesync: attrd output past what the agent reads is refused, naming the limit, never cut" {
+	local k
+	ra start
+	# a version of our own, as the promote test makes one
+	ip netns exec "$NS_A" "$CKPT" --socket "$NETNS_DIR/ckpt.sock" role primary
+	echo data > "$NETNS_DIR/obj"
+	ip netns exec "$NS_A" "$CKPT" --socket "$NETNS_DIR/ckpt.sock" \
+		--mode async put obj "$NETNS_DIR/obj"
+	ip netns exec "$NS_A" "$CKPT" --socket "$NETNS_DIR/ckpt.sock" role replica
+	peers node2 0.0 node3 0.0
+	run ra monitor; [ "$status" -eq 0 ]
+	tail -n 1 "$NETNS_DIR/crm_attribute.calls" | grep -qx -- "--promotion -v 1000 -q"
+	# 100 nodes without a value fill the first 4 KiB; node999, after them,
+	# holds a fresher version: a cut list would leave it out and keep 1000
+	for k in $(seq 100); do
+		printf 'name="vnfha-version-ss" host="remote-node-%03d" value=""\n' "$k"
+	done >"$NETNS_DIR/attrd.peers"
+	printf 'name="vnfha-version-ss" host="node999" value="9.1"\n' >>"$NETNS_DIR/attrd.peers"
+	[ "$(wc -c <"$NETNS_DIR/attrd.peers")" -gt 4096 ]
+	: >"$NETNS_DIR/crm_attribute.calls"
+	run ra monitor
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"attrd_updater -Q printed more than the 4095 bytes read of it: refused rather than cut"* ]]
+	# no score from a partial list: the last one stays
+	[ ! -s "$NETNS_DIR/crm_attribute.calls" ]
+	# within the limit the same node counts: one fresher peer costs a step
+	peers node2 0.0 node999 9.1
+	run ra monitor; [ "$status" -eq 0 ]
+	tail -n 1 "$NETNS_DIR/crm_attribute.calls" | grep -qx -- "--promotion -v 900 -q"
+}
+
 @test "statesync: bad parameters name the parameter and the fix" {
 	OCF_RESKEY_port=70000 run ra validate-all
 	[ "$status" -eq 6 ]

@@ -3,14 +3,22 @@
 # The demo VNF with statesync sync_method=cpg: checkpoints travel on
 # Corosync's own bus instead of TCP. The primary counts the replicas' CPG
 # acknowledgements, so a sync commit is on another node before the client
-# hears "ok", and a failover loses nothing.
+# hears "ok", and a failover loses nothing. vnfha-ckptd's metrics page and
+# `vnfha-ckpt status` show each replica's acked version as with TCP.
 
 load lab
 load vnf
 
+METRICS_PORT=9410
+
 setup_file() {
 	export VNF_SYNC_METHOD=cpg
 	vnf_setup_file
+	lab_available || return 0
+	# metrics on every node (statesync restarts with the new parameter)
+	lab on 1 pcs resource update ss metrics_listen="0.0.0.0:$METRICS_PORT"
+	lab on 1 crm_resource --wait --timeout=120s
+	vnf_wait_serving 60
 }
 
 teardown_file() {
@@ -27,7 +35,7 @@ teardown() {
 
 # Distinct replicas that acknowledged a checkpoint, from `vnfha-ckpt status`.
 acked_replicas() {
-	sed -n 's/^replica \(cpg:[^ ]*\) checkpoint .* state \(memory\|durable\)$/\1/p' <<<"$1" |
+	sed -n 's/^replica \(cpg:[^ ]*\) checkpoint .* state \(memory\|durable\) .*/\1/p' <<<"$1" |
 		sort -u | wc -l
 }
 
@@ -58,6 +66,78 @@ acked_replicas() {
 		[ "$k" = "$active" ] && continue
 		got=$(lab on "$k" vnfha-ckpt status | sed -n 's/^checkpoint \([^ ]*\) version \([0-9]*\) \([0-9]*\).*/\1 \2 \3/p')
 		[ "$got" = "$want" ]
+	done
+}
+
+# scrape K: node K's metrics page, fetched from the client namespace.
+scrape() {
+	lab client curl -sf --max-time 5 "http://$(lab addr "$1"):$METRICS_PORT/metrics"
+}
+
+# replicas_at_latest PAGE ACTIVE: every node but ACTIVE has exactly one
+# line per checkpoint in each replica family of the primary's PAGE, with
+# the acked version equal to the checkpoint's latest, no lag, connected
+# and some bytes multicast to it; no other replica has acked lines.
+replicas_at_latest() {
+	local page=$1 active=$2 ck e g k r n=0 lines
+	while read -r ck e g; do
+		n=$((n + 1))
+		for k in $(seq "$(lab_nodes)"); do
+			[ "$k" = "$active" ] && continue
+			r=$(printf 'replica="cpg:node%s",checkpoint="%s"' "$k" "$ck")
+			for lines in "acked_epoch{$r} $e" "acked_gen{$r} $g" "lag_bytes{$r} 0"; do
+				[ "$(grep -cxF "vnfha_ckpt_replica_$lines" <<<"$page")" -eq 1 ] || return 1
+			done
+			grep -Eqx "vnfha_ckpt_replica_state\{$r,state=\"(memory|durable)\"\} 1" <<<"$page" ||
+				return 1
+			grep -qxF "vnfha_ckpt_replica_connected{replica=\"cpg:node$k\"} 1" <<<"$page" ||
+				return 1
+			grep -Eqx "vnfha_ckpt_replica_sent_bytes_total\{replica=\"cpg:node$k\"\} [1-9][0-9]*" \
+				<<<"$page" || return 1
+		done
+	done < <(paste -d ' ' \
+		<(sed -n 's/^vnfha_ckpt_latest_epoch{checkpoint="\(.*\)"} \([0-9]*\)$/\1 \2/p' <<<"$page") \
+		<(sed -n 's/^vnfha_ckpt_latest_gen{checkpoint=".*"} \([0-9]*\)$/\1/p' <<<"$page"))
+	[ "$n" -ge 1 ] || return 1
+	# one line per standby and checkpoint, no more
+	[ "$(grep -c '^vnfha_ckpt_replica_acked_gen{' <<<"$page")" -eq $((n * ($(lab_nodes) - 1))) ]
+}
+
+@test "cpg: the promoted node's metrics show each standby's acked version, the latest" {
+	local active page k st
+	command -v promtool >/dev/null ||
+		{ echo "promtool missing: run tests/deps.sh (Debian package prometheus)" >&2; false; }
+	active=$(vnf_active)
+	[ -n "$active" ]
+	run vnf_client 3 # sync commits through the VIP
+	[ "$status" -eq 0 ]
+	# the last commit's acks arrive within moments of its answer
+	for _ in $(seq 20); do
+		page=$(scrape "$active") && replicas_at_latest "$page" "$active" && break
+		sleep 0.5
+	done
+	echo "$page"
+	grep '^vnfha_ckpt_\(latest\|replica_acked\)' <<<"$page" >&3
+	replicas_at_latest "$page" "$active"
+	grep -qx 'vnfha_ckptd_role{role="primary"} 1' <<<"$page"
+	run promtool check metrics <<<"$page"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# the same figures in `vnfha-ckpt status`, and each standby names its primary
+	run lab on "$active" vnfha-ckpt status
+	echo "$output"
+	[ "$(grep -Ec '^replica cpg:node[0-9] checkpoint .* lag_bytes 0 lag_ms 0$' <<<"$output")" -ge 2 ]
+	for k in $(seq "$(lab_nodes)"); do
+		[ "$k" = "$active" ] && continue
+		run lab on "$k" vnfha-ckpt status
+		echo "$output"
+		[[ "$output" == *$'\nprimary node'"$active"' (cpg nodeid '*') connected'* ]]
+		grep -Eqx 'received [^ ]+ [0-9]+ [0-9]+ age_ms [0-9]+' <<<"$output"
+		st=$(scrape "$k")
+		run promtool check metrics <<<"$st"
+		[ "$status" -eq 0 ]
+		grep -qx 'vnfha_ckptd_role{role="replica"} 1' <<<"$st"
+		[ "$(grep -c '^vnfha_ckpt_replica_connected{replica="cpg:node[0-9]"} 1$' <<<"$st")" -eq 2 ]
 	done
 }
 

@@ -21,10 +21,22 @@ int main(void)
 	CHECK_INT(status, 0);
 	CHECK_INT(vnfha__run((char *const[]){ "sh", "-c", "exit 3", NULL }, 5000, &status, NULL, 0), 0);
 	CHECK_INT(status, 3);
-	/* Output longer than the buffer is cut and NUL-terminated. */
+	/* Output longer than the buffer is refused (-EMSGSIZE), never silently
+	 * cut; the first bytes and the status still come back. One byte less
+	 * fits exactly. */
+	status = -1;
 	CHECK_INT(vnfha__run((char *const[]){ "echo", "hello world", NULL }, 5000, &status, out,
-			     sizeof(out)), 0);
+			     sizeof(out)), -EMSGSIZE);
 	CHECK(strcmp(out, "hello w") == 0);
+	CHECK_INT(status, 0);
+	CHECK_INT(vnfha__run((char *const[]){ "printf", "1234567", NULL }, 5000, &status, out,
+			     sizeof(out)), 0);
+	CHECK(strcmp(out, "1234567") == 0);
+	CHECK_INT(vnfha__run((char *const[]){ "printf", "12345678", NULL }, 5000, &status, out,
+			     sizeof(out)), -EMSGSIZE);
+	/* far more than a pipe holds: drained, the child is not blocked */
+	CHECK_INT(vnfha__run((char *const[]){ "head", "-c", "1000000", "/dev/zero", NULL }, 5000,
+			     &status, out, sizeof(out)), -EMSGSIZE);
 	CHECK_INT(vnfha__run((char *const[]){ "/nonexistent/prog", NULL }, 5000, &status, NULL, 0),
 		  -ENOENT);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
