@@ -28,7 +28,7 @@ lb_lab_vnfc() {
 		"$lab" on 1 pcs resource create vnfc ocf:vnfha:vnfc binary="$LB_BUILD/tests/bats/lb-vnfc" \
 			args="vnfc 0.0.0.0:8001 127.0.0.1:9001 $LB_HB_MS /run/lb-vnfc.ctl" \
 			heartbeat_timeout="$LB_HB_MS" op monitor interval="${1}ms" role=Promoted \
-			op monitor interval="$(($1 + 100))ms" role=Unpromoted promotable interleave=true
+			op monitor interval="$(($1 + 1000))ms" role=Unpromoted promotable interleave=true
 		return
 	fi
 	"$lab" on 1 pcs resource create vnfc ocf:heartbeat:anything binfile=/usr/bin/python3 \
