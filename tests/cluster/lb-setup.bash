@@ -21,14 +21,16 @@ LB_BUILD=${VNFHA_BUILDDIR:-$LB_SRC}
 LB_VNFC_AGENT=${LB_VNFC_AGENT:-anything}
 LB_HB_MS=${LB_HB_MS:-300}
 
-# lb_lab_vnfc INTER_MS: the VNFC clone as LB_VNFC_AGENT says.
+# lb_lab_vnfc INTER_MS: the VNFC clone as LB_VNFC_AGENT says (vnfc: its
+# monitors in whole seconds, one per role: pcs takes no two "ms" intervals;
+# its supervisor, not the monitor, reports a death or a hang).
 lb_lab_vnfc() {
 	local lab="$LB_SRC/tests/cluster/lab"
 	if [ "$LB_VNFC_AGENT" = vnfc ]; then
 		"$lab" on 1 pcs resource create vnfc ocf:vnfha:vnfc binary="$LB_BUILD/tests/bats/lb-vnfc" \
 			args="vnfc 0.0.0.0:8001 127.0.0.1:9001 $LB_HB_MS /run/lb-vnfc.ctl" \
-			heartbeat_timeout="$LB_HB_MS" op monitor interval="${1}ms" role=Promoted \
-			op monitor interval="$(($1 + 1000))ms" role=Unpromoted promotable interleave=true
+			heartbeat_timeout="$LB_HB_MS" op monitor interval="$(($1 / 1000 + 1))s" role=Promoted \
+			op monitor interval="$(($1 / 1000 + 2))s" role=Unpromoted promotable interleave=true
 		return
 	fi
 	"$lab" on 1 pcs resource create vnfc ocf:heartbeat:anything binfile=/usr/bin/python3 \
