@@ -11,7 +11,8 @@
  *            weight, `set server ... state ready`; on any error undo what it
  *            did, so nothing is left half-changed.
  *   stop     `state drain`, wait until HAProxy counts no session on it (up to
- *            drain_timeout, then close the rest), `state maint`, `del server`.
+ *            drain_timeout, then close the rest), `state maint`; `del server`
+ *            only with remove=true (HAProxy 2.6 may crash on it: see "remove").
  *   monitor  reads the server's row in `show servers state`: absent or in
  *            maintenance = not running; draining or pointing elsewhere =
  *            drift (failure); health check says DOWN = degraded.
@@ -160,11 +161,17 @@ static const struct vnfha_param lbmember_params[] = {
 	  .check = check_duration, .shortdesc = "how long start waits for HAProxy",
 	  .longdesc = "When nothing answers at socket yet (HAProxy is starting on its node at the "
 		      "same time), start retries for this long before it fails. 0: fail at once." },
-	{ .name = "remove", .type = VNFHA_PARAM_BOOLEAN, .dflt = "true",
+	{ .name = "remove", .type = VNFHA_PARAM_BOOLEAN, .dflt = "false",
 	  .shortdesc = "delete the server on stop",
-	  .longdesc = "true: stop deletes the server from the backend (`del server`) after "
-		      "maintenance. false: it stays in maintenance (for servers declared in "
-		      "haproxy.cfg that should stay listed)." },
+	  .longdesc = "false: stop leaves the server in maintenance (out of the pool; the next "
+		      "start on this node reuses it). true: stop also deletes it (`del server`). "
+		      "Deleting is not the default because HAProxy up to at least 2.6.12 (Debian "
+		      "12) frees a deleted server that a stream waiting to retry a refused "
+		      "connection still points to, and crashes in sess_change_server() when "
+		      "that stream retries (HAProxy issues 2298, 2378 and 3455; fixed upstream "
+		      "by \"BUG/MEDIUM: server: Properly check for streams before deletion\"): "
+		      "exactly what a VNFC that just died leaves behind. Set true only with a "
+		      "HAProxy that has that fix." },
 };
 
 static const char *node_name(char *buf, size_t len)

@@ -16,6 +16,7 @@ packages=(
 	prometheus # promtool: tests/bats/ckpt-metrics.bats checks the metrics page
 	# the Debian packages (debian/) and tests/cluster/real-host.bats
 	debhelper dh-autoreconf dpkg-dev fakeroot lintian
+	systemd # systemd-analyze: tests/bats/lbwatch-unit.bats checks vnfha-lbwatch.service
 )
 apt-get update
 apt-get install -y --no-install-recommends "${packages[@]}"

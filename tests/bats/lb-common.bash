@@ -77,7 +77,10 @@ backend be_static
 	server n1 127.0.0.1:8001
 $(printf '%s\n' "$@")
 CFG
-	ip netns exec "$LB_NS" haproxy -db -f "$LB_DIR/haproxy.cfg" </dev/null >"$LB_DIR/haproxy.log" 2>&1 &
+	# MALLOC_PERTURB_: memory HAProxy frees is overwritten at once, so a use
+	# after free crashes the test's HAProxy instead of passing by luck
+	ip netns exec "$LB_NS" env MALLOC_PERTURB_=165 haproxy -db -f "$LB_DIR/haproxy.cfg" \
+		</dev/null >"$LB_DIR/haproxy.log" 2>&1 &
 	echo $! >"$LB_DIR/haproxy.pid"
 	lb_wait_port 9999
 }

@@ -10,12 +10,17 @@
  *   drain   vnfha_lbagent_admin(DRAIN)      maint  vnfha_lbagent_admin(MAINT)
  *   hang    the main loop stops serving and heartbeating (the agent thread
  *           goes on, as it would in a VNFC whose main loop is stuck)
+ * Run by ocf:vnfha:vnfc ($VNFHA_CONTROL_SOCKET set), it also speaks the
+ * role protocol: ready in each role it is given (it serves in both) and
+ * heartbeats to the supervisor from the same main loop (the lb benchmark's
+ * Pacemaker column).
  * Usage: lb-vnfc NAME ADDR:PORT AGENT_ADDR:PORT HEARTBEAT_TIMEOUT_MS CTL
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,8 +98,20 @@ static void read_ctl(const char *path, char *word, size_t len)
 	}
 }
 
+/* The supervisor's side, when there is one: -1 when it closed or failed. */
+static int role_step(struct vnfha_role_conn *role, bool readable, bool beat)
+{
+	enum vnfha_role r;
+
+	if (readable && (vnfha_role_recv(role, &r) < 0 || vnfha_role_ready(role, r) < 0)) {
+		return -1;
+	}
+	return beat && vnfha_role_heartbeat(role) < 0 ? -1 : 0;
+}
+
 int main(int argc, char **argv)
 {
+	struct vnfha_role_conn *role = NULL;
 	struct vnfha_lbagent *agent = NULL;
 	char ctl[32] = "ok", last[32] = "";
 	int64_t next_hb = 0, next_ctl = 0;
@@ -114,9 +131,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vnfha_lbagent_open: %s\n", vnfha_lib_strerror(rc));
 		return 1;
 	}
+	if (getenv(VNFHA_ROLE_SOCKET_ENV) != NULL) {
+		rc = vnfha_role_open(NULL, &role);
+		if (rc < 0 || (rc = vnfha_role_ready(role, VNFHA_ROLE_STANDBY)) < 0) {
+			fprintf(stderr, "vnfha_role: %s\n", vnfha_lib_strerror(rc));
+			return 1;
+		}
+	}
 	for (;;) {
-		struct pollfd p = { .fd = lfd, .events = POLLIN };
+		struct pollfd p[2] = { { .fd = lfd, .events = POLLIN },
+				       { .fd = role ? vnfha_role_fd(role) : -1, .events = POLLIN } };
 		int64_t now = now_ms();
+		bool beat = false;
 
 		if (now >= next_ctl) {
 			read_ctl(argv[5], ctl, sizeof(ctl));
@@ -140,8 +166,15 @@ int main(int argc, char **argv)
 		if (now >= next_hb) {
 			vnfha_lbagent_heartbeat(agent);
 			next_hb = now + 100;
+			beat = true;
 		}
-		if (poll(&p, 1, 20) == 1) {
+		if (poll(p, 2, 20) < 0) {
+			continue;
+		}
+		if (role != NULL && role_step(role, p[1].revents != 0, beat) < 0) {
+			return 1; /* the supervisor stopped us or died */
+		}
+		if (p[0].revents & POLLIN) {
 			serve_one(lfd, argv[1]);
 		}
 	}

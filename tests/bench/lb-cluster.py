@@ -3,12 +3,24 @@
 """Harness of lb-cluster.sh, run in the lab's client netns. HAProxy on the
 VIP has two backends over the same three VNFC instances: "be" managed by
 the cluster (ocf:vnfha:lbmember) and "be_hc" watched by HAProxy's health
-checks alone. An open-loop client streams to each (50 req/s); RUNS times,
-node2's VNFC is killed and we record when each backend stops choosing it
-(polled every 10 ms) and the requests each client saw fail from the kill to
-1 s after both removals. Then the VNFC is cleaned up and rejoins.
-Usage: lb-cluster.py LAB VIP RUNS"""
+checks alone. An open-loop client streams to each (100 req/s). RUNS times
+per failure kind, node2's VNFC fails after a seeded random pause of 1 to
+2 s and we record, from the moment of the failure (stamped inside node2,
+right after the signal):
+  removal  when each backend stops choosing node2 (polled every 10 ms), or
+           never within WINDOW s;
+  event    when the VNFM's receiver has vnfha-alert's resource-failure event
+           for the VNFC on node2 (its file polled every 10 ms; be only: the
+           static backend has nobody to tell the VNFM);
+  failed   requests each client saw fail from the failure to 1 s after the
+           removal (or the end of the window).
+Kinds: kill (SIGKILL), hang (SIGSTOP: alive, the kernel still accepts its
+connections, no heartbeat). Then the VNFC is cleaned up and rejoins.
+Usage: lb-cluster.py LAB VIP ALERTS RUNS KINDS WINDOW_S SEED
+Prints one line per run and "SUMMARY MODE KIND removal event failed never
+spread..." for MODE lbmember and lab-tcp (lb_load.py agent-report reads them)."""
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -19,8 +31,13 @@ import lb_api  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lb_load  # noqa: E402
 
-LAB, VIP, RUNS = sys.argv[1], sys.argv[2], int(sys.argv[3])
+LAB, VIP, ALERTS = sys.argv[1:4]
+RUNS, KINDS, WINDOW = int(sys.argv[4]), sys.argv[5].split(","), float(sys.argv[6])
+SEED = int(sys.argv[7])
 NODES = ("node1", "node2", "node3")
+BACKENDS = (("lbmember", "be"), ("lab-tcp", "be_hc"))
+# signals the VNFC on node 2 and prints the time right after, as the node sees it
+FAULT = "import os,sys,time; os.kill(int(sys.argv[1]), int(sys.argv[2])); print(time.time())"
 
 
 def api(cmd):
@@ -46,6 +63,27 @@ def lab(*args):
                           text=True).stdout.strip()
 
 
+def vnfc_pid():
+    """The VNFC on node2 (ocf:vnfha:vnfc's lb-vnfc, or anything's python)."""
+    try:
+        return lab("on", "2", "pgrep", "-o", "-f", "lb-vnfc vnfc ")
+    except subprocess.CalledProcessError:
+        return lab("on", "2", "cat", "/run/vnfc.pid")
+
+
+def alerts():
+    try:
+        with open(ALERTS) as f:
+            return f.read().splitlines()
+    except FileNotFoundError:
+        return []
+
+
+def failure_event(lines):
+    return any('"event":"resource-failure"' in ln and '"node":"node2"' in ln
+               and '"resource":"vnfc"' in ln for ln in lines)
+
+
 def wait(pred, limit, what):
     deadline = time.time() + limit
     while time.time() < deadline:
@@ -55,43 +93,73 @@ def wait(pred, limit, what):
     raise SystemExit("timed out waiting for " + what)
 
 
+def one_run(kind, clients, rng):
+    wait(lambda: all(ready(be) == set(NODES) for _, be in BACKENDS), 90, "a full pool")
+    time.sleep(1.0 + rng.random())
+    n_alerts = len(alerts())
+    pid = vnfc_pid()
+    t_call = time.time()
+    t_fault = float(lab("on", "2", "python3", "-c", FAULT, pid,
+                        "9" if kind == "kill" else "19"))
+    gone, t_ev = {}, None
+    while time.time() - t_fault < WINDOW:
+        for mode, be in BACKENDS:
+            if mode not in gone and "node2" not in ready(be):
+                gone[mode] = time.time()
+        if t_ev is None and failure_event(alerts()[n_alerts:]):
+            t_ev = time.time()
+        if len(gone) == len(BACKENDS) and t_ev is not None:
+            break
+        time.sleep(0.01)
+    row = {}
+    for mode, _ in BACKENDS:
+        end = (gone[mode] if mode in gone else t_fault + WINDOW) + 1.0
+        time.sleep(max(0.0, end - time.time()))
+        row[mode] = ((gone[mode] - t_fault) * 1000 if mode in gone else None,
+                     (t_ev - t_fault) * 1000 if t_ev is not None and mode == "lbmember"
+                     else None, clients[mode].failed(t_fault, end))
+    if kind == "hang":
+        try:  # a VNFC nobody recovered (anything sees a live PID) goes on
+            lab("kill-process", "2", "-CONT", pid)
+        except subprocess.CalledProcessError:
+            pass  # ocf:vnfha:vnfc's supervisor killed it
+    lab("on", "1", "crm_resource", "--cleanup", "-r", "vnfc-clone")
+    return row, (t_fault - t_call) * 1000
+
+
+def fmt(v):
+    return "%7.1f ms" % v if v is not None else "  never  "
+
+
 def main():
-    clients = {"vnfha": lb_load.Client("http://%s:8080/" % VIP, 0.02),
-               "hc": lb_load.Client("http://%s:8081/" % VIP, 0.02)}
+    clients = {"lbmember": lb_load.Client("http://%s:8080/" % VIP, 0.01),
+               "lab-tcp": lb_load.Client("http://%s:8081/" % VIP, 0.01)}
     for c in clients.values():
         c.start()
-    rows = []
-    for run in range(RUNS):
-        wait(lambda: ready("be") == set(NODES) and ready("be_hc") == set(NODES), 90,
-             "a full pool")
-        time.sleep(1.0)
-        pid = lab("on", "2", "cat", "/run/vnfc.pid")
-        t_kill = time.time()
-        lab("kill-process", "2", pid)
-        t_sent = time.time()
-        gone = {}
-        while len(gone) < 2 and time.time() - t_kill < 30:
-            for name, be in (("vnfha", "be"), ("hc", "be_hc")):
-                if name not in gone and "node2" not in ready(be):
-                    gone[name] = time.time()
-            time.sleep(0.01)
-        if len(gone) < 2:
-            raise SystemExit("node2 did not leave both pools: %s" % gone)
-        time.sleep(1.0)
-        end = max(gone.values()) + 1.0
-        row = {n: ((gone[n] - t_kill) * 1000, clients[n].failed(t_kill, end)) for n in gone}
-        rows.append(row)
-        print("run %2d: vnfha removal %6.0f ms, %3d failed | HAProxy checks removal %6.0f ms,"
-              " %3d failed (kill sent within %.0f ms)"
-              % (run + 1, row["vnfha"][0], row["vnfha"][1], row["hc"][0], row["hc"][1],
-                 (t_sent - t_kill) * 1000), flush=True)
-        lab("on", "1", "crm_resource", "--cleanup", "-r", "vnfc-clone")
+    rng = random.Random(SEED)
+    rows = {}
+    for kind in KINDS:
+        for run in range(RUNS):
+            row, lag = one_run(kind, clients, rng)
+            for mode, r in row.items():
+                rows.setdefault((mode, kind), []).append(r)
+            print("%-4s run %2d: lbmember removal %s, VNFM event %s, %3d failed |"
+                  " HAProxy checks removal %s, %3d failed (fault %.0f ms after the call)"
+                  % (kind, run + 1, fmt(row["lbmember"][0]), fmt(row["lbmember"][1]),
+                     row["lbmember"][2], fmt(row["lab-tcp"][0]), row["lab-tcp"][2], lag),
+                  flush=True)
     for c in clients.values():
         c.finish()
-    med = {n: (statistics.median(r[n][0] for r in rows), statistics.median(r[n][1] for r in rows))
-           for n in ("vnfha", "hc")}
-    print("SUMMARY %.0f %.1f %.0f %.1f" % (med["vnfha"][0], med["vnfha"][1], med["hc"][0],
-                                          med["hc"][1]))
+    for (mode, kind), rs in rows.items():
+        rem = [r[0] for r in rs if r[0] is not None]
+        ev = [r[1] for r in rs if r[1] is not None]
+        fails = [r[2] for r in rs]
+        print("SUMMARY %s %s %s %s %.1f %d spread removal %s event %s failed %d-%d" % (
+            mode, kind, "%.1f" % statistics.median(rem) if rem else "never",
+            "%.1f" % statistics.median(ev) if ev else "none", statistics.median(fails),
+            len(rs) - len(rem), "%.0f-%.0f" % (min(rem), max(rem)) if rem else "-",
+            "%.0f-%.0f" % (min(ev), max(ev)) if ev else "-", min(fails), max(fails)),
+              flush=True)
 
 
 if __name__ == "__main__":

@@ -68,20 +68,18 @@ LABELS = {"tcp": "HAProxy TCP checks (inter {i} fall 3)",
           "tuned": "HAProxy tuned (inter {t}, fall 1, observe L4)",
           "agent": "vnfha agent-check (inter {i}, fall 1)",
           "agent+tuned": "vnfha agent-check + tuned (inter {t})",
-          "lbmember": "vnfha lbmember, Pacemaker (lab)"}
+          "lbmember": "vnfha lbmember, Pacemaker (lab, vnfc)",
+          "lab-tcp": "HAProxy TCP checks, lab (inter {i} fall 3)"}
 
 
 def agent_report(runs, inter, tuned, paths):
-    """Side-by-side table of lb-agent.sh (SUMMARY MODE KIND ...) and, when
-    given, lb-cluster.sh's SUMMARY (kill only: lbmember vs its own checks)."""
+    """Side-by-side table of lb-agent.sh's and, when given, lb-cluster.sh's
+    SUMMARY MODE KIND removal event failed never spread... lines."""
     rows = {}
     for path in paths:
         for line in open(path):
             f = line.split()
             if not f or f[0] != "SUMMARY":
-                continue
-            if len(f) == 5:  # lb-cluster.sh: v_ms v_fail h_ms h_fail
-                rows[("lbmember", "kill")] = (float(f[1]), None, float(f[2]), 0, "(lab run)")
                 continue
             num = lambda v: None if v in ("never", "none") else float(v)  # noqa: E731
             rows[(f[1], f[2])] = (num(f[3]), num(f[4]), float(f[5]), int(f[6]),
@@ -100,7 +98,7 @@ def agent_report(runs, inter, tuned, paths):
                 LABELS[m].format(i=inter, t=tuned), "never" if rem is None else "%.1f" % rem,
                 "-" if ev is None else "%.1f" % ev, fl, never, spread))
         for a, b in (("tcp", "agent"), ("tuned", "agent+tuned"), ("tuned", "agent"),
-                     ("lbmember", "agent")):
+                     ("lbmember", "agent"), ("lab-tcp", "lbmember"), ("tuned", "lbmember")):
             if (a, kind) in rows and (b, kind) in rows:
                 ra, rb = rows[(a, kind)][0], rows[(b, kind)][0]
                 fa, fb = rows[(a, kind)][2], rows[(b, kind)][2]

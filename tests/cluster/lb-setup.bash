@@ -2,7 +2,10 @@
 # The HA load balancer of the lb scenarios and of tests/bench/lb-cluster.sh,
 # on a running lab (tests/cluster/lab; VNFHA_LAB set):
 #   vnfc      clone: one web server per node (ocf:heartbeat:anything running
-#             tests/bats/lb-backend.py on :8001, answering its node name)
+#             tests/bats/lb-backend.py on :8001, answering its node name);
+#             with LB_VNFC_AGENT=vnfc, ocf:vnfha:vnfc (promotable) running
+#             tests/bats/lb-vnfc on :8001 instead: its supervisor reports a
+#             death or LB_HB_MS of silence (a hang) to Pacemaker at once
 #   lb        group: lb-vip (IPaddr2 on LB_VIP) then lb-haproxy
 #             (ocf:heartbeat:anything running HAProxy in the foreground)
 #   lbm       clone of ocf:vnfha:lbmember, colocated with and ordered after
@@ -15,6 +18,25 @@ LB_VIP=198.51.100.60
 LB_RX_PORT=8300
 LB_SRC=${VNFHA_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 LB_BUILD=${VNFHA_BUILDDIR:-$LB_SRC}
+LB_VNFC_AGENT=${LB_VNFC_AGENT:-anything}
+LB_HB_MS=${LB_HB_MS:-300}
+
+# lb_lab_vnfc INTER_MS: the VNFC clone as LB_VNFC_AGENT says (vnfc: its
+# monitors in whole seconds, one per role: pcs takes no two "ms" intervals;
+# its supervisor, not the monitor, reports a death or a hang).
+lb_lab_vnfc() {
+	local lab="$LB_SRC/tests/cluster/lab"
+	if [ "$LB_VNFC_AGENT" = vnfc ]; then
+		"$lab" on 1 pcs resource create vnfc ocf:vnfha:vnfc binary="$LB_BUILD/tests/bats/lb-vnfc" \
+			args="vnfc 0.0.0.0:8001 127.0.0.1:9001 $LB_HB_MS /run/lb-vnfc.ctl" \
+			heartbeat_timeout="$LB_HB_MS" op monitor interval="$(($1 / 1000 + 1))s" role=Promoted \
+			op monitor interval="$(($1 / 1000 + 2))s" role=Unpromoted promotable interleave=true
+		return
+	fi
+	"$lab" on 1 pcs resource create vnfc ocf:heartbeat:anything binfile=/usr/bin/python3 \
+		cmdline_options="$LB_SRC/tests/bats/lb-backend.py 0.0.0.0 8001 -" \
+		pidfile=/run/vnfc.pid op monitor interval="${1}ms" clone interleave=true
+}
 
 # lb_lab_configure CHECK_INTER_MS CHECK_FALL [REDISPATCH]
 # REDISPATCH (default yes): HAProxy retries a refused connection on another
@@ -62,9 +84,7 @@ CFG
 		options vnfha_vnf=demo vnfha_timeout=1s vnfha_retries=1
 	"$lab" on 1 pcs alert recipient add vnfm id=vnfm-rx \
 		value="http://$("$lab" addr client):$LB_RX_PORT/vnfm"
-	"$lab" on 1 pcs resource create vnfc ocf:heartbeat:anything binfile=/usr/bin/python3 \
-		cmdline_options="$LB_SRC/tests/bats/lb-backend.py 0.0.0.0 8001 -" \
-		pidfile=/run/vnfc.pid op monitor interval="${inter}ms" clone interleave=true
+	lb_lab_vnfc "$inter"
 	"$lab" on 1 pcs resource create lb-vip ocf:heartbeat:IPaddr2 ip="$LB_VIP" cidr_netmask=24 \
 		op monitor interval=2s --group lb
 	"$lab" on 1 pcs resource create lb-haproxy ocf:heartbeat:anything \

@@ -116,7 +116,7 @@ teardown_file() {
 @test "real host: make install with configure's defaults puts every file where the packages do" {
 	local config
 	config=$("$VNFHA_BUILDDIR/config.status" --config)
-	if [[ $config =~ --(prefix|exec-prefix|libexecdir|sbindir|bindir|sysconfdir|localstatedir|mandir|datarootdir|includedir|with-ocf-root|with-tmpfilesdir) ]]; then
+	if [[ $config =~ --(prefix|exec-prefix|libexecdir|sbindir|bindir|sysconfdir|localstatedir|mandir|datarootdir|includedir|with-ocf-root|with-tmpfilesdir|with-systemdsystemunitdir) ]]; then
 		skip "the build tree is configured with its own paths ($config)"
 	fi
 	make -C "$VNFHA_BUILDDIR" -s install DESTDIR="$REAL_DIR/destdir" >/dev/null
