@@ -37,6 +37,13 @@ teardown() {
 	vnf_client_check 1
 	echo "process kill -> answering again after $(vnf_recovery_ms "$CLIENT_LOG" "$fault") ms" >&3
 	vnf_expect_promoted stayed "$old"
+	# The supervisor reported over the connection it holds to its node's
+	# controller, once (crm_resource is only its fallback).
+	run lab on "$old" grep -c "the controller took the failure of vnf in" /var/log/vnfha/vnfc-vnf.log
+	[ "$output" = 1 ]
+	run lab on "$old" grep -c "crm_resource --fail took the failure of vnf" /var/log/vnfha/vnfc-vnf.log
+	[ "$output" = 0 ]
+	lab on "$old" grep "the controller took the failure of vnf in" /var/log/vnfha/vnfc-vnf.log >&3
 }
 
 @test "vnf: a killed active node is fenced and its state continues elsewhere" {
