@@ -250,7 +250,7 @@ void vnfc_ctl_close(struct vnfc_ctl *c)
 
 #endif
 
-#define CTL_OPEN_TIMEOUT_MS 1000
+#define CTL_OPEN_TIMEOUT_MS 250
 #define CTL_RETRY_MS 10000
 
 void vnfc_reporter_init(struct vnfc_reporter *r, const struct vnfc_ctl_rsc *rsc,

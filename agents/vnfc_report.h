@@ -61,7 +61,8 @@ struct vnfc_reporter {
 void vnfc_reporter_init(struct vnfc_reporter *r, const struct vnfc_ctl_rsc *rsc,
 			unsigned int delay_ms);
 
-/* Connects when due; call it when idle (it may wait up to a second). */
+/* Connects when due; call it when idle: it holds the caller up to 250 ms
+ * (the controller's answer to node_info, a few ms when it is well). */
 void vnfc_reporter_tick(struct vnfc_reporter *r);
 
 /*
