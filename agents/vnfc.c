@@ -330,7 +330,7 @@ static int status_to_rc(const struct vnfha_ocf *ocf, const struct vnfha__ctl_msg
 }
 
 /*
- * The supervisor has told Pacemaker already (crm_resource --fail). A recurring
+ * The supervisor has told Pacemaker already (vnfc_report.c). A recurring
  * monitor that reports the same death again adds a second failure while the
  * controller computes the recovery, and when it lands on the DC's own node
  * the controller stalls a whole second: Pacemaker 2.1's do_pe_invoke_callback()
