@@ -63,6 +63,8 @@ done
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "N wants a number of runs" >&2; exit 2; }
 [[ $SEED =~ ^[0-9]+$ ]] || { echo "SEED wants a number" >&2; exit 2; }
 [[ $TOKEN =~ ^[1-9][0-9]*$ ]] || { echo "-t wants milliseconds" >&2; exit 2; }
+[[ ${RECORD_PENDING:-true} =~ ^(true|false)$ ]] ||
+	{ echo "RECORD_PENDING wants true or false" >&2; exit 2; }
 if [ "${#INTERVALS[@]}" = 0 ] || [ "${#SIDES[@]}" = 0 ] || [ "${#FAULTS[@]}" = 0 ]; then
 	echo "-i, --sides and --faults each want at least one word" >&2
 	exit 2
@@ -266,8 +268,6 @@ if [ -n "${PE_INPUTS:-}" ]; then
 	echo "pe-input-series-max=$PE_INPUTS" >&2
 fi
 if [ -n "${RECORD_PENDING:-}" ]; then
-	[[ $RECORD_PENDING =~ ^(true|false)$ ]] ||
-		{ echo "RECORD_PENDING wants true or false" >&2; exit 2; }
 	lab on 1 crm_attribute -t op_defaults -n record-pending -v "$RECORD_PENDING" >&2
 	echo "record-pending=$RECORD_PENDING (operation default)" >&2
 fi
