@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "vnfc_report.h"
+
 /* What the supervisor runs and how it reports. Strings are not copied. */
 struct vnfc_supervise_cfg {
 	char **argv;		  /* the VNFC program, argv[0] an absolute path */
@@ -17,8 +19,7 @@ struct vnfc_supervise_cfg {
 	const char *pidfile;	  /* NULL: the program does not daemonize */
 	const char *socket_path;  /* control socket the supervisor serves, uid:gid 0660 */
 	const char *log_path;	  /* the VNFC's stdout and stderr */
-	const char *resource;	  /* for crm_resource --fail */
-	const char *node;	  /* Pacemaker node name, for crm_resource --node */
+	struct vnfc_ctl_rsc report; /* what the failure report names (vnfc_report.h) */
 	const char *agent_address; /* HAProxy agent-check answered here; NULL: none */
 	unsigned int heartbeat_timeout_ms; /* 0: heartbeats not required */
 	unsigned int start_timeout_ms;	   /* pidfile wait */

@@ -3,7 +3,8 @@
  * The vnfc supervisor: the VNFC's parent for its whole life. It serves the
  * control socket (role_proto.h), watches the VNFC through a pidfd and its
  * heartbeats, and the moment the VNFC dies or stops heartbeating it tells
- * Pacemaker with `crm_resource --fail`, so recovery does not wait for the
+ * Pacemaker (the request of `crm_resource --fail`, over a connection to the
+ * controller it holds: vnfc_report.c), so recovery does not wait for the
  * next monitor (Pacemaker advises no monitor interval under 2 s).
  */
 #include <errno.h>
@@ -32,6 +33,7 @@
 #include "role/role_proto.h"
 #include "common/spawn.h"
 #include "vnfc.h"
+#include "vnfc_report.h"
 #include "vnfha/role.h"
 
 #define MAX_CONNS 16
@@ -39,6 +41,10 @@
 #define REPORT_TIMEOUT_MS 10000
 #define SCORE_TIMEOUT_MS 10000
 #define PIDFILE_POLL_MS 20
+/* The controller connection is made this long after the start, off the
+ * recovery's own path (loading libcrmcommon and connecting take ~10-20 ms of
+ * CPU); a failure before it is reported with crm_resource. */
+#define CTL_CONNECT_DELAY_MS 1000
 
 enum conn_kind { CONN_FREE = 0, CONN_NEW, CONN_VNFC, CONN_AGENT };
 
@@ -64,6 +70,7 @@ struct sup {
 	enum vnfha__ctl_health health;
 	int64_t last_hb;
 	int64_t reported_at; /* when Pacemaker took the failure report */
+	struct vnfc_reporter reporter;
 	pid_t score_pid;     /* crm_attribute setting the promotion score; 0: none */
 	int score_fd;	     /* its pidfd; -1: none */
 	int64_t score_deadline;
@@ -112,11 +119,6 @@ static void send_role(struct sup *s)
 /* Tells Pacemaker at once; the agent's next monitor reports the same. */
 static void report_failure(struct sup *s, const char *why)
 {
-	char *argv[] = { "crm_resource", "--fail", "--resource", (char *)s->cfg->resource,
-			 "--node", (char *)s->cfg->node, NULL };
-	int status = 0;
-	int rc;
-
 	if (s->state != VNFHA__STATE_RUNNING) {
 		return;
 	}
@@ -127,10 +129,7 @@ static void report_failure(struct sup *s, const char *why)
 		reply_err(s->pending.fd, why);
 		s->pending.fd = -1;
 	}
-	rc = vnfha__run(argv, REPORT_TIMEOUT_MS, &status, NULL, 0);
-	if (rc < 0 || status != 0) {
-		vnfha_log(VNFHA_LOG_ERR, "crm_resource --fail for %s on %s failed (%s, status %d)",
-			  s->cfg->resource, s->cfg->node, rc < 0 ? strerror(-rc) : "ran", status);
+	if (vnfc_reporter_fail(&s->reporter, REPORT_TIMEOUT_MS) < 0) {
 		return; /* the next monitor reports it */
 	}
 	/* A recurring monitor now leaves the report to this one (vnfc.c). */
@@ -159,7 +158,7 @@ static void start_score(struct sup *s)
 	rc = vnfha__spawn(argv, -1, &s->score_pid, &s->score_fd);
 	if (rc < 0) {
 		vnfha_log(VNFHA_LOG_WARNING, "cannot set the promotion score of %s: %s",
-			  s->cfg->resource, strerror(-rc));
+			  s->cfg->report.id, strerror(-rc));
 		s->score_pid = 0;
 		s->score_fd = -1;
 		return;
@@ -176,7 +175,7 @@ static void end_score(struct sup *s)
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		vnfha_log(VNFHA_LOG_WARNING, "crm_attribute --promotion for %s failed (status %d); "
 			  "Pacemaker promotes it after its next start or probe",
-			  s->cfg->resource, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+			  s->cfg->report.id, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	}
 	close(s->score_fd);
 	s->score_fd = -1;
@@ -472,6 +471,9 @@ static void on_tick(struct sup *s)
 		kill_vnfc(s, SIGKILL); /* a hung VNFC must not keep serving */
 		report_failure(s, why);
 	}
+	if (s->state == VNFHA__STATE_RUNNING && s->pending.fd < 0) {
+		vnfc_reporter_tick(&s->reporter);
+	}
 }
 
 /* The control socket: mode 0660, owned by the VNFC's user and group, so a
@@ -511,7 +513,7 @@ static int exec_vnfc(const struct vnfc_supervise_cfg *cfg)
 		return errno;
 	}
 	if (setenv(VNFHA_ROLE_SOCKET_ENV, cfg->socket_path, 1) < 0 ||
-	    setenv("VNFHA_RESOURCE", cfg->resource, 1) < 0) {
+	    setenv("VNFHA_RESOURCE", cfg->report.id, 1) < 0) {
 		return errno;
 	}
 	for (char **e = cfg->env; e != NULL && *e != NULL; e++) {
@@ -695,6 +697,10 @@ int vnfc_supervise(const struct vnfc_supervise_cfg *cfg, int ready_fd)
 		goto out;
 	}
 	vnfha_log(VNFHA_LOG_INFO, "supervising VNFC pid %ld (%s)", (long)s.pid, cfg->argv[0]);
+	/* A controller gone mid-write must give EPIPE, not end the supervisor
+	 * (the VNFC is started already: it keeps its own disposition). */
+	signal(SIGPIPE, SIG_IGN);
+	vnfc_reporter_init(&s.reporter, &cfg->report, CTL_CONNECT_DELAY_MS);
 	if (s.ready != VNFHA__ROLE_NONE) {
 		start_score(&s); /* hooks: ready as soon as it runs */
 	}
@@ -702,6 +708,7 @@ int vnfc_supervise(const struct vnfc_supervise_cfg *cfg, int ready_fd)
 	if (s.score_fd >= 0) {
 		end_score(&s);
 	}
+	vnfc_reporter_free(&s.reporter);
 	vnfha_log(VNFHA_LOG_INFO, "VNFC stopped; supervisor exits");
 out:
 	if (s.agent_fd >= 0) {

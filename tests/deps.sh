@@ -8,6 +8,7 @@ packages=(
 	build-essential autoconf automake libtool pkg-config
 	libmnl-dev libqb-dev libcpg-dev libcmap-dev libxxhash-dev libgnutls28-dev
 	libcurl4-openssl-dev xsltproc libxml2-utils man-db
+	pacemaker-dev # vnfc reports a dead VNFC over the controller's IPC (agents/vnfc_report.c)
 	clang libclang-rt-14-dev cppcheck shellcheck bats strace tcpdump iproute2 nftables procps psmisc
 	util-linux python3 python3-jsonschema # VES events checked against ONAP's schema (tests/data)
 	pacemaker corosync pacemaker-cli-utils pcs crmsh resource-agents

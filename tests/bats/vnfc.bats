@@ -135,6 +135,31 @@ kill_active() {
 	run ra monitor;  [ "$status" -eq 7 ]
 }
 
+@test "vnfc: with no controller to connect to, the supervisor reports with crm_resource" {
+	# The supervisor tries the controller's IPC 1 s after the start (there
+	# is no Pacemaker in this namespace), says so, and reports the same
+	# request with crm_resource instead.
+	export OCF_RESKEY_log_file="$NETNS_DIR/vnf.log"
+	ra start
+	ra promote
+	for _ in $(seq 60); do
+		grep -q "reporting failures of vnf with crm_resource: " "$OCF_RESKEY_log_file" && break
+		sleep 0.05
+	done
+	grep "reporting failures of vnf with crm_resource: " "$OCF_RESKEY_log_file"
+	pid=$(counterd_pid)
+	[ -n "$pid" ]
+	kill -9 "$pid"
+	wait_calls crm_resource
+	run cat "$NETNS_DIR/crm_resource.calls"
+	[ "$output" = "--fail --resource vnf --node nodeA" ]
+	run ra monitor;  [ "$status" -eq 9 ]
+	grep "crm_resource --fail took the failure of vnf in" "$OCF_RESKEY_log_file"
+	run grep -c "the controller took the failure" "$OCF_RESKEY_log_file"
+	[ "$output" = 0 ]
+	ra stop
+}
+
 @test "vnfc: a recurring monitor leaves a reported failure to Pacemaker's recovery" {
 	kill_active
 	# A probe tells at once.

@@ -18,6 +18,10 @@
 #   list         rsc:op@node:init_ms:confirm_ms:exec_ms,... (ms after t0;
 #                exec_ms is the agent's own execution time, from execd)
 # A field that cannot be read is "-".
+# Pacemaker's log stamps come from a coarse clock (libqb: one kernel tick,
+# 4 ms at HZ=250, 10 ms at HZ=100), so a report that reaches the controller
+# within a millisecond of the fault can be stamped before it: lines up to
+# one tick (10 ms) before t0 count, as at t0.
 function ms(clock, f) {
 	split(clock, f, /[:.]/)
 	return ((f[1] * 60 + f[2]) * 60 + f[3]) * 1000 + f[4]
@@ -37,7 +41,8 @@ function rsc_op(key, r, o) {
 	return r " " o
 }
 { t = ms($3) }
-t < t0 { next }
+t < t0 - 10 { next }
+t < t0 { t = t0 }
 report == "" && (/fail_lrm_resource/ ||
 	(/log_executor_event.*Result of (asyncmon|monitor) operation/ &&
 	 !/: (ok|promoted|unpromoted|Cancelled) \|/)) {

@@ -40,13 +40,16 @@
 # PE_INPUTS=N sets the cluster's pe-input-series-max for every side (unset:
 # Pacemaker's default, 4000). The scheduler saves each input, bzip2'd, before
 # it answers the controller; 0 saves none.
+# RECORD_PENDING=false sets the record-pending operation default for every
+# side (unset: Pacemaker's default, true): the controller writes each action
+# to the CIB as pending before it runs it, one CIB update more per action.
 set -euo pipefail
 BUILDDIR=${VNFHA_BUILDDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 SRCDIR=${VNFHA_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 export VNFHA_BUILDDIR=$BUILDDIR VNFHA_SRCDIR=$SRCDIR
 RUNS=${N:-10} TOKEN=1000 INTERVALS=(1 2 10) SIDES=(vnfha baseline) FAULTS=(process-kill node-kill)
 SEED=${SEED:-$((RANDOM * 32768 + RANDOM))}
-usage() { sed -n '2,38p' "$0" >&2; exit 2; }
+usage() { sed -n '2,44p' "$0" >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	[ $# -ge 2 ] || usage
 	case $1 in
@@ -60,6 +63,8 @@ done
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "N wants a number of runs" >&2; exit 2; }
 [[ $SEED =~ ^[0-9]+$ ]] || { echo "SEED wants a number" >&2; exit 2; }
 [[ $TOKEN =~ ^[1-9][0-9]*$ ]] || { echo "-t wants milliseconds" >&2; exit 2; }
+[[ ${RECORD_PENDING:-true} =~ ^(true|false)$ ]] ||
+	{ echo "RECORD_PENDING wants true or false" >&2; exit 2; }
 if [ "${#INTERVALS[@]}" = 0 ] || [ "${#SIDES[@]}" = 0 ] || [ "${#FAULTS[@]}" = 0 ]; then
 	echo "-i, --sides and --faults each want at least one word" >&2
 	exit 2
@@ -261,6 +266,10 @@ echo "seed $SEED (SEED=$SEED repeats the fault timings)" >&2
 if [ -n "${PE_INPUTS:-}" ]; then
 	lab on 1 crm_attribute -t crm_config -n pe-input-series-max -v "$PE_INPUTS" >&2
 	echo "pe-input-series-max=$PE_INPUTS" >&2
+fi
+if [ -n "${RECORD_PENDING:-}" ]; then
+	lab on 1 crm_attribute -t op_defaults -n record-pending -v "$RECORD_PENDING" >&2
+	echo "record-pending=$RECORD_PENDING (operation default)" >&2
 fi
 vnf_create_statesync >&2
 

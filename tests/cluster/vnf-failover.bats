@@ -32,11 +32,19 @@ teardown() {
 	old=$(vnf_active)
 	[ -n "$old" ]
 	vnf_client_start 12
+	ipc=$(vnf_log_count "$old" "the controller took the failure of vnf in")
+	cli=$(vnf_log_count "$old" "crm_resource --fail took the failure of vnf in")
 	fault=$(lab_now_ms)
 	lab kill-process "$old" "$(vnf_pid "$old")"
 	vnf_client_check 1
 	echo "process kill -> answering again after $(vnf_recovery_ms "$CLIENT_LOG" "$fault") ms" >&3
 	vnf_expect_promoted stayed "$old"
+	# The supervisor reported over the connection it holds to its node's
+	# controller, once (crm_resource is only its fallback).
+	[ "$(vnf_log_count "$old" "the controller took the failure of vnf in")" = $((ipc + 1)) ]
+	[ "$(vnf_log_count "$old" "crm_resource --fail took the failure of vnf in")" = "$cli" ]
+	lab on "$old" grep "the controller took the failure of vnf in" /var/log/vnfha/vnfc-vnf.log |
+		tail -n 1 >&3
 }
 
 @test "vnf: a killed active node is fenced and its state continues elsewhere" {

@@ -107,6 +107,12 @@ vnf_active() {
 	echo "${found:-}"
 }
 
+# How many lines of node K's vnfc log (the supervisor's and the VNFC's
+# output, /var/log/vnfha/vnfc-vnf.log) hold TEXT; 0 without the file.
+vnf_log_count() {
+	lab on "$1" cat /var/log/vnfha/vnfc-vnf.log 2>/dev/null | grep -c -F -- "$2" || true
+}
+
 # PID of vnfha-counterd on node K, as node K sees it.
 vnf_pid() {
 	lab on "$1" pgrep -f -o "vnfha-counterd --port" | head -n 1

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The request `crm_resource --fail --resource R --node N` sends (Pacemaker
+ * 2.1.5, tools/crm_resource_runtime.c send_lrm_rsc_op), over a connection to
+ * this node's controller that the supervisor holds open. crm_resource first
+ * reads the whole CIB to find R's class, provider, type and, for a Pacemaker
+ * Remote node, the cluster node that routes to it; then it calls
+ * pcmk_controld_api_fail(api, N, router, id, long_id, class, provider, type)
+ * and waits for the controller's answer. The controller (controld_execd.c
+ * fail_lrm_resource) finds R in its executor state by id and records a
+ * failed "asyncmon" result, which the DC's recovery then handles. Here the
+ * agent knows the class, provider and type itself, and the connection is
+ * only used when the controller that answers is this very node's (not a
+ * Remote node's proxy), where the router is the node: the same request.
+ *
+ * libcrmcommon is loaded with dlopen, in the supervisor only: linking it
+ * into the agent would load ~30 libraries (glib, libxml2, gnutls, ...) at
+ * every agent action (~10 ms each on the lab).
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/clock.h"
+#include "common/spawn.h"
+#include "ocf/ocf.h"
+#include "vnfc_report.h"
+
+#ifndef HAVE_PCMK_IPC
+
+#define VNFC_CTL_LIB "built without pacemaker-dev"
+
+int vnfc_ctl_open(const struct vnfc_ctl_rsc *rsc, unsigned int timeout_ms,
+		  struct vnfc_ctl **ret_ctl)
+{
+	return -ENOSYS;
+}
+
+int vnfc_ctl_fail(struct vnfc_ctl *ctl, unsigned int timeout_ms)
+{
+	return -ENOSYS;
+}
+
+void vnfc_ctl_close(struct vnfc_ctl *ctl)
+{
+}
+
+#else
+
+#include <dlfcn.h>
+#include <crm/common/ipc.h>
+#include <crm/common/ipc_controld.h>
+
+#define VNFC_CTL_LIB VNFHA_CRMCOMMON_SONAME
+
+/* The few entry points used, typed by Pacemaker's own declarations. */
+struct pcmk_fns {
+	__typeof__(pcmk_new_ipc_api) *new_api;
+	__typeof__(pcmk_free_ipc_api) *free_api;
+	__typeof__(pcmk_connect_ipc) *connect;
+	__typeof__(pcmk_poll_ipc) *poll;
+	__typeof__(pcmk_dispatch_ipc) *dispatch;
+	__typeof__(pcmk_register_ipc_callback) *register_cb;
+	__typeof__(pcmk_controld_api_node_info) *node_info;
+	__typeof__(pcmk_controld_api_fail) *fail;
+};
+
+enum wait_for { WAIT_NONE, WAIT_NODE_INFO, WAIT_FAIL };
+
+struct vnfc_ctl {
+	struct pcmk_fns fn;
+	pcmk_ipc_api_t *api;
+	const struct vnfc_ctl_rsc *rsc;
+	enum wait_for waiting;
+	int answer;	   /* 0, or the negative errno of the answer */
+	bool answered;
+	bool disconnected;
+};
+
+/* Pacemaker's return codes: 0, a positive errno, or its own negative codes. */
+static int from_pcmk_rc(int rc)
+{
+	if (rc == 0) {
+		return 0;
+	}
+	return rc > 0 ? -rc : -EPROTO;
+}
+
+static int load(struct pcmk_fns *fn)
+{
+	/* Never dlclose'd: libcrmcommon and glib register process-wide state. */
+	void *lib = dlopen(VNFHA_CRMCOMMON_SONAME, RTLD_NOW | RTLD_LOCAL);
+	struct {
+		const char *name;
+		void **slot;
+	} syms[] = {
+		{ "pcmk_new_ipc_api", (void **)&fn->new_api },
+		{ "pcmk_free_ipc_api", (void **)&fn->free_api },
+		{ "pcmk_connect_ipc", (void **)&fn->connect },
+		{ "pcmk_poll_ipc", (void **)&fn->poll },
+		{ "pcmk_dispatch_ipc", (void **)&fn->dispatch },
+		{ "pcmk_register_ipc_callback", (void **)&fn->register_cb },
+		{ "pcmk_controld_api_node_info", (void **)&fn->node_info },
+		{ "pcmk_controld_api_fail", (void **)&fn->fail },
+	};
+
+	if (lib == NULL) {
+		return -ENOSYS;
+	}
+	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
+		*syms[i].slot = dlsym(lib, syms[i].name);
+		if (*syms[i].slot == NULL) {
+			return -ENOSYS;
+		}
+	}
+	return 0;
+}
+
+static void on_event(pcmk_ipc_api_t *api, enum pcmk_ipc_event type, crm_exit_t status,
+		     void *data, void *user)
+{
+	struct vnfc_ctl *c = user;
+	const pcmk_controld_api_reply_t *reply = data;
+
+	if (type == pcmk_ipc_event_disconnect) {
+		c->disconnected = true;
+		return;
+	}
+	if (type != pcmk_ipc_event_reply || c->waiting == WAIT_NONE) {
+		return;
+	}
+	c->answered = true;
+	c->answer = 0;
+	if (status != CRM_EX_OK || reply == NULL) {
+		c->answer = -EPROTO;
+	} else if (c->waiting == WAIT_NODE_INFO) {
+		if (reply->reply_type != pcmk_controld_reply_info) {
+			c->answer = -EPROTO;
+		} else if (reply->data.node_info.is_remote || reply->data.node_info.uname == NULL ||
+			   strcmp(reply->data.node_info.uname, c->rsc->node) != 0) {
+			c->answer = -EREMOTE;
+		}
+	} else if (reply->reply_type != pcmk_controld_reply_resource) {
+		c->answer = -EPROTO;
+	}
+}
+
+/* Waits for the answer to the request just sent. */
+static int wait_answer(struct vnfc_ctl *c, enum wait_for what, unsigned int timeout_ms)
+{
+	int64_t deadline = vnfha__now_ms() + timeout_ms;
+	int rc = 0;
+
+	c->waiting = what;
+	c->answered = false;
+	while (!c->answered && !c->disconnected) {
+		int64_t left = deadline - vnfha__now_ms();
+
+		if (left <= 0) {
+			rc = -ETIMEDOUT;
+			break;
+		}
+		rc = c->fn.poll(c->api, (int)left);
+		if (rc == EAGAIN) {
+			rc = -ETIMEDOUT;
+			break;
+		}
+		if (rc != 0 && rc != EINTR) {
+			rc = from_pcmk_rc(rc);
+			break;
+		}
+		rc = 0;
+		c->fn.dispatch(c->api);
+	}
+	c->waiting = WAIT_NONE;
+	if (c->disconnected) {
+		return -ENOTCONN;
+	}
+	return rc < 0 ? rc : c->answer;
+}
+
+int vnfc_ctl_open(const struct vnfc_ctl_rsc *rsc, unsigned int timeout_ms,
+		  struct vnfc_ctl **ret_ctl)
+{
+	struct vnfc_ctl *c = calloc(1, sizeof(*c));
+	int rc;
+
+	if (c == NULL) {
+		return -ENOMEM;
+	}
+	c->rsc = rsc;
+	rc = load(&c->fn);
+	if (rc < 0) {
+		goto free_ctl;
+	}
+	rc = from_pcmk_rc(c->fn.new_api(&c->api, pcmk_ipc_controld));
+	if (rc < 0) {
+		goto free_ctl;
+	}
+	c->fn.register_cb(c->api, on_event, c);
+	if (c->fn.connect(c->api, pcmk_ipc_dispatch_poll) != 0) {
+		rc = -ENOTCONN;
+		goto free_api;
+	}
+	/* Is it this node's controller? (On a Remote node pacemaker-remoted
+	 * proxies the connection to a cluster node's.) */
+	rc = from_pcmk_rc(c->fn.node_info(c->api, 0));
+	if (rc == 0) {
+		rc = wait_answer(c, WAIT_NODE_INFO, timeout_ms);
+	}
+	if (rc < 0) {
+		goto free_api;
+	}
+	*ret_ctl = c;
+	return 0;
+
+free_api:
+	c->fn.free_api(c->api); /* disconnects too */
+free_ctl:
+	free(c);
+	return rc;
+}
+
+int vnfc_ctl_fail(struct vnfc_ctl *c, unsigned int timeout_ms)
+{
+	const struct vnfc_ctl_rsc *r = c->rsc;
+	int rc;
+
+	if (c->disconnected) {
+		return -ENOTCONN;
+	}
+	rc = from_pcmk_rc(c->fn.fail(c->api, r->node, r->node, r->id, r->long_id, "ocf",
+				     r->provider, r->type));
+	if (rc < 0) {
+		return rc == -ENOTCONN || rc == -EPIPE || rc == -ECONNRESET ? -ENOTCONN : rc;
+	}
+	return wait_answer(c, WAIT_FAIL, timeout_ms);
+}
+
+void vnfc_ctl_close(struct vnfc_ctl *c)
+{
+	if (c == NULL) {
+		return;
+	}
+	c->fn.free_api(c->api);
+	free(c);
+}
+
+#endif
+
+#define CTL_OPEN_TIMEOUT_MS 250
+#define CTL_RETRY_MS 10000
+
+void vnfc_reporter_init(struct vnfc_reporter *r, const struct vnfc_ctl_rsc *rsc,
+			unsigned int delay_ms)
+{
+	*r = (struct vnfc_reporter){ .rsc = *rsc, .next_try = vnfha__now_ms() + delay_ms };
+}
+
+void vnfc_reporter_tick(struct vnfc_reporter *r)
+{
+	int rc;
+
+	if (r->ctl != NULL || r->gave_up || vnfha__now_ms() < r->next_try) {
+		return;
+	}
+	rc = vnfc_ctl_open(&r->rsc, CTL_OPEN_TIMEOUT_MS, &r->ctl);
+	if (rc == 0) {
+		vnfha_log(VNFHA_LOG_INFO, "reporting failures of %s through the controller of %s",
+			  r->rsc.id, r->rsc.node);
+		r->told = false;
+		return;
+	}
+	r->next_try = vnfha__now_ms() + CTL_RETRY_MS;
+	r->gave_up = rc == -ENOSYS || rc == -EREMOTE;
+	if (!r->told || r->gave_up) {
+		vnfha_log(VNFHA_LOG_INFO, "reporting failures of %s with crm_resource: %s",
+			  r->rsc.id,
+			  rc == -ENOSYS	   ? "no Pacemaker IPC library (" VNFC_CTL_LIB ")" :
+			  rc == -EREMOTE ? "the controller reached is not this node's" :
+			  rc == -ENOTCONN ? "no controller answers on this node (tried again every 10 s)" :
+					   strerror(-rc));
+		r->told = true;
+	}
+}
+
+static int run_crm_resource(const struct vnfc_ctl_rsc *rsc, unsigned int timeout_ms)
+{
+	char *argv[] = { "crm_resource", "--fail", "--resource", (char *)rsc->id,
+			 "--node", (char *)rsc->node, NULL };
+	int64_t t0 = vnfha__now_ms();
+	int status = 0;
+	int rc = vnfha__run(argv, timeout_ms, &status, NULL, 0);
+
+	if (rc < 0 || status != 0) {
+		vnfha_log(VNFHA_LOG_ERR, "crm_resource --fail for %s on %s failed (%s, status %d)",
+			  rsc->id, rsc->node, rc < 0 ? strerror(-rc) : "ran", status);
+		return rc < 0 ? rc : -EIO;
+	}
+	vnfha_log(VNFHA_LOG_INFO, "crm_resource --fail took the failure of %s in %lld ms", rsc->id,
+		  (long long)(vnfha__now_ms() - t0));
+	return 0;
+}
+
+int vnfc_reporter_fail(struct vnfc_reporter *r, unsigned int timeout_ms)
+{
+	int64_t t0 = vnfha__now_ms();
+	int rc;
+
+	if (r->ctl == NULL) {
+		return run_crm_resource(&r->rsc, timeout_ms);
+	}
+	rc = vnfc_ctl_fail(r->ctl, timeout_ms);
+	if (rc == 0) {
+		vnfha_log(VNFHA_LOG_INFO, "the controller took the failure of %s in %lld ms",
+			  r->rsc.id, (long long)(vnfha__now_ms() - t0));
+		return 0;
+	}
+	vnfc_ctl_close(r->ctl);
+	r->ctl = NULL;
+	r->next_try = vnfha__now_ms() + CTL_RETRY_MS;
+	if (rc == -ETIMEDOUT) {
+		/* It may still arrive: a second report would count twice. */
+		vnfha_log(VNFHA_LOG_ERR, "the controller did not answer the failure report of %s "
+			  "in %u ms; the next monitor reports it", r->rsc.id, timeout_ms);
+		return rc;
+	}
+	vnfha_log(VNFHA_LOG_WARNING, "reporting the failure of %s through the controller failed "
+		  "(%s); running crm_resource", r->rsc.id, strerror(-rc));
+	return run_crm_resource(&r->rsc, timeout_ms);
+}
+
+void vnfc_reporter_free(struct vnfc_reporter *r)
+{
+	vnfc_ctl_close(r->ctl);
+	r->ctl = NULL;
+}
