@@ -176,12 +176,13 @@ static int cpg_check_here(const struct ss *s)
 	if (!is_cpg(s) || vnfha__node_kind("/proc", &kind) < 0 || kind != VNFHA__NODE_REMOTE) {
 		return OCF_SUCCESS;
 	}
+	vnfha_log(VNFHA_LOG_ERR, "pacemaker-remoted runs here and corosync does not: sync_method=cpg "
+		  "works on cluster nodes only; keep such a clone there with a location rule "
+		  "(pcs constraint location CLONE rule score=-INFINITY '#kind' ne cluster)");
+	/* Pacemaker keeps 128 bytes of an exit reason: the reason and the fix fit. */
 	return vnfha_ocf_fail(OCF_ERR_INSTALLED,
-			      "parameter sync_method=cpg needs Corosync's CPG, and %s is a Pacemaker "
-			      "Remote node (pacemaker-remoted runs here, corosync does not): use "
-			      "sync_method=tcp, or keep this clone on cluster nodes with a location "
-			      "rule (pcs constraint location CLONE rule score=-INFINITY '#kind' ne "
-			      "cluster)",
+			      "sync_method=cpg needs Corosync, which Pacemaker Remote node %s lacks: "
+			      "use sync_method=tcp",
 			      vnfha_ocf_node_name());
 }
 

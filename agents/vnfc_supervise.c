@@ -27,6 +27,7 @@
 #include "common/unix_sock.h"
 #include "common/clock.h"
 #include "ocf/ocf.h"
+#include "ocf/ocf_node.h"
 #include "common/parse.h"
 #include "role/lbagent_proto.h"
 #include "role/role_proto.h"
@@ -109,11 +110,22 @@ static void send_role(struct sup *s)
 	send_msg(s->vnfc_fd, &m);
 }
 
-/* Tells Pacemaker at once; the agent's next monitor reports the same. */
+/*
+ * Tells Pacemaker at once; the agent's next monitor reports the same.
+ * crm_resource --fail records the failure directly. On a Pacemaker Remote
+ * node the controller refuses it: requests through pacemaker-remoted's
+ * proxy run as the node's name, an unprivileged user ("does not have
+ * permission to fail", Pacemaker 2.1.5 and later), and crm_resource still
+ * exits 0. There, --refresh: Pacemaker forgets the resource's state on this
+ * node and probes it at once, and the probe finds the failure (recorded as
+ * a failed probe, which adds nothing to the fail count).
+ */
 static void report_failure(struct sup *s, const char *why)
 {
-	char *argv[] = { "crm_resource", "--fail", "--resource", (char *)s->cfg->resource,
-			 "--node", (char *)s->cfg->node, NULL };
+	enum vnfha__node_kind kind = VNFHA__NODE_UNKNOWN;
+	bool remote = vnfha__node_kind("/proc", &kind) == 0 && kind == VNFHA__NODE_REMOTE;
+	char *argv[] = { "crm_resource", remote ? "--refresh" : "--fail", "--resource",
+			 (char *)s->cfg->resource, "--node", (char *)s->cfg->node, NULL };
 	int status = 0;
 	int rc;
 
@@ -121,16 +133,18 @@ static void report_failure(struct sup *s, const char *why)
 		return;
 	}
 	s->state = VNFHA__STATE_FAILED;
-	vnfha_log(VNFHA_LOG_ERR, "VNFC failed while %s: %s; reporting to Pacemaker",
-		  vnfha__ctl_role_name(s->want), why);
+	vnfha_log(VNFHA_LOG_ERR, "VNFC failed while %s: %s; reporting to Pacemaker%s",
+		  vnfha__ctl_role_name(s->want), why,
+		  remote ? " (a Pacemaker Remote node: crm_resource --refresh)" : "");
 	if (s->pending.fd >= 0) {
 		reply_err(s->pending.fd, why);
 		s->pending.fd = -1;
 	}
 	rc = vnfha__run(argv, REPORT_TIMEOUT_MS, &status, NULL, 0);
 	if (rc < 0 || status != 0) {
-		vnfha_log(VNFHA_LOG_ERR, "crm_resource --fail for %s on %s failed (%s, status %d)",
-			  s->cfg->resource, s->cfg->node, rc < 0 ? strerror(-rc) : "ran", status);
+		vnfha_log(VNFHA_LOG_ERR, "crm_resource %s for %s on %s failed (%s, status %d)",
+			  argv[1], s->cfg->resource, s->cfg->node, rc < 0 ? strerror(-rc) : "ran",
+			  status);
 		return; /* the next monitor reports it */
 	}
 	/* A recurring monitor now leaves the report to this one (vnfc.c). */

@@ -1,10 +1,11 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
-# ocf:vnfha:statesync on a Pacemaker Remote node, outside a cluster: a PID
+# vnfha's agents on a Pacemaker Remote node, outside a cluster: a PID
 # namespace where a process named pacemaker-remoted runs (and no corosync)
-# is what a remote node looks like to the agent; the CIB is a cibadmin
+# is what a remote node looks like to an agent; the CIB is a cibadmin
 # recorder on PATH that answers as Pacemaker would for remote and guest
-# nodes. tests/cluster/remote-agents.bats runs the real ones.
+# nodes, crm_resource a recorder. tests/cluster/remote-*.bats run the real
+# ones.
 
 setup() {
 	load netns
@@ -15,6 +16,8 @@ setup() {
 	ln -s "$VNFHA_BUILDDIR/src/ckptd/vnfha-ckptd" "$BIN/vnfha-ckptd"
 	ln -s "$VNFHA_BUILDDIR/src/ckptd/vnfha-ckpt" "$BIN/vnfha-ckpt"
 	printf '#!/bin/sh\nexit 0\n' >"$BIN/crm_attribute"
+	printf '#!/bin/sh\nprintf "%%s\\n" "$*" >>"%s/crm_resource.calls"\n' "$NETNS_DIR" \
+		>"$BIN/crm_resource"
 	cat >"$BIN/attrd_updater" <<-EOF
 		#!/bin/sh
 		[ "\$1" = -Q ] || exit 0
@@ -31,13 +34,16 @@ setup() {
 		[ -e "$NETNS_DIR/cib.\$node" ] || exit 105
 		cat "$NETNS_DIR/cib.\$node"
 	EOF
-	chmod +x "$BIN/crm_attribute" "$BIN/attrd_updater" "$BIN/cibadmin"
+	chmod +x "$BIN/crm_attribute" "$BIN/crm_resource" "$BIN/attrd_updater" "$BIN/cibadmin"
 	# what a process's comm is made of: the executable's file name
 	cp /bin/sleep "$NETNS_DIR/procs/pacemaker-remoted"
 	cp /bin/sleep "$NETNS_DIR/procs/corosync"
 	export OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE="ss:0" OCF_RESKEY_CRM_meta_on_node=remote1
 	export OCF_RESKEY_store_dir="$NETNS_DIR/store" OCF_RESKEY_socket="$NETNS_DIR/ckpt.sock"
 	export OCF_RESKEY_plaintext=true OCF_RESKEY_port=7410
+	# both agents run as a promotable clone with one promoted instance
+	export OCF_RESKEY_CRM_meta_clone_max=3 OCF_RESKEY_CRM_meta_promotable=true
+	export OCF_RESKEY_CRM_meta_promoted_max=1 OCF_RESKEY_CRM_meta_notify=true
 }
 
 teardown() {
@@ -69,6 +75,28 @@ ra() {
 	PATH="$BIN:$PATH" nsenter -t "$NODE_PID" -p -m -n "$AGENT" "$@"
 }
 
+# ocf:vnfha:vnfc on that node, a sleep as its VNFC.
+vnfc() {
+	PATH="$BIN:$PATH" OCF_RESOURCE_INSTANCE=rv:0 OCF_RESKEY_binary=/bin/sleep \
+		OCF_RESKEY_args=100000 OCF_RESKEY_protocol=hooks \
+		OCF_RESKEY_state_dir="$NETNS_DIR/vnfc" nsenter -t "$NODE_PID" -p -m -n \
+		"$VNFHA_BUILDDIR/agents/vnfc" "$@"
+}
+
+# vnfc_killed_report: kills the VNFC on that node; prints what its
+# supervisor asked crm_resource.
+vnfc_killed_report() {
+	local pid _
+	pid=$(nsenter -t "$NODE_PID" -p -m pgrep -n -f "/bin/sleep 100000")
+	[ -n "$pid" ] || return 1
+	nsenter -t "$NODE_PID" -p -m kill "$pid"
+	for _ in $(seq 100); do
+		[ -s "$NETNS_DIR/crm_resource.calls" ] && break
+		sleep 0.05
+	done
+	cat "$NETNS_DIR/crm_resource.calls"
+}
+
 peers() { # what attrd holds for the other nodes
 	printf 'name="vnfha-version-ss" host="%s" value="%s"\n' "$@" >"$NETNS_DIR/attrd.peers"
 }
@@ -79,11 +107,14 @@ peers() { # what attrd holds for the other nodes
 	OCF_CHECK_LEVEL=10 run ra validate-all
 	echo "$output"
 	[ "$status" -eq 5 ] # OCF_ERR_INSTALLED: this node, not the configuration
-	[[ "$output" == *"ocf-exit-reason:parameter sync_method=cpg needs Corosync's CPG, and remote1 is a Pacemaker Remote node (pacemaker-remoted runs here, corosync does not): use sync_method=tcp"* ]]
+	[[ "$output" == *"ocf-exit-reason:sync_method=cpg needs Corosync, which Pacemaker Remote node remote1 lacks: use sync_method=tcp"* ]]
+	# all of it in what Pacemaker keeps of an exit reason (128 bytes)
+	reason=$(sed -n 's/^ocf-exit-reason://p' <<<"$output")
+	[ "${#reason}" -le 128 ]
 	[[ "$output" == *"'#kind' ne cluster"* ]]
 	run ra start
 	[ "$status" -eq 5 ]
-	[[ "$output" == *"ocf-exit-reason:parameter sync_method=cpg needs Corosync's CPG"* ]]
+	[[ "$output" == *"ocf-exit-reason:sync_method=cpg needs Corosync"* ]]
 	run ra monitor
 	[ "$status" -eq 7 ] # nothing was started
 	# depth 0 judges the parameters alone: they are fine
@@ -168,4 +199,25 @@ peers() { # what attrd holds for the other nodes
 	[[ "$output" == *"more than 8 other nodes hold vnfha-version-ss: vnfha-ckptd replicates to at most 8 replicas; set the clone's clone-max to 9 or fewer"* ]]
 	run ra monitor
 	[ "$status" -eq 0 ] # still unpromoted
+}
+
+@test "vnfc: a remote node reports the VNFC's death with crm_resource --refresh, a full node --fail" {
+	# Pacemaker refuses --fail from a remote node (its requests run as an
+	# unprivileged user); a refresh makes it probe at once
+	node pacemaker-remoted
+	run vnfc start
+	[ "$status" -eq 0 ]
+	run vnfc_killed_report
+	echo "$output"
+	[ "$output" = "--refresh --resource rv --node remote1" ]
+	run vnfc stop
+	[ "$status" -eq 0 ]
+	rm "$NETNS_DIR/crm_resource.calls"
+	node corosync
+	run vnfc start
+	[ "$status" -eq 0 ]
+	run vnfc_killed_report
+	[ "$output" = "--fail --resource rv --node remote1" ]
+	run vnfc stop
+	[ "$status" -eq 0 ]
 }
