@@ -4,7 +4,8 @@
 VIP has two backends over the same three VNFC instances: "be" managed by
 the cluster (ocf:vnfha:lbmember) and "be_hc" watched by HAProxy's health
 checks alone. An open-loop client streams to each (50 req/s); RUNS times,
-node2's VNFC is killed and we record when each backend stops choosing it
+the second member's VNFC (node2, or remote2 when LB_MEMBERS names the
+remote nodes) is killed and we record when each backend stops choosing it
 (polled every 10 ms) and the requests each client saw fail from the kill to
 1 s after both removals. Then the VNFC is cleaned up and rejoins.
 Usage: lb-cluster.py LAB VIP RUNS"""
@@ -20,7 +21,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lb_load  # noqa: E402
 
 LAB, VIP, RUNS = sys.argv[1], sys.argv[2], int(sys.argv[3])
-NODES = ("node1", "node2", "node3")
+IDS = os.environ.get("LB_MEMBERS", "1 2 3").split()
+NODES = tuple(("remote" + i[1:]) if i.startswith("r") else ("node" + i) for i in IDS)
+VICTIM_ID, VICTIM = IDS[1], NODES[1]
 
 
 def api(cmd):
@@ -65,18 +68,18 @@ def main():
         wait(lambda: ready("be") == set(NODES) and ready("be_hc") == set(NODES), 90,
              "a full pool")
         time.sleep(1.0)
-        pid = lab("on", "2", "cat", "/run/vnfc.pid")
+        pid = lab("on", VICTIM_ID, "pgrep", "-o", "-f", "lb-backend.py 0.0.0.0 8001")
         t_kill = time.time()
-        lab("kill-process", "2", pid)
+        lab("kill-process", VICTIM_ID, pid)
         t_sent = time.time()
         gone = {}
         while len(gone) < 2 and time.time() - t_kill < 30:
             for name, be in (("vnfha", "be"), ("hc", "be_hc")):
-                if name not in gone and "node2" not in ready(be):
+                if name not in gone and VICTIM not in ready(be):
                     gone[name] = time.time()
             time.sleep(0.01)
         if len(gone) < 2:
-            raise SystemExit("node2 did not leave both pools: %s" % gone)
+            raise SystemExit("%s did not leave both pools: %s" % (VICTIM, gone))
         time.sleep(1.0)
         end = max(gone.values()) + 1.0
         row = {n: ((gone[n] - t_kill) * 1000, clients[n].failed(t_kill, end)) for n in gone}

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Active/active VNFCs behind an HA HAProxy on a floating IP, in a real
 # 3-node cluster with fencing (issue 7):
-#   - one VNFC instance per node (a clone), each fronted by an
-#     ocf:vnfha:lbmember instance (clone, colocated, ordered after it);
+#   - one VNFC instance per node (ocf:vnfha:vnfc, a promotable clone whose
+#     instances all serve), each fronted by an ocf:vnfha:lbmember instance
+#     (clone, colocated, ordered after it);
 #   - HAProxy runs as a cluster resource in a group after its floating IP;
 #     every lbmember instance is ordered after that group and finds itself
 #     missing when HAProxy starts elsewhere, so the pool is rebuilt from the
@@ -38,6 +39,7 @@ setup() {
 }
 
 teardown() {
+	lb_watch_stop
 	lab_recover
 }
 
@@ -96,12 +98,17 @@ alerts_with() {
 	wait_pool "node1 node2 node3 " 30
 	client_start 25
 	sleep 2
-	pid=$(lab on 2 cat /run/vnfc.pid)
+	pid=$(lb_vnfc_pid 2)
+	# a recovery in place takes node2 out for a few hundred ms: the watcher
+	# polls every 20 ms
+	lb_watch_start
+	sleep 0.5
 	t_kill=$(lab_now_ms)
 	lab kill-process 2 "$pid"
-	left=$(wait_pool "node1 node3 " 15)
-	back=$(wait_pool "node1 node2 node3 " 30)
+	left=$(lb_watch_wait without node2 "$t_kill" 15)
+	back=$(lb_watch_wait with node2 "$left" 30)
 	wait "$CLIENT_PID"
+	lb_watch_stop
 	fails=$(grep -c ' fail ' "$CLIENT_OUT" || true)
 	# requests that were open on node2 when it died
 	inflight=$(awk -v k="$t_kill" '$1 <= k && $2 >= k' "$CLIENT_OUT" | wc -l)
@@ -120,8 +127,9 @@ alerts_with() {
 	failure=$(alerts_with '"event":"resource-failure"' '"resource":"vnfc"' |
 		grep -F '"node":"node2"' | head -n 1)
 	[[ "$failure" == *'"vnf":"demo"'* ]]
-	[[ "$failure" == *'"operation":"monitor"'* ]]
-	[[ "$failure" =~ \"rc\":[1-9] ]] # anything says 1 (error) for a dead process
+	# vnfc's supervisor reported it (crm_resource --fail: "asyncmon", error)
+	[[ "$failure" == *'"operation":"asyncmon"'* ]]
+	[[ "$failure" =~ \"rc\":[1-9] ]]
 	[[ "$failure" =~ \"time\":\"20[0-9-]{8}T[0-9:.]{15}Z\" ]]
 	alerts_with '"event":"resource-recovery"' '"resource":"vnfc"' | grep -F '"node":"node2"' |
 		grep -qF '"operation":"start"'

@@ -1,27 +1,59 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The HA load balancer of the lb scenarios and of tests/bench/lb-cluster.sh,
 # on a running lab (tests/cluster/lab; VNFHA_LAB set):
-#   vnfc      clone: one web server per node (ocf:heartbeat:anything running
-#             tests/bats/lb-backend.py on :8001, answering its node name)
+#   vnfc      clone: one web server per member node (tests/bats/lb-backend.py
+#             on :8001, answering its node name) under ocf:vnfha:vnfc, whose
+#             supervisor reports the server's death to Pacemaker at once
+#             (LB_VNFC_AGENT=anything: ocf:heartbeat:anything, the monitor
+#             alone); a promotable clone, as vnfc runs: every instance
+#             serves, promoted or not
 #   lb        group: lb-vip (IPaddr2 on LB_VIP) then lb-haproxy
-#             (ocf:heartbeat:anything running HAProxy in the foreground)
+#             (ocf:heartbeat:anything running HAProxy in the foreground),
+#             on full cluster nodes only
 #   lbm       clone of ocf:vnfha:lbmember, colocated with and ordered after
 #             vnfc, ordered after lb; manages backend "be" (frontend :8080)
 #   vnfm      vnfha-alert posting to a receiver in the client's netns
-# HAProxy also has backend "be_hc" (frontend :8081): the same three servers,
+# HAProxy also has backend "be_hc" (frontend :8081): the same servers,
 # static, watched by HAProxy's own health checks only (the benchmark's anchor).
+# LB_MEMBERS: the lab ids of the member nodes (default: every full node;
+# "r1 r2 r3 r4": the remote nodes, the seed's case 2); the pool's resources
+# run there alone. LB_LBM_PARAMS: more lbmember parameters (NAME=VALUE words).
 
 LB_VIP=198.51.100.60
 LB_RX_PORT=8300
 LB_SRC=${VNFHA_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 LB_BUILD=${VNFHA_BUILDDIR:-$LB_SRC}
+LB_VNFC_AGENT=${LB_VNFC_AGENT:-vnfc}
+
+# The member nodes' lab ids.
+lb_members() {
+	local lab="$LB_SRC/tests/cluster/lab"
+	if [ -n "${LB_MEMBERS:-}" ]; then
+		echo "$LB_MEMBERS"
+	else
+		seq -s ' ' "$(sed -n 's/^NODES=//p' "$VNFHA_LAB/settings")"
+	fi
+}
+
+# Pacemaker's name of lab id K (node2, remote1).
+lb_name() {
+	case $1 in
+	r*) echo "remote${1#r}" ;;
+	*) echo "node$1" ;;
+	esac
+}
+
+# PID of member K's web server, as node K sees it (either agent).
+lb_vnfc_pid() {
+	"$LB_SRC/tests/cluster/lab" on "$1" pgrep -o -f "lb-backend.py 0.0.0.0 8001"
+}
 
 # lb_lab_configure CHECK_INTER_MS CHECK_FALL [REDISPATCH]
 # REDISPATCH (default yes): HAProxy retries a refused connection on another
 # server, which hides most failures from clients whichever way the pool is kept.
 lb_lab_configure() {
 	local inter=${1:-1000} fall=${2:-3} redispatch=${3:-yes} lab="$LB_SRC/tests/cluster/lab"
-	local k client_ns retry="retries 2\n\toption redispatch 1"
+	local k client_ns retry="retries 2\n\toption redispatch 1" members addrs='' rule mon_s
 	client_ns=$("$lab" netns client)
 	[ "$redispatch" = yes ] || retry="retries 0"
 	cat >"$VNFHA_LAB/shared/haproxy.cfg" <<CFG
@@ -47,8 +79,8 @@ frontend fe_hc
 	default_backend be_hc
 backend be_hc
 	balance roundrobin
-$(for k in 1 2 3; do
-		printf '\tserver node%d %s:8001 check inter %d fall %d rise 2\n' "$k" \
+$(for k in $(lb_members); do
+		printf '\tserver %s %s:8001 check inter %d fall %d rise 2\n' "$(lb_name "$k")" \
 			"$("$lab" addr "$k")" "$inter" "$fall"
 	done)
 CFG
@@ -62,17 +94,38 @@ CFG
 		options vnfha_vnf=demo vnfha_timeout=1s vnfha_retries=1
 	"$lab" on 1 pcs alert recipient add vnfm id=vnfm-rx \
 		value="http://$("$lab" addr client):$LB_RX_PORT/vnfm"
-	"$lab" on 1 pcs resource create vnfc ocf:heartbeat:anything binfile=/usr/bin/python3 \
-		cmdline_options="$LB_SRC/tests/bats/lb-backend.py 0.0.0.0 8001 -" \
-		pidfile=/run/vnfc.pid op monitor interval="${inter}ms" clone interleave=true
+	if [ "$LB_VNFC_AGENT" = anything ]; then
+		"$lab" on 1 pcs resource create vnfc ocf:heartbeat:anything binfile=/usr/bin/python3 \
+			cmdline_options="$LB_SRC/tests/bats/lb-backend.py 0.0.0.0 8001 -" \
+			pidfile=/run/vnfc.pid op monitor interval="${inter}ms" clone interleave=true
+	else
+		# pcs takes two monitors of one resource in whole seconds only
+		mon_s=$(((inter + 999) / 1000))
+		"$lab" on 1 pcs resource create vnfc ocf:vnfha:vnfc binary=/usr/bin/python3 \
+			args="$LB_SRC/tests/bats/lb-backend.py 0.0.0.0 8001 -" protocol=hooks \
+			op monitor interval="${mon_s}s" role=Promoted \
+			op monitor interval="$((mon_s + 1))s" role=Unpromoted \
+			promotable interleave=true
+	fi
+	members=
+	for k in $(lb_members); do
+		members+="$(lb_name "$k") "
+		addrs+="$(lb_name "$k")=$("$lab" addr "$k") "
+	done
 	"$lab" on 1 pcs resource create lb-vip ocf:heartbeat:IPaddr2 ip="$LB_VIP" cidr_netmask=24 \
 		op monitor interval=2s --group lb
 	"$lab" on 1 pcs resource create lb-haproxy ocf:heartbeat:anything \
 		binfile=/usr/sbin/haproxy cmdline_options="-db -f /run/vnfha-lab/shared/haproxy.cfg" \
 		pidfile=/run/haproxy-lb.pid op monitor interval=2s --group lb
+	# shellcheck disable=SC2086 # LB_LBM_PARAMS: NAME=VALUE words
 	"$lab" on 1 pcs resource create lbm ocf:vnfha:lbmember socket="$LB_VIP:9999" backend=be \
-		address="node1=$("$lab" addr 1) node2=$("$lab" addr 2) node3=$("$lab" addr 3)" \
-		port=8001 drain_timeout=2s op monitor interval=2s clone interleave=true
+		address="${addrs% }" port=8001 drain_timeout=2s ${LB_LBM_PARAMS:-} \
+		op monitor interval=2s clone interleave=true
+	# HAProxy on full nodes; the pool on its member nodes alone
+	"$lab" on 1 pcs constraint location lb rule score=-INFINITY '#kind' ne cluster
+	rule=()
+	for k in $members; do rule+=(and '#uname' ne "$k"); done
+	"$lab" on 1 pcs constraint location vnfc-clone rule score=-INFINITY "${rule[@]:1}"
 	"$lab" on 1 pcs constraint colocation add lbm-clone with vnfc-clone INFINITY
 	"$lab" on 1 pcs constraint order start vnfc-clone "then" start lbm-clone
 	"$lab" on 1 pcs constraint order start lb "then" start lbm-clone
@@ -81,4 +134,43 @@ CFG
 
 lb_lab_unconfigure() {
 	kill "$(cat "$VNFHA_LAB/shared/receiver.pid" 2>/dev/null)" 2>/dev/null || true
+}
+
+# The pool as HAProxy sees it, every 20 ms (lb-pool-watch.py, in the
+# client's netns), into LB_WATCH_OUT: "<epoch ms> <members>" per change.
+lb_watch_start() {
+	LB_WATCH_OUT=${BATS_TEST_TMPDIR:-$VNFHA_LAB}/pool-watch
+	: >"$LB_WATCH_OUT"
+	ip netns exec "$("$LB_SRC/tests/cluster/lab" netns client)" python3 \
+		"$LB_SRC/tests/cluster/lb-pool-watch.py" "$LB_VIP:9999" be "$LB_WATCH_OUT" \
+		</dev/null >/dev/null 2>&1 3>&- &
+	LB_WATCH_PID=$!
+}
+
+lb_watch_stop() {
+	[ -n "${LB_WATCH_PID:-}" ] || return 0
+	kill "$LB_WATCH_PID" 2>/dev/null || true
+	wait "$LB_WATCH_PID" 2>/dev/null || true
+	LB_WATCH_PID=
+}
+
+# lb_watch_wait with|without MEMBER SINCE_MS SECONDS: waits until the
+# watcher saw, at or after epoch ms SINCE, a pool with (without) MEMBER;
+# prints the epoch ms it saw it.
+lb_watch_wait() {
+	local how=$1 member=$2 since=$3 deadline=$((SECONDS + $4)) t
+	while [ $SECONDS -lt $deadline ]; do
+		t=$(awk -v m="$member" -v t="$since" -v want="$how" '$1 >= t {
+			has = 0
+			for (i = 2; i <= NF; i++) if ($i == m) has = 1
+			if ((want == "with") == has) { print $1; exit } }' "$LB_WATCH_OUT")
+		if [ -n "$t" ]; then
+			echo "$t"
+			return 0
+		fi
+		sleep 0.05
+	done
+	echo "the pool watcher saw no pool $how $member after $since:" >&2
+	cat "$LB_WATCH_OUT" >&2
+	return 1
 }
