@@ -229,7 +229,10 @@ static int member_load(struct vnfha_ocf *ocf, struct member *m)
 	rc = vnfha__lbmember_address_for(vnfha_ocf_str(ocf, "address"), node ? node : "",
 					 m->address, sizeof(m->address), &m->family);
 	if (rc < 0) {
-		return vnfha_ocf_fail(OCF_ERR_CONFIGURED,
+		/* No entry for this node is a fact of this node, not of the whole
+		 * configuration: OCF_ERR_ARGS keeps the instance off this node
+		 * only (CONFIGURED would stop the clone everywhere). */
+		return vnfha_ocf_fail(rc == -ENOENT ? OCF_ERR_ARGS : OCF_ERR_CONFIGURED,
 				      "parameter address='%s' has no address for node '%s': add "
 				      "%s=ADDRESS",
 				      vnfha_ocf_str(ocf, "address"), node ? node : "", node ? node : "NODE");
@@ -577,6 +580,9 @@ static int lbmember_stop(struct vnfha_ocf *ocf)
 	int rc = member_load(ocf, &m);
 
 	if (rc != OCF_SUCCESS) {
+		/* A stop must not fail for parameters that never let this node
+		 * join (a failed stop gets the node fenced): nothing was added. */
+		rc = OCF_SUCCESS;
 		goto out;
 	}
 	if (!drain_fits(&m)) {

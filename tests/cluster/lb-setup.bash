@@ -97,7 +97,8 @@ CFG
 	if [ "$LB_VNFC_AGENT" = anything ]; then
 		"$lab" on 1 pcs resource create vnfc ocf:heartbeat:anything binfile=/usr/bin/python3 \
 			cmdline_options="$LB_SRC/tests/bats/lb-backend.py 0.0.0.0 8001 -" \
-			pidfile=/run/vnfc.pid op monitor interval="${inter}ms" clone interleave=true
+			pidfile=/run/vnfc.pid op monitor interval="${inter}ms" clone interleave=true \
+			--disabled
 	else
 		# pcs takes two monitors of one resource in whole seconds only
 		mon_s=$(((inter + 999) / 1000))
@@ -105,7 +106,7 @@ CFG
 			args="$LB_SRC/tests/bats/lb-backend.py 0.0.0.0 8001 -" protocol=hooks \
 			op monitor interval="${mon_s}s" role=Promoted \
 			op monitor interval="$((mon_s + 1))s" role=Unpromoted \
-			promotable interleave=true
+			promotable interleave=true --disabled
 	fi
 	members=
 	for k in $(lb_members); do
@@ -120,8 +121,10 @@ CFG
 	# shellcheck disable=SC2086 # LB_LBM_PARAMS: NAME=VALUE words
 	"$lab" on 1 pcs resource create lbm ocf:vnfha:lbmember socket="$LB_VIP:9999" backend=be \
 		address="${addrs% }" port=8001 drain_timeout=2s ${LB_LBM_PARAMS:-} \
-		op monitor interval=2s clone interleave=true
-	# HAProxy on full nodes; the pool on its member nodes alone
+		op monitor interval=2s clone interleave=true --disabled
+	# HAProxy on full nodes; the pool on its member nodes alone. The pool's
+	# resources start once placed: an instance on a node without an
+	# address would fail.
 	"$lab" on 1 pcs constraint location lb rule score=-INFINITY '#kind' ne cluster
 	rule=()
 	for k in $members; do rule+=(and '#uname' ne "$k"); done
@@ -129,6 +132,7 @@ CFG
 	"$lab" on 1 pcs constraint colocation add lbm-clone with vnfc-clone INFINITY
 	"$lab" on 1 pcs constraint order start vnfc-clone "then" start lbm-clone
 	"$lab" on 1 pcs constraint order start lb "then" start lbm-clone
+	"$lab" on 1 pcs resource enable vnfc-clone lbm-clone
 	"$lab" on 1 crm_resource --wait --timeout=90s
 }
 

@@ -5,7 +5,7 @@
 # pacemaker-remote, no Corosync, names that do not resolve), fencing
 # through the lab's power switch.
 #   - the remote nodes join, their tools reach the cluster through
-#     pacemaker-remoted, a killed one is fenced and comes back;
+#     pacemaker-remoted;
 #   - floatip holds a VIP on a remote node and moves between them;
 #   - vnfc's immediate failure report reaches Pacemaker from a remote node
 #     (crm_resource --refresh there: Pacemaker refuses --fail from a remote
@@ -32,7 +32,7 @@ teardown() {
 	lab_recover
 }
 
-@test "remote nodes: online without Corosync, tools through pacemaker-remoted, fenced when killed" {
+@test "remote nodes: online without Corosync, Pacemaker's tools and attrd through pacemaker-remoted" {
 	run lab on 1 crm_mon -1
 	echo "$output"
 	[[ "$output" == *"RemoteOnline: [ remote1 remote2 ]"* ]]
@@ -54,20 +54,7 @@ teardown() {
 	run lab on 1 attrd_updater -Q -A -n vnfha-lab-test
 	[[ "$output" == *'host="remote1" value="42"'* ]]
 	lab on r1 attrd_updater -n vnfha-lab-test -D
-	# a power cut: the connection's monitor notices, the lab's fence device
-	# powers the node off and on, and it rejoins
-	t0=$(lab_now_ms)
-	lab kill-node r2
-	for _ in $(seq 300); do
-		fenced=$(lab_fence_time r2 "$t0")
-		[ -n "$fenced" ] && break
-		sleep 0.1
-	done
-	[ -n "$fenced" ]
-	remote_wait_conn r2 0 60
-	echo "remote2 killed: fenced after $((fenced - t0)) ms (connection monitor every" \
-		"${REMOTE_MONITOR}s), online again after $(($(lab_now_ms) - t0)) ms" >&3
-	lab fence-log | grep -q " reboot remote2 rc=0"
+	# (a killed remote node, fenced and back: remote-vnf.bats)
 }
 
 @test "floatip: a VIP on a remote node, moved between remote nodes, the client follows" {
@@ -141,32 +128,35 @@ rvnfc_create() {
 	t0=$(lab_now_ms)
 	lab kill-node "$host"
 	lab kill-process "$k" "$pid"
-	op=$(remote_wait_failed_op rv "$k" 90)
+	# caught by a monitor or probe, or (seen in 1 of 3 runs) the remote node
+	# fenced: its pacemaker-remoted stalled and the new connection's TLS
+	# handshake failed, a hard error for the connection
+	for _ in $(seq 900); do
+		op=$(remote_failed_op rv "$k")
+		fenced_remote=$(lab_fence_time "$k" "$t0")
+		[ -n "$op$fenced_remote" ] && break
+		sleep 0.1
+	done
 	t1=$(lab_now_ms)
-	new=$(remote_wait_conn "$k" "$host" 60)
+	new=$(remote_wait_conn "$k" "$host" 90)
 	lab on "$new" crm_resource --wait --timeout=60s
 	t2=$(lab_now_ms)
 	fenced=$(lab_fence_time "$host" "$t0")
-	# which way: the supervisor's report got through or failed (it logs
-	# that), and what recorded the failure: a probe (the report's refresh,
-	# or the probes of a remote node whose connection starts) or the
-	# recurring monitor
 	if lab on "$k" grep -q "crm_resource --refresh for rv on $(lab_node_name "$k") failed" \
-		/run/vnfha/vnfc/rv.log; then
+		/run/vnfha/vnfc/rv.log 2>/dev/null; then
 		how="the report failed (not retried);"
 	else
-		how="the report got through;"
+		how="the report did not fail;"
 	fi
 	case $op in
-	monitor_0) how+=" a probe caught it" ;;
-	monitor_*) how+=" the recurring monitor caught it" ;;
+	monitor_0) how+=" a probe caught it ($op)" ;;
+	monitor_*) how+=" the recurring monitor caught it ($op)" ;;
+	*) how="$(lab_node_name "$k") was fenced after $((fenced_remote - t0)) ms (its connection could not be re-established)" ;;
 	esac
-	echo "VNFC killed on $(lab_node_name "$k") while its connection host node$host died:" \
-		"node$host fenced after $((fenced - t0)) ms; $how: the failure ($op) recorded after" \
-		"$((t1 - t0)) ms; VNFC running again after $((t2 - t0)) ms" >&3
-	lab on "$k" grep "crm_resource" /run/vnfha/vnfc/rv.log >&3 || true
-	# caught, and recovered
-	[ -n "$op" ]
+	echo "VNFC killed on $(lab_node_name "$k") while its connection's host node$host died:" \
+		"node$host fenced after $((fenced - t0)) ms; $how after $((t1 - t0)) ms; the VNFC" \
+		"running again after $((t2 - t0)) ms" >&3
+	[ -n "$op$fenced_remote" ]
 	[ -n "$(remote_pgrep "$k" "/bin/sleep 100000")" ]
 	lab on "$new" pcs resource delete rv
 }

@@ -105,7 +105,7 @@ client_start() {
 
 @test "remote LB: a member's remote node killed: fenced, out of the pool, the others serve" {
 	wait_pool "remote1 remote2 remote3 " 30
-	client_start 15
+	client_start 12
 	sleep 1
 	lb_watch_start
 	sleep 0.5
