@@ -12,8 +12,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
-#include <arpa/inet.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,11 +28,11 @@
 #include "ocf/ocf.h"
 #include "ocf/ocf_clone.h"
 #include "ocf/ocf_cluster.h"
-#include "ocf/ocf_node.h"
 #include "common/account.h"
 #include "common/fs.h"
 #include "statesync_host.h"
 #include "statesync_obs.h"
+#include "statesync_peers.h"
 #include "statesync_score.h"
 #include "vnfha/ckpt.h"
 
@@ -165,25 +163,9 @@ static bool is_cpg(const struct ss *s)
 	return strcmp(str(s, "sync_method"), "cpg") == 0;
 }
 
-/* sync_method=cpg needs Corosync on this node: a Pacemaker Remote node has
- * none. A fact of this host, not of the configuration (full nodes run the
- * same clone fine): OCF_ERR_INSTALLED, so Pacemaker keeps the instance off
- * this node and runs it elsewhere. */
 static int cpg_check_here(const struct ss *s)
 {
-	enum vnfha__node_kind kind = VNFHA__NODE_UNKNOWN;
-
-	if (!is_cpg(s) || vnfha__node_kind("/proc", &kind) < 0 || kind != VNFHA__NODE_REMOTE) {
-		return OCF_SUCCESS;
-	}
-	vnfha_log(VNFHA_LOG_ERR, "pacemaker-remoted runs here and corosync does not: sync_method=cpg "
-		  "works on cluster nodes only; keep such a clone there with a location rule "
-		  "(pcs constraint location CLONE rule score=-INFINITY '#kind' ne cluster)");
-	/* Pacemaker keeps 128 bytes of an exit reason: the reason and the fix fit. */
-	return vnfha_ocf_fail(OCF_ERR_INSTALLED,
-			      "sync_method=cpg needs Corosync, which Pacemaker Remote node %s lacks: "
-			      "use sync_method=tcp",
-			      vnfha_ocf_node_name());
+	return is_cpg(s) ? ss_host_cpg_ready(vnfha_ocf_node_name()) : OCF_SUCCESS;
 }
 
 static bool is_repository(const struct ss *s, const char *node)
@@ -340,71 +322,6 @@ static void publish(const struct ss *s, struct ss_version own)
 		      is_repository(s, vnfha_ocf_node_name()) ? 0 : peer_versions(s, peers, MAX_PEERS));
 }
 
-/* A numeric address for name (an address already, or a name that resolves). */
-static int resolve(const char *name, char *host, size_t len)
-{
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
-	int rc;
-
-	if (getaddrinfo(name, NULL, &hints, &res) != 0 || res == NULL) {
-		return -ENOENT;
-	}
-	rc = getnameinfo(res->ai_addr, res->ai_addrlen, host, len, NULL, 0, NI_NUMERICHOST);
-	freeaddrinfo(res);
-	return rc == 0 ? 0 : -ENOENT;
-}
-
-/* HOST:PORT for node: from peer_addresses; else, for a remote or guest
- * node, the address Pacemaker connects to (the CIB: its name need not
- * resolve); else its resolved name. */
-static int node_address(const struct ss *s, const char *node, char *out, size_t len)
-{
-	const char *map = str(s, "peer_addresses");
-	size_t nlen = strlen(node);
-	char host[INET6_ADDRSTRLEN] = "";
-	char server[256];
-	long port = vnfha_ocf_int(s->ocf, "port");
-
-	for (const char *p = map; p != NULL && *p != '\0'; p += strcspn(p, " \t")) {
-		p += strspn(p, " \t");
-		if (strncmp(p, node, nlen) == 0 && p[nlen] == '=') {
-			snprintf(host, sizeof(host), "%.*s", (int)strcspn(p + nlen + 1, " \t"),
-				 p + nlen + 1);
-			break;
-		}
-	}
-	if (host[0] == '\0') {
-		bool remote = vnfha__ocf_remote_addr(node, server, sizeof(server)) == 0 &&
-			      server[0] != '\0';
-
-		if (resolve(remote ? server : node, host, sizeof(host)) < 0) {
-			return -ENOENT;
-		}
-	}
-	snprintf(out, len, strchr(host, ':') ? "[%s]:%ld" : "%s:%ld", host, port);
-	return 0;
-}
-
-/* Line `which` (0: the peers' names, 1: their addresses) of what was last
- * given to the daemon, into buf; "" when none. */
-static void peers_last(const struct ss *s, int which, char *buf, size_t len)
-{
-	FILE *f = fopen(s->peersfile, "re");
-
-	buf[0] = '\0';
-	if (f == NULL) {
-		return;
-	}
-	for (int i = 0; i <= which; i++) {
-		if (fgets(buf, (int)len, f) == NULL) {
-			buf[0] = '\0';
-			break;
-		}
-	}
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-}
-
 /* Points the primary at every node that runs a replica (the n peers attrd
  * knows, new ones included); the daemon is told only when the list changed.
  * The same peers as last time cost nothing: no address lookup (a remote
@@ -429,14 +346,15 @@ static void set_peers(const struct ss *s, const struct ss_peer *peers, int n)
 		n_used += (size_t)snprintf(names + n_used, sizeof(names) - n_used, "%s ",
 					   peers[i].node);
 	}
-	peers_last(s, 0, last, sizeof(last));
+	ss_peers_last(s->peersfile, 0, last, sizeof(last));
 	if (strcmp(last, names) == 0) {
 		return;
 	}
 	for (int i = 0; i < n && n_args < MAX_PEERS; i++) {
 		char *addr = addrs[n_args];
 
-		if (node_address(s, peers[i].node, addr, sizeof(addrs[0])) < 0) {
+		if (ss_peer_address(str(s, "peer_addresses"), peers[i].node,
+				    vnfha_ocf_int(s->ocf, "port"), addr, sizeof(addrs[0])) < 0) {
 			vnfha_log(VNFHA_LOG_WARNING, "no address for node %s (not in peer_addresses, "
 				  "no connection address in the CIB, the name does not resolve): "
 				  "set peer_addresses", peers[i].node);
@@ -447,7 +365,7 @@ static void set_peers(const struct ss *s, const struct ss_peer *peers, int n)
 		f_used += (size_t)snprintf(found + f_used, sizeof(found) - f_used, "%s ",
 					   peers[i].node);
 	}
-	peers_last(s, 1, last, sizeof(last));
+	ss_peers_last(s->peersfile, 1, last, sizeof(last));
 	if (strcmp(last, list) != 0) {
 		rc = daemon_set_peers(s, args, n_args, why, sizeof(why));
 		if (rc < 0) {

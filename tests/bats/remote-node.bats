@@ -79,7 +79,7 @@ ra() {
 vnfc() {
 	PATH="$BIN:$PATH" OCF_RESOURCE_INSTANCE=rv:0 OCF_RESKEY_binary=/bin/sleep \
 		OCF_RESKEY_args=100000 OCF_RESKEY_protocol=hooks \
-		OCF_RESKEY_state_dir="$NETNS_DIR/vnfc" nsenter -t "$NODE_PID" -p -m -n \
+		OCF_RESKEY_state_dir="$NETNS_DIR/vnfc" OCF_RESKEY_log_file="$NETNS_DIR/vnfc.log" nsenter -t "$NODE_PID" -p -m -n \
 		"$VNFHA_BUILDDIR/agents/vnfc" "$@"
 }
 

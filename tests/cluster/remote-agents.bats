@@ -109,7 +109,7 @@ rvnfc_create() {
 		[ "$op" = monitor_0 ]
 		[ $((t1 - t0)) -lt 5000 ]
 		lab on "$k" grep -q "reporting to Pacemaker (a Pacemaker Remote node: crm_resource --refresh)" \
-			/run/vnfha/vnfc/rv.log
+			/var/log/vnfha/vnfc-rv.log
 		lab on 1 crm_resource --cleanup --resource rv-clone >/dev/null
 		lab on 1 crm_resource --wait --timeout=60s
 	done
@@ -143,7 +143,7 @@ rvnfc_create() {
 	t2=$(lab_now_ms)
 	fenced=$(lab_fence_time "$host" "$t0")
 	if lab on "$k" grep -q "crm_resource --refresh for rv on $(lab_node_name "$k") failed" \
-		/run/vnfha/vnfc/rv.log 2>/dev/null; then
+		/var/log/vnfha/vnfc-rv.log 2>/dev/null; then
 		how="the report failed (not retried);"
 	else
 		how="the report did not fail;"
