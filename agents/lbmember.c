@@ -735,7 +735,10 @@ static const struct vnfha_agent lbmember_agent = {
 		    "drain_timeout to finish), puts it in maintenance and deletes it; monitor "
 		    "checks HAProxy really has it, ready and pointing at the right address. Order "
 		    "the clone after the HAProxy resource so HAProxy's pool is rebuilt whenever "
-		    "HAProxy starts on another node.",
+		    "HAProxy starts on another node. A member whose node dies is never stopped "
+		    "(Pacemaker takes the fencing for its stop): set check=true so HAProxy's own "
+		    "check takes it out of the pool, as for members on Pacemaker Remote nodes "
+		    "(VMs).",
 	.params = lbmember_params,
 	.n_params = sizeof(lbmember_params) / sizeof(lbmember_params[0]),
 	.actions = lbmember_actions,

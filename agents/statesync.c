@@ -98,8 +98,9 @@ static const struct vnfha_param params[] = {
 		      "test networks." },
 	{ .name = "peer_addresses", .type = VNFHA_PARAM_STRING, .dflt = "",
 	  .shortdesc = "Node addresses",
-	  .longdesc = "NODE=ADDRESS words for replication; nodes not listed are found by "
-		      "resolving their names." },
+	  .longdesc = "NODE=ADDRESS words for replication. A node not listed: a Pacemaker "
+		      "Remote or guest node at the address its connection resource gives in "
+		      "the CIB (server, remote-addr), any other node by resolving its name." },
 	{ .name = "repository_nodes", .type = VNFHA_PARAM_STRING, .dflt = "",
 	  .shortdesc = "Nodes that keep replicas but are never promoted",
 	  .longdesc = "Blank-separated node names: replicas there store every checkpoint "
@@ -768,7 +769,12 @@ static const struct vnfha_agent agent = {
 		    "sync or durable mode. Use it as a promotable clone with notify=true and "
 		    "colocate the VNFC's promoted role with its promoted role. Each node's "
 		    "version is the private node attribute vnfha-version-RESOURCE: "
-		    "`attrd_updater -Q -A -n vnfha-version-RESOURCE` shows them all.",
+		    "`attrd_updater -Q -A -n vnfha-version-RESOURCE` shows them all. On Pacemaker "
+		    "Remote and guest nodes tcp and shared_dir work (versions and scores go "
+		    "through the node's connection); cpg needs Corosync, which such a node does "
+		    "not run, and is refused there with OCF_ERR_INSTALLED (start, and "
+		    "validate-all at OCF_CHECK_LEVEL 10). vnfha-ckptd replicates to 8 replicas "
+		    "at most: keep clone-max at 9 or fewer.",
 	.params = params,
 	.n_params = sizeof(params) / sizeof(params[0]),
 	.actions = actions,
