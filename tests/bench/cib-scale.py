@@ -22,6 +22,17 @@ def rename(elem, old, new):
             e.set(k, pat.sub(new, v))
 
 
+def copy_history(status, old, new):
+    """Resource old's history on every node, copied as resource new's."""
+    for state in status.findall("node_state"):
+        lrm = state.find("lrm/lrm_resources")
+        r = lrm.find("lrm_resource[@id='%s']" % old) if lrm is not None else None
+        if r is not None:
+            r2 = copy.deepcopy(r)
+            rename(r2, old, new)
+            lrm.append(r2)
+
+
 def main():
     src, dst, vf, rf = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     tree = ET.parse(src)
@@ -40,13 +51,8 @@ def main():
             c = copy.deepcopy(clone)
             rename(c, v, new)
             resources.append(c)
+            copy_history(status, v, new)
             for state in status.findall("node_state"):
-                lrm = state.find("lrm/lrm_resources")
-                r = lrm.find("lrm_resource[@id='%s']" % v) if lrm is not None else None
-                if r is not None:
-                    r2 = copy.deepcopy(r)
-                    rename(r2, v, new)
-                    lrm.append(r2)
                 attrs = state.find("transient_attributes/instance_attributes")
                 if attrs is not None:
                     for nv in list(attrs.findall("nvpair")):
@@ -67,13 +73,7 @@ def main():
                 s2 = copy.deepcopy(state)
                 rename(s2, rn, new)
                 status.append(s2)
-            for st in status.findall("node_state"):
-                lrm = st.find("lrm/lrm_resources")
-                r = lrm.find("lrm_resource[@id='%s']" % rn) if lrm is not None else None
-                if r is not None:
-                    r2 = copy.deepcopy(r)
-                    rename(r2, rn, new)
-                    lrm.append(r2)
+            copy_history(status, rn, new)
     tree.write(dst)
     print("%s: %d VNFCs x %d, %d remote nodes x %d" % (dst, len(vnfcs), vf, len(remotes), rf))
 

@@ -6,6 +6,7 @@
 #   teardown_file() { lab_teardown_file; }
 #   setup() { lab_skip_unavailable; }
 #   teardown() { lab_recover; }     # after a fault: every node back, failures cleaned
+#                                   # (lab_recover_next: not after the last test)
 #
 # One lab per .bats file: setup_file boots it (waiting for the machine-wide
 # lab lock), teardown_file removes it; if the bats process dies, the lab's
@@ -268,6 +269,19 @@ lab_recover() {
 	lab wait-online -T 90
 	lab on any crm_resource --cleanup >/dev/null
 	lab on any crm_resource --wait --timeout=60s
+}
+
+# lab_recover_next: lab_recover for the next test; after the file's last test
+# only the samplers stop (teardown_file's lab down follows, and waiting for a
+# fenced node to rejoin would only cost the file's run time). BATS_TEST_NAMES
+# lists every test of the file, filtered or not: a filtered run recovers.
+lab_recover_next() {
+	if [ "${BATS_TEST_NUMBER:-0}" -ge "${#BATS_TEST_NAMES[@]}" ]; then
+		lab_sample_stop
+		lab_watch_stop
+		return 0
+	fi
+	lab_recover
 }
 
 # lab_add_user NAME UID: a system user NAME (uid and login group UID) on

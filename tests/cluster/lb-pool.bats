@@ -16,7 +16,6 @@ load lab
 load lb-setup
 
 VIP=$LB_VIP
-SRC=$LB_SRC
 
 setup_file() {
 	lab_available || return 0
@@ -40,42 +39,7 @@ setup() {
 
 teardown() {
 	lb_watch_stop
-	lab_recover
-}
-
-lb_api() {
-	ip netns exec "$CLIENT_NS" python3 "$SRC/tests/bats/lb_api.py" "$VIP:9999" "$1"
-}
-
-# Members HAProxy sends traffic to: "node1 node2 ..." (ready, address right).
-pool() {
-	lb_api "show servers state be" 2>/dev/null | awk -v a1="$(lab addr 1)" \
-		-v a2="$(lab addr 2)" -v a3="$(lab addr 3)" '
-		NF > 6 && $1 != "#" && $7 == 0 {
-			want = ($4 == "node1") ? a1 : ($4 == "node2") ? a2 : ($4 == "node3") ? a3 : ""
-			if ($5 == want && $19 == 8001) print $4 }' | sort | tr '\n' ' '
-}
-
-# wait_pool "WANT" SECONDS: until the pool is exactly WANT; prints the epoch ms.
-wait_pool() {
-	local want=$1 secs=$2 t0 now
-	t0=$(lab_now_ms)
-	while :; do
-		[ "$(pool)" = "$want" ] && { lab_now_ms; return 0; }
-		now=$(lab_now_ms)
-		if [ $((now - t0)) -gt $((secs * 1000)) ]; then
-			echo "pool is [$(pool)], want [$want]" >&2
-			return 1
-		fi
-		sleep 0.05
-	done
-}
-
-client_start() {
-	CLIENT_OUT=$BATS_TEST_TMPDIR/client
-	ip netns exec "$CLIENT_NS" python3 "$SRC/tests/cluster/lb-client.py" \
-		"http://$VIP:8080/" 50 "$1" "$CLIENT_OUT" </dev/null 3>&- &
-	CLIENT_PID=$!
+	lab_recover_next
 }
 
 alerts_with() {
@@ -84,8 +48,8 @@ alerts_with() {
 }
 
 @test "three members in the pool, the client reaches all of them through the VIP" {
-	wait_pool "node1 node2 node3 " 30
-	client_start 2
+	lb_wait_pool "node1 node2 node3 " 30
+	lb_client_start 2
 	wait "$CLIENT_PID"
 	[ "$(grep -c ' ok ' "$CLIENT_OUT")" -ge 95 ]
 	run grep ' fail ' "$CLIENT_OUT"
@@ -95,8 +59,8 @@ alerts_with() {
 }
 
 @test "kill one VNFC: it leaves the pool, no request fails beyond those in flight, it rejoins" {
-	wait_pool "node1 node2 node3 " 30
-	client_start 25
+	lb_wait_pool "node1 node2 node3 " 30
+	lb_client_start 25
 	sleep 2
 	pid=$(lb_vnfc_pid 2)
 	# a recovery in place takes node2 out for a few hundred ms: the watcher
@@ -136,15 +100,15 @@ alerts_with() {
 }
 
 @test "kill the LB node: HAProxy and its VIP move, the pool is rebuilt from the cluster" {
-	wait_pool "node1 node2 node3 " 30
+	lb_wait_pool "node1 node2 node3 " 30
 	holder=$(lab_wait_holder "$VIP")
 	survivors=$(for k in 1 2 3; do [ "$k" = "$holder" ] || printf 'node%d ' "$k"; done)
-	client_start 40
+	lb_client_start 40
 	sleep 2
 	t_kill=$(lab_now_ms)
 	lab kill-node "$holder"
 	new=$(lab_wait_holder "$VIP" "$holder" 60)
-	t_pool=$(wait_pool "$survivors" 60)
+	t_pool=$(lb_wait_pool "$survivors" 60)
 	wait "$CLIENT_PID"
 	echo "LB node$holder killed; VIP on node$new, pool [$survivors] complete" \
 		"$((t_pool - t_kill)) ms after the kill" >&3

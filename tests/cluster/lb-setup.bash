@@ -140,6 +140,54 @@ lb_lab_unconfigure() {
 	kill "$(cat "$VNFHA_LAB/shared/receiver.pid" 2>/dev/null)" 2>/dev/null || true
 }
 
+# lb_api CMD: one command to HAProxy's runtime API at the VIP (from the
+# client's netns: CLIENT_NS, or looked up).
+lb_api() {
+	ip netns exec "${CLIENT_NS:-$("$LB_SRC/tests/cluster/lab" netns client)}" python3 \
+		"$LB_SRC/tests/bats/lb_api.py" "$LB_VIP:9999" "$1"
+}
+
+# The members HAProxy sends traffic to, by Pacemaker name, sorted, each with
+# a blank after it ("node1 node2 "): ready, at their lab address, port 8001.
+lb_pool() {
+	local k want=''
+	for k in $(lb_members); do
+		want+="$(lb_name "$k")=$("$LB_SRC/tests/cluster/lab" addr "$k") "
+	done
+	lb_api "show servers state be" 2>/dev/null | awk -v want="$want" '
+		BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) { split(w[i], kv, "="); addr[kv[1]] = kv[2] } }
+		NF > 6 && $1 != "#" && $7 == 0 && ($4 in addr) && $5 == addr[$4] && $19 == 8001 { print $4 }' |
+		sort | tr '\n' ' '
+}
+
+# lb_wait_pool "WANT" SECONDS: until lb_pool is exactly WANT; prints the
+# epoch ms then.
+lb_wait_pool() {
+	local want=$1 secs=$2 t0 now
+	t0=$(lab_now_ms)
+	while :; do
+		[ "$(lb_pool)" = "$want" ] && { lab_now_ms; return 0; }
+		now=$(lab_now_ms)
+		if [ $((now - t0)) -gt $((secs * 1000)) ]; then
+			echo "pool is [$(lb_pool)], want [$want]" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# lb_client_start SECONDS: the HTTP client in the client's netns, 50
+# requests/s to the VIP's frontend for SECONDS, into CLIENT_OUT (one line per
+# request: "<start ms> <end ms> ok|fail <member>"); CLIENT_PID is its PID.
+lb_client_start() {
+	CLIENT_OUT=$BATS_TEST_TMPDIR/client
+	ip netns exec "${CLIENT_NS:-$("$LB_SRC/tests/cluster/lab" netns client)}" python3 \
+		"$LB_SRC/tests/cluster/lb-client.py" "http://$LB_VIP:8080/" 50 "$1" "$CLIENT_OUT" \
+		</dev/null 3>&- &
+	# shellcheck disable=SC2034 # the caller's: it waits for the client
+	CLIENT_PID=$!
+}
+
 # The pool as HAProxy sees it, every 20 ms (lb-pool-watch.py, in the
 # client's netns), into LB_WATCH_OUT: "<epoch ms> <members>" per change.
 lb_watch_start() {

@@ -11,7 +11,6 @@ load remote
 load lb-setup
 
 VIP=$LB_VIP
-SRC=$LB_SRC
 
 setup_file() {
 	remote_setup_file 3 3
@@ -30,48 +29,15 @@ teardown_file() {
 
 teardown() {
 	lb_watch_stop
-	lab_recover
-}
-
-lb_api() {
-	ip netns exec "$CLIENT_NS" python3 "$SRC/tests/bats/lb_api.py" "$VIP:9999" "$1"
-}
-
-# Members HAProxy sends traffic to, by name, ready and at their lab address.
-pool() {
-	lb_api "show servers state be" 2>/dev/null | awk -v a1="$(lab addr r1)" \
-		-v a2="$(lab addr r2)" -v a3="$(lab addr r3)" '
-		NF > 6 && $1 != "#" && $7 == 0 {
-			want = ($4 == "remote1") ? a1 : ($4 == "remote2") ? a2 : ($4 == "remote3") ? a3 : ""
-			if ($5 == want && $19 == 8001) print $4 }' | sort | tr '\n' ' '
-}
-
-wait_pool() {
-	local want=$1 secs=$2 t0
-	t0=$(lab_now_ms)
-	while [ "$(pool)" != "$want" ]; do
-		if [ $(($(lab_now_ms) - t0)) -gt $((secs * 1000)) ]; then
-			echo "pool is [$(pool)], want [$want]" >&2
-			return 1
-		fi
-		sleep 0.05
-	done
-	lab_now_ms
-}
-
-client_start() {
-	CLIENT_OUT=$BATS_TEST_TMPDIR/client
-	ip netns exec "$CLIENT_NS" python3 "$SRC/tests/cluster/lb-client.py" \
-		"http://$VIP:8080/" 50 "$1" "$CLIENT_OUT" </dev/null 3>&- &
-	CLIENT_PID=$!
+	lab_recover_next
 }
 
 @test "remote LB: members on the remote nodes, HAProxy on a full node, every member reached" {
-	wait_pool "remote1 remote2 remote3 " 30
+	lb_wait_pool "remote1 remote2 remote3 " 30
 	[[ "$(lab_wait_holder "$VIP")" =~ ^[0-9]+$ ]] # the VIP on a full node
 	[ "$(remote_rsc_where lbm)" = "r1 r2 r3 " ]
 	[ "$(remote_rsc_where vnfc | wc -w)" -eq 3 ]
-	client_start 2
+	lb_client_start 2
 	wait "$CLIENT_PID"
 	[ "$(grep -c ' ok ' "$CLIENT_OUT")" -ge 95 ]
 	run grep -c ' fail ' "$CLIENT_OUT"
@@ -80,8 +46,8 @@ client_start() {
 }
 
 @test "remote LB: a member's VNFC killed: reported at once, out of the pool, back after recovery" {
-	wait_pool "remote1 remote2 remote3 " 30
-	client_start 8
+	lb_wait_pool "remote1 remote2 remote3 " 30
+	lb_client_start 8
 	sleep 1
 	pid=$(lb_vnfc_pid r2)
 	lb_watch_start
@@ -104,8 +70,8 @@ client_start() {
 }
 
 @test "remote LB: a member's remote node killed: fenced, out of the pool, the others serve" {
-	wait_pool "remote1 remote2 remote3 " 30
-	client_start 12
+	lb_wait_pool "remote1 remote2 remote3 " 30
+	lb_client_start 10
 	sleep 1
 	lb_watch_start
 	sleep 0.5

@@ -33,12 +33,9 @@ teardown_file() {
 }
 
 teardown() {
-	if [ -n "${STALE_NS:-}" ]; then
-		ip netns exec "$STALE_NS" nft delete table inet vnfhastale 2>/dev/null || true
-		lab on any pcs constraint remove vnf-stale-test 2>/dev/null || true
-		STALE_NS=
-	fi
-	vnf_teardown
+	vnf_stale_stop # the stale-replica test's changes
+	vnf_client_stop
+	lab_recover_next
 }
 
 # The checkpoint version every node publishes, "node version" lines.
@@ -78,7 +75,7 @@ versions() {
 @test "remote VNF: the remote node of the active VNFC killed: fenced, freshest replica promoted, no loss" {
 	old=$(remote_vnf_active)
 	[[ $old == r* ]]
-	vnf_client_start 15
+	vnf_client_start 11
 	fault=$(lab_now_ms)
 	lab kill-node "$old"
 	vnf_client_check 1
@@ -103,7 +100,7 @@ versions() {
 	[[ $active == r* ]]
 	host=$(remote_conn_host "$active")
 	[ -n "$host" ]
-	vnf_client_start 12
+	vnf_client_start 11
 	fault=$(lab_now_ms)
 	lab cut-link "$active" "$host"
 	vnf_client_check 1
@@ -124,7 +121,7 @@ versions() {
 	[ -n "$host" ]
 	vnfc=$(vnf_pid "$active")
 	ckptd=$(remote_pgrep "$active" vnfha-ckptd)
-	vnf_client_start 12
+	vnf_client_start 8
 	fault=$(lab_now_ms)
 	lab kill-node "$host"
 	new=$(remote_wait_conn "$active" "$host" 60)
@@ -149,15 +146,21 @@ versions() {
 	stale=$(echo "$others" | head -n 1)
 	fresh=$(echo "$others" | tail -n 1)
 	# the stale node stops receiving checkpoints while the client commits
-	STALE_NS=$(lab netns "$stale")
-	ip netns exec "$STALE_NS" nft add table inet vnfhastale
-	ip netns exec "$STALE_NS" nft add chain inet vnfhastale in '{ type filter hook input priority 0; }'
-	ip netns exec "$STALE_NS" nft add rule inet vnfhastale in tcp dport 7410 drop
+	vnf_stale_start "$stale"
 	vnf_client_start 8
 	vnf_client_check 0
 	last=$(sed -n 's/^summary .* last=\([0-9]*\) .*/\1/p' "$CLIENT_LOG")
 	[ "$last" -gt 0 ]
-	sleep 8 # a monitor publishes every node's version
+	# until a monitor has published every node's version: the fresh replica
+	# level with the primary, the stale one behind
+	for _ in $(seq 40); do
+		v=$(versions)
+		vs=$(awk -v n="$(lab_node_name "$stale")" '$1 == n { print $2 }' <<<"$v")
+		vf=$(awk -v n="$(lab_node_name "$fresh")" '$1 == n { print $2 }' <<<"$v")
+		va=$(awk -v n="$(lab_node_name "$active")" '$1 == n { print $2 }' <<<"$v")
+		[ -n "$vf" ] && [ "$vf" = "$va" ] && [ "$vs" != "$vf" ] && break
+		sleep 0.5
+	done
 	versions >&3
 	# only the stale node may be promoted now: Pacemaker will try it
 	lab on 1 pcs constraint location ss-clone rule constraint-id=vnf-stale-test role=Promoted \
@@ -172,9 +175,7 @@ versions() {
 	[[ "$output" == *"$(lab_node_name "$fresh") holds a fresher checkpoint"* ]]
 	[[ "$output" != *"Promoted: [ $(lab_node_name "$stale") ]"* ]]
 	# lift the ban: the fresh node is promoted and nothing acknowledged is lost
-	ip netns exec "$STALE_NS" nft delete table inet vnfhastale
-	STALE_NS=
-	lab on 1 pcs constraint remove vnf-stale-test
+	vnf_stale_stop
 	lab on 1 crm_resource --cleanup >/dev/null
 	vnf_wait_serving 60
 	[ "$(remote_vnf_active)" = "$fresh" ]
