@@ -20,6 +20,14 @@
 int ss_host_ready(const char *key_file, const char *socket_group);
 
 /*
+ * sync_method=cpg needs Corosync on this node, and a Pacemaker Remote node
+ * (ocf_node.h) has none: OCF_ERR_INSTALLED with the reason and the fix
+ * (node: this node's name), so Pacemaker keeps the instance off this node
+ * and runs it on the cluster nodes; OCF_SUCCESS elsewhere.
+ */
+int ss_host_cpg_ready(const char *node);
+
+/*
  * Starts argv (argv[0] by PATH) detached from the agent: its own session,
  * stdin /dev/null, stdout and stderr appended to logfile (pacemaker-execd
  * waits for EOF on the agent's), its PID written to pidfile. The PID, or
