@@ -75,7 +75,7 @@ versions() {
 @test "remote VNF: the remote node of the active VNFC killed: fenced, freshest replica promoted, no loss" {
 	old=$(remote_vnf_active)
 	[[ $old == r* ]]
-	vnf_client_start 11
+	vnf_client_start 25
 	fault=$(lab_now_ms)
 	lab kill-node "$old"
 	vnf_client_check 1
@@ -100,7 +100,7 @@ versions() {
 	[[ $active == r* ]]
 	host=$(remote_conn_host "$active")
 	[ -n "$host" ]
-	vnf_client_start 11
+	vnf_client_start 25
 	fault=$(lab_now_ms)
 	lab cut-link "$active" "$host"
 	vnf_client_check 1
