@@ -67,6 +67,15 @@ struct vnfha_ckpt_version {
 	uint64_t gen;
 };
 
+/*
+ * Bytes [offset, offset + length) of a region. Its layout is part of the
+ * ABI and never changes.
+ */
+struct vnfha_ckpt_range {
+	uint64_t offset;
+	uint64_t length;
+};
+
 /* Opaque handles: their layout is the library's own and may change. */
 struct vnfha_ckpt_client;
 struct vnfha_ckpt_region;
