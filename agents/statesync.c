@@ -35,6 +35,7 @@
 #include "statesync_host.h"
 #include "statesync_obs.h"
 #include "statesync_score.h"
+#include "statesync_supervise.h"
 #include "vnfha/ckpt.h"
 
 #define MAX_PEERS 8
@@ -400,14 +401,19 @@ static void set_peers(const struct ss *s, const struct ss_peer *peers, int n)
 	}
 }
 
-static int spawn_daemon(const struct ss *s)
+/* vnfha-ckptd under statesync_supervise.c's watch; its PID, or -errno. */
+static pid_t spawn_daemon(const struct ss *s, int *ret_arm_fd)
 {
 	char listen_addr[32];
 	char group[128]; /* Corosync group names: under 128 bytes */
 	char *argv[20] = { (char *)str(s, "ckptd"), "--role", "replica", "--listen", listen_addr,
 			   "--store", (char *)str(s, "store_dir"), "--socket",
 			   (char *)str(s, "socket"), "--node", (char *)vnfha_ocf_node_name() };
+	struct ss_supervise_cfg cfg = { .argv = argv, .logfile = s->logfile, .pidfile = s->pidfile,
+					.resource = s->rsc, .node = vnfha_ocf_node_name() };
 	size_t n = 11;
+	pid_t pid = 0;
+	int rc;
 
 	snprintf(listen_addr, sizeof(listen_addr), "0.0.0.0:%ld", vnfha_ocf_int(s->ocf, "port"));
 	snprintf(group, sizeof(group), "vnfha-ckpt-%.100s", s->rsc);
@@ -430,7 +436,8 @@ static int spawn_daemon(const struct ss *s)
 	}
 	argv[n] = NULL;
 	vnfha__mkdir_p("/run/vnfha", 0755, 0755);
-	return ss_host_spawn(argv, s->logfile, s->pidfile);
+	rc = ss_supervise_spawn(&cfg, &pid, ret_arm_fd);
+	return rc < 0 ? rc : pid;
 }
 
 /* set_peers with what attrd knows now. */
@@ -500,35 +507,47 @@ static int ss_monitor(struct vnfha_ocf *ocf)
 	return ss_monitor_rc(&s, true);
 }
 
-/* Starts vnfha-ckptd as replica and waits until it answers. */
+/* Starts vnfha-ckptd as replica and waits until it answers; from then on
+ * its death is reported to Pacemaker at once (statesync_supervise.h). */
 static int start_daemon(struct ss *s)
 {
 	int64_t deadline = vnfha__now_ms() + vnfha_ocf_budget_ms();
 	bool keyless = vnfha_ocf_bool(s->ocf, "plaintext") || is_cpg(s);
 	int rc = ss_host_ready(keyless ? NULL : str(s, "key_file"), str(s, "socket_group"));
+	int arm_fd = -1;
+	int pidfd;
 	pid_t pid;
 
 	if (rc != OCF_SUCCESS) {
 		return rc;
 	}
-	pid = spawn_daemon(s);
+	pid = spawn_daemon(s, &arm_fd);
 	if (pid < 0) {
 		return vnfha_ocf_fail(vnfha__ocf_from_errno((int)pid, VNFHA__OCF_HOST),
 				      "cannot start vnfha-ckptd: %s", strerror((int)-pid));
 	}
+	/* Not our child (the supervisor's): its pidfd says when it ends. */
+	pidfd = pidfd_open(pid, 0);
 	for (;;) {
 		struct ss_version own;
+		struct pollfd p = { .fd = pidfd, .events = POLLIN };
 
 		if (local_version(s, &own) == 0) {
 			vnfha_log(VNFHA_LOG_INFO, "vnfha-ckptd runs, newest version %llu.%llu",
 				  (unsigned long long)own.epoch, (unsigned long long)own.gen);
+			(void)!write(arm_fd, "1", 1);
+			close(arm_fd);
+			close(pidfd);
 			return OCF_SUCCESS;
 		}
-		if (waitpid(pid, NULL, WNOHANG) == pid || vnfha__now_ms() >= deadline) {
+		if (pidfd < 0 || poll(&p, 1, 20) != 0 || vnfha__now_ms() >= deadline) {
+			close(arm_fd); /* unarmed: this start fails, no report besides */
+			if (pidfd >= 0) {
+				close(pidfd);
+			}
 			return vnfha_ocf_fail(OCF_ERR_GENERIC, "vnfha-ckptd did not come up; see %s",
 					      s->logfile);
 		}
-		poll(NULL, 0, 20);
 	}
 }
 
@@ -579,6 +598,8 @@ static void stop_daemon(struct ss *s)
 	pid_t pid = daemon_pid(s);
 	int pidfd = pid > 0 ? pidfd_open(pid, 0) : -1;
 
+	/* First: the supervisor reads a death without its pidfile as asked for. */
+	unlink(s->pidfile);
 	if (pidfd >= 0) {
 		struct pollfd p = { .fd = pidfd, .events = POLLIN };
 		int64_t left;
@@ -768,7 +789,10 @@ static const struct vnfha_agent agent = {
 		    "sync or durable mode. Use it as a promotable clone with notify=true and "
 		    "colocate the VNFC's promoted role with its promoted role. Each node's "
 		    "version is the private node attribute vnfha-version-RESOURCE: "
-		    "`attrd_updater -Q -A -n vnfha-version-RESOURCE` shows them all.",
+		    "`attrd_updater -Q -A -n vnfha-version-RESOURCE` shows them all. "
+		    "The daemon runs under a small supervisor: if it dies without a stop, the "
+		    "supervisor reports it to Pacemaker at once (crm_resource --fail), as the "
+		    "vnfc agent does for a VNFC, instead of waiting for the next monitor.",
 	.params = params,
 	.n_params = sizeof(params) / sizeof(params[0]),
 	.actions = actions,

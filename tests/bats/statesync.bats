@@ -18,14 +18,16 @@ setup() {
 	# its PATH records a call and fails. The test's own checks use CKPT.
 	CKPT="$VNFHA_BUILDDIR/src/ckptd/vnfha-ckpt"
 	printf '#!/bin/sh\nprintf "%%s\\n" "$*" >> "%s/vnfha-ckpt.calls"\nexit 1\n' "$NETNS_DIR" >"$BIN/vnfha-ckpt"
-	printf '#!/bin/sh\nprintf "%%s\\n" "$*" >> "%s/crm_attribute.calls"\n' "$NETNS_DIR" >"$BIN/crm_attribute"
+	for tool in crm_attribute crm_resource; do
+		printf '#!/bin/sh\nprintf "%%s\\n" "$*" >> "%s/%s.calls"\n' "$NETNS_DIR" "$tool" >"$BIN/$tool"
+	done
 	cat >"$BIN/attrd_updater" <<-EOF2
 		#!/bin/sh
 		printf '%s\n' "\$*" >> "$NETNS_DIR/attrd.calls"
 		[ "\$1" = -Q ] && cat "$NETNS_DIR/attrd.peers" 2>/dev/null
 		exit 0
 	EOF2
-	chmod +x "$BIN/crm_attribute" "$BIN/attrd_updater" "$BIN/vnfha-ckpt"
+	chmod +x "$BIN/crm_attribute" "$BIN/crm_resource" "$BIN/attrd_updater" "$BIN/vnfha-ckpt"
 	export OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE="ss:0" OCF_RESKEY_CRM_meta_on_node=node1
 	# what Pacemaker passes an instance of a promotable clone with notify=true
 	export OCF_RESKEY_CRM_meta_clone=0 OCF_RESKEY_CRM_meta_clone_max=3 \
@@ -396,4 +398,33 @@ peers() { # what attrd holds for the other nodes
 	[[ "$output" == *"cannot reach vnfha-ckptd: Permission denied"* ]]
 	run host_ra stop
 	[ "$status" -eq 0 ]
+@test "statesync: a killed vnfha-ckptd is reported to Pacemaker at once; a stop is not" {
+	run ra start; [ "$status" -eq 0 ]
+	peers node2 0.0 node3 0.0
+	run ra promote; [ "$status" -eq 0 ]
+	pid=$(cat /run/vnfha/statesync-ss.pid)
+	[ -n "$pid" ]
+	kill -9 "$pid"
+	# No monitor: the daemon's supervisor calls crm_resource --fail itself.
+	start=$(date +%s%N)
+	for _ in $(seq 100); do
+		[ -s "$NETNS_DIR/crm_resource.calls" ] && break
+		sleep 0.01
+	done
+	echo "reported after $((($(date +%s%N) - start) / 1000000)) ms"
+	run cat "$NETNS_DIR/crm_resource.calls"
+	[ "$output" = "--fail --resource ss --node node1" ]
+	run ra monitor; [ "$status" -eq 7 ]
+	grep -q "vnfha-ckptd (pid $pid) killed by signal 9; reporting to Pacemaker" \
+		/run/vnfha/statesync-ss.log
+	# A stop (even of a promoted daemon) and a start that fails are no failures.
+	rm "$NETNS_DIR/crm_resource.calls"
+	run ra stop;    [ "$status" -eq 0 ]
+	run ra start;   [ "$status" -eq 0 ]
+	run ra promote; [ "$status" -eq 0 ]
+	run ra stop;    [ "$status" -eq 0 ]
+	OCF_RESKEY_ckptd=false run ra start
+	[ "$status" -eq 1 ]
+	sleep 0.3
+	[ ! -e "$NETNS_DIR/crm_resource.calls" ]
 }
