@@ -15,27 +15,10 @@
 #include "common/parse.h"
 #include "common/spawn.h"
 #include "ocf/ocf.h"
+#include "statesync_host.h"
 #include "statesync_supervise.h"
 
 #define REPORT_TIMEOUT_MS 10000
-
-/* The PID the pidfile names, 0 when it is gone or unreadable. */
-static pid_t pidfile_pid(const char *path)
-{
-	char text[32] = "";
-	long pid = 0;
-	FILE *f = fopen(path, "re");
-
-	if (f == NULL) {
-		return 0;
-	}
-	if (fgets(text, sizeof(text), f) == NULL) {
-		text[0] = '\0';
-	}
-	fclose(f);
-	text[strcspn(text, "\n")] = '\0';
-	return vnfha__parse_long(text, 2, INT32_MAX, &pid) == 0 ? (pid_t)pid : 0;
-}
 
 static int write_pidfile(const char *path, pid_t pid)
 {
@@ -105,7 +88,7 @@ static int supervise(const struct ss_supervise_cfg *cfg, pid_t pid, int arm_fd)
 	}
 	waitpid(pid, &status, 0);
 	describe(status, why, sizeof(why));
-	if (armed && pidfile_pid(cfg->pidfile) == pid) {
+	if (armed && ss_host_pidfile(cfg->pidfile) == pid) {
 		char *argv[] = { "crm_resource", "--fail", "--resource", (char *)cfg->resource,
 				 "--node", (char *)cfg->node, NULL };
 		int st = 0;

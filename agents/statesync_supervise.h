@@ -26,7 +26,8 @@ struct ss_supervise_cfg {
 };
 
 /*
- * Starts the supervisor and the daemon under it; writes the pidfile.
+ * Starts the supervisor and the daemon under it; writes the pidfile
+ * (ss_host_pidfile() reads it).
  * [out] ret_pid     the daemon's PID
  * [out] ret_arm_fd  write one byte to arm the report, then close it; closing
  *                   it unwritten leaves the supervisor unarmed

@@ -5,99 +5,38 @@
 #define XXH_INLINE_ALL /* header-only: libvnfha gains no run-time dependency */
 #include <xxhash.h>
 
+#include "ckpt/ckpt_cursor_internal.h"
 #include "ckpt/ckpt_patch.h"
 
-/* A bounded little-endian reader/writer: an overrun sets err, stops. */
-struct pc {
-	uint8_t *w;
-	const uint8_t *r;
-	size_t len;
-	size_t off;
-	int err;
-};
-
-static bool pc_room(struct pc *c, size_t n)
+/* Names are checked both ways: a valid one goes out, only a valid one in. */
+static void put_name(struct cur *c, const char *name)
 {
-	if (c->err != 0) {
-		return false;
-	}
-	if (n > c->len - c->off) {
-		c->err = c->w != NULL ? -ENOBUFS : -EBADMSG;
-		return false;
-	}
-	return true;
-}
-
-static void pc_put(struct pc *c, uint64_t v, size_t n)
-{
-	if (pc_room(c, n)) {
-		for (size_t i = 0; i < n; i++) {
-			c->w[c->off + i] = (uint8_t)(v >> (8 * i));
-		}
-		c->off += n;
-	}
-}
-
-static uint64_t pc_get(struct pc *c, size_t n)
-{
-	uint64_t v = 0;
-
-	if (pc_room(c, n)) {
-		for (size_t i = 0; i < n; i++) {
-			v |= (uint64_t)c->r[c->off + i] << (8 * i);
-		}
-		c->off += n;
-	}
-	return v;
-}
-
-static void pc_put_name(struct pc *c, const char *name)
-{
-	size_t n = strnlen(name, VNFHA_CKPT_NAME_MAX + 1);
-
 	if (!vnfha__ckpt_name_is_valid(name)) {
-		c->err = -EINVAL;
+		c->err = c->err != 0 ? c->err : -EINVAL;
 		return;
 	}
-	pc_put(c, n, 2);
-	if (pc_room(c, n)) {
-		memcpy(c->w + c->off, name, n);
-		c->off += n;
-	}
+	put_str(c, name, VNFHA_CKPT_NAME_MAX);
 }
 
-static void pc_get_name(struct pc *c, char *out)
+static void get_name(struct cur *c, char *out)
 {
-	size_t n = (size_t)pc_get(c, 2);
-
-	if (c->err != 0 || n > VNFHA_CKPT_NAME_MAX || !pc_room(c, n)) {
-		c->err = -EBADMSG;
-		return;
-	}
-	memcpy(out, c->r + c->off, n);
-	out[n] = '\0';
-	c->off += n;
-	if (strlen(out) != n || !vnfha__ckpt_name_is_valid(out)) {
+	get_str(c, out, VNFHA_CKPT_NAME_MAX);
+	if (c->err == 0 && !vnfha__ckpt_name_is_valid(out)) {
 		c->err = -EBADMSG;
 	}
 }
 
 /* A list of count fixed-size entries in the buffer; returns where it starts. */
-static const uint8_t *pc_take(struct pc *c, uint64_t count, size_t each)
+static const uint8_t *take(struct cur *c, uint64_t count, size_t each)
 {
 	const uint8_t *p = c->r + c->off;
 
-	if (count > (c->len - c->off) / each || !pc_room(c, (size_t)count * each)) {
-		c->err = -EBADMSG;
+	if (c->err != 0 || count > (c->len - c->off) / each) {
+		c->err = c->err != 0 ? c->err : -EBADMSG;
 		return NULL;
 	}
 	c->off += (size_t)count * each;
 	return p;
-}
-
-static int pc_end_w(const struct pc *c)
-{
-	return c->err != 0 ? c->err : (int)c->off;
 }
 
 static uint64_t le(const uint8_t *p, size_t n)
@@ -127,7 +66,7 @@ struct vnfha__ckpt_pblock vnfha__ckpt_pblock_at(const uint8_t *blocks, uint32_t 
 	return b;
 }
 
-static void put_ranges(struct pc *c, const struct vnfha_ckpt_range *ranges, uint32_t n)
+static void put_ranges(struct cur *c, const struct vnfha_ckpt_range *ranges, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++) {
 		if (ranges[i].length == 0 || ranges[i].length > VNFHA_CKPT_RANGE_MAX ||
@@ -135,8 +74,8 @@ static void put_ranges(struct pc *c, const struct vnfha_ckpt_range *ranges, uint
 			c->err = -EINVAL;
 			return;
 		}
-		pc_put(c, ranges[i].offset, 8);
-		pc_put(c, ranges[i].length, 4);
+		put_n(c, ranges[i].offset, 8);
+		put_n(c, ranges[i].length, 4);
 	}
 }
 
@@ -149,31 +88,31 @@ int vnfha__ckpt_commitv_head_encode(const struct vnfha__ckpt_commitv *cv,
 				    const struct vnfha_ckpt_range *ranges, uint8_t *buf,
 				    size_t len)
 {
-	struct pc c = { .w = buf, .len = len };
+	struct cur c = { .w = buf, .len = len };
 
-	pc_put_name(&c, cv->name);
-	pc_put(&c, cv->ticket, 8);
-	pc_put(&c, cv->mode, 4);
-	pc_put(&c, cv->timeout_ms, 4);
-	pc_put(&c, cv->flags, 4);
-	pc_put(&c, cv->n_ranges, 4);
+	put_name(&c, cv->name);
+	put_n(&c, cv->ticket, 8);
+	put_n(&c, cv->mode, 4);
+	put_n(&c, cv->timeout_ms, 4);
+	put_n(&c, cv->flags, 4);
+	put_n(&c, cv->n_ranges, 4);
 	put_ranges(&c, ranges, cv->n_ranges);
-	return pc_end_w(&c);
+	return cur_end_w(&c);
 }
 
 int vnfha__ckpt_commitv_decode(const uint8_t *buf, size_t len, struct vnfha__ckpt_commitv *ret)
 {
-	struct pc c = { .r = buf, .len = len };
+	struct cur c = { .r = buf, .len = len };
 	struct vnfha__ckpt_commitv cv = { 0 };
 	uint64_t total = 0;
 
-	pc_get_name(&c, cv.name);
-	cv.ticket = pc_get(&c, 8);
-	cv.mode = (uint32_t)pc_get(&c, 4);
-	cv.timeout_ms = (uint32_t)pc_get(&c, 4);
-	cv.flags = (uint32_t)pc_get(&c, 4);
-	cv.n_ranges = (uint32_t)pc_get(&c, 4);
-	cv.ranges = pc_take(&c, cv.n_ranges, VNFHA_CKPT_RANGE_LEN);
+	get_name(&c, cv.name);
+	cv.ticket = get_n(&c, 8);
+	cv.mode = (uint32_t)get_n(&c, 4);
+	cv.timeout_ms = (uint32_t)get_n(&c, 4);
+	cv.flags = (uint32_t)get_n(&c, 4);
+	cv.n_ranges = (uint32_t)get_n(&c, 4);
+	cv.ranges = take(&c, cv.n_ranges, VNFHA_CKPT_RANGE_LEN);
 	if (c.err != 0 || cv.mode > 2 ||
 	    (cv.flags & ~(VNFHA_CKPT_CV_SCAN | VNFHA_CKPT_CV_MORE)) != 0 ||
 	    ((cv.flags & VNFHA_CKPT_CV_SCAN) && (cv.n_ranges != 0 || (cv.flags & VNFHA_CKPT_CV_MORE)))) {
@@ -268,24 +207,24 @@ int vnfha__ckpt_patch_head_encode(const struct vnfha__ckpt_patch *p,
 				  const struct vnfha_ckpt_range *ranges,
 				  const struct vnfha__ckpt_pblock *blocks, uint8_t *buf, size_t len)
 {
-	struct pc c = { .w = buf, .len = len };
+	struct cur c = { .w = buf, .len = len };
 
-	pc_put_name(&c, p->name);
-	pc_put(&c, p->epoch, 8);
-	pc_put(&c, p->gen, 8);
-	pc_put(&c, p->base_epoch, 8);
-	pc_put(&c, p->base_gen, 8);
-	pc_put(&c, p->size, 8);
-	pc_put(&c, p->block_size, 4);
-	pc_put(&c, p->flags, 4);
-	pc_put(&c, p->n_ranges, 4);
-	pc_put(&c, p->n_blocks, 4);
+	put_name(&c, p->name);
+	put_n(&c, p->epoch, 8);
+	put_n(&c, p->gen, 8);
+	put_n(&c, p->base_epoch, 8);
+	put_n(&c, p->base_gen, 8);
+	put_n(&c, p->size, 8);
+	put_n(&c, p->block_size, 4);
+	put_n(&c, p->flags, 4);
+	put_n(&c, p->n_ranges, 4);
+	put_n(&c, p->n_blocks, 4);
 	put_ranges(&c, ranges, p->n_ranges);
 	for (uint32_t i = 0; i < p->n_blocks; i++) {
-		pc_put(&c, blocks[i].index, 4);
-		pc_put(&c, blocks[i].fp, 8);
+		put_n(&c, blocks[i].index, 4);
+		put_n(&c, blocks[i].fp, 8);
 	}
-	return pc_end_w(&c);
+	return cur_end_w(&c);
 }
 
 /* Ranges sorted, disjoint, merged, inside size; their blocks exactly the
@@ -327,23 +266,23 @@ static uint64_t check_patch_lists(const struct vnfha__ckpt_patch *p)
 
 int vnfha__ckpt_patch_decode(const uint8_t *buf, size_t len, struct vnfha__ckpt_patch *ret)
 {
-	struct pc c = { .r = buf, .len = len };
+	struct cur c = { .r = buf, .len = len };
 	struct vnfha__ckpt_patch p = { 0 };
 	uint32_t nblocks = 0;
 	uint64_t total;
 
-	pc_get_name(&c, p.name);
-	p.epoch = pc_get(&c, 8);
-	p.gen = pc_get(&c, 8);
-	p.base_epoch = pc_get(&c, 8);
-	p.base_gen = pc_get(&c, 8);
-	p.size = pc_get(&c, 8);
-	p.block_size = (uint32_t)pc_get(&c, 4);
-	p.flags = (uint32_t)pc_get(&c, 4);
-	p.n_ranges = (uint32_t)pc_get(&c, 4);
-	p.n_blocks = (uint32_t)pc_get(&c, 4);
-	p.ranges = pc_take(&c, p.n_ranges, VNFHA_CKPT_RANGE_LEN);
-	p.blocks = pc_take(&c, p.n_blocks, VNFHA_CKPT_PBLOCK_LEN);
+	get_name(&c, p.name);
+	p.epoch = get_n(&c, 8);
+	p.gen = get_n(&c, 8);
+	p.base_epoch = get_n(&c, 8);
+	p.base_gen = get_n(&c, 8);
+	p.size = get_n(&c, 8);
+	p.block_size = (uint32_t)get_n(&c, 4);
+	p.flags = (uint32_t)get_n(&c, 4);
+	p.n_ranges = (uint32_t)get_n(&c, 4);
+	p.n_blocks = (uint32_t)get_n(&c, 4);
+	p.ranges = take(&c, p.n_ranges, VNFHA_CKPT_RANGE_LEN);
+	p.blocks = take(&c, p.n_blocks, VNFHA_CKPT_PBLOCK_LEN);
 	if (c.err != 0 || (p.flags & ~VNFHA_CKPT_F_DURABLE) != 0 || p.n_ranges == 0 ||
 	    vnfha__ckpt_nblocks(p.size, p.block_size, &nblocks) != 0 ||
 	    p.epoch < p.base_epoch || (p.epoch == p.base_epoch && p.gen <= p.base_gen)) {

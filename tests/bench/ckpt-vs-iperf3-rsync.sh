@@ -10,6 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 B=$PWD
+# shellcheck source=tests/bench/ckpt-bench.bash
+. tests/bench/ckpt-bench.bash
 SIZE_MIB=${1:-1024}
 SIZE=$((SIZE_MIB << 20))
 BLOCKS=$((SIZE / 65536))
@@ -24,8 +26,7 @@ cleanup() {
 		kill "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 	done
-	ip netns del "${P}a" 2>/dev/null || true
-	ip netns del "${P}b" 2>/dev/null || true
+	bench_netns_down
 	[ -n "${KEEP:-}" ] && cp "$WORK"/*.log /tmp/ 2>/dev/null; rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -35,18 +36,7 @@ for prog in iperf3 rsync; do
 done
 make -s src/ckptd/vnfha-ckptd src/ckptd/vnfha-ckpt tests/bats/ckpt-api >/dev/null
 
-ip netns add "${P}a"
-ip netns add "${P}b"
-ip link add "${P}x" netns "${P}a" type veth peer name "${P}y" netns "${P}b"
-ip -n "${P}a" addr add 203.0.113.1/24 dev "${P}x"
-ip -n "${P}b" addr add 203.0.113.2/24 dev "${P}y"
-for ns in a b; do
-	ip -n "${P}$ns" link set lo up
-done
-ip -n "${P}a" link set "${P}x" up
-ip -n "${P}b" link set "${P}y" up
-A=(ip netns exec "${P}a")
-Bn=(ip netns exec "${P}b")
+bench_netns_up
 
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
@@ -64,14 +54,6 @@ anon_peak() {
 		sleep 0.05
 	done
 	awk -v k="$max" 'BEGIN { printf "%.1f MiB", k / 1024 }'
-}
-wait_for() {
-	local deadline=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ "$SECONDS" -lt "$deadline" ] || { echo "bench: timed out: $*" >&2; exit 1; }
-		sleep 0.02
-	done
 }
 
 # Touches MiB of memory and frees it, right before a measured part: on a

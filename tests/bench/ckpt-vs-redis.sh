@@ -22,6 +22,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 B=$PWD
+# shellcheck source=tests/bench/ckpt-bench.bash
+. tests/bench/ckpt-bench.bash
 REPEAT=${REPEAT:-3}
 SECS=${SECONDS_PER_RUN:-3}
 SIZES=${SIZES:-"4096 67108864 1073741824"}
@@ -35,8 +37,7 @@ cleanup() {
 		kill "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 	done
-	ip netns del "${P}a" 2>/dev/null || true
-	ip netns del "${P}b" 2>/dev/null || true
+	bench_netns_down
 	[ -n "${KEEP:-}" ] && cp "$WORK"/*.log /tmp/ 2>/dev/null
 	rm -rf "$WORK"
 }
@@ -48,27 +49,8 @@ done
 make -s src/ckptd/vnfha-ckptd src/ckptd/vnfha-ckpt tests/bench/ckpt-load >/dev/null
 LOAD="$B/tests/bench/ckpt-load"
 
-ip netns add "${P}a"
-ip netns add "${P}b"
-ip link add "${P}x" netns "${P}a" type veth peer name "${P}y" netns "${P}b"
-ip -n "${P}a" addr add 203.0.113.1/24 dev "${P}x"
-ip -n "${P}b" addr add 203.0.113.2/24 dev "${P}y"
-for ns in a b; do
-	ip -n "${P}$ns" link set lo up
-done
-ip -n "${P}a" link set "${P}x" up
-ip -n "${P}b" link set "${P}y" up
-A=(ip netns exec "${P}a")
-Bn=(ip netns exec "${P}b")
+bench_netns_up
 
-wait_for() {
-	local deadline=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ "$SECONDS" -lt "$deadline" ] || { echo "bench: timed out: $*" >&2; exit 1; }
-		sleep 0.05
-	done
-}
 # utime + stime of a process, in clock ticks
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 veth_bytes() {

@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shared by the checkpoint benchmarks (sourced): two network namespaces
+# ${P}a and ${P}b joined by one veth pair, 203.0.113.1 <-> 203.0.113.2, and
+# the commands to run in each (A, Bn); wait_for polls a command with a
+# deadline. The caller sets P and tears the namespaces down (trap).
+# shellcheck shell=bash
+
+bench_netns_up() {
+	ip netns add "${P}a"
+	ip netns add "${P}b"
+	ip link add "${P}x" netns "${P}a" type veth peer name "${P}y" netns "${P}b"
+	ip -n "${P}a" addr add 203.0.113.1/24 dev "${P}x"
+	ip -n "${P}b" addr add 203.0.113.2/24 dev "${P}y"
+	for ns in a b; do
+		ip -n "${P}$ns" link set lo up
+	done
+	ip -n "${P}a" link set "${P}x" up
+	ip -n "${P}b" link set "${P}y" up
+	# shellcheck disable=SC2034 # A and Bn are for the caller
+	A=(ip netns exec "${P}a")
+	# shellcheck disable=SC2034
+	Bn=(ip netns exec "${P}b")
+}
+
+bench_netns_down() {
+	ip netns del "${P}a" 2>/dev/null || true
+	ip netns del "${P}b" 2>/dev/null || true
+}
+
+# wait_for SECONDS CMD...: until CMD succeeds, or exit 1 after SECONDS
+wait_for() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -lt "$deadline" ] || { echo "bench: timed out: $*" >&2; exit 1; }
+		sleep 0.02
+	done
+}
