@@ -179,7 +179,7 @@ static int fake_start(size_t size)
 static void test_tickets(struct vnfha_ckpt_client *c)
 {
 	struct vnfha_ckpt_region *r = NULL;
-	struct vnfha_ckpt_result res;
+	struct vnfha_ckpt_result *res = vnfha_ckpt_result_new();
 	uint64_t t1 = 0;
 	uint64_t t2 = 0;
 	uint8_t *p;
@@ -198,15 +198,15 @@ static void test_tickets(struct vnfha_ckpt_client *c)
 	memset(p + 100, 'b', 300);
 	CHECK_INT(vnfha_ckpt_write(r, SIZE - 5, "tail!", 5, VNFHA_CKPT_SYNC, 0, &t2), 0);
 	CHECK(t2 == t1 + 1);
-	CHECK_INT(vnfha_ckpt_wait(r, t1, VNFHA_CKPT_WAIT_FOREVER, &res), 0);
-	CHECK(res.version.epoch == 1 && res.version.gen >= 1);
-	CHECK_INT(vnfha_ckpt_wait(r, t2, VNFHA_CKPT_WAIT_FOREVER, &res), 0);
-	CHECK_INT(vnfha_ckpt_wait(r, t2, 0, &res), -ENOENT); /* waited already */
+	CHECK_INT(vnfha_ckpt_wait(r, t1, VNFHA_CKPT_WAIT_FOREVER, res), 0);
+	CHECK(vnfha_ckpt_result_version(res).epoch == 1 && vnfha_ckpt_result_version(res).gen >= 1);
+	CHECK_INT(vnfha_ckpt_wait(r, t2, VNFHA_CKPT_WAIT_FOREVER, res), 0);
+	CHECK_INT(vnfha_ckpt_wait(r, t2, 0, res), -ENOENT); /* waited already */
 	pthread_mutex_lock(&fake.lock);
 	CHECK(fake.stored[100] == 'a' && fake.stored[399] == 'a');
 	CHECK(memcmp(fake.stored + SIZE - 5, "tail!", 5) == 0);
 	pthread_mutex_unlock(&fake.lock);
-	CHECK(vnfha_ckpt_region_version(r).gen == res.version.gen);
+	CHECK(vnfha_ckpt_region_version(r).gen == vnfha_ckpt_result_version(res).gen);
 	/* Past the end or wrapping: refused, nothing sent. */
 	{
 		unsigned long before = atomic_load(&fake.frames);
@@ -220,13 +220,43 @@ static void test_tickets(struct vnfha_ckpt_client *c)
 	}
 	/* A flush (no ranges) and a fire-and-forget submit. */
 	CHECK_INT(vnfha_ckpt_submit(r, NULL, 0, VNFHA_CKPT_ASYNC, 0, NULL), 0);
-	CHECK_INT(vnfha_ckpt_commitv(r, NULL, 0, VNFHA_CKPT_DURABLE, 0, &res), 0);
+	CHECK_INT(vnfha_ckpt_commitv(r, NULL, 0, VNFHA_CKPT_DURABLE, 0, res), 0);
 	/* A failing ticket reports its status. */
 	atomic_store(&fake.fail_with, -EROFS);
 	CHECK_INT(vnfha_ckpt_commitv(r, &(struct vnfha_ckpt_range){ 0, 1 }, 1, VNFHA_CKPT_SYNC, 0,
 				     NULL),
 		  -EROFS);
 	atomic_store(&fake.fail_with, 0);
+	/* NULL handles are refused, not followed. */
+	CHECK_INT(vnfha_ckpt_submit(NULL, NULL, 0, VNFHA_CKPT_SYNC, 0, NULL), -EINVAL);
+	CHECK_INT(vnfha_ckpt_wait(NULL, 1, 0, NULL), -EINVAL);
+	CHECK_INT(vnfha_ckpt_dispatch(NULL), -EINVAL);
+	CHECK_INT(vnfha_ckpt_region_fd(NULL), -EINVAL);
+	CHECK(strcmp(vnfha_ckpt_region_tracking(NULL), "off") == 0);
+	vnfha_ckpt_result_free(res);
+	vnfha_ckpt_close(r);
+}
+
+/* Disconnecting the client detaches its regions: a pending ticket and
+ * every later submit say -ENOTCONN; the bytes stay mapped until close. */
+static void test_disconnect(void)
+{
+	struct vnfha_ckpt_client *c = NULL;
+	struct vnfha_ckpt_region *r = NULL;
+	uint64_t t = 0;
+
+	CHECK_INT(vnfha_ckpt_connect(fake.path, &c), 0);
+	CHECK_INT(vnfha_ckpt_open(c, "detach", 0, &r), 0);
+	if (r == NULL) {
+		return;
+	}
+	atomic_store(&fake.hold, true);
+	CHECK_INT(vnfha_ckpt_write(r, 0, "x", 1, VNFHA_CKPT_SYNC, 0, &t), 0);
+	vnfha_ckpt_disconnect(c);
+	CHECK_INT(vnfha_ckpt_wait(r, t, 1000, NULL), -ENOTCONN);
+	CHECK_INT(vnfha_ckpt_write(r, 0, "y", 1, VNFHA_CKPT_SYNC, 0, NULL), -ENOTCONN);
+	CHECK(((uint8_t *)vnfha_ckpt_region_data(r))[0] == 'y'); /* written, not sent */
+	atomic_store(&fake.hold, false);
 	vnfha_ckpt_close(r);
 }
 
@@ -422,6 +452,7 @@ int main(void)
 	test_large(c);
 	test_tracked(c, "scan");
 	test_tracked(c, "auto");
+	test_disconnect();
 	test_daemon_gone(c);
 	vnfha_ckpt_disconnect(c);
 	unlink(fake.path);
