@@ -329,6 +329,7 @@ static void record_ack(struct ckptd *d, struct ckptd_cpg *c, uint32_t nodeid, ui
 		k->gen = a->gen;
 		k->state = a->flags & VNFHA_CKPT_CPG_F_DURABLE ? VNFHA_CKPT_STATE_DURABLE
 							       : VNFHA_CKPT_STATE_MEMORY;
+		ckptd_acked(d, a->name);
 		pthread_cond_broadcast(&d->cond);
 	}
 	pthread_mutex_unlock(&d->lock);

@@ -103,6 +103,7 @@ static int read_inventory(struct ckptd *d, struct peer *p, struct vnfha__ckpt_co
 			po->state = o.flags & VNFHA_CKPT_F_DURABLE ? VNFHA_CKPT_STATE_DURABLE
 								    : VNFHA_CKPT_STATE_MEMORY;
 			copy = NULL;
+			ckptd_acked(d, o.name);
 		}
 		pthread_mutex_unlock(&d->lock);
 		vnfha__ckpt_meta_free(copy);
@@ -332,6 +333,7 @@ static int send_version(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn
 			  (unsigned long long)(vnfha__now_ms() - t0));
 	}
 	p->sending_bytes = 0;
+	ckptd_acked(d, ack.name);
 	pthread_cond_broadcast(&d->cond);
 	pthread_mutex_unlock(&d->lock);
 out:

@@ -360,6 +360,7 @@ static void shutdown_all(struct ckptd *d)
 	}
 	pthread_mutex_unlock(&d->lock);
 	d->repl->stop(d);
+	ckptd_timer_stop(d);
 }
 
 int main(int argc, char **argv)
@@ -445,6 +446,14 @@ int main(int argc, char **argv)
 		d.repl->stop(&d);
 		goto out;
 	}
+	if (ckptd_timer_start(&d) != 0) {
+		vnfha_log(VNFHA_LOG_ERR, "cannot start the timer thread");
+		ckptd_metrics_stop(&d);
+		d.stopping = true;
+		d.repl->stop(&d);
+		unlink(d.opts.socket_path);
+		goto out;
+	}
 	pthread_mutex_lock(&d.lock);
 	ckptd_set_role(&d, d.opts.role);
 	pthread_mutex_unlock(&d.lock);
@@ -492,6 +501,7 @@ out:
 	if (sfd >= 0) {
 		close(sfd);
 	}
+	ckptd_obj_free_all(&d);
 	vnfha__ckpt_store_free(d.store);
 	for (size_t i = 0; i < d.opts.n_peers; i++) {
 		free(d.opts.peers[i]);
