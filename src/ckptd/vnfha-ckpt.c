@@ -242,7 +242,7 @@ static int do_export(struct vnfha_ckpt_client *c, const char *path)
 	for (size_t i = 0; i < ns.n && rc == 0; i++) {
 		struct vnfha__ckpt_obj o = { .block_size = VNFHA_CKPT_BLOCK_SIZE };
 		struct vnfha_ckpt_version v;
-		struct vnfha__ckpt_hdr h = { .version = VNFHA_CKPT_PROTO_MAX };
+		struct vnfha__ckpt_hdr h = { .version = VNFHA_CKPT_FRAME_VERSION };
 		uint8_t frame[VNFHA_CKPT_HDR_LEN + 256];
 		uint8_t *buf = NULL;
 		size_t len = 0;

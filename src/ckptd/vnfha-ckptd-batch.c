@@ -52,6 +52,7 @@ int ckptd_batch_add_ticket(struct ckptd_batch *b, const struct ckptd_ticket *t)
 	    t->reply == CKPTD_REPLY_DONE && last->mode == t->mode &&
 	    last->timeout_ms == t->timeout_ms && last->last + 1 == t->first) {
 		last->last = t->last;
+		last->pieces_end = t->pieces_end;
 		return 1;
 	}
 	if (ckptd_grow((void **)&b->tickets, &b->cap_tickets, b->n_tickets, sizeof(*b->tickets)) !=
@@ -93,4 +94,67 @@ void ckptd_batch_free(struct ckptd_batch *b)
 	free(b->pieces);
 	free(b->tickets);
 	memset(b, 0, sizeof(*b));
+}
+
+static uint64_t piece_blocks(const struct ckptd_piece *p, uint32_t bs)
+{
+	return p->len == 0 ? 0 : (p->off + p->len - 1) / bs - p->off / bs + 1;
+}
+
+uint64_t ckptd_batch_blocks(const struct ckptd_batch *b, uint32_t bs)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < b->n_pieces; i++) {
+		n += piece_blocks(&b->pieces[i], bs);
+	}
+	return n;
+}
+
+bool ckptd_batch_split(struct ckptd_batch *b, uint64_t max_blocks, uint32_t bs,
+		       struct ckptd_batch *rest)
+{
+	uint64_t used = 0;
+	size_t k = 0;   /* tickets kept */
+	size_t end = 0; /* pieces kept */
+
+	if (b->scan || ckptd_batch_blocks(b, bs) <= max_blocks) {
+		return false;
+	}
+	for (; k < b->n_tickets; k++) {
+		uint64_t t = 0;
+
+		for (size_t i = end; i < b->tickets[k].pieces_end; i++) {
+			t += piece_blocks(&b->pieces[i], bs);
+		}
+		if (k > 0 && used + t > max_blocks) {
+			break;
+		}
+		used += t;
+		end = b->tickets[k].pieces_end;
+	}
+	if (k == b->n_tickets) {
+		return false;
+	}
+	for (size_t i = end; i < b->n_pieces; i++) {
+		const struct ckptd_piece *p = &b->pieces[i];
+
+		if (ckptd_batch_add_piece(rest, p->off, b->bytes + p->at, p->len) != 0) {
+			ckptd_batch_free(rest);
+			return false; /* no memory: one large version then */
+		}
+	}
+	for (size_t i = k; i < b->n_tickets; i++) {
+		struct ckptd_ticket t = b->tickets[i];
+
+		t.pieces_end -= end;
+		if (ckptd_batch_add_ticket(rest, &t) < 0) {
+			ckptd_batch_free(rest);
+			return false;
+		}
+	}
+	b->n_pieces = end;
+	b->len = end > 0 ? b->pieces[end - 1].at + b->pieces[end - 1].len : 0;
+	b->n_tickets = k;
+	return true;
 }

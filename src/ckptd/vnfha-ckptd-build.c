@@ -160,6 +160,16 @@ static int scan_fps(struct ckptd_obj *o, uint64_t **ret_fps)
 	return 0;
 }
 
+/* Lock held, with the version just published: kept for the senders. */
+static void record(struct ckptd *d, struct ckptd_obj *o, struct ckptd_rec *r)
+{
+	if (d->repl->records) {
+		ckptd_obj_add_record(d, o, r);
+	}
+	free(r->body); /* NULL when the ring took it */
+	r->body = NULL;
+}
+
 /* ------------------------------------------------------------ updates */
 
 /* Lock held: the next version of name made here. */
@@ -186,8 +196,12 @@ static int next_version(struct ckptd *d, const char *name, uint64_t *ret_epoch,
  * Lock not held.
  */
 static int update_blocks(struct ckptd *d, struct ckptd_obj *o, const struct ckptd_batch *b,
-			 bool durable, uint64_t *ret_epoch, uint64_t *ret_gen)
+			 bool durable, struct ckptd_made *ret)
 {
+	uint64_t *ret_epoch = &ret->epoch;
+	uint64_t *ret_gen = &ret->gen;
+	uint64_t base_epoch = 0;
+	uint64_t base_gen = 0;
 	struct vnfha__ckpt_update *u = NULL;
 	const struct vnfha__ckpt_meta *cur;
 	struct blockref *refs = NULL;
@@ -210,6 +224,8 @@ static int update_blocks(struct ckptd *d, struct ckptd_obj *o, const struct ckpt
 		rc = next_version(d, o->name, ret_epoch, ret_gen);
 		cur = vnfha__ckpt_store_find(d->store, o->name);
 		whole = cur == NULL || cur->size != o->size || cur->block_size != VNFHA_CKPT_BLOCK_SIZE;
+		base_epoch = cur != NULL ? cur->epoch : 0;
+		base_gen = cur != NULL ? cur->gen : 0;
 		if (rc == 0 && whole) {
 			rc = vnfha__ckpt_update_begin(d->store, o->name, *ret_epoch, *ret_gen, o->size,
 						      VNFHA_CKPT_BLOCK_SIZE, NULL, true, &u);
@@ -272,6 +288,13 @@ static int update_blocks(struct ckptd *d, struct ckptd_obj *o, const struct ckpt
 	} else {
 		vnfha__ckpt_update_abort(u);
 	}
+	ret->made = rc == 0;
+	if (ret->made) {
+		struct ckptd_rec rec = { .epoch = *ret_epoch, .gen = *ret_gen,
+					 .base_epoch = base_epoch, .base_gen = base_gen };
+
+		record(d, o, &rec); /* no body: replicas get a block delta */
+	}
 	pthread_mutex_unlock(&d->lock);
 	if (dfd >= 0) {
 		close(dfd);
@@ -291,8 +314,10 @@ static int update_blocks(struct ckptd *d, struct ckptd_obj *o, const struct ckpt
  * Lock not held.
  */
 static int patch_version(struct ckptd *d, struct ckptd_obj *o, const struct ckptd_batch *b,
-			 bool durable, bool *ret_made, uint64_t *ret_epoch, uint64_t *ret_gen)
+			 bool durable, struct ckptd_made *ret)
 {
+	uint64_t *ret_epoch = &ret->epoch;
+	uint64_t *ret_gen = &ret->gen;
 	struct vnfha__ckpt_ptx *tx = NULL;
 	const struct vnfha__ckpt_meta *cur = NULL;
 	uint64_t *fps = NULL;
@@ -350,9 +375,18 @@ static int patch_version(struct ckptd *d, struct ckptd_obj *o, const struct ckpt
 	pthread_mutex_lock(&d->lock);
 	if (rc == 0) {
 		rc = vnfha__ckpt_ptx_commit(tx);
-		*ret_made = rc == 0;
+		ret->made = rc == 0;
 	} else {
 		vnfha__ckpt_ptx_abort(tx);
+	}
+	if (ret->made) {
+		/* Published and recorded at once: a sender never sees the
+		 * version without its record. */
+		struct ckptd_rec rec = { .epoch = *ret_epoch, .gen = *ret_gen, .base_epoch = e,
+					 .base_gen = g, .body = body, .len = len };
+
+		record(d, o, &rec);
+		body = NULL;
 	}
 	pthread_mutex_unlock(&d->lock);
 	if (rc == -ENODATA) {
@@ -367,7 +401,7 @@ static int patch_version(struct ckptd *d, struct ckptd_obj *o, const struct ckpt
 }
 
 int ckptd_build_version(struct ckptd *d, struct ckptd_obj *o, struct ckptd_batch *b,
-			bool durable, bool *ret_made, uint64_t *ret_epoch, uint64_t *ret_gen)
+			bool durable, struct ckptd_made *ret)
 {
 	const struct vnfha__ckpt_meta *cur;
 	struct blockref *refs = NULL;
@@ -376,7 +410,7 @@ int ckptd_build_version(struct ckptd *d, struct ckptd_obj *o, struct ckptd_batch
 	bool whole;
 	int rc = 0;
 
-	*ret_made = false;
+	memset(ret, 0, sizeof(*ret));
 	if (o->map == NULL) {
 		return -EBADF; /* the region was closed under the batch */
 	}
@@ -386,8 +420,8 @@ int ckptd_build_version(struct ckptd *d, struct ckptd_obj *o, struct ckptd_batch
 	if (!b->scan && b->n_pieces == 0) {
 		/* A flush: the tickets take the current version (none: 0.0,
 		 * answered at once - nothing was submitted before them). */
-		*ret_epoch = cur != NULL ? cur->epoch : 0;
-		*ret_gen = cur != NULL ? cur->gen : 0;
+		ret->epoch = cur != NULL ? cur->epoch : 0;
+		ret->gen = cur != NULL ? cur->gen : 0;
 		rc = d->role == VNFHA_CKPT_ROLE_PRIMARY ? 0 : -EROFS;
 		pthread_mutex_unlock(&d->lock);
 		return rc;
@@ -401,12 +435,12 @@ int ckptd_build_version(struct ckptd *d, struct ckptd_obj *o, struct ckptd_batch
 		}
 	}
 	if (!whole && touched <= STAGE_MAX) {
-		rc = patch_version(d, o, b, durable, ret_made, ret_epoch, ret_gen);
+		rc = patch_version(d, o, b, durable, ret);
 		if (rc != -E2BIG) {
-			return rc;
+			goto out;
 		}
 	}
-	rc = update_blocks(d, o, b, durable, ret_epoch, ret_gen);
-	*ret_made = rc == 0;
+	rc = update_blocks(d, o, b, durable, ret);
+out:
 	return rc;
 }

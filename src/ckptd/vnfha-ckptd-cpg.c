@@ -638,6 +638,7 @@ static int cpg_set_peers(struct ckptd *d, char *const *addrs, size_t n)
 
 const struct ckptd_repl ckptd_repl_cpg = {
 	.name = "cpg",
+	.records = false,
 	.start = cpg_start,
 	.stop = cpg_stop,
 	.on_role = cpg_on_role,

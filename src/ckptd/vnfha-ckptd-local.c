@@ -86,10 +86,12 @@ int ckptd_set_role(struct ckptd *d, int role)
 		}
 		d->epoch = epoch;
 		d->role = role;
+		ckptd_records_drop(d, NULL, 0, 0); /* versions of an earlier term */
 		d->repl->on_role(d);
 		vnfha_log(VNFHA_LOG_INFO, "role primary (epoch %" PRIu64 ")", epoch);
 	} else if (role == VNFHA_CKPT_ROLE_REPLICA && d->role != VNFHA_CKPT_ROLE_REPLICA) {
 		d->role = role;
+		ckptd_records_drop(d, NULL, 0, 0);
 		d->repl->on_role(d);
 		vnfha_log(VNFHA_LOG_INFO, "role replica");
 	}

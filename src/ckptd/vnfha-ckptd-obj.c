@@ -21,6 +21,8 @@
 #include "ocf/ocf.h"
 #include "vnfha-ckptd.h"
 
+#define VERSION_BLOCKS 128 /* a version's submits touch at most this many blocks */
+
 struct ckptd_obj *ckptd_obj_find(struct ckptd *d, const char *name, bool create)
 {
 	struct ckptd_obj *o;
@@ -254,7 +256,10 @@ int ckptd_obj_enqueue(struct ckptd *d, struct ckptd_obj *o, struct ckptd_batch *
 
 	(void)d;
 	for (size_t i = 0; rc == 0 && i < src->n_tickets; i++) {
-		int merged = ckptd_batch_add_ticket(&o->pend, &src->tickets[i]);
+		int merged;
+
+		src->tickets[i].pieces_end = o->pend.n_pieces; /* src's pieces: all before */
+		merged = ckptd_batch_add_ticket(&o->pend, &src->tickets[i]);
 
 		if (merged < 0) {
 			rc = merged;
@@ -284,29 +289,33 @@ void ckptd_obj_commit_pending(struct ckptd *d, struct ckptd_obj *o)
 	o->committing = true;
 	while (o->pend.n_tickets > 0 || o->pend.n_pieces > 0 || o->pend.scan) {
 		struct ckptd_batch b = o->pend;
-		bool durable = any_durable(&b);
-		bool made = false;
-		uint64_t epoch = 0;
-		uint64_t gen = 0;
+		struct ckptd_made made = { 0 };
+		bool durable;
 		int rc;
 
+		/* One version stages at most VERSION_BLOCKS blocks (counted per
+		 * submit): the submits past them make the next version. */
 		memset(&o->pend, 0, sizeof(o->pend));
+		ckptd_batch_split(&b, VERSION_BLOCKS, VNFHA_CKPT_BLOCK_SIZE, &o->pend);
+		durable = any_durable(&b);
 		if (d->stopping) {
 			rc = -ESHUTDOWN;
 		} else {
 			pthread_mutex_unlock(&d->lock);
-			rc = ckptd_build_version(d, o, &b, durable, &made, &epoch, &gen);
+			rc = ckptd_build_version(d, o, &b, durable, &made);
 			pthread_mutex_lock(&d->lock);
 		}
-		if (rc == 0 && made) {
+		if (rc == 0 && made.made) {
 			o->n_versions++;
 			o->n_fsyncs += durable ? 1 : 0;
+		}
+		if (rc == 0 && (made.made || durable)) {
 			if (ckptd_set_wants(d, o->name, durable) != 0 && durable) {
 				rc = -ENOMEM;
 			}
 			d->repl->on_commit(d, o->name);
 		}
-		ckptd_tickets_done(d, o, b.tickets, b.n_tickets, rc, epoch, gen);
+		ckptd_tickets_done(d, o, b.tickets, b.n_tickets, rc, made.epoch, made.gen);
 		ckptd_acked(d, o->name); /* no new version: a replica may hold it already */
 		ckptd_batch_free(&b);
 		pthread_cond_broadcast(&d->cond);
@@ -317,8 +326,121 @@ void ckptd_obj_commit_pending(struct ckptd *d, struct ckptd_obj *o)
 	}
 }
 
+/* ---------------------------------------------------------- records */
+
+static struct ckptd_rec *rec_at(const struct ckptd_obj *o, size_t i)
+{
+	return &o->recs[(o->rec_first + i) & (o->rec_cap - 1)];
+}
+
+static void drop_oldest(struct ckptd_obj *o)
+{
+	struct ckptd_rec *r = rec_at(o, 0);
+
+	o->rec_bytes -= r->len;
+	free(r->body);
+	r->body = NULL;
+	o->rec_first = (o->rec_first + 1) & (o->rec_cap - 1);
+	o->rec_n--;
+}
+
+void ckptd_obj_add_record(struct ckptd *d, struct ckptd_obj *o, struct ckptd_rec *r)
+{
+	(void)d;
+	if (o->rec_n > 0) {
+		const struct ckptd_rec *last = rec_at(o, o->rec_n - 1);
+
+		if (last->epoch != r->base_epoch || last->gen != r->base_gen) {
+			while (o->rec_n > 0) {
+				drop_oldest(o); /* not the next version: start again from r */
+			}
+		}
+	}
+	while (o->rec_n > 0 && (o->rec_bytes + r->len > VNFHA_CKPTD_RECORD_BYTES ||
+				o->rec_n >= VNFHA_CKPTD_RECORD_COUNT)) {
+		drop_oldest(o);
+	}
+	if (o->rec_n == o->rec_cap) {
+		size_t cap = o->rec_cap > 0 ? o->rec_cap * 2 : 16;
+		struct ckptd_rec *v = calloc(cap, sizeof(*v));
+
+		if (v == NULL) {
+			return; /* records only spare transfers: keep what there is */
+		}
+		for (size_t i = 0; i < o->rec_n; i++) {
+			v[i] = *rec_at(o, i);
+		}
+		free(o->recs);
+		o->recs = v;
+		o->rec_cap = cap;
+		o->rec_first = 0;
+	}
+	*rec_at(o, o->rec_n) = *r;
+	o->rec_n++;
+	o->rec_bytes += r->len;
+	r->body = NULL;
+}
+
+const struct ckptd_rec *ckptd_record_after(struct ckptd *d, const char *name, uint64_t epoch,
+					   uint64_t gen, size_t *ret_pos)
+{
+	const struct ckptd_obj *o = ckptd_obj_find(d, name, false);
+	size_t lo = 0;
+	size_t hi = o != NULL ? o->rec_n : 0;
+	const struct ckptd_rec *r;
+
+	/* The first record newer than (epoch, gen): the next one if its base is it. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		r = rec_at(o, mid);
+		if (vnfha__ckpt_version_cmp(r->epoch, r->gen, epoch, gen) <= 0) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	if (o == NULL || lo == o->rec_n) {
+		return NULL;
+	}
+	r = rec_at(o, lo);
+	if (r->base_epoch != epoch || r->base_gen != gen) {
+		return NULL;
+	}
+	*ret_pos = lo;
+	return r;
+}
+
+const struct ckptd_rec *ckptd_record_next(struct ckptd *d, const char *name, size_t *pos)
+{
+	const struct ckptd_obj *o = ckptd_obj_find(d, name, false);
+
+	if (o == NULL || *pos + 1 >= o->rec_n) {
+		return NULL;
+	}
+	(*pos)++;
+	return rec_at(o, *pos);
+}
+
+void ckptd_records_drop(struct ckptd *d, const char *name, uint64_t epoch, uint64_t gen)
+{
+	for (size_t i = 0; i < d->n_objs; i++) {
+		struct ckptd_obj *o = d->objs[i];
+
+		if (name != NULL && strcmp(o->name, name) != 0) {
+			continue;
+		}
+		while (o->rec_n > 0 &&
+		       (name == NULL || vnfha__ckpt_version_cmp(rec_at(o, 0)->epoch, rec_at(o, 0)->gen,
+								epoch, gen) <= 0)) {
+			drop_oldest(o);
+		}
+	}
+}
+
 void ckptd_obj_free_all(struct ckptd *d)
 {
+	ckptd_records_drop(d, NULL, 0, 0);
 	for (size_t i = 0; i < d->n_objs; i++) {
 		struct ckptd_obj *o = d->objs[i];
 
@@ -329,6 +451,7 @@ void ckptd_obj_free_all(struct ckptd *d)
 		ckptd_batch_free(&o->pend);
 		free(o->waits[0].v);
 		free(o->waits[1].v);
+		free(o->recs);
 		free(o);
 	}
 	free(d->objs);

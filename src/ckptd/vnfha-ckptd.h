@@ -77,6 +77,9 @@ struct ckptd_text {
  */
 struct ckptd_repl {
 	const char *name;
+	/* Keeps each object's recent range versions (struct ckptd_rec) to send
+	 * as PATCH frames (TCP); CPG multicasts whole versions instead. */
+	bool records;
 	/* Lock not held, before the first role is set and before main serves:
 	 * sets d->repl_data, joins the bus or opens a listener (d->listen_fd).
 	 * A failure is logged and leaves no thread behind. */
@@ -236,6 +239,7 @@ struct ckptd_ticket {
 	uint32_t timeout_ms;
 	int64_t deadline_ms;
 	int64_t t0_us; /* when it arrived (the commit latency metric) */
+	size_t pieces_end; /* in a batch: its pieces end here (the first start at 0) */
 };
 
 struct ckptd_batch {
@@ -265,6 +269,22 @@ struct ckptd_waits {
 	size_t cap;
 };
 
+/* A version as the committer made it, for the senders: its PATCH body,
+ * or none (made by an update: a replica needs a block delta). */
+struct ckptd_rec {
+	uint64_t epoch;
+	uint64_t gen;
+	uint64_t base_epoch;
+	uint64_t base_gen;
+	uint8_t *body; /* NULL: not a range version */
+	size_t len;
+};
+
+/* Versions kept for the senders: at most this many bytes and records per
+ * object (older ones dropped first; a replica behind them gets a delta). */
+#define VNFHA_CKPTD_RECORD_BYTES (64u << 20)
+#define VNFHA_CKPTD_RECORD_COUNT 65536u
+
 struct ckptd_obj {
 	char name[VNFHA_CKPT_NAME_MAX + 1];
 	/* the shared region: one memfd mapped here, refs connections */
@@ -278,6 +298,12 @@ struct ckptd_obj {
 	struct ckptd_batch pend;
 	bool committing;
 	struct ckptd_waits waits[2]; /* [0] sync (memory), [1] durable */
+	/* recent versions, consecutive, oldest first (a ring) */
+	struct ckptd_rec *recs;
+	size_t rec_cap;
+	size_t rec_first;
+	size_t rec_n;
+	size_t rec_bytes;
 	/* counters for status */
 	uint64_t n_versions;
 	uint64_t n_tickets;
@@ -298,8 +324,21 @@ bool ckptd_local_has(const struct ckptd_local *lc, const struct ckptd_obj *o);
 int ckptd_obj_enqueue(struct ckptd *d, struct ckptd_obj *o, struct ckptd_batch *src);
 void ckptd_obj_commit_pending(struct ckptd *d, struct ckptd_obj *o);
 void ckptd_obj_free_all(struct ckptd *d);
-/* The "checkpoint ... versions ..." counters of `vnfha-ckpt status`. */
+/* The "commits NAME versions ..." counters of `vnfha-ckpt status`. */
 void ckptd_obj_status(struct ckptd *d, struct ckptd_text *out);
+/* Records (the replication's, when d->repl->records). Lock held. add
+ * takes r->body; it is dropped when the record does not follow the last
+ * one (the ring restarts at it). */
+void ckptd_obj_add_record(struct ckptd *d, struct ckptd_obj *o, struct ckptd_rec *r);
+/* The record of name whose base is (epoch, gen) - the next version for a
+ * replica that holds that one - and its position; NULL when none. */
+const struct ckptd_rec *ckptd_record_after(struct ckptd *d, const char *name, uint64_t epoch,
+					   uint64_t gen, size_t *ret_pos);
+/* The record at position pos + 1 (NULL past the last). */
+const struct ckptd_rec *ckptd_record_next(struct ckptd *d, const char *name, size_t *pos);
+/* Records at or below (epoch, gen) of name dropped (every replica has them);
+ * with name NULL every record of every object (the role changed). */
+void ckptd_records_drop(struct ckptd *d, const char *name, uint64_t epoch, uint64_t gen);
 
 /* vnfha-ckptd-batch.c: batches (no lock needed: a batch has one owner). */
 int ckptd_batch_add_piece(struct ckptd_batch *b, uint64_t off, const uint8_t *bytes,
@@ -309,13 +348,27 @@ int ckptd_batch_add_ticket(struct ckptd_batch *b, const struct ckptd_ticket *t);
  * moves them with their references). */
 int ckptd_batch_move(struct ckptd_batch *dst, struct ckptd_batch *src);
 void ckptd_batch_clear(struct ckptd_batch *b); /* emptied, memory kept */
+/* Blocks (of bs bytes) b's pieces touch, counted per piece. */
+uint64_t ckptd_batch_blocks(const struct ckptd_batch *b, uint32_t bs);
+/* Moves b's tickets from the first whose pieces would take b past
+ * max_blocks (never the first ticket), and their pieces, to rest (empty
+ * on entry); false when b fits and nothing moved. */
+bool ckptd_batch_split(struct ckptd_batch *b, uint64_t max_blocks, uint32_t bs,
+		       struct ckptd_batch *rest);
 void ckptd_batch_free(struct ckptd_batch *b);
-/* Makes version (epoch, gen) of o from batch b (lock NOT held; o's
+/* What ckptd_build_version made: made false when nothing changed (the
+ * tickets then take (epoch, gen), the current version). The version is
+ * recorded for the senders as it is published (ckptd_obj_add_record). */
+struct ckptd_made {
+	bool made;
+	uint64_t epoch;
+	uint64_t gen;
+};
+/* Makes the next version of o from batch b (lock NOT held; o's
  * committer): range versions through a patch transaction, a new object or
- * a large change through an update. *ret_made false when nothing changed
- * (the tickets then take the current version). */
+ * a large change through an update. */
 int ckptd_build_version(struct ckptd *d, struct ckptd_obj *o, struct ckptd_batch *b,
-			bool durable, bool *ret_made, uint64_t *ret_epoch, uint64_t *ret_gen);
+			bool durable, struct ckptd_made *ret);
 
 /* vnfha-ckptd-waiters.c */
 struct ckptd_local *ckptd_local_new(struct ckptd *d, struct vnfha__ckpt_conn *c);
