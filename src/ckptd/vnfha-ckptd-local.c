@@ -26,7 +26,8 @@
 #include "vnfha-ckptd.h"
 
 #define DEFAULT_TIMEOUT_MS 5000
-#define DRAIN_MAX 256 /* submits read off one connection before committing */
+#define DRAIN_MAX 256			/* submits read off one connection before committing */
+#define GET_SNAPSHOT_BYTES (16u << 20) /* a get up to this is read under the lock */
 
 struct local {
 	struct ckptd *d;
@@ -264,6 +265,7 @@ static int do_get(struct local *l, const struct vnfha__ckpt_req *r)
 	struct vnfha__ckpt_meta *m = NULL;
 	const struct vnfha__ckpt_meta *cur;
 	uint8_t *blk = malloc(VNFHA_CKPT_BLOCK_HDR_LEN + VNFHA_CKPT_MAX_BLOCK_SIZE);
+	uint8_t *snap = NULL;
 	int fd = -1;
 	int rc = 0;
 
@@ -276,6 +278,14 @@ static int do_get(struct local *l, const struct vnfha__ckpt_req *r)
 		rc = vnfha__ckpt_meta_dup(cur, &m);
 		if (rc == 0) {
 			rc = vnfha__ckpt_store_open_data(d->store, r->name, &fd);
+		}
+		/* Range versions are written in place under the lock: a small
+		 * object read whole under it is one version however fast
+		 * commits come; a larger one is read as it is sent (-EAGAIN
+		 * when it changes meanwhile). */
+		if (rc == 0 && m->size <= GET_SNAPSHOT_BYTES) {
+			snap = malloc(m->size > 0 ? (size_t)m->size : 1);
+			rc = snap == NULL ? -ENOMEM : vnfha__ckpt_pread_all(fd, snap, m->size, 0);
 		}
 	}
 	pthread_mutex_unlock(&d->lock);
@@ -292,7 +302,11 @@ static int do_get(struct local *l, const struct vnfha__ckpt_req *r)
 		uint32_t n = m->size - off < m->block_size ? (uint32_t)(m->size - off) : m->block_size;
 		struct vnfha__ckpt_block b = { .index = i, .length = n };
 
-		rc = vnfha__ckpt_pread_all(fd, blk + VNFHA_CKPT_BLOCK_HDR_LEN, n, (off_t)off);
+		if (snap != NULL) {
+			memcpy(blk + VNFHA_CKPT_BLOCK_HDR_LEN, snap + off, n);
+		} else {
+			rc = vnfha__ckpt_pread_all(fd, blk + VNFHA_CKPT_BLOCK_HDR_LEN, n, (off_t)off);
+		}
 		if (rc == 0 &&
 		    vnfha__ckpt_fp_block(blk + VNFHA_CKPT_BLOCK_HDR_LEN, n) != m->fps[i]) {
 			ckptd_local_direct(l->lc, false);
@@ -316,6 +330,7 @@ out:
 		close(fd);
 	}
 	vnfha__ckpt_meta_free(m);
+	free(snap);
 	free(blk);
 	return rc;
 }
