@@ -118,10 +118,14 @@ vnf_pid() {
 	lab on "$1" pgrep -f -o "vnfha-counterd --port" | head -n 1
 }
 
-# The demo client against the VIP, in the client namespace, for S seconds.
+# The demo client against the VIP, in the client namespace, for S seconds:
+# VNF_CLIENT_THREADS clients at once (4 by default), each on its own
+# connection and key; the demo VNF serves them all from one event loop,
+# each answer held until its own update is on a replica.
 vnf_client() {
 	lab client "$VNFHA_BUILDDIR/examples/vnfha-counter-client" \
-		--server "$VNF_VIP:$VNF_PORT" --interval "${VNF_INTERVAL:-10}" --duration "$1"
+		--server "$VNF_VIP:$VNF_PORT" --interval "${VNF_INTERVAL:-10}" \
+		--threads "${VNF_CLIENT_THREADS:-4}" --duration "$1"
 }
 
 # Starts the client for S seconds in the background, every acknowledged
