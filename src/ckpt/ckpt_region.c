@@ -23,6 +23,7 @@
 #include "ckpt/ckpt_track.h"
 
 #define FRAME_IOV 1000 /* pieces per COMMITV frame (IOV_MAX is 1024) */
+#define DRAIN_EVERY 64 /* submits between two looks at the results (a power of 2) */
 
 /* A submitted ticket whose result someone will want (or that must redirty
  * its pages if it fails). */
@@ -507,6 +508,16 @@ static int submit_locked(struct vnfha_ckpt_region *r, const struct vnfha_ckpt_ra
 	}
 	if (ret_ticket != NULL) {
 		*ret_ticket = ticket;
+	}
+	/* An application that never waits (NULL tickets) still gets DONE
+	 * frames: read what arrived now and then, so its socket never fills
+	 * and the daemon never has to drop it. */
+	if ((ticket & (DRAIN_EVERY - 1)) == 0) {
+		pthread_mutex_lock(&r->lock);
+		if (!r->reading && r->dead == 0) {
+			pump(r, now_ms());
+		}
+		pthread_mutex_unlock(&r->lock);
 	}
 	return 0;
 }

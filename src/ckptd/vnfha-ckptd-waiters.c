@@ -20,6 +20,7 @@
 #include "vnfha-ckptd.h"
 
 #define TIMER_TICK_MS 10
+#define DIRECT_WAIT_MS 10000 /* a client's queue must drain within this to stream to it */
 
 struct ckptd_local *ckptd_local_new(struct ckptd *d, struct vnfha__ckpt_conn *c)
 {
@@ -164,27 +165,37 @@ void ckptd_local_flush(struct ckptd_local *lc)
 
 int ckptd_local_direct(struct ckptd_local *lc, bool on)
 {
-	int rc = 0;
+	int64_t give_up = vnfha__now_ms() + DIRECT_WAIT_MS;
 
-	pthread_mutex_lock(&lc->out_lock);
-	if (on) {
-		/* What is queued goes first, whole; then the thread writes alone. */
-		while (lc->out_len > 0 && !lc->dead) {
-			struct pollfd p = { .fd = lc->c->fd, .events = POLLOUT };
-
-			flush_locked(lc);
-			if (lc->out_len > 0 && poll(&p, 1, 1000) < 0 && errno != EINTR) {
-				lc->dead = true;
-			}
-		}
-		rc = lc->dead ? -EPIPE : 0;
-	}
-	lc->direct = on;
-	if (!on && lc->out_len > 0) {
+	if (!on) {
+		pthread_mutex_lock(&lc->out_lock);
+		lc->direct = false;
 		flush_locked(lc);
+		pthread_mutex_unlock(&lc->out_lock);
+		return 0;
 	}
-	pthread_mutex_unlock(&lc->out_lock);
-	return rc;
+	/* What is queued goes first, whole; then the thread writes alone (the
+	 * others queue). out_lock is not held while waiting: answers keep
+	 * queueing. A client that reads nothing meanwhile is dropped. */
+	for (;;) {
+		struct pollfd p = { .fd = lc->c->fd, .events = POLLOUT };
+
+		pthread_mutex_lock(&lc->out_lock);
+		flush_locked(lc);
+		if (lc->out_len == 0 || lc->dead) {
+			lc->direct = !lc->dead;
+			pthread_mutex_unlock(&lc->out_lock);
+			return lc->direct ? 0 : -EPIPE;
+		}
+		if (vnfha__now_ms() >= give_up) {
+			lc->dead = true;
+			shutdown(lc->c->fd, SHUT_RDWR);
+			pthread_mutex_unlock(&lc->out_lock);
+			return -EPIPE;
+		}
+		pthread_mutex_unlock(&lc->out_lock);
+		poll(&p, 1, 100);
+	}
 }
 
 /* Lock held: answers one ticket (its reference dropped). */
