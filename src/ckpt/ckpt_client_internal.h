@@ -54,6 +54,7 @@ struct vnfha_ckpt_region {
 	pthread_mutex_t lock;	   /* everything below */
 	pthread_cond_t cond;
 	bool reading; /* a thread reads the connection (lock released meanwhile) */
+	unsigned int cond_waiters; /* threads waiting on cond (commit, dispatch) */
 	int dead;     /* -errno once the connection failed */
 	uint64_t next_ticket;
 	struct ckpt_slot *slots; /* ascending tickets */

@@ -65,13 +65,13 @@ int vnfha__ckpt_log_append(int logfd, uint64_t *log_len, const uint8_t *body, si
 	return 0;
 }
 
-bool vnfha__ckpt_patch_onto(const struct vnfha__ckpt_patch *p, uint32_t index, uint8_t *block,
-			    uint32_t *ret_lo, uint32_t *ret_hi)
+size_t vnfha__ckpt_patch_onto(const struct vnfha__ckpt_patch *p, uint32_t index, uint8_t *block,
+			      uint8_t *save, uint32_t *ret_lo, uint32_t *ret_hi)
 {
 	uint64_t bstart = (uint64_t)index * p->block_size;
 	uint64_t bend = bstart + p->block_size;
 	const uint8_t *data = p->data;
-	bool any = false;
+	size_t written = 0;
 
 	for (uint32_t k = 0; k < p->n_ranges; k++) {
 		uint64_t off;
@@ -83,24 +83,51 @@ bool vnfha__ckpt_patch_onto(const struct vnfha__ckpt_patch *p, uint32_t index, u
 		lo = off > bstart ? off : bstart;
 		hi = off + len < bend ? off + len : bend;
 		if (lo < hi) {
+			if (save != NULL) {
+				memcpy(save, block + (lo - bstart), (size_t)(hi - lo));
+				save += hi - lo;
+			}
 			memcpy(block + (lo - bstart), data + (lo - off), (size_t)(hi - lo));
-			if (!any || lo - bstart < *ret_lo) {
+			if (written == 0 || lo - bstart < *ret_lo) {
 				*ret_lo = (uint32_t)(lo - bstart);
 			}
-			if (!any || hi - bstart > *ret_hi) {
+			if (written == 0 || hi - bstart > *ret_hi) {
 				*ret_hi = (uint32_t)(hi - bstart);
 			}
-			any = true;
+			written += (size_t)(hi - lo);
 		}
 		data += len;
 	}
-	return any;
+	return written;
+}
+
+void vnfha__ckpt_patch_undo(const struct vnfha__ckpt_patch *p, uint32_t index, uint8_t *block,
+			    const uint8_t *save)
+{
+	uint64_t bstart = (uint64_t)index * p->block_size;
+	uint64_t bend = bstart + p->block_size;
+
+	for (uint32_t k = 0; k < p->n_ranges; k++) {
+		uint64_t off;
+		uint32_t len;
+		uint64_t lo;
+		uint64_t hi;
+
+		vnfha__ckpt_range_at(p->ranges, k, &off, &len);
+		lo = off > bstart ? off : bstart;
+		hi = off + len < bend ? off + len : bend;
+		if (lo < hi) {
+			memcpy(block + (lo - bstart), save, (size_t)(hi - lo));
+			save += hi - lo;
+		}
+	}
 }
 
 int vnfha__ckpt_log_compact(struct vnfha__ckpt_entry *e)
 {
 	int rc = fdatasync(e->datafd) == 0 ? 0 : -errno;
 
+	e->meta->digest = vnfha__ckpt_fp_digest(e->meta->fps, e->meta->nblocks);
 	if (rc == 0) {
 		rc = vnfha__ckpt_write_meta(e->objfd, e->meta, true);
 	}
@@ -187,7 +214,7 @@ int vnfha__ckpt_log_replay(int objfd, struct vnfha__ckpt_meta *m, uint32_t *ret_
 			uint32_t hi = 0;
 
 			rc = vnfha__ckpt_pread_all(dfd, blk, bl, (off_t)boff);
-			if (rc == 0 && vnfha__ckpt_patch_onto(&p, pbk.index, blk, &lo, &hi)) {
+			if (rc == 0 && vnfha__ckpt_patch_onto(&p, pbk.index, blk, NULL, &lo, &hi) > 0) {
 				rc = vnfha__ckpt_pwrite_all(dfd, blk + lo, hi - lo, (off_t)(boff + lo));
 			}
 			m->fps[pbk.index] = pbk.fp;

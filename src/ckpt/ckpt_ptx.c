@@ -23,15 +23,24 @@
 
 #define GAP_MERGE 32		 /* changed bytes closer than this share a range */
 
+struct run {
+	uint32_t lo;
+	uint32_t hi;
+};
+
 struct ptx_block {
 	uint32_t index;
 	uint32_t len; /* the block's length (the last one may be short) */
-	uint32_t lo;  /* bytes of cur this transaction changed: [lo, hi) */
+	uint32_t lo;  /* bytes of cur this transaction wrote: [lo, hi) */
 	uint32_t hi;
 	bool changed; /* part of a sealed or applied version: fp is its new fingerprint */
 	uint64_t fp;
-	uint8_t *orig; /* the stored bytes (put and scan only: seal diffs against them) */
 	uint8_t *cur;
+	/* put and scan: the runs of bytes that differ from the stored block
+	 * (sorted, gaps under GAP_MERGE joined), found as they are written */
+	struct run *runs;
+	uint32_t n_runs;
+	uint32_t cap_runs;
 };
 
 struct vnfha__ckpt_ptx {
@@ -42,7 +51,7 @@ struct vnfha__ckpt_ptx {
 	uint64_t gen;
 	uint64_t log_start; /* the log's length at begin: abort cuts back to it */
 	uint64_t log_len;
-	bool keep_orig;
+	bool primary; /* put/scan (a version to seal) rather than apply */
 	bool sealed;
 	struct ptx_block **blocks; /* in staging order */
 	size_t n;
@@ -208,20 +217,15 @@ static int stage(struct vnfha__ckpt_ptx *tx, uint32_t index, struct ptx_block **
 	b->len = block_len(m, index);
 	b->fp = m->fps[index];
 	b->cur = malloc(b->len);
-	b->orig = tx->keep_orig ? malloc(b->len) : NULL;
-	rc = b->cur != NULL && (b->orig != NULL || !tx->keep_orig) ? 0 : -ENOMEM;
+	rc = b->cur != NULL ? 0 : -ENOMEM;
 	if (rc == 0) {
 		rc = vnfha__ckpt_pread_all(tx->entry->datafd, b->cur, b->len,
 					   (off_t)((uint64_t)index * m->block_size));
 	}
 	if (rc != 0) {
 		free(b->cur);
-		free(b->orig);
 		free(b);
 		return rc;
-	}
-	if (b->orig != NULL) {
-		memcpy(b->orig, b->cur, b->len);
 	}
 	tx->blocks[tx->n] = b;
 	slot_put(tx, index, tx->n);
@@ -253,18 +257,85 @@ void vnfha__ckpt_ptx_version(const struct vnfha__ckpt_ptx *tx, uint64_t *ret_epo
 	*ret_gen = tx->gen;
 }
 
+/* Adds [lo, hi) to b's runs, joining runs closer than GAP_MERGE. */
+static int add_run(struct ptx_block *b, uint32_t lo, uint32_t hi)
+{
+	uint32_t i = 0;
+	uint32_t k;
+
+	while (i < b->n_runs && b->runs[i].hi + GAP_MERGE <= lo) {
+		i++;
+	}
+	/* runs [i, k) touch [lo, hi) (or lie within GAP_MERGE of it) */
+	for (k = i; k < b->n_runs && b->runs[k].lo < hi + GAP_MERGE; k++) {
+		lo = b->runs[k].lo < lo ? b->runs[k].lo : lo;
+		hi = b->runs[k].hi > hi ? b->runs[k].hi : hi;
+	}
+	if (k == i) {
+		if (b->n_runs == b->cap_runs) {
+			uint32_t cap = b->cap_runs > 0 ? b->cap_runs * 2 : 4;
+			struct run *r = reallocarray(b->runs, cap, sizeof(*r));
+
+			if (r == NULL) {
+				return -ENOMEM;
+			}
+			b->runs = r;
+			b->cap_runs = cap;
+		}
+		memmove(&b->runs[i + 1], &b->runs[i], (b->n_runs - i) * sizeof(*b->runs));
+		b->n_runs++;
+	} else if (k > i + 1) {
+		memmove(&b->runs[i + 1], &b->runs[k], (b->n_runs - k) * sizeof(*b->runs));
+		b->n_runs -= k - i - 1;
+	}
+	b->runs[i] = (struct run){ .lo = lo, .hi = hi };
+	return 0;
+}
+
+/* Writes n bytes of src at in of b, noting the runs that differ from what
+ * b held (bytes written back to what they were stay noted: harmless). */
+static int write_block(struct ptx_block *b, uint32_t in, const uint8_t *src, uint32_t n)
+{
+	uint32_t i = 0;
+
+	while (i < n) {
+		uint32_t start;
+
+		/* Equal bytes skipped eight at a time, then one by one. */
+		while (i + 8 <= n && memcmp(b->cur + in + i, src + i, 8) == 0) {
+			i += 8;
+		}
+		while (i < n && b->cur[in + i] == src[i]) {
+			i++;
+		}
+		if (i == n) {
+			break;
+		}
+		start = i;
+		while (i < n && b->cur[in + i] != src[i]) {
+			i++;
+		}
+		if (add_run(b, in + start, in + i) != 0) {
+			return -ENOMEM;
+		}
+	}
+	memcpy(b->cur + in, src, n);
+	mark(b, in, in + n);
+	return 0;
+}
+
 int vnfha__ckpt_ptx_put(struct vnfha__ckpt_ptx *tx, uint64_t off, const void *buf, uint64_t len)
 {
 	const struct vnfha__ckpt_meta *m = tx->base;
 	const uint8_t *p = buf;
 
-	if (tx->sealed || (tx->n > 0 && !tx->keep_orig)) {
+	if (tx->sealed || (tx->n > 0 && !tx->primary)) {
 		return -EINVAL; /* one sealed version per put transaction; not after apply */
 	}
 	if (off > m->size || len > m->size - off) {
 		return -ERANGE;
 	}
-	tx->keep_orig = true;
+	tx->primary = true;
 	while (len > 0) {
 		uint32_t index = (uint32_t)(off / m->block_size);
 		uint32_t in = (uint32_t)(off % m->block_size);
@@ -276,8 +347,10 @@ int vnfha__ckpt_ptx_put(struct vnfha__ckpt_ptx *tx, uint64_t off, const void *bu
 			return rc;
 		}
 		n = b->len - in < len ? b->len - in : (uint32_t)len;
-		memcpy(b->cur + in, p, n);
-		mark(b, in, in + n);
+		rc = write_block(b, in, p, n);
+		if (rc != 0) {
+			return rc;
+		}
 		p += n;
 		off += n;
 		len -= n;
@@ -290,10 +363,10 @@ int vnfha__ckpt_ptx_scan(struct vnfha__ckpt_ptx *tx, const uint8_t *region,
 {
 	const struct vnfha__ckpt_meta *m = tx->base;
 
-	if (tx->sealed || (tx->n > 0 && !tx->keep_orig)) {
+	if (tx->sealed || (tx->n > 0 && !tx->primary)) {
 		return -EINVAL;
 	}
-	tx->keep_orig = true;
+	tx->primary = true;
 	for (uint32_t i = 0; i < m->nblocks; i++) {
 		const uint8_t *src = region + (uint64_t)i * m->block_size;
 		struct ptx_block *b = find(tx, i);
@@ -302,17 +375,16 @@ int vnfha__ckpt_ptx_scan(struct vnfha__ckpt_ptx *tx, const uint8_t *region,
 		if (b == NULL && region_fps[i] == m->fps[i]) {
 			continue;
 		}
-		if (b != NULL && memcmp(b->cur, src, b->len) == 0) {
-			continue;
-		}
 		if (b == NULL) {
 			rc = stage(tx, i, &b);
 			if (rc != 0) {
 				return rc;
 			}
 		}
-		memcpy(b->cur, src, b->len);
-		mark(b, 0, b->len);
+		rc = write_block(b, 0, src, b->len);
+		if (rc != 0) {
+			return rc;
+		}
 	}
 	return 0;
 }
@@ -325,37 +397,20 @@ static int cmp_block(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Ranges of b where cur differs from orig, gaps under GAP_MERGE joined,
- * appended to out (absolute offsets). Returns how many, or -ENOMEM. */
-static int diff_block(const struct vnfha__ckpt_meta *m, const struct ptx_block *b,
+/* b's runs appended to out as absolute ranges, one touching the range
+ * before (across a block edge) joined to it. */
+static int add_ranges(const struct vnfha__ckpt_meta *m, const struct ptx_block *b,
 		      struct vnfha_ckpt_range **out, size_t *n, size_t *cap)
 {
 	uint64_t base = (uint64_t)b->index * m->block_size;
-	uint32_t i = b->lo;
-	int found = 0;
 
-	while (i < b->hi) {
-		uint32_t start;
-		uint32_t end;
+	for (uint32_t k = 0; k < b->n_runs; k++) {
+		uint64_t start = base + b->runs[k].lo;
+		uint64_t len = b->runs[k].hi - b->runs[k].lo;
 
-		while (i < b->hi && b->cur[i] == b->orig[i]) {
-			i++;
-		}
-		if (i == b->hi) {
-			break;
-		}
-		start = i;
-		end = i;
-		/* Extend while the next difference is within GAP_MERGE bytes. */
-		while (i < b->hi) {
-			if (b->cur[i] != b->orig[i]) {
-				end = ++i;
-				continue;
-			}
-			if (i - end >= GAP_MERGE) {
-				break;
-			}
-			i++;
+		if (*n > 0 && (*out)[*n - 1].offset + (*out)[*n - 1].length == start) {
+			(*out)[*n - 1].length += len;
+			continue;
 		}
 		if (*n == *cap) {
 			size_t c = *cap > 0 ? *cap * 2 : 16;
@@ -367,16 +422,9 @@ static int diff_block(const struct vnfha__ckpt_meta *m, const struct ptx_block *
 			*out = r;
 			*cap = c;
 		}
-		/* Touching the previous range (across a block edge): one range. */
-		if (*n > 0 && (*out)[*n - 1].offset + (*out)[*n - 1].length == base + start) {
-			(*out)[*n - 1].length += end - start;
-		} else {
-			(*out)[(*n)++] = (struct vnfha_ckpt_range){ .offset = base + start,
-								    .length = end - start };
-		}
-		found++;
+		(*out)[(*n)++] = (struct vnfha_ckpt_range){ .offset = start, .length = len };
 	}
-	return found;
+	return 0;
 }
 
 /* Copies the bytes of ranges (absolute) out of the staged blocks. */
@@ -420,7 +468,7 @@ int vnfha__ckpt_ptx_seal(struct vnfha__ckpt_ptx *tx, uint64_t epoch, uint64_t ge
 	size_t head;
 	int rc = 0;
 
-	if (tx->sealed || (tx->n > 0 && !tx->keep_orig) ||
+	if (tx->sealed || (tx->n > 0 && !tx->primary) ||
 	    vnfha__ckpt_version_cmp(epoch, gen, tx->epoch, tx->gen) <= 0) {
 		return -EINVAL;
 	}
@@ -436,19 +484,20 @@ int vnfha__ckpt_ptx_seal(struct vnfha__ckpt_ptx *tx, uint64_t epoch, uint64_t ge
 	}
 	for (size_t i = 0; i < tx->n; i++) {
 		struct ptx_block *b = sorted[i];
-		int found = diff_block(m, b, &ranges, &n_ranges, &cap);
 
-		if (found < 0) {
-			rc = found;
+		if (b->n_runs == 0) {
+			b->lo = b->hi = 0; /* written back as it was: nothing to write */
+			continue;
+		}
+		rc = add_ranges(m, b, &ranges, &n_ranges, &cap);
+		if (rc != 0) {
 			goto out;
 		}
-		if (found > 0) {
-			b->fp = vnfha__ckpt_fp_block(b->cur, b->len);
-			b->changed = true;
-			pb[n_pb++] = (struct vnfha__ckpt_pblock){ .index = b->index, .fp = b->fp };
-		} else {
-			b->lo = b->hi = 0; /* written back as it was: nothing to write */
-		}
+		b->fp = vnfha__ckpt_fp_block(b->cur, b->len);
+		b->changed = true;
+		b->lo = b->runs[0].lo; /* only the runs that differ are written in place */
+		b->hi = b->runs[b->n_runs - 1].hi;
+		pb[n_pb++] = (struct vnfha__ckpt_pblock){ .index = b->index, .fp = b->fp };
 	}
 	if (n_ranges == 0) {
 		rc = -ENODATA;
@@ -503,56 +552,70 @@ int vnfha__ckpt_ptx_apply(struct vnfha__ckpt_ptx *tx, const struct vnfha__ckpt_p
 			  const uint8_t *body, size_t len)
 {
 	const struct vnfha__ckpt_meta *m = tx->base;
-	uint8_t *scratch = NULL;
+	struct { uint32_t lo, hi; size_t at; } *span = NULL;
+	uint8_t *save = NULL; /* the bytes each block had where the patch writes */
+	size_t used = 0;
+	uint32_t done = 0;
 	int rc = 0;
 
-	if (tx->keep_orig || strcmp(p->name, m->name) != 0 || p->size != m->size ||
+	if (tx->primary || strcmp(p->name, m->name) != 0 || p->size != m->size ||
 	    p->block_size != m->block_size) {
 		return -EINVAL;
 	}
 	if (p->base_epoch != tx->epoch || p->base_gen != tx->gen) {
 		return -ESTALE;
 	}
-	scratch = malloc(m->block_size);
-	if (scratch == NULL) {
+	save = malloc(p->data_len > 0 ? (size_t)p->data_len : 1);
+	span = malloc(((size_t)p->n_blocks + 1) * sizeof(*span));
+	if (save == NULL || span == NULL) {
+		free(save);
+		free(span);
 		return -ENOMEM;
 	}
-	/* First every block checked on a copy; only then changed. */
+	/* Each block patched and checked against its new fingerprint; on a
+	 * mismatch every block patched is put back as it was. */
 	for (uint32_t i = 0; i < p->n_blocks && rc == 0; i++) {
 		struct vnfha__ckpt_pblock pbk = vnfha__ckpt_pblock_at(p->blocks, i);
 		struct ptx_block *b = NULL;
 
 		rc = pbk.index < m->nblocks ? stage(tx, pbk.index, &b) : -EINVAL;
-		if (rc == 0) {
-			uint32_t lo = 0;
-			uint32_t hi = 0;
-
-			memcpy(scratch, b->cur, b->len);
-			vnfha__ckpt_patch_onto(p, pbk.index, scratch, &lo, &hi);
-			if (vnfha__ckpt_fp_block(scratch, b->len) != pbk.fp) {
-				rc = -EILSEQ;
-			}
+		if (rc != 0) {
+			break;
+		}
+		span[i].at = used;
+		span[i].lo = span[i].hi = 0;
+		used += vnfha__ckpt_patch_onto(p, pbk.index, b->cur, save + used, &span[i].lo,
+					       &span[i].hi);
+		done = i + 1;
+		if (vnfha__ckpt_fp_block(b->cur, b->len) != pbk.fp) {
+			rc = -EILSEQ;
 		}
 	}
-	free(scratch);
 	if (rc == 0) {
 		rc = vnfha__ckpt_log_append(tx->entry->logfd, &tx->log_len, body, len);
 	}
 	if (rc != 0) {
+		while (done-- > 0) {
+			uint32_t index = vnfha__ckpt_pblock_at(p->blocks, done).index;
+
+			vnfha__ckpt_patch_undo(p, index, find(tx, index)->cur, save + span[done].at);
+		}
+		free(save);
+		free(span);
 		return rc;
 	}
 	for (uint32_t i = 0; i < p->n_blocks; i++) {
 		struct vnfha__ckpt_pblock pbk = vnfha__ckpt_pblock_at(p->blocks, i);
 		struct ptx_block *b = find(tx, pbk.index);
-		uint32_t lo = 0;
-		uint32_t hi = 0;
 
-		if (vnfha__ckpt_patch_onto(p, pbk.index, b->cur, &lo, &hi)) {
-			mark(b, lo, hi);
+		if (span[i].hi > span[i].lo) {
+			mark(b, span[i].lo, span[i].hi);
 		}
 		b->fp = pbk.fp;
 		b->changed = true;
 	}
+	free(save);
+	free(span);
 	tx->epoch = p->epoch;
 	tx->gen = p->gen;
 	return 0;
@@ -567,7 +630,7 @@ static void ptx_free(struct vnfha__ckpt_ptx *tx)
 {
 	for (size_t i = 0; i < tx->n; i++) {
 		free(tx->blocks[i]->cur);
-		free(tx->blocks[i]->orig);
+		free(tx->blocks[i]->runs);
 		free(tx->blocks[i]);
 	}
 	free(tx->blocks);
@@ -604,7 +667,9 @@ int vnfha__ckpt_ptx_commit(struct vnfha__ckpt_ptx *tx)
 	if (any) {
 		m->epoch = tx->epoch;
 		m->gen = tx->gen;
-		m->digest = vnfha__ckpt_fp_digest(m->fps, m->nblocks);
+		/* Not kept per range version (XXH3 of every fingerprint: 128 KiB
+		 * for 1 GiB); computed when meta is written (compaction). */
+		m->digest = 0;
 		if (m->epoch > tx->store->epoch) {
 			tx->store->epoch = m->epoch;
 		}

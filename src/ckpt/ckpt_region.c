@@ -34,6 +34,7 @@ struct ckpt_slot {
 	bool done;
 	int status;
 	struct vnfha_ckpt_result *res;
+	pthread_cond_t *waiter; /* the thread waiting for it (its own condition) */
 };
 
 static uint64_t now_ms(void)
@@ -100,6 +101,9 @@ static void complete(struct vnfha_ckpt_region *r, struct ckpt_slot *s, int statu
 
 		vnfha__ckpt_track_redirty(r->track, &all, 1);
 	}
+	if (s->waiter != NULL) {
+		pthread_cond_signal(s->waiter); /* only the thread this ticket concerns */
+	}
 	if (!s->keep) {
 		drop_slot(r, s);
 		return;
@@ -116,6 +120,32 @@ static void complete(struct vnfha_ckpt_region *r, struct ckpt_slot *s, int statu
 	}
 }
 
+/* Lock held: the reader is gone; one thread waiting for a ticket not done
+ * yet takes its place, and those in commit/dispatch look again. */
+static void hand_over(struct vnfha_ckpt_region *r)
+{
+	for (size_t i = 0; i < r->n_slots; i++) {
+		if (!r->slots[i].done && r->slots[i].waiter != NULL) {
+			pthread_cond_signal(r->slots[i].waiter);
+			break;
+		}
+	}
+	if (r->cond_waiters > 0) {
+		pthread_cond_broadcast(&r->cond);
+	}
+}
+
+/* Lock held: every waiting thread looks again. */
+static void wake_all(struct vnfha_ckpt_region *r)
+{
+	for (size_t i = 0; i < r->n_slots; i++) {
+		if (r->slots[i].waiter != NULL) {
+			pthread_cond_signal(r->slots[i].waiter);
+		}
+	}
+	pthread_cond_broadcast(&r->cond);
+}
+
 /* The connection failed (lock held): every pending ticket fails so. */
 static void go_dead(struct vnfha_ckpt_region *r, int err)
 {
@@ -128,7 +158,7 @@ static void go_dead(struct vnfha_ckpt_region *r, int err)
 			complete(r, &r->slots[i], err, NULL);
 		}
 	}
-	pthread_cond_broadcast(&r->cond);
+	wake_all(r);
 }
 
 /* One frame from the daemon (lock held). */
@@ -212,46 +242,62 @@ static int read_some(struct vnfha_ckpt_region *r, int wait_ms)
 	}
 	memmove(r->rbuf, r->rbuf + off, r->rlen - off);
 	r->rlen -= off;
-	pthread_cond_broadcast(&r->cond);
 	pthread_mutex_unlock(&r->lock);
 	return rc;
 }
 
-/* Lock held: become the reader for up to wait_ms, or wait for the one
- * that is. Returns with the lock held. */
-static void pump(struct vnfha_ckpt_region *r, uint64_t deadline)
+static int wait_ms_until(uint64_t deadline)
 {
 	uint64_t now = now_ms();
-	int wait_ms = deadline == UINT64_MAX ? 1000
-		      : deadline > now	      ? (int)(deadline - now > 1000 ? 1000 : deadline - now)
-					      : 0;
+
+	return deadline == UINT64_MAX ? 1000
+	       : deadline > now	      ? (int)(deadline - now > 1000 ? 1000 : deadline - now)
+				      : 0;
+}
+
+/* Lock held: this thread reads for up to wait_ms (lock dropped meanwhile). */
+static void read_for(struct vnfha_ckpt_region *r, int wait_ms)
+{
+	int rc;
+
+	r->reading = true;
+	pthread_mutex_unlock(&r->lock);
+	rc = read_some(r, wait_ms);
+	pthread_mutex_lock(&r->lock);
+	r->reading = false;
+	if (rc != 0) {
+		go_dead(r, rc == -EPROTO ? -EPROTO : rc);
+	}
+	hand_over(r);
+}
+
+static void timed_wait(pthread_cond_t *cv, pthread_mutex_t *lock, int wait_ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += wait_ms / 1000;
+	ts.tv_nsec += (long)(wait_ms % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_cond_timedwait(cv, lock, &ts);
+}
+
+/* Lock held: become the reader for up to wait_ms, or wait for the one
+ * that is (on r->cond: commit, dispatch). Returns with the lock held. */
+static void pump(struct vnfha_ckpt_region *r, uint64_t deadline)
+{
+	int wait_ms = wait_ms_until(deadline);
 
 	if (!r->reading) {
-		int rc;
-
-		r->reading = true;
-		pthread_mutex_unlock(&r->lock);
-		rc = read_some(r, wait_ms);
-		pthread_mutex_lock(&r->lock);
-		r->reading = false;
-		if (rc != 0) {
-			go_dead(r, rc == -EPROTO ? -EPROTO : rc);
-		}
-		pthread_cond_broadcast(&r->cond);
+		read_for(r, wait_ms);
 		return;
 	}
-	{
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += wait_ms / 1000;
-		ts.tv_nsec += (long)(wait_ms % 1000) * 1000000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&r->cond, &r->lock, &ts);
-	}
+	r->cond_waiters++;
+	timed_wait(&r->cond, &r->lock, wait_ms);
+	r->cond_waiters--;
 }
 
 int vnfha_ckpt_open_flags(struct vnfha_ckpt_client *client, const char *name, size_t size,
@@ -627,12 +673,14 @@ int vnfha_ckpt_wait(struct vnfha_ckpt_region *region, uint64_t ticket, unsigned 
 		    struct vnfha_ckpt_result *ret_result)
 {
 	uint64_t deadline = wait_ms == VNFHA_CKPT_WAIT_FOREVER ? UINT64_MAX : now_ms() + wait_ms;
+	pthread_cond_t mine;
 	bool looked = false;
 	int rc;
 
 	if (region == NULL) {
 		return -EINVAL;
 	}
+	pthread_cond_init(&mine, NULL);
 	pthread_mutex_lock(&region->lock);
 	for (;;) {
 		struct ckpt_slot *s = find_slot(region, ticket);
@@ -646,18 +694,32 @@ int vnfha_ckpt_wait(struct vnfha_ckpt_region *region, uint64_t ticket, unsigned 
 			if (ret_result != NULL && s->res != NULL && (rc == 0 || rc == -ETIMEDOUT)) {
 				*ret_result = *s->res;
 			}
+			s->waiter = NULL;
 			drop_slot(region, s);
 			break;
 		}
 		/* Looked at least once (wait_ms 0 reads what already arrived). */
 		if (looked && deadline != UINT64_MAX && now_ms() >= deadline) {
+			s->waiter = NULL;
 			rc = -EINPROGRESS;
 			break;
 		}
-		pump(region, deadline);
 		looked = true;
+		if (!region->reading) {
+			s->waiter = NULL;
+			read_for(region, wait_ms_until(deadline));
+			continue;
+		}
+		/* Someone reads: woken when this ticket is done, or to read. */
+		s->waiter = &mine;
+		timed_wait(&mine, &region->lock, wait_ms_until(deadline));
+		s = find_slot(region, ticket); /* slots move as others come and go */
+		if (s != NULL) {
+			s->waiter = NULL;
+		}
 	}
 	pthread_mutex_unlock(&region->lock);
+	pthread_cond_destroy(&mine);
 	return rc;
 }
 

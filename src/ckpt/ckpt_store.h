@@ -39,7 +39,8 @@ struct vnfha__ckpt_meta {
 	uint64_t epoch;
 	uint64_t gen;
 	uint64_t size;
-	uint64_t digest;
+	uint64_t digest; /* XXH3 of the fingerprints; 0 in memory after a range version
+			    (computed when meta is written: the cost follows the change) */
 	uint64_t data_id;
 	uint32_t block_size;
 	uint32_t nblocks;

@@ -99,9 +99,13 @@ struct vnfha__ckpt_patch;
  * its length; a failed write is cut back. */
 int vnfha__ckpt_log_append(int logfd, uint64_t *log_len, const uint8_t *body, size_t len);
 /* Writes the pieces of p's ranges inside block index onto block (its
- * bytes); false when none, else the span written in [*ret_lo, *ret_hi). */
-bool vnfha__ckpt_patch_onto(const struct vnfha__ckpt_patch *p, uint32_t index, uint8_t *block,
-			    uint32_t *ret_lo, uint32_t *ret_hi);
+ * bytes), the bytes they replace copied to save first (when not NULL: room
+ * for p->data_len). Returns the bytes written (0: none), their span in
+ * [*ret_lo, *ret_hi). undo puts save's bytes back. */
+size_t vnfha__ckpt_patch_onto(const struct vnfha__ckpt_patch *p, uint32_t index, uint8_t *block,
+			      uint8_t *save, uint32_t *ret_lo, uint32_t *ret_hi);
+void vnfha__ckpt_patch_undo(const struct vnfha__ckpt_patch *p, uint32_t index, uint8_t *block,
+			    const uint8_t *save);
 /* e's data synced, its meta written with every fingerprint, the log
  * emptied (its files open: a patch transaction ran). */
 int vnfha__ckpt_log_compact(struct vnfha__ckpt_entry *e);

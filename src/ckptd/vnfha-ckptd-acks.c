@@ -91,7 +91,7 @@ static void hold(struct peer_obj *po, struct inflight *f)
 	}
 	po->meta->epoch = f->epoch;
 	po->meta->gen = f->gen;
-	po->meta->digest = vnfha__ckpt_fp_digest(po->meta->fps, po->meta->nblocks);
+	po->meta->digest = 0; /* range versions keep none (ckpt_store.h) */
 }
 
 /* Records every replica has passed are of no more use. Lock held. */

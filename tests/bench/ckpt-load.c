@@ -83,7 +83,9 @@ static void *vnfha_main(void *arg)
 	/* Each thread owns a slice of the region; the change moves in it. */
 	uint64_t slice = g.size / g.threads;
 	uint64_t base = slice * t->id;
-	unsigned int seed = t->id + 1;
+	/* Each run its own offsets and bytes: a run repeating the one before
+	 * would find its bytes stored already and commit nothing. */
+	unsigned int seed = t->id + 1 + (unsigned int)getpid() * 7919u;
 
 	while (now_ns() < g.end_ns) {
 		uint64_t off = base + (slice > CHANGE ? (uint64_t)rand_r(&seed) % (slice - CHANGE) : 0);
@@ -92,7 +94,7 @@ static void *vnfha_main(void *arg)
 		uint64_t ticket = 0;
 		int rc;
 
-		memset(change, (int)(t->n + t->id), sizeof(change));
+		memset(change, (int)(t->n + t->id + (unsigned int)getpid()), sizeof(change));
 		if (strcmp(g.how, "ranges") == 0) {
 			rc = vnfha_ckpt_write(g.region, off, change, CHANGE, VNFHA_CKPT_SYNC, 5000,
 					      &ticket);

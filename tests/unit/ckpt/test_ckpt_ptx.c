@@ -73,8 +73,9 @@ static bool data_is(struct vnfha__ckpt_store *s, const uint8_t *want, uint64_t s
 	if (fd >= 0) {
 		close(fd);
 	}
+	/* A range version keeps no digest in memory (0) until meta is written. */
 	eq = eq && m != NULL && vnfha__ckpt_meta_check_data(m, want) == 0 &&
-	     m->digest == vnfha__ckpt_fp_digest(m->fps, m->nblocks);
+	     (m->digest == 0 || m->digest == vnfha__ckpt_fp_digest(m->fps, m->nblocks));
 	free(got);
 	return eq;
 }
@@ -253,7 +254,8 @@ static void test_replica(void)
 	CHECK_INT(vnfha__ckpt_ptx_sync(tx), 0);
 	CHECK_INT(vnfha__ckpt_ptx_commit(tx), 0);
 	CHECK(data_is(rep, want, SIZE));
-	CHECK_INT(vnfha__ckpt_store_find(rep, "obj")->digest, vnfha__ckpt_store_find(pri, "obj")->digest);
+	CHECK(memcmp(vnfha__ckpt_store_find(rep, "obj")->fps, vnfha__ckpt_store_find(pri, "obj")->fps,
+		     NB * sizeof(uint64_t)) == 0);
 	/* A full copy over the log: the log is emptied, the copy stands. */
 	fill(base, SIZE);
 	CHECK_INT(put_full(rep, 5, base, SIZE, BS), 0);
