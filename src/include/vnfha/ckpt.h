@@ -12,11 +12,11 @@
  * Three ways to use it:
  *   - whole buffers: vnfha_ckpt_put() / vnfha_ckpt_get();
  *   - in place, whole region: vnfha_ckpt_open() maps a shared-memory region
- *     (a memfd the daemon passes over the Unix socket), the application
- *     keeps its state there and calls vnfha_ckpt_commit(): the daemon
- *     fingerprints the whole region (cost follows the region size) and
- *     stores and sends the 64 KiB blocks that changed. Do not write the
- *     region during that call;
+ *     (a memfd the daemon passes over the Unix socket; every connection
+ *     that opens the name shares it), the application keeps its state there
+ *     and calls vnfha_ckpt_commit(): the daemon fingerprints the whole
+ *     region (cost follows the region size) and stores and sends the bytes
+ *     that changed. Do not write the region during that call;
  *   - in place, changes only: vnfha_ckpt_submit() names the byte ranges
  *     that changed (vnfha_ckpt_write() writes and names in one call;
  *     vnfha_ckpt_submit_tracked() lets the kernel find the written pages of
@@ -131,11 +131,12 @@ void vnfha_ckpt_disconnect(struct vnfha_ckpt_client *client);
  *                    on 0 and on -ETIMEDOUT, untouched otherwise
  * Errors: -EINVAL client is NULL, name is not a valid name, buf is NULL
  * with len > 0, or mode is none of the three; -EROFS the daemon is a
- * replica (commit on the promoted node); -EBUSY another commit of name is
- * running; -ESTALE the store holds a version from a newer epoch (another
- * node was promoted since); -ETIMEDOUT stored locally but no replica
- * confirmed in time (see ret_result); -ENOSPC, -EIO, -ENOMEM or another
- * errno of the daemon's store: not stored; the connection errors.
+ * replica (commit on the promoted node); -ESTALE the store holds a version
+ * from a newer epoch (another node was promoted since); -ETIMEDOUT stored
+ * locally but no replica confirmed in time (see ret_result); -ENOSPC, -EIO,
+ * -ENOMEM or another errno of the daemon's store: not stored; the
+ * connection errors. A put of a name whose commits are running waits its
+ * turn (never -EBUSY).
  */
 int vnfha_ckpt_put(struct vnfha_ckpt_client *client, const char *name, const void *buf,
 		   size_t len, enum vnfha_ckpt_mode mode, unsigned int timeout_ms,
@@ -168,11 +169,14 @@ int vnfha_ckpt_latest(struct vnfha_ckpt_client *client, const char *name,
 /*
  * Opens name as a shared-memory region of size bytes (0: the stored
  * size), filled with the latest stored version when there is one of that
- * size (a restore), zeroes otherwise.
+ * size (a restore), zeroes otherwise. A name already open on the daemon
+ * (by this or another connection or process) is the same memory, as it
+ * is now: every opener shares one region per name.
  * [out] ret_region  close it with vnfha_ckpt_close() (also after
  *                   vnfha_ckpt_disconnect(), see there)
  * Errors: -EINVAL client or ret_region is NULL, name is not a valid name,
- * size is 0 with nothing stored, or size is over SIZE_MAX / 2; -EAGAIN the
+ * size is 0 with nothing stored, size is over SIZE_MAX / 2, or the name is
+ * open elsewhere with another size; -EAGAIN the
  * stored version failed its fingerprint check while being read (try
  * again); -EMFILE too many regions open on this connection, or out of
  * file descriptors; -ENOMEM, -ENFILE or another errno of memfd_create(2)
@@ -207,13 +211,16 @@ size_t vnfha_ckpt_region_size(const struct vnfha_ckpt_region *region);
 struct vnfha_ckpt_version vnfha_ckpt_region_version(const struct vnfha_ckpt_region *region);
 
 /*
- * Commits the region's bytes as the next version of its checkpoint; only
- * blocks that changed are stored and sent.
+ * Commits the region's bytes as the next version of its checkpoint: the
+ * daemon fingerprints the whole region and stores and sends only the bytes
+ * that differ (nothing differs: no new version, the result names the one
+ * that holds them). Queued with other commits of the checkpoint, never
+ * refused.
  * [in]  mode, timeout_ms  as vnfha_ckpt_put()
  * [out] ret_result        as vnfha_ckpt_put()
  * Errors: -EINVAL region is NULL or mode is none of the three; -ENOTCONN
  * its client was disconnected; otherwise as vnfha_ckpt_put(): -EROFS,
- * -EBUSY, -ESTALE, -ETIMEDOUT, the store's errors, the connection errors.
+ * -ESTALE, -ETIMEDOUT, the store's errors, the connection errors.
  */
 int vnfha_ckpt_commit(struct vnfha_ckpt_region *region, enum vnfha_ckpt_mode mode,
 		      unsigned int timeout_ms, struct vnfha_ckpt_result *ret_result);
