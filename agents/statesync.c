@@ -72,7 +72,10 @@ static const struct vnfha_param params[] = {
 		      "(crypto_cipher/crypto_hash in corosync.conf), so no key_file is used "
 		      "and no port opened. shared_dir: store_dir is on storage every node mounts "
 		      "(and fencing guards); only the promoted node runs vnfha-ckptd, and a "
-		      "newly promoted one finds the last complete version in place." },
+		      "newly promoted one finds the last complete version in place; there is "
+		      "no replica, so a sync commit returns once the version is in the shared "
+		      "store and a durable one once it is on stable storage there (data or "
+		      "log, and directory, fsync'ed); no key_file is used and no port opened." },
 	{ .name = "port", .type = VNFHA_PARAM_INTEGER, .dflt = "7410", .min = 1, .max = 65535,
 	  .shortdesc = "Replication port", .longdesc = "TCP port every replica listens on." },
 	{ .name = "store_dir", .type = VNFHA_PARAM_STRING, .dflt = "/var/lib/vnfha/ckpt",
@@ -420,6 +423,8 @@ static pid_t spawn_daemon(const struct ss *s, int *ret_arm_fd)
 	if (is_cpg(s)) {
 		argv[n++] = "--cpg";
 		argv[n++] = group;
+	} else if (is_shared(s)) {
+		argv[n++] = "--shared"; /* no replica: sync and durable are about the store */
 	} else if (vnfha_ocf_bool(s->ocf, "plaintext")) {
 		argv[n++] = "--plaintext";
 	} else {
@@ -512,7 +517,7 @@ static int ss_monitor(struct vnfha_ocf *ocf)
 static int start_daemon(struct ss *s)
 {
 	int64_t deadline = vnfha__now_ms() + vnfha_ocf_budget_ms();
-	bool keyless = vnfha_ocf_bool(s->ocf, "plaintext") || is_cpg(s);
+	bool keyless = vnfha_ocf_bool(s->ocf, "plaintext") || is_cpg(s) || is_shared(s);
 	int rc = ss_host_ready(keyless ? NULL : str(s, "key_file"), str(s, "socket_group"));
 	int arm_fd = -1;
 	int pidfd;

@@ -97,7 +97,9 @@ static int entry_files(struct vnfha__ckpt_store *store, struct vnfha__ckpt_entry
 		if (e->logfd < 0) {
 			return -errno;
 		}
-		if (fstat(e->logfd, &st) != 0) {
+		/* The log's name on stable storage too (once): a durable version
+		 * is an fdatasync of the log, which does not sync its directory. */
+		if (fstat(e->logfd, &st) != 0 || fsync(e->objfd) != 0) {
 			return -errno;
 		}
 		e->log_len = (uint64_t)st.st_size;

@@ -256,6 +256,13 @@ int vnfha__ckpt_update_commit(struct vnfha__ckpt_update *u, bool durable)
 				goto fail;
 			}
 		}
+		if (durable && e->meta == NULL) {
+			/* A new object: its directory's name on stable storage first. */
+			rc = vnfha__ckpt_fsync(u->store->dirfd);
+			if (rc != 0) {
+				goto fail;
+			}
+		}
 		rc = vnfha__ckpt_write_meta(u->objfd, newm, durable);
 		if (rc != 0) {
 			goto fail;

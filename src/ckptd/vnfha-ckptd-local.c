@@ -531,7 +531,9 @@ static int do_status(struct local *l)
 	OUT("role %s\n", d->role == VNFHA_CKPT_ROLE_PRIMARY ? "primary" : "replica");
 	OUT("epoch %" PRIu64 "\n", d->epoch);
 	OUT("node %s\n", d->opts.node);
-	if (d->opts.cpg_group != NULL) {
+	if (d->opts.shared) {
+		OUT("transport shared\n");
+	} else if (d->opts.cpg_group != NULL) {
 		OUT("transport cpg:%s\n", d->opts.cpg_group);
 	} else {
 		OUT("transport %s\n", d->opts.plaintext ? "plaintext" : "tls1.3-psk");
@@ -582,8 +584,11 @@ static int do_peers(struct local *l, const uint8_t *payload, size_t len)
 	rc = d->repl->set_peers(d, addrs, n);
 	pthread_mutex_unlock(&d->lock);
 	if (rc == -EOPNOTSUPP) {
-		return reply_err(l, rc, "no replica list to set: with --cpg the CPG group's "
-				 "members are the replicas");
+		return reply_err(l, rc, d->opts.shared
+						? "no replica list to set: with --shared the store "
+						  "is on shared storage and has no replica"
+						: "no replica list to set: with --cpg the CPG group's "
+						  "members are the replicas");
 	}
 	vnfha_log(VNFHA_LOG_INFO, "peers set to '%s' (%zu)", n > 0 ? addrs[0] : "", n);
 	return reply_err(l, rc, rc == 0 ? "" : strerror(-rc));

@@ -54,6 +54,7 @@ struct ckptd_opts {
 	const char *cpg_group; /* NULL: TCP; else sync over this Corosync group */
 	const char *metrics_listen; /* NULL: no metrics endpoint (the default) */
 	const char *socket_group; /* NULL: the local socket stays root:root */
+	bool shared;	       /* the store is shared, no replica (ckptd_repl_shared) */
 	bool plaintext;
 	int role;
 	char *peers[VNFHA_CKPT_MAX_PEERS];
@@ -110,7 +111,8 @@ struct ckptd_repl {
 };
 
 extern const struct ckptd_repl ckptd_repl_tcp; /* vnfha-ckptd-tcp.c */
-extern const struct ckptd_repl ckptd_repl_cpg; /* vnfha-ckptd-cpg.c */
+extern const struct ckptd_repl ckptd_repl_cpg;    /* vnfha-ckptd-cpg.c */
+extern const struct ckptd_repl ckptd_repl_shared; /* vnfha-ckptd-shared.c */
 
 struct ckptd {
 	pthread_mutex_t lock;

@@ -227,6 +227,15 @@ peers() { # what attrd holds for the other nodes
 	run a monitor; [ "$status" -eq 8 ]
 	echo first > "$NETNS_DIR/in1"
 	cli a --mode async put session "$NETNS_DIR/in1"
+	# No replica here: sync is "in the shared store", durable "fsync'ed there".
+	run cli a --mode sync put session "$NETNS_DIR/in1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"shared:$NETNS_DIR/store"* ]]
+	run cli a --mode durable put session "$NETNS_DIR/in1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"durable"* ]]
 	run a demote;  [ "$status" -eq 0 ]
 	run a monitor; [ "$status" -eq 0 ]
 	run b promote; [ "$status" -eq 0 ]
