@@ -17,8 +17,10 @@ VNF_MODE=${VNF_MODE:-sync}
 # The VNFC's monitor interval in seconds when promoted (unpromoted: one more).
 VNF_MONITOR=${VNF_MONITOR:-10}
 VNF_KEY=/run/vnfha-lab/shared/authkey
-# statesync's sync_method: tcp (default) or cpg.
+# statesync's sync_method: tcp (default), cpg or shared_dir.
 VNF_SYNC_METHOD=${VNF_SYNC_METHOD:-tcp}
+# statesync's store_dir (shared_dir: a directory every node mounts).
+VNF_STORE_DIR=${VNF_STORE_DIR:-/run/vnfha/store}
 
 # One pre-shared key for the checkpoint channel, as Pacemaker Remote's.
 vnf_new_key() {
@@ -30,7 +32,7 @@ vnf_new_key() {
 vnf_create_statesync() {
 	vnf_new_key
 	lab on 1 pcs resource create ss ocf:vnfha:statesync key_file=$VNF_KEY \
-		sync_method="$VNF_SYNC_METHOD" store_dir=/run/vnfha/store op monitor interval=6s role=Promoted \
+		sync_method="$VNF_SYNC_METHOD" store_dir="$VNF_STORE_DIR" op monitor interval=6s role=Promoted \
 		op monitor interval=7s role=Unpromoted promotable notify=true
 }
 
@@ -43,7 +45,7 @@ vnf_create() {
 	if [ "$how" = crm ]; then
 		vnf_new_key
 		lab on 1 crm configure <<-EOF
-			primitive ss ocf:vnfha:statesync params key_file=$key store_dir=/run/vnfha/store \
+			primitive ss ocf:vnfha:statesync params key_file=$key store_dir=$VNF_STORE_DIR \
 				sync_method=$VNF_SYNC_METHOD \
 				op monitor interval=6s role=Promoted op monitor interval=7s role=Unpromoted
 			clone ss-clone ss meta promotable=true notify=true
