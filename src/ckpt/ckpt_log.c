@@ -65,12 +65,25 @@ int vnfha__ckpt_log_append(int logfd, uint64_t *log_len, const uint8_t *body, si
 	return 0;
 }
 
+/* The part of p's range k (offset *ret_off, *ret_len bytes) inside block
+ * index: [*lo, *hi), absolute; false when the range misses the block. */
+static bool piece(const struct vnfha__ckpt_patch *p, uint32_t k, uint32_t index,
+		  uint64_t *ret_off, uint32_t *ret_len, uint64_t *lo, uint64_t *hi)
+{
+	uint64_t bstart = (uint64_t)index * p->block_size;
+	uint64_t bend = bstart + p->block_size;
+
+	vnfha__ckpt_range_at(p->ranges, k, ret_off, ret_len);
+	*lo = *ret_off > bstart ? *ret_off : bstart;
+	*hi = *ret_off + *ret_len < bend ? *ret_off + *ret_len : bend;
+	return *lo < *hi;
+}
+
 size_t vnfha__ckpt_patch_onto(const struct vnfha__ckpt_patch *p, uint32_t index, uint8_t *block,
 			      uint8_t *save, uint32_t *ret_lo, uint32_t *ret_hi)
 {
 	uint64_t bstart = (uint64_t)index * p->block_size;
-	uint64_t bend = bstart + p->block_size;
-	const uint8_t *data = p->data;
+	const uint8_t *data = p->data; /* range k's bytes */
 	size_t written = 0;
 
 	for (uint32_t k = 0; k < p->n_ranges; k++) {
@@ -79,13 +92,9 @@ size_t vnfha__ckpt_patch_onto(const struct vnfha__ckpt_patch *p, uint32_t index,
 		uint64_t lo;
 		uint64_t hi;
 
-		vnfha__ckpt_range_at(p->ranges, k, &off, &len);
-		lo = off > bstart ? off : bstart;
-		hi = off + len < bend ? off + len : bend;
-		if (lo < hi) {
+		if (piece(p, k, index, &off, &len, &lo, &hi)) {
 			if (save != NULL) {
-				memcpy(save, block + (lo - bstart), (size_t)(hi - lo));
-				save += hi - lo;
+				memcpy(save + written, block + (lo - bstart), (size_t)(hi - lo));
 			}
 			memcpy(block + (lo - bstart), data + (lo - off), (size_t)(hi - lo));
 			if (written == 0 || lo - bstart < *ret_lo) {
@@ -105,7 +114,6 @@ void vnfha__ckpt_patch_undo(const struct vnfha__ckpt_patch *p, uint32_t index, u
 			    const uint8_t *save)
 {
 	uint64_t bstart = (uint64_t)index * p->block_size;
-	uint64_t bend = bstart + p->block_size;
 
 	for (uint32_t k = 0; k < p->n_ranges; k++) {
 		uint64_t off;
@@ -113,10 +121,7 @@ void vnfha__ckpt_patch_undo(const struct vnfha__ckpt_patch *p, uint32_t index, u
 		uint64_t lo;
 		uint64_t hi;
 
-		vnfha__ckpt_range_at(p->ranges, k, &off, &len);
-		lo = off > bstart ? off : bstart;
-		hi = off + len < bend ? off + len : bend;
-		if (lo < hi) {
+		if (piece(p, k, index, &off, &len, &lo, &hi)) {
 			memcpy(block + (lo - bstart), save, (size_t)(hi - lo));
 			save += hi - lo;
 		}

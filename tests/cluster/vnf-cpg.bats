@@ -142,25 +142,11 @@ replicas_at_latest() {
 }
 
 @test "cpg: a killed VNFC process fails over with no acknowledged update lost" {
-	old=$(vnf_active)
-	[ -n "$old" ]
-	vnf_client_start 12
-	fault=$(lab_now_ms)
-	lab kill-process "$old" "$(vnf_pid "$old")"
-	vnf_client_check 1
-	echo "cpg process kill -> answering again after $(vnf_recovery_ms "$CLIENT_LOG" "$fault") ms" >&3
-	vnf_expect_promoted stayed "$old"
+	vnf_check_process_kill cpg
 }
 
 @test "cpg: a killed active node is fenced and its state continues elsewhere" {
-	old=$(vnf_active)
-	[ -n "$old" ]
-	vnf_client_start 25
-	fault=$(lab_now_ms)
-	lab kill-node "$old"
-	vnf_client_check 1
-	echo "cpg node kill -> answering again after $(vnf_recovery_ms "$CLIENT_LOG" "$fault") ms" >&3
-	vnf_expect_promoted moved "$old"
+	vnf_check_node_kill cpg
 }
 
 @test "cpg: the restarted node rejoins the group and catches up" {

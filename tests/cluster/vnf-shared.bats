@@ -44,22 +44,9 @@ teardown() {
 }
 
 @test "shared_dir: a killed VNFC process fails over with no acknowledged update lost" {
-	old=$(vnf_active)
-	vnf_client_start 12
-	fault=$(lab_now_ms)
-	lab kill-process "$old" "$(vnf_pid "$old")"
-	vnf_client_check 1
-	echo "shared_dir process kill -> answering again after $(vnf_recovery_ms "$CLIENT_LOG" "$fault") ms" >&3
+	vnf_check_process_kill shared_dir
 }
 
 @test "shared_dir: a killed active node is fenced; the next finds every acknowledged update in the shared store" {
-	old=$(vnf_active)
-	vnf_client_start 25
-	fault=$(lab_now_ms)
-	lab kill-node "$old"
-	vnf_client_check 1
-	echo "shared_dir node kill -> answering again after $(vnf_recovery_ms "$CLIENT_LOG" "$fault") ms" >&3
-	new=$(vnf_active)
-	[ -n "$new" ]
-	[ "$new" != "$old" ]
+	vnf_check_node_kill shared_dir
 }

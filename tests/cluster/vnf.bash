@@ -183,6 +183,35 @@ vnf_expect_promoted() {
 	esac
 }
 
+# vnf_check_process_kill LABEL: the active VNFC's process killed under the
+# client: it fails over in place with no acknowledged update lost (the
+# recovery time on fd 3).
+vnf_check_process_kill() {
+	local old fault
+	old=$(vnf_active)
+	[ -n "$old" ]
+	vnf_client_start 12
+	fault=$(lab_now_ms)
+	lab kill-process "$old" "$(vnf_pid "$old")"
+	vnf_client_check 1
+	echo "$1 process kill -> answering again after $(vnf_recovery_ms "$CLIENT_LOG" "$fault") ms" >&3
+	vnf_expect_promoted stayed "$old"
+}
+
+# vnf_check_node_kill LABEL: the active node killed (and fenced) under the
+# client: another node serves the state with no acknowledged update lost.
+vnf_check_node_kill() {
+	local old fault
+	old=$(vnf_active)
+	[ -n "$old" ]
+	vnf_client_start 25
+	fault=$(lab_now_ms)
+	lab kill-node "$old"
+	vnf_client_check 1
+	echo "$1 node kill -> answering again after $(vnf_recovery_ms "$CLIENT_LOG" "$fault") ms" >&3
+	vnf_expect_promoted moved "$old"
+}
+
 # Milliseconds from FAULT_MS (epoch ms) to the first recovery the client
 # logged in LOG after it; nothing when there was none.
 vnf_recovery_ms() {
