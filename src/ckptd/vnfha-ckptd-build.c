@@ -8,7 +8,7 @@
  *   - a whole-region scan (COMMIT): the region fingerprinted by up to four
  *     threads, the blocks that differ staged the same way;
  *   - a new or resized object, or a change too large to stage (over
- *     STAGE_MAX blocks, or a body over one frame): an update (ckpt_update),
+ *     STAGE_BYTES of blocks, or a body over one frame): an update (ckpt_update),
  *     block by block, as whole-region commits always were.
  */
 #include <errno.h>
@@ -22,7 +22,7 @@
 #include "ckpt/ckpt_store_internal.h"
 #include "vnfha-ckptd.h"
 
-#define STAGE_MAX 256 /* blocks a range version stages (2 copies each); more: an update */
+#define STAGE_BYTES (16u << 20) /* of blocks a range version stages; more: an update */
 #define SCAN_THREADS_MAX 4
 #define SCAN_MIN_BYTES (8u << 20) /* below this one thread fingerprints */
 
@@ -103,6 +103,7 @@ static uint32_t block_len(uint64_t size, uint32_t bs, uint32_t i)
 struct scan {
 	const uint8_t *map;
 	uint64_t size;
+	uint32_t bs;
 	uint64_t *fps;
 	uint32_t first;
 	uint32_t last;
@@ -114,8 +115,8 @@ static void *scan_range(void *arg)
 	struct scan *s = arg;
 
 	for (uint32_t i = s->first; i < s->last; i++) {
-		s->fps[i] = vnfha__ckpt_fp_block(s->map + (uint64_t)i * VNFHA_CKPT_BLOCK_SIZE,
-						 block_len(s->size, VNFHA_CKPT_BLOCK_SIZE, i));
+		s->fps[i] = vnfha__ckpt_fp_block(s->map + (uint64_t)i * s->bs,
+						 block_len(s->size, s->bs, i));
 	}
 	return NULL;
 }
@@ -125,7 +126,7 @@ static void *scan_range(void *arg)
 static int scan_fps(struct ckptd_obj *o, uint64_t **ret_fps)
 {
 	struct scan s[SCAN_THREADS_MAX];
-	uint32_t nblocks = (uint32_t)((o->size + VNFHA_CKPT_BLOCK_SIZE - 1) / VNFHA_CKPT_BLOCK_SIZE);
+	uint32_t nblocks = (uint32_t)((o->size + o->block_size - 1) / o->block_size);
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	uint32_t n = o->size < SCAN_MIN_BYTES || cpus < 2 ? 1
 		     : cpus > SCAN_THREADS_MAX	   ? SCAN_THREADS_MAX
@@ -142,7 +143,7 @@ static int scan_fps(struct ckptd_obj *o, uint64_t **ret_fps)
 		o->mapped_in = true;
 	}
 	for (uint32_t t = 0; t < n; t++) {
-		s[t] = (struct scan){ .map = o->map, .size = o->size, .fps = fps,
+		s[t] = (struct scan){ .map = o->map, .size = o->size, .bs = o->block_size, .fps = fps,
 				      .first = (uint32_t)((uint64_t)nblocks * t / n),
 				      .last = (uint32_t)((uint64_t)nblocks * (t + 1) / n) };
 		if (t > 0 && pthread_create(&s[t].thread, NULL, scan_range, &s[t]) != 0) {
@@ -209,13 +210,14 @@ static int update_blocks(struct ckptd *d, struct ckptd_obj *o, const struct ckpt
 	uint8_t *blk = NULL;
 	size_t n_refs = 0;
 	uint32_t touched = 0;
-	uint32_t nblocks = (uint32_t)((o->size + VNFHA_CKPT_BLOCK_SIZE - 1) / VNFHA_CKPT_BLOCK_SIZE);
+	const uint32_t bs = o->block_size;
+	uint32_t nblocks = (uint32_t)((o->size + bs - 1) / bs);
 	bool whole;
 	int dfd = -1;
 	int rc;
 
-	rc = b->scan ? scan_fps(o, &fps) : index_pieces(b, VNFHA_CKPT_BLOCK_SIZE, &refs, &n_refs, &touched);
-	blk = malloc(VNFHA_CKPT_BLOCK_SIZE);
+	rc = b->scan ? scan_fps(o, &fps) : index_pieces(b, bs, &refs, &n_refs, &touched);
+	blk = malloc(bs);
 	if (rc == 0 && blk == NULL) {
 		rc = -ENOMEM;
 	}
@@ -223,16 +225,16 @@ static int update_blocks(struct ckptd *d, struct ckptd_obj *o, const struct ckpt
 	while (rc == 0) {
 		rc = next_version(d, o->name, ret_epoch, ret_gen);
 		cur = vnfha__ckpt_store_find(d->store, o->name);
-		whole = cur == NULL || cur->size != o->size || cur->block_size != VNFHA_CKPT_BLOCK_SIZE;
+		whole = cur == NULL || cur->size != o->size || cur->block_size != bs;
 		base_epoch = cur != NULL ? cur->epoch : 0;
 		base_gen = cur != NULL ? cur->gen : 0;
 		if (rc == 0 && whole) {
 			rc = vnfha__ckpt_update_begin(d->store, o->name, *ret_epoch, *ret_gen, o->size,
-						      VNFHA_CKPT_BLOCK_SIZE, NULL, true, &u);
+						      bs, NULL, true, &u);
 		} else if (rc == 0 && b->scan) {
 			/* Every block given (unchanged ones cost no write). */
 			rc = vnfha__ckpt_update_begin(d->store, o->name, *ret_epoch, *ret_gen, o->size,
-						      VNFHA_CKPT_BLOCK_SIZE, NULL, false, &u);
+						      bs, NULL, false, &u);
 		} else if (rc == 0) {
 			rc = vnfha__ckpt_update_begin_over(d->store, o->name, *ret_epoch, *ret_gen, &u);
 		}
@@ -248,30 +250,28 @@ static int update_blocks(struct ckptd *d, struct ckptd_obj *o, const struct ckpt
 	pthread_mutex_unlock(&d->lock);
 	if (rc == 0 && b->scan) {
 		for (uint32_t i = 0; rc == 0 && i < nblocks; i++) {
-			rc = vnfha__ckpt_update_block_fp(
-				u, i, o->map + (uint64_t)i * VNFHA_CKPT_BLOCK_SIZE,
-				block_len(o->size, VNFHA_CKPT_BLOCK_SIZE, i), fps[i]);
+			rc = vnfha__ckpt_update_block_fp(u, i, o->map + (uint64_t)i * bs,
+							 block_len(o->size, bs, i), fps[i]);
 		}
 	} else if (rc == 0) {
 		for (size_t k = 0; rc == 0 && k < n_refs;) {
 			uint32_t i = refs[k].block;
-			uint32_t len = block_len(o->size, VNFHA_CKPT_BLOCK_SIZE, i);
+			uint32_t len = block_len(o->size, bs, i);
 
 			if (whole) {
 				memset(blk, 0, len);
 			} else {
-				rc = vnfha__ckpt_pread_all(dfd, blk, len,
-							   (off_t)((uint64_t)i * VNFHA_CKPT_BLOCK_SIZE));
+				rc = vnfha__ckpt_pread_all(dfd, blk, len, (off_t)((uint64_t)i * bs));
 			}
 			for (; k < n_refs && refs[k].block == i; k++) {
-				piece_onto(b, &b->pieces[refs[k].piece], i, VNFHA_CKPT_BLOCK_SIZE, blk);
+				piece_onto(b, &b->pieces[refs[k].piece], i, bs, blk);
 			}
 			if (rc == 0) {
 				rc = vnfha__ckpt_update_block(u, i, blk, len);
 			}
 		}
 		/* A new object: the blocks no piece touched are zeroes. */
-		memset(blk, 0, VNFHA_CKPT_BLOCK_SIZE);
+		memset(blk, 0, bs);
 		for (uint32_t i = 0, k = 0; rc == 0 && whole && i < nblocks; i++) {
 			while (k < n_refs && refs[k].block < i) {
 				k++;
@@ -279,7 +279,7 @@ static int update_blocks(struct ckptd *d, struct ckptd_obj *o, const struct ckpt
 			if (k < n_refs && refs[k].block == i) {
 				continue;
 			}
-			rc = vnfha__ckpt_update_block(u, i, blk, block_len(o->size, VNFHA_CKPT_BLOCK_SIZE, i));
+			rc = vnfha__ckpt_update_block(u, i, blk, block_len(o->size, bs, i));
 		}
 	}
 	pthread_mutex_lock(&d->lock);
@@ -350,7 +350,7 @@ static int patch_version(struct ckptd *d, struct ckptd_obj *o, const struct ckpt
 		for (uint32_t i = 0; rc == 0 && i < cur->nblocks; i++) {
 			differ += fps[i] != cur->fps[i];
 		}
-		if (rc == 0 && differ > STAGE_MAX) {
+		if (rc == 0 && differ > STAGE_BYTES / o->block_size) {
 			rc = -E2BIG;
 		}
 		if (rc == 0) {
@@ -416,7 +416,7 @@ int ckptd_build_version(struct ckptd *d, struct ckptd_obj *o, struct ckptd_batch
 	}
 	pthread_mutex_lock(&d->lock);
 	cur = vnfha__ckpt_store_find(d->store, o->name);
-	whole = cur == NULL || cur->size != o->size || cur->block_size != VNFHA_CKPT_BLOCK_SIZE;
+	whole = cur == NULL || cur->size != o->size || cur->block_size != o->block_size;
 	if (!b->scan && b->n_pieces == 0) {
 		/* A flush: the tickets take the current version (none: 0.0,
 		 * answered at once - nothing was submitted before them). */
@@ -428,13 +428,13 @@ int ckptd_build_version(struct ckptd *d, struct ckptd_obj *o, struct ckptd_batch
 	}
 	pthread_mutex_unlock(&d->lock);
 	if (!whole && !b->scan) {
-		rc = index_pieces(b, VNFHA_CKPT_BLOCK_SIZE, &refs, &n_refs, &touched);
+		rc = index_pieces(b, o->block_size, &refs, &n_refs, &touched);
 		free(refs);
 		if (rc != 0) {
 			return rc;
 		}
 	}
-	if (!whole && touched <= STAGE_MAX) {
+	if (!whole && touched <= STAGE_BYTES / o->block_size) {
 		rc = patch_version(d, o, b, durable, ret);
 		if (rc != -E2BIG) {
 			goto out;

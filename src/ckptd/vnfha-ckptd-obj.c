@@ -21,7 +21,7 @@
 #include "ocf/ocf.h"
 #include "vnfha-ckptd.h"
 
-#define VERSION_BLOCKS 128 /* a version's submits touch at most this many blocks */
+#define VERSION_BYTES (8u << 20) /* a version's submits touch at most this much of blocks */
 
 struct ckptd_obj *ckptd_obj_find(struct ckptd *d, const char *name, bool create)
 {
@@ -110,6 +110,21 @@ static int make_region(const char *name, uint64_t size, const struct vnfha__ckpt
 	return 0;
 }
 
+/* Blocks of a new region: a page (a change of a few bytes costs reading
+ * and fingerprinting one 4 KiB block on each side, not 64 KiB), doubled
+ * until the fingerprint list fits one frame (8 GiB at 4 KiB). A region
+ * already stored keeps its block size. */
+static uint32_t region_block_size(uint64_t size)
+{
+	uint32_t bs = 4096;
+	uint32_t n;
+
+	while (bs < VNFHA_CKPT_MAX_BLOCK_SIZE && vnfha__ckpt_nblocks(size, bs, &n) != 0) {
+		bs *= 2;
+	}
+	return bs;
+}
+
 static void unmap_region(struct ckptd_obj *o)
 {
 	if (o->map != NULL) {
@@ -127,7 +142,7 @@ static void unmap_region(struct ckptd_obj *o)
 static int send_info_fd(struct ckptd *d, struct ckptd_local *lc, struct ckptd_obj *o, int fd)
 {
 	const struct vnfha__ckpt_meta *m = vnfha__ckpt_store_find(d->store, o->name);
-	struct vnfha__ckpt_obj info = { .size = o->size, .block_size = VNFHA_CKPT_BLOCK_SIZE };
+	struct vnfha__ckpt_obj info = { .size = o->size, .block_size = o->block_size };
 	uint8_t buf[256];
 	int len;
 	int rc;
@@ -232,6 +247,7 @@ int ckptd_obj_open(struct ckptd *d, struct ckptd_local *lc, const char *name, ui
 	o->memfd = mfd;
 	o->map = map;
 	o->size = (size_t)size;
+	o->block_size = cur != NULL && cur->size == size ? cur->block_size : region_block_size(size);
 	o->mapped_in = m != NULL; /* the restore wrote every page */
 	rc = add_region(lc, o);
 	if (rc != 0) {
@@ -293,10 +309,10 @@ void ckptd_obj_commit_pending(struct ckptd *d, struct ckptd_obj *o)
 		bool durable;
 		int rc;
 
-		/* One version stages at most VERSION_BLOCKS blocks (counted per
+		/* One version stages at most VERSION_BYTES of blocks (counted per
 		 * submit): the submits past them make the next version. */
 		memset(&o->pend, 0, sizeof(o->pend));
-		ckptd_batch_split(&b, VERSION_BLOCKS, VNFHA_CKPT_BLOCK_SIZE, &o->pend);
+		ckptd_batch_split(&b, VERSION_BYTES / o->block_size, o->block_size, &o->pend);
 		durable = any_durable(&b);
 		if (d->stopping) {
 			rc = -ESHUTDOWN;

@@ -293,6 +293,7 @@ struct ckptd_obj {
 	int memfd;
 	uint8_t *map;
 	size_t size;
+	uint32_t block_size; /* of its stored versions: a page for new regions */
 	unsigned int refs;
 	bool mapped_in;
 	bool opening; /* a thread is making the region (lock dropped) */
