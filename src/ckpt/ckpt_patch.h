@@ -38,6 +38,8 @@
 /* COMMITV flags */
 #define VNFHA_CKPT_CV_SCAN 0x1u /* whole-region scan commit; no ranges */
 #define VNFHA_CKPT_CV_MORE 0x2u /* this ticket continues in the next COMMITV */
+#define VNFHA_CKPT_CV_UFFD 0x4u /* a tracked submit: pages found by uffd write-protect */
+#define VNFHA_CKPT_CV_HASHED 0x8u /* a tracked submit: pages found by the page-hash scan */
 /* PATCH flags: VNFHA_CKPT_F_DURABLE (ckpt_wire.h) only */
 
 #define VNFHA_CKPT_RANGE_LEN 12 /* offset u64, length u32 */
@@ -93,7 +95,9 @@ int vnfha__ckpt_commitv_head_encode(const struct vnfha__ckpt_commitv *cv,
 				    const struct vnfha_ckpt_range *ranges, uint8_t *buf,
 				    size_t len);
 /* Ranges may overlap and come in any order; each is 1..RANGE_MAX long and
- * does not wrap; SCAN carries none; mode 0..2; no unknown flags. */
+ * does not wrap; SCAN carries none; UFFD and HASHED (how a tracked submit
+ * found its pages: the daemon reports it) exclude SCAN and each other;
+ * mode 0..2; no unknown flags. */
 int vnfha__ckpt_commitv_decode(const uint8_t *buf, size_t len, struct vnfha__ckpt_commitv *ret);
 
 int vnfha__ckpt_done_encode(uint64_t first, uint64_t last, const struct vnfha__ckpt_result *r,

@@ -656,7 +656,13 @@ int vnfha_ckpt_submit_tracked(struct vnfha_ckpt_region *region, enum vnfha_ckpt_
 		}
 	}
 	if (rc == 0) {
-		rc = submit_locked(region, copy, n, mode, timeout_ms, 0, true, ret_ticket);
+		/* The flag tells the daemon how the pages were found (its status
+		 * says which tracking a checkpoint's submits use). */
+		uint32_t how = vnfha__ckpt_track_kind(region->track) == VNFHA_CKPT_TRACK_UFFD_WP
+				       ? VNFHA_CKPT_CV_UFFD
+				       : VNFHA_CKPT_CV_HASHED;
+
+		rc = submit_locked(region, copy, n, mode, timeout_ms, how, true, ret_ticket);
 		if (rc != 0) {
 			pthread_mutex_lock(&region->lock);
 			vnfha__ckpt_track_redirty(region->track, copy, n);

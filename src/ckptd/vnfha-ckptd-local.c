@@ -429,6 +429,17 @@ static int do_commitv(struct local *l, const uint8_t *buf, size_t len,
 	}
 	pthread_mutex_lock(&d->lock);
 	o = opened(l, cv.name);
+	if (o != NULL && (cv.flags & (VNFHA_CKPT_CV_UFFD | VNFHA_CKPT_CV_HASHED))) {
+		const char *how = cv.flags & VNFHA_CKPT_CV_UFFD ? "uffd-wp" : "scan";
+
+		if (o->tracking == NULL || strcmp(o->tracking, how) != 0) {
+			vnfha_log(VNFHA_LOG_INFO, "checkpoint '%s': tracked submits find written "
+				  "pages by %s", o->name,
+				  cv.flags & VNFHA_CKPT_CV_UFFD ? "userfaultfd write-protect (uffd-wp)"
+								: "page hashes (scan: no uffd-wp here)");
+			o->tracking = how;
+		}
+	}
 	pthread_mutex_unlock(&d->lock);
 	if (o == NULL) {
 		rc = -EBADF;

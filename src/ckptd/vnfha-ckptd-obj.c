@@ -485,8 +485,9 @@ void ckptd_obj_status(struct ckptd *d, struct ckptd_text *out)
 		}
 		ckptd_text_add(out,
 			       "commits %s versions %" PRIu64 " tickets %" PRIu64 " fsyncs %" PRIu64
-			       " region %s\n",
+			       " region %s tracking %s\n",
 			       o->name, o->n_versions, o->n_tickets, o->n_fsyncs,
-			       o->map != NULL ? "open" : "closed");
+			       o->map != NULL ? "open" : "closed",
+			       o->tracking != NULL && o->tracking[0] != '\0' ? o->tracking : "none");
 	}
 }

@@ -307,6 +307,9 @@ struct ckptd_obj {
 	size_t rec_first;
 	size_t rec_n;
 	size_t rec_bytes;
+	/* how the last tracked submit found its pages: "uffd-wp", "scan", or
+	 * "" (no tracked submit) - for status and a log line when it changes */
+	const char *tracking;
 	/* counters for status */
 	uint64_t n_versions;
 	uint64_t n_tickets;

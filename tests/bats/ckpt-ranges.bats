@@ -57,6 +57,28 @@ same_versions() {
 	[[ "$output" == *"protocol 2"* ]]
 }
 
+@test "tracked submits carry exactly the written pages (uffd-wp, and the page-hash fallback when forced): the replica ends identical; status says which" {
+	ckpt_start 2 replica
+	ckpt_start 1 primary --peer 198.51.100.2:"$PORT"
+	run ip netns exec "${PFX}n1" "$STRESS" tracked "$WORK/n1/sock" "$WORK/n2/sock" tk "$SEED"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# This kernel has uffd-wp with PAGEMAP_SCAN (Linux >= 6.7) or not.
+	kind=$(sed -n 's/^tracking //p' <<<"$output")
+	[ "$kind" = uffd-wp ] || [ "$kind" = scan ]
+	run ckpt 1 status
+	[[ "$output" == *"commits tk "*" tracking $kind"* ]]
+	grep -q "checkpoint 'tk': tracked submits find written pages by" "$WORK/n1/log"
+	# Forced to the page-hash scan: reported as such, and still exact.
+	run env VNFHA_CKPT_TRACK=scan ip netns exec "${PFX}n1" "$STRESS" tracked "$WORK/n1/sock" \
+		"$WORK/n2/sock" tk2 "$SEED"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"tracking scan"* ]]
+	run ckpt 1 status
+	[[ "$output" == *"commits tk2 "*" tracking scan"* ]]
+}
+
 @test "many threads commit while the replica is killed, restarted and partitioned: every acknowledged update is on it, whole" {
 	ckpt_start 2 replica
 	ckpt_start 1 primary --peer 198.51.100.2:"$PORT"

@@ -19,6 +19,11 @@
  *   ckpt-stress raw SOCKET NAME
  *       a COMMITV past the region's end sent as bytes (past the library's
  *       check): the daemon refuses the ticket, nothing stored
+ *   ckpt-stress tracked PRIMARY REPLICA NAME SEED
+ *       a region opened with VNFHA_CKPT_OPEN_TRACK written in place at
+ *       random (one byte to several pages, page edges, the last byte), each
+ *       change a tracked sync submit: the replica ends identical; prints
+ *       the tracking in use
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -287,6 +292,55 @@ static int raw(const char *sock, const char *name)
 	return res.status == -ERANGE && first == 7 && last == 7 ? 0 : 1;
 }
 
+static int tracked(const char *psock, const char *rsock, const char *name, unsigned int seed)
+{
+	const size_t size = (8u << 20) + 123;
+	struct vnfha_ckpt_client *pri = NULL;
+	struct vnfha_ckpt_client *rep = NULL;
+	struct vnfha_ckpt_region *r = NULL;
+	struct vnfha_ckpt_result *res = vnfha_ckpt_result_new();
+	uint8_t *p;
+	int rc = vnfha_ckpt_connect(psock, &pri);
+
+	if (rc == 0) {
+		rc = vnfha_ckpt_connect(rsock, &rep);
+	}
+	if (rc == 0) {
+		rc = vnfha_ckpt_open_flags(pri, name, size, VNFHA_CKPT_OPEN_TRACK, &r);
+	}
+	if (rc != 0 || res == NULL) {
+		return fail("open", rc != 0 ? rc : -ENOMEM);
+	}
+	printf("tracking %s\n", vnfha_ckpt_region_tracking(r));
+	p = vnfha_ckpt_region_data(r);
+	for (int i = 0; i < 300; i++) {
+		size_t len = i % 7 == 0 ? 3 * 4096 + 1 : 1 + (size_t)rand_r(&seed) % 600;
+		size_t off = i == 0 ? size - 1 : i % 5 == 0 ? 4096 * ((size_t)rand_r(&seed) % 2000) - 1
+							   : (size_t)rand_r(&seed) % (size - len);
+		uint64_t ticket = 0;
+
+		if (off + len > size) {
+			len = size - off;
+		}
+		for (size_t k = 0; k < len; k++) {
+			p[off + k] = (uint8_t)rand_r(&seed);
+		}
+		rc = vnfha_ckpt_submit_tracked(r, VNFHA_CKPT_SYNC, 5000, &ticket);
+		if (rc == 0) {
+			rc = vnfha_ckpt_wait(r, ticket, VNFHA_CKPT_WAIT_FOREVER, res);
+		}
+		if (rc != 0) {
+			return fail("tracked submit", rc);
+		}
+	}
+	rc = replica_is(rep, name, p, size, vnfha_ckpt_result_version(res).gen, "tracked");
+	vnfha_ckpt_close(r);
+	vnfha_ckpt_disconnect(pri);
+	vnfha_ckpt_disconnect(rep);
+	vnfha_ckpt_result_free(res);
+	return rc;
+}
+
 /* -------------------------------------------------------------- stress */
 
 struct slot {
@@ -489,6 +543,9 @@ int main(int argc, char **argv)
 	if (argc == 4 && strcmp(argv[1], "raw") == 0) {
 		return raw(argv[2], argv[3]);
 	}
+	if (argc == 6 && strcmp(argv[1], "tracked") == 0) {
+		return tracked(argv[2], argv[3], argv[4], (unsigned int)num(argv[5]));
+	}
 	if (argc == 9 && strcmp(argv[1], "run") == 0) {
 		return run(argv);
 	}
@@ -496,6 +553,7 @@ int main(int argc, char **argv)
 		return check(argv);
 	}
 	fprintf(stderr, "usage: ckpt-stress edges PRIMARY REPLICA NAME | raw SOCKET NAME |\n"
+			"       tracked PRIMARY REPLICA NAME SEED |\n"
 			"       run SOCKET NAME SIZE THREADS SECONDS TIMEOUT_MS MODE |\n"
 			"       check SOCKET NAME SIZE THREADS ACKED_FILE\n");
 	return 2;

@@ -199,6 +199,20 @@ static void test_commitv(void)
 		cv.flags = 0x10;
 		n = vnfha__ckpt_commitv_head_encode(&cv, r, buf, sizeof(buf));
 		CHECK_INT(vnfha__ckpt_commitv_decode(buf, (size_t)n, &d), -EBADMSG);
+		/* How a tracked submit found its pages: one way, never with SCAN. */
+		cv.flags = VNFHA_CKPT_CV_UFFD;
+		n = vnfha__ckpt_commitv_head_encode(&cv, r, buf, sizeof(buf));
+		CHECK_INT(vnfha__ckpt_commitv_decode(buf, (size_t)n, &d), 0);
+		CHECK_INT(d.flags, VNFHA_CKPT_CV_UFFD);
+		cv.flags = VNFHA_CKPT_CV_HASHED | VNFHA_CKPT_CV_MORE;
+		n = vnfha__ckpt_commitv_head_encode(&cv, r, buf, sizeof(buf));
+		CHECK_INT(vnfha__ckpt_commitv_decode(buf, (size_t)n, &d), 0);
+		cv.flags = VNFHA_CKPT_CV_UFFD | VNFHA_CKPT_CV_HASHED;
+		n = vnfha__ckpt_commitv_head_encode(&cv, r, buf, sizeof(buf));
+		CHECK_INT(vnfha__ckpt_commitv_decode(buf, (size_t)n, &d), -EBADMSG);
+		cv.flags = VNFHA_CKPT_CV_SCAN | VNFHA_CKPT_CV_UFFD;
+		n = vnfha__ckpt_commitv_head_encode(&cv, r, buf, sizeof(buf));
+		CHECK_INT(vnfha__ckpt_commitv_decode(buf, (size_t)n, &d), -EBADMSG);
 		cv.flags = 0;
 		cv.mode = 3;
 		n = vnfha__ckpt_commitv_head_encode(&cv, r, buf, sizeof(buf));
