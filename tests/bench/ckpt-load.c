@@ -6,7 +6,8 @@
  * writer was blocked per commit (p50/p99 us, vnfha only).
  *
  *   ckpt-load vnfha SOCKET NAME SIZE HOW THREADS SECONDS
- *       HOW: ranges (vnfha_ckpt_write + wait), tracked (write in place,
+ *       HOW: ranges (vnfha_ckpt_write + wait; ranges-durable: the same in
+ *       durable mode), tracked (write in place,
  *       vnfha_ckpt_submit_tracked + wait), scan (write in place,
  *       vnfha_ckpt_commit: the whole-region commit, for reference)
  *   ckpt-load redis HOST PORT CAFILE|- THREADS SECONDS
@@ -95,9 +96,11 @@ static void *vnfha_main(void *arg)
 		int rc;
 
 		memset(change, (int)(t->n + t->id + (unsigned int)getpid()), sizeof(change));
-		if (strcmp(g.how, "ranges") == 0) {
-			rc = vnfha_ckpt_write(g.region, off, change, CHANGE, VNFHA_CKPT_SYNC, 5000,
-					      &ticket);
+		if (strncmp(g.how, "ranges", 6) == 0) {
+			rc = vnfha_ckpt_write(g.region, off, change, CHANGE,
+					      strcmp(g.how, "ranges-durable") == 0 ? VNFHA_CKPT_DURABLE
+										  : VNFHA_CKPT_SYNC,
+					      5000, &ticket);
 			t1 = now_ns();
 			if (rc == 0) {
 				rc = vnfha_ckpt_wait(g.region, ticket, VNFHA_CKPT_WAIT_FOREVER, NULL);
@@ -348,7 +351,7 @@ int main(int argc, char **argv)
 			}
 		}
 	} else {
-		fprintf(stderr, "usage: ckpt-load vnfha SOCKET NAME SIZE ranges|tracked|scan THREADS "
+		fprintf(stderr, "usage: ckpt-load vnfha SOCKET NAME SIZE ranges|ranges-durable|tracked|scan THREADS "
 				"SECONDS\n       ckpt-load redis HOST PORT CAFILE|- THREADS SECONDS\n");
 		return 2;
 	}

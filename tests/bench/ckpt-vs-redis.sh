@@ -14,8 +14,11 @@
 #     reference); and 1, 4, 16, 64 concurrent committers.
 # Per cell: commits/s, latency p50/p99, how long the writer was blocked
 # (p99, inside submit), bytes on the veth per commit (both ways), CPU-us per
-# commit of the primary and the replica server. Each cell runs REPEAT times:
-# median [min-max]. Ratios against Redis at the same thread count and TLS.
+# commit of the primary and the replica server; for vnfha also commits per
+# version (grouping), versions per ACK (pipelining) and fsyncs per commit
+# (a durable cell, 16 committers). Each cell runs REPEAT times: median
+# [min-max] (the grouping columns: median). Ratios against Redis at the same
+# thread count and TLS.
 # Usage (root, from a built tree):
 #   [REPEAT=3] [SECONDS_PER_RUN=3] [SIZES="4096 67108864 1073741824"]
 #   [THREADS="1 4 16 64"] tests/bench/ckpt-vs-redis.sh
@@ -65,6 +68,28 @@ med() { sort -g | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : ""
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "n/a"; else printf "%.2f", a / b }'; }
 
 declare -A OUT # cell.metric -> "v1 v2 ..."
+# The primary's counters for checkpoint NAME: "versions tickets fsyncs acks acked_versions"
+vcounters() {
+	"$B/src/ckptd/vnfha-ckpt" --socket "$WORK/a.sock" status | awk -v n="$1" '
+		$1 == "commits" && $2 == n { v = $4; t = $6; f = $8 }
+		$1 == "peer" { for (i = 1; i < NF; i++) { if ($i == "acks") a = $(i + 1); if ($i == "acked_versions") b = $(i + 1) } }
+		END { print v + 0, t + 0, f + 0, a + 0, b + 0 }'
+}
+# vrun CELL NAME CMD...: run() for a vnfha cell, plus what grouping did:
+# commits per version, versions per ACK, fsyncs per commit
+vrun() {
+	local cell=$1 name=$2 c0 c1 tpv vpa fpc
+	shift 2
+	read -r -a c0 <<<"$(vcounters "$name")"
+	run "$cell" "$vp" "$vr" "$@"
+	read -r -a c1 <<<"$(vcounters "$name")"
+	read -r tpv vpa fpc < <(awk -v dv=$((c1[0] - c0[0])) -v dt=$((c1[1] - c0[1])) \
+		-v df=$((c1[2] - c0[2])) -v da=$((c1[3] - c0[3])) -v db=$((c1[4] - c0[4])) \
+		'BEGIN { printf "%.1f %.1f %.2f\n", dv ? dt / dv : 0, da ? db / da : 0, dt ? df / dt : 0 }')
+	OUT[$cell.tpv]+="$tpv "
+	OUT[$cell.vpa]+="$vpa "
+	OUT[$cell.fpc]+="$fpc "
+}
 # run CELL PRIMARY_PID REPLICA_PID CMD...: one measured run of the load
 run() {
 	local cell=$1 pp=$2 rp=$3 c0p c0r b0 out
@@ -151,7 +176,7 @@ for tls in on off; do
 		"${A[@]}" "$LOAD" vnfha "$WORK/a.sock" "r$size" "$size" scan 1 1 >/dev/null 2>&1 || true
 		for how in ranges tracked scan; do
 			for _ in $(seq "$REPEAT"); do
-				run "vnfha.$tls.$how.s$size.t1" "$vp" "$vr" \
+				vrun "vnfha.$tls.$how.s$size.t1" "r$size" \
 					"$LOAD" vnfha "$WORK/a.sock" "r$size" "$size" "$how" 1 "$SECS"
 			done
 		done
@@ -159,9 +184,15 @@ for tls in on off; do
 	"${A[@]}" "$LOAD" vnfha "$WORK/a.sock" threads 67108864 scan 1 1 >/dev/null 2>&1 || true
 	for th in $THREADS; do
 		for _ in $(seq "$REPEAT"); do
-			run "vnfha.$tls.ranges.threads.t$th" "$vp" "$vr" \
+			vrun "vnfha.$tls.ranges.threads.t$th" threads \
 				"$LOAD" vnfha "$WORK/a.sock" threads 67108864 ranges "$th" "$SECS"
 		done
+	done
+	# Durable: every commit on a replica's stable storage; one fsync per
+	# version (per batch), however many commits it groups.
+	for _ in $(seq "$REPEAT"); do
+		vrun "vnfha.$tls.durable.t16" threads \
+			"$LOAD" vnfha "$WORK/a.sock" threads 67108864 ranges-durable 16 "$SECS"
 	done
 	kill "$vp" "$vr"
 	wait "$vp" "$vr" 2>/dev/null || true
@@ -171,14 +202,15 @@ done
 cell() { printf '%s' "${OUT[$1.$2]:-}" | tr ' ' '\n' | grep -v '^$' | stat3; }
 cellmed() { printf '%s' "${OUT[$1.$2]:-}" | tr ' ' '\n' | grep -v '^$' | med; }
 row() {
-	printf '%-34s %-26s %-24s %-26s %-20s %-14s %-12s %-12s\n' "$1" \
+	printf '%-34s %-26s %-24s %-26s %-20s %-14s %-12s %-12s %-9s %-9s %-9s\n' "$1" \
 		"$(cell "$2" commits_per_s)" "$(cell "$2" p50_us)" "$(cell "$2" p99_us)" \
-		"$(cell "$2" blocked_p99_us)" "$(cell "$2" bytes)" "$(cell "$2" cpu_p)" "$(cell "$2" cpu_r)"
+		"$(cell "$2" blocked_p99_us)" "$(cell "$2" bytes)" "$(cell "$2" cpu_p)" "$(cell "$2" cpu_r)" \
+		"$(cellmed "$2" tpv)" "$(cellmed "$2" vpa)" "$(cellmed "$2" fpc)"
 }
 echo
 echo "== results: median [min-max] of $REPEAT runs of ${SECS}s; 300-byte change, sync"
-printf '%-34s %-26s %-24s %-26s %-20s %-14s %-12s %-12s\n' cell commits/s p50_us p99_us \
-	writer_blocked_p99_us wire_B/commit cpu_us_prim cpu_us_repl
+printf '%-34s %-26s %-24s %-26s %-20s %-14s %-12s %-12s %-9s %-9s %-9s\n' cell commits/s p50_us p99_us \
+	writer_blocked_p99_us wire_B/commit cpu_us_prim cpu_us_repl commit/v v/ack fsync/c
 for tls in off on; do
 	for th in $THREADS; do
 		row "redis TLS $tls, $th thr" "redis.$tls.t$th"
@@ -193,6 +225,7 @@ for tls in on off; do
 	for th in $THREADS; do
 		row "vnfha TLS $tls ranges 64MiB, $th thr" "vnfha.$tls.ranges.threads.t$th"
 	done
+	row "vnfha TLS $tls durable 64MiB, 16 thr" "vnfha.$tls.durable.t16"
 done
 echo
 echo "== ratios (targets: vnfha commits/s >= redis at every count; >= 50000/s at 64;"
