@@ -34,7 +34,18 @@ struct vnfha_ckpt_result {
 	char message[256];
 };
 
-struct ckpt_slot;
+/* A submitted ticket whose result someone will want (or that must redirty
+ * its pages if it fails). */
+struct ckpt_slot {
+	uint64_t ticket;
+	bool keep;    /* the caller holds the ticket */
+	bool tracked; /* a tracked submit: on failure the pages are written again */
+	bool done;
+	int status;
+	struct vnfha_ckpt_result *res;
+	pthread_cond_t *waiter; /* the thread waiting for it (its own condition) */
+};
+
 struct vnfha__ckpt_track;
 
 #define VNFHA_CKPT_RBUF_LEN (16u << 10) /* a region's results are < 2 KiB each */
@@ -85,5 +96,18 @@ int vnfha__ckpt_client_get_into(struct vnfha__ckpt_conn *c, const char *name, ui
 /* ckpt_region.c: the client goes away; the region keeps its bytes, its
  * pending tickets fail with -ENOTCONN, later calls too. */
 void vnfha__ckpt_region_detach(struct vnfha_ckpt_region *region);
+/* ckpt_results.c, lock held: a ticket kept for its result (keep) or its
+ * tracked pages (tracked); -ENOMEM. */
+int vnfha__ckpt_region_add_slot(struct vnfha_ckpt_region *r, uint64_t ticket, bool keep,
+				bool tracked);
+/* A ticket whose submit failed: its result is nobody's. */
+void vnfha__ckpt_region_forget(struct vnfha_ckpt_region *r, uint64_t ticket);
+/* The connection failed: every pending ticket fails with err. */
+void vnfha__ckpt_region_go_dead(struct vnfha_ckpt_region *r, int err);
+/* Become the reader until deadline (ms of the monotonic clock, at most a
+ * second), or wait for the one that is. Returns with the lock held. */
+void vnfha__ckpt_region_pump(struct vnfha_ckpt_region *r, uint64_t deadline);
+/* Lock not needed (closing): frees the kept results. */
+void vnfha__ckpt_region_free_slots(struct vnfha_ckpt_region *r);
 
 #endif
