@@ -412,6 +412,8 @@ peers() { # what attrd holds for the other nodes
 	[[ "$output" == *"cannot reach vnfha-ckptd: Permission denied"* ]]
 	run host_ra stop
 	[ "$status" -eq 0 ]
+}
+
 @test "statesync: a killed vnfha-ckptd is reported to Pacemaker at once; a stop is not" {
 	run ra start; [ "$status" -eq 0 ]
 	peers node2 0.0 node3 0.0
