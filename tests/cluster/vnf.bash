@@ -130,19 +130,20 @@ vnf_client() {
 		--threads "${VNF_CLIENT_THREADS:-4}" --duration "$1"
 }
 
-# Starts the client for S seconds in the background, every acknowledged
-# update recorded in CLIENT_LOG. `ip netns exec` execs the client, so
-# CLIENT_PID is the client itself: `kill -INT "$CLIENT_PID"` ends its run
-# early (a background job of a script ignores SIGINT; the client does not),
-# and `wait "$CLIENT_PID"` returns its verdict: 0 no acknowledged update
-# lost, 3 some lost (examples/vnfha-counter-client.c).
+# Starts the client (VNF_CLIENT_THREADS threads, as vnf_client) for S
+# seconds in the background, every acknowledged update recorded in
+# CLIENT_LOG. `ip netns exec` execs the client, so CLIENT_PID is the client
+# itself: `kill -INT "$CLIENT_PID"` ends its run early (a background job of
+# a script ignores SIGINT; the client does not), and `wait "$CLIENT_PID"`
+# returns its verdict: 0 no acknowledged update lost, 3 some lost
+# (examples/vnfha-counter-client.c).
 vnf_client_start() {
 	local ns
 	ns=$(lab netns client)
 	CLIENT_LOG=$(mktemp "${BATS_TEST_TMPDIR:-/tmp}/vnf-client.XXXXXX")
 	ip netns exec "$ns" "$VNFHA_BUILDDIR/examples/vnfha-counter-client" \
-		--server "$VNF_VIP:$VNF_PORT" --interval "${VNF_INTERVAL:-10}" --duration "$1" \
-		>"$CLIENT_LOG" 2>&1 &
+		--server "$VNF_VIP:$VNF_PORT" --interval "${VNF_INTERVAL:-10}" \
+		--threads "${VNF_CLIENT_THREADS:-4}" --duration "$1" >"$CLIENT_LOG" 2>&1 &
 	CLIENT_PID=$!
 	sleep 1
 }
@@ -212,11 +213,14 @@ vnf_check_node_kill() {
 	vnf_expect_promoted moved "$old"
 }
 
-# Milliseconds from FAULT_MS (epoch ms) to the first recovery the client
-# logged in LOG after it; nothing when there was none.
+# Milliseconds from FAULT_MS (epoch ms) until every client thread that
+# recovered after it was answered again (the latest of their first
+# recoveries in LOG); nothing when there was none.
 vnf_recovery_ms() {
-	sed -n 's/^recovered at_ms=\([0-9]*\).*/\1/p' "$1" |
-		awk -v f="$2" '$1 > f { print $1 - f; exit }'
+	awk -v f="$2" '/^recovered at_ms=/ {
+		at = substr($2, 7) + 0; key = ($6 ~ /^key=/) ? $6 : "key=";
+		if (at > f && !(key in first)) { first[key] = at; if (at > last) last = at }
+	} END { if (last) print last - f }' "$1"
 }
 
 # setup_file of the VNF scenarios: a 3-node lab with fencing, token 1000 ms,
