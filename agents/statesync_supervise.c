@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/fs.h"
 #include "common/parse.h"
 #include "common/spawn.h"
 #include "ocf/ocf.h"
@@ -22,28 +23,10 @@
 
 static int write_pidfile(const char *path, pid_t pid)
 {
-	char tmp[300];
 	char text[24];
 	int n = snprintf(text, sizeof(text), "%ld\n", (long)pid);
-	int fd;
-	int rc = 0;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		return -errno;
-	}
-	if (write(fd, text, (size_t)n) != n) {
-		rc = -EIO;
-	}
-	close(fd);
-	if (rc == 0 && rename(tmp, path) != 0) {
-		rc = -errno;
-	}
-	if (rc != 0) {
-		unlink(tmp);
-	}
-	return rc;
+	return vnfha__write_file_atomic(path, text, (size_t)n, 0644, false);
 }
 
 static void describe(int status, char *buf, size_t len)
