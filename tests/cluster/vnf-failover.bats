@@ -48,12 +48,7 @@ teardown() {
 }
 
 @test "vnf: a killed active node is fenced and its state continues elsewhere" {
-	old=$(vnf_active)
-	[ -n "$old" ]
-	vnf_client_start 25
-	lab kill-node "$old"
-	vnf_client_check 1
-	vnf_expect_promoted moved "$old"
+	vnf_check_node_kill tcp
 }
 
 @test "vnf: a cut link and a frozen node fail over with no loss" {

@@ -184,34 +184,29 @@ vnf_expect_promoted() {
 	esac
 }
 
-# vnf_check_process_kill LABEL: the active VNFC's process killed under the
-# client: it fails over in place with no acknowledged update lost (the
-# recovery time on fd 3).
-vnf_check_process_kill() {
-	local old fault
+# vnf_check_kill process|node LABEL: under the client, the active VNFC's
+# process killed (it fails over in place) or the active node killed and
+# fenced (another node serves the state); no acknowledged update lost, the
+# recovery time on fd 3.
+vnf_check_kill() {
+	local what=$1 old fault secs=12 want=stayed
+	[ "$what" = process ] || secs=25 want=moved
 	old=$(vnf_active)
 	[ -n "$old" ]
-	vnf_client_start 12
+	vnf_client_start "$secs"
 	fault=$(lab_now_ms)
-	lab kill-process "$old" "$(vnf_pid "$old")"
+	case $what in
+	process) lab kill-process "$old" "$(vnf_pid "$old")" ;;
+	node) lab kill-node "$old" ;;
+	*) echo "vnf_check_kill: process or node, not '$what'" >&2; return 2 ;;
+	esac
 	vnf_client_check 1
-	echo "$1 process kill -> answering again after $(vnf_recovery_ms "$CLIENT_LOG" "$fault") ms" >&3
-	vnf_expect_promoted stayed "$old"
+	echo "$2 $what kill -> answering again after $(vnf_recovery_ms "$CLIENT_LOG" "$fault") ms" >&3
+	vnf_expect_promoted "$want" "$old"
 }
 
-# vnf_check_node_kill LABEL: the active node killed (and fenced) under the
-# client: another node serves the state with no acknowledged update lost.
-vnf_check_node_kill() {
-	local old fault
-	old=$(vnf_active)
-	[ -n "$old" ]
-	vnf_client_start 25
-	fault=$(lab_now_ms)
-	lab kill-node "$old"
-	vnf_client_check 1
-	echo "$1 node kill -> answering again after $(vnf_recovery_ms "$CLIENT_LOG" "$fault") ms" >&3
-	vnf_expect_promoted moved "$old"
-}
+vnf_check_process_kill() { vnf_check_kill process "$1"; }
+vnf_check_node_kill() { vnf_check_kill node "$1"; }
 
 # Milliseconds from FAULT_MS (epoch ms) until every client thread that
 # recovered after it was answered again (the latest of their first
