@@ -2,7 +2,8 @@
 # Shared by the checkpoint benchmarks (sourced): two network namespaces
 # ${P}a and ${P}b joined by one veth pair, 203.0.113.1 <-> 203.0.113.2, and
 # the commands to run in each (A, Bn); wait_for polls a command with a
-# deadline. The caller sets P and tears the namespaces down (trap).
+# deadline; bench_ckptd_pair starts a primary and its replica there. The
+# caller sets P and tears the namespaces down (trap).
 # shellcheck shell=bash
 
 bench_netns_up() {
@@ -35,4 +36,25 @@ wait_for() {
 		[ "$SECONDS" -lt "$deadline" ] || { echo "bench: timed out: $*" >&2; exit 1; }
 		sleep 0.02
 	done
+}
+
+# bench_ckptd_pair SECONDS DAEMON-ARGS...: a vnfha-ckptd replica in ${P}b
+# (store $WORK/sb, socket $WORK/b.sock) and a primary in ${P}a sending to it
+# ($WORK/sa, $WORK/a.sock), with DAEMON-ARGS (--key F or --plaintext); logs
+# appended to $WORK/[ab].log, both PIDs added to PIDS and set in
+# CKPTD_PRIMARY and CKPTD_REPLICA. Returns once the primary is connected
+# (exit 1 after SECONDS). Needs B (the build directory) and WORK.
+bench_ckptd_pair() {
+	local secs=$1
+	shift
+	"${Bn[@]}" "$B/src/ckptd/vnfha-ckptd" --role replica --listen 203.0.113.2:7410 \
+		--store "$WORK/sb" --socket "$WORK/b.sock" "$@" 2>>"$WORK/b.log" &
+	CKPTD_REPLICA=$!
+	PIDS+=("$CKPTD_REPLICA")
+	"${A[@]}" "$B/src/ckptd/vnfha-ckptd" --role primary --listen 203.0.113.1:7410 \
+		--peer 203.0.113.2:7410 --store "$WORK/sa" --socket "$WORK/a.sock" "$@" \
+		2>>"$WORK/a.log" &
+	CKPTD_PRIMARY=$!
+	PIDS+=("$CKPTD_PRIMARY")
+	wait_for "$secs" sh -c "$B/src/ckptd/vnfha-ckpt --socket $WORK/a.sock status | grep -q ' connected'"
 }

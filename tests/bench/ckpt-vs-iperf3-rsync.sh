@@ -123,16 +123,8 @@ for mode in tls plaintext; do
 	fi
 	rm -rf "$WORK/sa" "$WORK/sb" "$WORK/sc"
 	warm $((SIZE_MIB * 5)) # the region, three stores, slack
-	"${Bn[@]}" "$B/src/ckptd/vnfha-ckptd" --role replica --listen 203.0.113.2:7410 \
-		--store "$WORK/sb" --socket "$WORK/b.sock" "${extra[@]}" 2>>"$WORK/b.log" &
-	rpid=$!
-	PIDS+=("$rpid")
-	"${A[@]}" "$B/src/ckptd/vnfha-ckptd" --role primary --listen 203.0.113.1:7410 \
-		--peer 203.0.113.2:7410 --store "$WORK/sa" --socket "$WORK/a.sock" "${extra[@]}" \
-		2>>"$WORK/a.log" &
-	ppid=$!
-	PIDS+=("$ppid")
-	wait_for 5 sh -c "$B/src/ckptd/vnfha-ckpt --socket $WORK/a.sock status | grep -q ' connected'"
+	bench_ckptd_pair 5 "${extra[@]}"
+	rpid=$CKPTD_REPLICA ppid=$CKPTD_PRIMARY
 	rm -f "$WORK/done"
 	anon_peak "$ppid" "$WORK/done" >"$WORK/anon.p" &
 	samplers=($!)
@@ -161,7 +153,7 @@ for mode in tls plaintext; do
 	echo "vnfha $mode: new replica resync:      ${resync} s  $(gbps "$SIZE" "$resync") Gbit/s"
 	echo "vnfha $mode: 1% dirty commit:         ${dirty} s"
 	echo "vnfha $mode: 4 KiB sync commits:      $lat"
-	echo "vnfha $mode: peak RSS primary $(hwm $ppid), replica $(hwm $rpid), new replica $(hwm $cpid)"
+	echo "vnfha $mode: peak RSS primary $(hwm "$ppid"), replica $(hwm "$rpid"), new replica $(hwm "$cpid")"
 	echo "vnfha $mode: peak private RSS (RssAnon) primary $(cat "$WORK/anon.p"), replica $(cat "$WORK/anon.r")"
 	# where the time went, from the primary's log
 	grep -h "\[$ppid\].*\(committed 'big'\|has 'big'\)" "$WORK/a.log" | sed 's/^.*INFO: /    /'

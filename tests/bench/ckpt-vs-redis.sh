@@ -160,16 +160,8 @@ for tls in on off; do
 	extra=(--key "$WORK/key")
 	[ $tls = off ] && extra=(--plaintext)
 	rm -rf "$WORK/sa" "$WORK/sb"
-	"${Bn[@]}" "$B/src/ckptd/vnfha-ckptd" --role replica --listen 203.0.113.2:7410 \
-		--store "$WORK/sb" --socket "$WORK/b.sock" "${extra[@]}" 2>>"$WORK/b.log" &
-	vr=$!
-	PIDS+=("$vr")
-	"${A[@]}" "$B/src/ckptd/vnfha-ckptd" --role primary --listen 203.0.113.1:7410 \
-		--peer 203.0.113.2:7410 --store "$WORK/sa" --socket "$WORK/a.sock" "${extra[@]}" \
-		2>>"$WORK/a.log" &
-	vp=$!
-	PIDS+=("$vp")
-	wait_for 10 sh -c "$B/src/ckptd/vnfha-ckpt --socket $WORK/a.sock status | grep -q ' connected'"
+	bench_ckptd_pair 10 "${extra[@]}"
+	vr=$CKPTD_REPLICA vp=$CKPTD_PRIMARY
 	echo "== vnfha TLS $tls"
 	for size in $SIZES; do
 		# The first commit of a region is a full copy: done before measuring.
