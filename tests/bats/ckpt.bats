@@ -181,6 +181,7 @@ teardown() {
 	# no --key: a shared store has nobody to talk to
 	ip netns exec "${PFX}n1" "$CKPTD" --shared --role primary --store "$WORK/n1/store" \
 		--socket "$WORK/n1/sock" --node n1 2>>"$WORK/n1/log" &
+	# shellcheck disable=SC2034 # ckpt-lib.bash's teardown stops it
 	PIDS[1]=$!
 	ckpt_wait 5 ckpt 1 status
 	run ip netns exec "${PFX}n1" ss -Htln
