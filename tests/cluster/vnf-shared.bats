@@ -11,6 +11,7 @@ load vnf
 
 setup_file() {
 	export VNF_SYNC_METHOD=shared_dir
+	lab_available || return 0
 	lab_setup_file -n 3 -t 1000 --fencing
 	# A store of this run on the directory the nodes share.
 	export VNF_STORE_DIR=/run/vnfha-lab/shared/store-$$
@@ -21,6 +22,10 @@ setup_file() {
 teardown_file() {
 	[ -n "${VNFHA_LAB:-}" ] && rm -rf "$VNFHA_LAB/shared/store-$$"
 	lab_teardown_file
+}
+
+setup() {
+	lab_skip_unavailable
 }
 
 teardown() {
