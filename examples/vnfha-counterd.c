@@ -13,6 +13,12 @@
  *                               "GET key"  -> "VALUE key value"
  * Only the active instance listens; a standby keeps no socket open.
  *
+ * When the local vnfha-ckptd goes away (killed, restarted by statesync),
+ * the answers held for it are errors, the region is dropped and opened
+ * again on the next daemon (opening restores the latest version it holds);
+ * meanwhile every request is answered "ERR checkpoint unavailable", never
+ * acknowledged unreplicated.
+ *
  * --active runs it without ocf:vnfha:vnfc (no control socket, no heartbeat):
  * active from the start, restoring the latest checkpoint the local daemon
  * holds, as a plain service started by any process agent would be (the
@@ -61,6 +67,7 @@ struct counterd {
 	struct vnfha_role_conn *role;
 	struct vnfha_ckpt_client *ckpt;
 	struct vnfha_ckpt_region *region; /* opened at the first promotion */
+	bool ckpt_lost;			  /* the daemon went away: reopen while active */
 	struct counter *counters;
 	struct counter *local;	/* --state none: counters live here only */
 	bool use_ckpt;
@@ -153,12 +160,41 @@ static int open_region(struct counterd *d)
 		rc = vnfha_ckpt_open(d->ckpt, d->name, size, &d->region);
 	}
 	if (rc < 0) {
-		fprintf(stderr, "counterd: checkpoint '%s' unavailable: %s\n", d->name,
-			vnfha_lib_strerror(rc));
+		/* Retried every 100 ms after a lost daemon: said once. */
+		if (!d->ckpt_lost) {
+			fprintf(stderr, "counterd: checkpoint '%s' unavailable: %s\n", d->name,
+				vnfha_lib_strerror(rc));
+		}
 		return rc;
 	}
 	d->counters = vnfha_ckpt_region_data(d->region);
+	if (d->ckpt_lost) {
+		struct vnfha_ckpt_version v = vnfha_ckpt_region_version(d->region);
+
+		fprintf(stderr, "counterd: checkpoint reopened, version %llu.%llu\n",
+			(unsigned long long)v.epoch, (unsigned long long)v.gen);
+		d->ckpt_lost = false;
+	}
 	return 0;
+}
+
+static void answer_done(struct counterd *d);
+
+/* The region's connection ended with error why (the daemon died or was
+ * restarted): held answers become errors, the region and its client are
+ * dropped; while active, the serve loop opens them again. */
+static void drop_ckpt(struct counterd *d, int why)
+{
+	fprintf(stderr, "counterd: checkpoint daemon lost (%s); opening the checkpoint again\n",
+		vnfha_lib_strerror(why));
+	answer_done(d);
+	d->n_orphans = 0; /* their tickets failed with the connection */
+	vnfha_ckpt_close(d->region);
+	vnfha_ckpt_disconnect(d->ckpt);
+	d->region = NULL;
+	d->ckpt = NULL;
+	d->counters = d->local;
+	d->ckpt_lost = true;
 }
 
 /* Carries out a role change; says ready only once it really holds. */
@@ -167,6 +203,10 @@ static int become(struct counterd *d, enum vnfha_role role)
 	int rc;
 
 	if (role == VNFHA_ROLE_ACTIVE) {
+		rc = d->region != NULL ? vnfha_ckpt_dispatch(d->region) : 0;
+		if (rc < 0) {
+			drop_ckpt(d, rc); /* a daemon restarted since: open it anew */
+		}
 		if (d->use_ckpt && d->region == NULL) {
 			/* Opening restores the latest version the local daemon holds. */
 			rc = open_region(d);
@@ -216,6 +256,10 @@ static void handle_line(struct counterd *d, struct client *c, char *line)
 	struct counter *ctr;
 	int rc;
 
+	if (d->use_ckpt && d->region == NULL) {
+		answer(c, "ERR checkpoint unavailable\n");
+		return;
+	}
 	if (strncmp(line, "INCR ", 5) == 0 && strlen(line + 5) <= KEY_MAX && line[5] != '\0') {
 		ctr = find_counter(d, line + 5, true);
 		if (ctr == NULL) {
@@ -358,6 +402,7 @@ static void on_accept(struct counterd *d)
 static int serve(struct counterd *d)
 {
 	int64_t next_hb = 0;
+	int64_t next_open = 0;
 
 	while (!stopping) {
 		struct pollfd fds[3 + MAX_CLIENTS];
@@ -380,7 +425,16 @@ static int serve(struct counterd *d)
 			return -errno;
 		}
 		if (fds[2].revents != 0) {
-			vnfha_ckpt_dispatch(d->region); /* an error shows in each ticket's wait */
+			/* An error shows in each ticket's wait; a dead connection
+			 * is dropped and opened again. */
+			rc = vnfha_ckpt_dispatch(d->region);
+			if (rc < 0) {
+				drop_ckpt(d, rc);
+			}
+		}
+		if (d->ckpt_lost && d->listen_fd >= 0 && now_ms() >= next_open) {
+			open_region(d);
+			next_open = now_ms() + HEARTBEAT_MS / 2;
 		}
 		if (d->role != NULL && now_ms() >= next_hb) {
 			vnfha_role_heartbeat(d->role);

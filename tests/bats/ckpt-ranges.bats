@@ -159,3 +159,34 @@ same_versions() {
 	run ip netns exec "${PFX}n2" "$STRESS" check "$WORK/n2/sock" app $((1 << 20)) 16 "$WORK/acked"
 	[ "$status" -eq 0 ]
 }
+
+@test "demo VNF: a killed vnfha-ckptd's successor is opened again; no update acknowledged unreplicated, none lost" {
+	ckpt_start 2 replica
+	ckpt_start 1 primary --peer 198.51.100.2:"$PORT"
+	ip netns exec "${PFX}n1" "$VNFHA_BUILDDIR/examples/vnfha-counterd" --active --port 7000 \
+		--mode sync --ckpt-socket "$WORK/n1/sock" 2>"$WORK/counterd.log" &
+	PIDS[counterd]=$!
+	ckpt_wait 5 ip netns exec "${PFX}n1" "$VNFHA_BUILDDIR/examples/vnfha-counter-client" \
+		--server 127.0.0.1:7000 --get
+	ip netns exec "${PFX}n1" "$VNFHA_BUILDDIR/examples/vnfha-counter-client" \
+		--server 127.0.0.1:7000 --interval 10 --threads 3 --duration 6 >"$WORK/client.log" 2>&1 &
+	client=$!
+	sleep 1.5
+	ckpt_kill9 1
+	sleep 0.5
+	ckpt_start 1 primary --peer 198.51.100.2:"$PORT"
+	rc=0
+	wait "$client" || rc=$?
+	cat "$WORK/client.log" "$WORK/counterd.log"
+	[ "$rc" -eq 0 ]
+	grep -q '^summary .* lost=0 ' "$WORK/client.log"
+	# every client thread was answered again after the daemon came back
+	[ "$(grep -c '^recovered ' "$WORK/client.log")" -ge 3 ]
+	grep -q 'checkpoint daemon lost' "$WORK/counterd.log"
+	grep -q 'checkpoint reopened' "$WORK/counterd.log"
+	# the last acknowledged value is on the replica too (sync)
+	last=$(sed -n 's/^summary .* last=\([0-9]*\) .*/\1/p' "$WORK/client.log")
+	now=$(ip netns exec "${PFX}n1" "$VNFHA_BUILDDIR/examples/vnfha-counter-client" \
+		--server 127.0.0.1:7000 --get)
+	[ "$now" -ge "$last" ]
+}
