@@ -28,6 +28,21 @@ bench_netns_down() {
 	ip netns del "${P}b" 2>/dev/null || true
 }
 
+# bench_cleanup (the caller's EXIT trap): every PID in PIDS stopped, the
+# namespaces gone, WORK removed (its logs copied to /tmp first with KEEP=1).
+bench_cleanup() {
+	local pid
+	for pid in "${PIDS[@]}"; do
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	bench_netns_down
+	if [ -n "${KEEP:-}" ]; then
+		cp "$WORK"/*.log /tmp/ 2>/dev/null || true
+	fi
+	rm -rf "$WORK"
+}
+
 # wait_for SECONDS CMD...: until CMD succeeds, or exit 1 after SECONDS
 wait_for() {
 	local deadline=$((SECONDS + $1))

@@ -21,15 +21,7 @@ P="vb$$"
 WORK=$(mktemp -d "${BENCH_DIR:-/tmp}/vnfha-ckpt-bench.XXXXXX") # BENCH_DIR=/dev/shm: no disk
 PIDS=()
 
-cleanup() {
-	for pid in "${PIDS[@]}"; do
-		kill "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	done
-	bench_netns_down
-	[ -n "${KEEP:-}" ] && cp "$WORK"/*.log /tmp/ 2>/dev/null; rm -rf "$WORK"
-}
-trap cleanup EXIT
+trap bench_cleanup EXIT
 
 for prog in iperf3 rsync; do
 	command -v "$prog" >/dev/null || { echo "bench: $prog is not installed" >&2; exit 1; }

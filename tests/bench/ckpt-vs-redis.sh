@@ -35,16 +35,7 @@ P="vr$$"
 WORK=$(mktemp -d /dev/shm/vnfha-redis-bench.XXXXXX)
 PIDS=()
 
-cleanup() {
-	for pid in "${PIDS[@]}"; do
-		kill "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	done
-	bench_netns_down
-	[ -n "${KEEP:-}" ] && cp "$WORK"/*.log /tmp/ 2>/dev/null
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
+trap bench_cleanup EXIT
 
 for prog in redis-server redis-cli openssl; do
 	command -v "$prog" >/dev/null || { echo "bench: $prog is not installed (tests/deps.sh)" >&2; exit 1; }
