@@ -18,6 +18,7 @@ packages=(
 	# the Debian packages (debian/) and tests/cluster/real-host.bats
 	debhelper dh-autoreconf dpkg-dev fakeroot lintian
 	systemd # systemd-analyze: tests/bats/lbwatch-unit.bats checks vnfha-lbwatch.service
+	redis-server redis-tools gnutls-bin openssl # tests/bench/ckpt-vs-redis.sh
 )
 apt-get update
 apt-get install -y --no-install-recommends "${packages[@]}"

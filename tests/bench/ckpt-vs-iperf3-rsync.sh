@@ -10,6 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 B=$PWD
+# shellcheck source=tests/bench/ckpt-bench.bash
+. tests/bench/ckpt-bench.bash
 SIZE_MIB=${1:-1024}
 SIZE=$((SIZE_MIB << 20))
 BLOCKS=$((SIZE / 65536))
@@ -19,34 +21,14 @@ P="vb$$"
 WORK=$(mktemp -d "${BENCH_DIR:-/tmp}/vnfha-ckpt-bench.XXXXXX") # BENCH_DIR=/dev/shm: no disk
 PIDS=()
 
-cleanup() {
-	for pid in "${PIDS[@]}"; do
-		kill "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	done
-	ip netns del "${P}a" 2>/dev/null || true
-	ip netns del "${P}b" 2>/dev/null || true
-	[ -n "${KEEP:-}" ] && cp "$WORK"/*.log /tmp/ 2>/dev/null; rm -rf "$WORK"
-}
-trap cleanup EXIT
+trap bench_cleanup EXIT
 
 for prog in iperf3 rsync; do
 	command -v "$prog" >/dev/null || { echo "bench: $prog is not installed" >&2; exit 1; }
 done
 make -s src/ckptd/vnfha-ckptd src/ckptd/vnfha-ckpt tests/bats/ckpt-api >/dev/null
 
-ip netns add "${P}a"
-ip netns add "${P}b"
-ip link add "${P}x" netns "${P}a" type veth peer name "${P}y" netns "${P}b"
-ip -n "${P}a" addr add 203.0.113.1/24 dev "${P}x"
-ip -n "${P}b" addr add 203.0.113.2/24 dev "${P}y"
-for ns in a b; do
-	ip -n "${P}$ns" link set lo up
-done
-ip -n "${P}a" link set "${P}x" up
-ip -n "${P}b" link set "${P}y" up
-A=(ip netns exec "${P}a")
-Bn=(ip netns exec "${P}b")
+bench_netns_up
 
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
@@ -64,14 +46,6 @@ anon_peak() {
 		sleep 0.05
 	done
 	awk -v k="$max" 'BEGIN { printf "%.1f MiB", k / 1024 }'
-}
-wait_for() {
-	local deadline=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ "$SECONDS" -lt "$deadline" ] || { echo "bench: timed out: $*" >&2; exit 1; }
-		sleep 0.02
-	done
 }
 
 # Touches MiB of memory and frees it, right before a measured part: on a
@@ -141,16 +115,8 @@ for mode in tls plaintext; do
 	fi
 	rm -rf "$WORK/sa" "$WORK/sb" "$WORK/sc"
 	warm $((SIZE_MIB * 5)) # the region, three stores, slack
-	"${Bn[@]}" "$B/src/ckptd/vnfha-ckptd" --role replica --listen 203.0.113.2:7410 \
-		--store "$WORK/sb" --socket "$WORK/b.sock" "${extra[@]}" 2>>"$WORK/b.log" &
-	rpid=$!
-	PIDS+=("$rpid")
-	"${A[@]}" "$B/src/ckptd/vnfha-ckptd" --role primary --listen 203.0.113.1:7410 \
-		--peer 203.0.113.2:7410 --store "$WORK/sa" --socket "$WORK/a.sock" "${extra[@]}" \
-		2>>"$WORK/a.log" &
-	ppid=$!
-	PIDS+=("$ppid")
-	wait_for 5 sh -c "$B/src/ckptd/vnfha-ckpt --socket $WORK/a.sock status | grep -q ' connected'"
+	bench_ckptd_pair 5 "${extra[@]}"
+	rpid=$CKPTD_REPLICA ppid=$CKPTD_PRIMARY
 	rm -f "$WORK/done"
 	anon_peak "$ppid" "$WORK/done" >"$WORK/anon.p" &
 	samplers=($!)
@@ -179,7 +145,7 @@ for mode in tls plaintext; do
 	echo "vnfha $mode: new replica resync:      ${resync} s  $(gbps "$SIZE" "$resync") Gbit/s"
 	echo "vnfha $mode: 1% dirty commit:         ${dirty} s"
 	echo "vnfha $mode: 4 KiB sync commits:      $lat"
-	echo "vnfha $mode: peak RSS primary $(hwm $ppid), replica $(hwm $rpid), new replica $(hwm $cpid)"
+	echo "vnfha $mode: peak RSS primary $(hwm "$ppid"), replica $(hwm "$rpid"), new replica $(hwm "$cpid")"
 	echo "vnfha $mode: peak private RSS (RssAnon) primary $(cat "$WORK/anon.p"), replica $(cat "$WORK/anon.r")"
 	# where the time went, from the primary's log
 	grep -h "\[$ppid\].*\(committed 'big'\|has 'big'\)" "$WORK/a.log" | sed 's/^.*INFO: /    /'

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Between the two halves of the checkpoint client: ckpt_client.c (the
+ * connection, put/get/latest, results) and ckpt_region.c (regions, submits,
+ * tickets). The handles are opaque in <vnfha/ckpt.h>; their layouts are
+ * here, shared by the two files only. */
+#ifndef VNFHA_CKPT_CLIENT_INTERNAL_H
+#define VNFHA_CKPT_CLIENT_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/un.h>
+
+#include "ckpt/ckpt_io.h"
+#include "ckpt/ckpt_wire.h"
+#include "vnfha/ckpt.h"
+
+/* A client knows its open regions so that disconnecting detaches them
+ * (region->client = NULL) instead of leaving them a dangling pointer. */
+struct vnfha_ckpt_client {
+	struct vnfha__ckpt_conn conn;
+	struct vnfha_ckpt_region *regions; /* open regions, a doubly linked list */
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)]; /* regions dial it too */
+};
+
+/* Opaque in <vnfha/ckpt.h>, so it may grow with the wire's limits. */
+struct vnfha_ckpt_result {
+	struct vnfha_ckpt_version version;
+	unsigned int n_replicas;
+	struct {
+		char peer[VNFHA_CKPT_NAME_MAX + 1];
+		enum vnfha_ckpt_state state;
+	} replicas[VNFHA_CKPT_MAX_PEERS];
+	char message[256];
+};
+
+/* A submitted ticket whose result someone will want (or that must redirty
+ * its pages if it fails). */
+struct ckpt_slot {
+	uint64_t ticket;
+	bool keep;    /* the caller holds the ticket */
+	bool tracked; /* a tracked submit: on failure the pages are written again */
+	bool done;
+	int status;
+	struct vnfha_ckpt_result *res;
+	pthread_cond_t *waiter; /* the thread waiting for it (its own condition) */
+};
+
+struct vnfha__ckpt_track;
+
+#define VNFHA_CKPT_RBUF_LEN (16u << 10) /* a region's results are < 2 KiB each */
+
+struct vnfha_ckpt_region {
+	struct vnfha_ckpt_client *client; /* NULL once the client is disconnected */
+	struct vnfha_ckpt_region *prev, *next;
+	char name[VNFHA_CKPT_NAME_MAX + 1];
+	uint8_t *data;
+	size_t size;
+	size_t map_len; /* size rounded up to pages */
+	struct vnfha_ckpt_version version;
+	struct vnfha__ckpt_conn conn; /* the region's own: submits out, results in */
+	struct vnfha__ckpt_track *track;
+
+	pthread_mutex_t send_lock; /* one submit on the wire at a time, tickets in order */
+	pthread_mutex_t lock;	   /* everything below */
+	pthread_cond_t cond;
+	bool reading; /* a thread reads the connection (lock released meanwhile) */
+	unsigned int cond_waiters; /* threads waiting on cond (commit, dispatch) */
+	int dead;     /* -errno once the connection failed */
+	uint64_t next_ticket;
+	struct ckpt_slot *slots; /* ascending tickets */
+	size_t n_slots;
+	size_t cap_slots;
+	bool reply_have; /* a synchronous answer (RESULT) the reader put aside */
+	struct vnfha_ckpt_result reply;
+	int reply_status;
+	uint8_t rbuf[VNFHA_CKPT_RBUF_LEN];
+	size_t rlen;
+};
+
+bool vnfha__ckpt_mode_is_valid(enum vnfha_ckpt_mode mode);
+/* One local request frame: name (may be NULL) validated, -EINVAL if bad. */
+int vnfha__ckpt_client_send_req(struct vnfha__ckpt_conn *c, uint16_t type, const char *name,
+				uint64_t size, uint32_t mode, uint32_t timeout_ms);
+/* The INFO answer (or the RESULT saying why not: its status). */
+int vnfha__ckpt_client_recv_info(struct vnfha__ckpt_conn *c, struct vnfha__ckpt_obj *ret_obj);
+/* A RESULT frame into ret (may be NULL; filled on 0 and -ETIMEDOUT only);
+ * returns its status or -EPROTO. */
+int vnfha__ckpt_client_recv_result(struct vnfha__ckpt_conn *c, struct vnfha_ckpt_result *ret);
+/* Fills the public result from the wire's. */
+void vnfha__ckpt_result_export(const struct vnfha__ckpt_result *r, struct vnfha_ckpt_result *ret);
+/* Streams a GET of name into *dst (expect_size bytes) or a new buffer
+ * (alloc); -EAGAIN when it changed meanwhile, -EMSGSIZE other size. */
+int vnfha__ckpt_client_get_into(struct vnfha__ckpt_conn *c, const char *name, uint8_t **dst,
+				size_t expect_size, bool alloc, struct vnfha__ckpt_obj *ret_obj);
+/* ckpt_region.c: the client goes away; the region keeps its bytes, its
+ * pending tickets fail with -ENOTCONN, later calls too. */
+void vnfha__ckpt_region_detach(struct vnfha_ckpt_region *region);
+/* ckpt_results.c, lock held: a ticket kept for its result (keep) or its
+ * tracked pages (tracked); -ENOMEM. */
+int vnfha__ckpt_region_add_slot(struct vnfha_ckpt_region *r, uint64_t ticket, bool keep,
+				bool tracked);
+/* A ticket whose submit failed: its result is nobody's. */
+void vnfha__ckpt_region_forget(struct vnfha_ckpt_region *r, uint64_t ticket);
+/* The connection failed: every pending ticket fails with err. */
+void vnfha__ckpt_region_go_dead(struct vnfha_ckpt_region *r, int err);
+/* Become the reader until deadline (ms of the monotonic clock, at most a
+ * second), or wait for the one that is. Returns with the lock held. */
+void vnfha__ckpt_region_pump(struct vnfha_ckpt_region *r, uint64_t deadline);
+/* Lock not needed (closing): frees the kept results. */
+void vnfha__ckpt_region_free_slots(struct vnfha_ckpt_region *r);
+
+#endif
