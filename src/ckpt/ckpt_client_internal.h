@@ -48,6 +48,26 @@ struct ckpt_slot {
 
 struct vnfha__ckpt_track;
 
+#define VNFHA_CKPT_STAGE_DIRECT (64u << 10) /* bytes of a submit staged; more: sent directly */
+#define VNFHA_CKPT_STAGE_RANGES 64	    /* ranges of a submit staged; more: sent directly */
+
+/* Submits captured into memory for the region's sender thread (ckpt_stage.c;
+ * under the region's lock). */
+struct vnfha__ckpt_stage {
+	uint8_t *buf; /* COMMITV frames, back to back, in ticket order */
+	size_t len;
+	size_t cap;
+	uint8_t *spare; /* the other buffer (NULL while it is being sent) */
+	size_t spare_cap;
+	pthread_t thread;
+	bool started;
+	bool sleeping; /* the sender waits on more */
+	bool stop;
+	pthread_cond_t more; /* the sender: something staged, or stop */
+	pthread_cond_t room; /* submits: the buffer was taken */
+	unsigned int room_waiters;
+};
+
 #define VNFHA_CKPT_RBUF_LEN (16u << 10) /* a region's results are < 2 KiB each */
 
 struct vnfha_ckpt_region {
@@ -61,7 +81,7 @@ struct vnfha_ckpt_region {
 	struct vnfha__ckpt_conn conn; /* the region's own: submits out, results in */
 	struct vnfha__ckpt_track *track;
 
-	pthread_mutex_t send_lock; /* one submit on the wire at a time, tickets in order */
+	pthread_mutex_t send_lock; /* one writer on the wire at a time, tickets in order */
 	pthread_mutex_t lock;	   /* everything below */
 	pthread_cond_t cond;
 	bool reading; /* a thread reads the connection (lock released meanwhile) */
@@ -74,6 +94,7 @@ struct vnfha_ckpt_region {
 	bool reply_have; /* a synchronous answer (RESULT) the reader put aside */
 	struct vnfha_ckpt_result reply;
 	int reply_status;
+	struct vnfha__ckpt_stage stage;
 	uint8_t rbuf[VNFHA_CKPT_RBUF_LEN];
 	size_t rlen;
 };
@@ -109,5 +130,25 @@ void vnfha__ckpt_region_go_dead(struct vnfha_ckpt_region *r, int err);
 void vnfha__ckpt_region_pump(struct vnfha_ckpt_region *r, uint64_t deadline);
 /* Lock not needed (closing): frees the kept results. */
 void vnfha__ckpt_region_free_slots(struct vnfha_ckpt_region *r);
+
+/* ckpt_stage.c: the frame length of a submit small enough to be staged,
+ * or 0 (it is sent directly, after what is staged). */
+size_t vnfha__ckpt_stage_frame_len(const struct vnfha_ckpt_range *ranges, size_t n);
+/* Stages a small submit (lock NOT held): ticket, slot, its frame copied;
+ * waits only while STAGE_MAX bytes are staged already. */
+int vnfha__ckpt_stage_submit(struct vnfha_ckpt_region *r, const struct vnfha_ckpt_range *ranges,
+			     size_t n, uint32_t mode, uint32_t timeout_ms, uint32_t flags,
+			     bool tracked, size_t frame_len, uint64_t *ret_ticket);
+/* send_lock held, lock NOT held: sends what is staged; a failure kills the
+ * region (its tickets fail). */
+int vnfha__ckpt_stage_flush(struct vnfha_ckpt_region *r);
+/* A thread about to wait (lock NOT held): sends what is staged itself
+ * unless someone is sending already (saves waking the sender thread). */
+void vnfha__ckpt_stage_kick(struct vnfha_ckpt_region *r);
+void vnfha__ckpt_stage_init(struct vnfha_ckpt_region *r);
+/* Lock held: the connection failed; submits waiting for room look again. */
+void vnfha__ckpt_stage_wake(struct vnfha_ckpt_region *r);
+/* Closing (lock NOT held): the sender sends what is staged and ends. */
+void vnfha__ckpt_stage_stop(struct vnfha_ckpt_region *r);
 
 #endif
