@@ -45,7 +45,7 @@ int vnfha_ckpt_open_flags(struct vnfha_ckpt_client *client, const char *name, si
 		return -ENOMEM;
 	}
 	r->data = MAP_FAILED;
-	r->next_ticket = 1;
+	r->sent_upto = 1;
 	fd = vnfha__unix_connect(client->path, SOCK_STREAM);
 	if (fd < 0) {
 		free(r);
@@ -254,20 +254,16 @@ static int submit_locked(struct vnfha_ckpt_region *r, const struct vnfha_ckpt_ra
 	uint64_t ticket;
 	int rc;
 
+	rc = vnfha__ckpt_stage_ticket(r, &ticket);
+	if (rc != 0) {
+		return rc;
+	}
 	pthread_mutex_lock(&r->lock);
 	rc = r->dead;
-	while (rc == 0 && r->stage.len > 0) {
-		pthread_mutex_unlock(&r->lock);
-		rc = vnfha__ckpt_stage_flush(r);
-		pthread_mutex_lock(&r->lock);
-	}
-	ticket = r->next_ticket;
 	if (rc == 0 && (ret_ticket != NULL || tracked)) {
 		rc = vnfha__ckpt_region_add_slot(r, ticket, ret_ticket != NULL, tracked);
 	}
-	if (rc == 0) {
-		r->next_ticket++;
-	}
+	r->sent_upto = ticket + 1;
 	pthread_mutex_unlock(&r->lock);
 	if (rc != 0) {
 		return rc;

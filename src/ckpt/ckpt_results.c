@@ -133,7 +133,7 @@ void vnfha__ckpt_region_go_dead(struct vnfha_ckpt_region *r, int err)
 		}
 	}
 	wake_all(r);
-	vnfha__ckpt_stage_wake(r);
+	vnfha__ckpt_stage_dead(r, r->dead);
 }
 
 /* One frame from the daemon (lock held). */
@@ -287,7 +287,7 @@ int vnfha_ckpt_wait(struct vnfha_ckpt_region *region, uint64_t ticket, unsigned 
 		return -EINVAL;
 	}
 	pthread_cond_init(&mine, NULL);
-	vnfha__ckpt_stage_kick(region);
+	vnfha__ckpt_stage_kick(region, ticket);
 	pthread_mutex_lock(&region->lock);
 	for (;;) {
 		struct ckpt_slot *s = find_slot(region, ticket);

@@ -2,16 +2,20 @@
 /*
  * A region's staged submits and its sender thread (ckpt_region.c has the
  * region, ckpt_results.c its results). A small submit (at most
- * STAGE_DIRECT bytes in one frame) is captured by copying its COMMITV frame
- * - header, ranges and bytes - into the region's staging buffer under the
- * region's lock: no system call, so the writer is back in microseconds
- * whatever the socket, the daemon or the network do. The region's sender
- * thread takes the whole buffer and writes it with one send(2) (as many
- * tickets as arrived meanwhile: one wake-up of the daemon for all of them),
- * then looks at what came back now and then, so an application that never
- * waits never fills its socket. Tickets stay in order on the wire: a
- * buffer is taken only by the holder of send_lock, and a larger submit
- * (sent directly, ckpt_region.c) first sends what is staged.
+ * VNFHA_CKPT_STAGE_DIRECT bytes in one frame) is captured by copying its
+ * COMMITV frame - header, ranges and bytes - into the region's staging
+ * buffer under the stage's own lock, held only for that copy: no system
+ * call, and no waiting behind the thread that reads results and wakes
+ * their waiters (under the region's lock), so the writer is back in
+ * microseconds whatever the socket, the daemon or the network do. The
+ * region's sender thread takes the whole buffer, registers its tickets
+ * for their results and writes it with one send(2) (as many tickets as
+ * arrived meanwhile: one wake-up of the daemon for all of them), then
+ * looks at what came back now and then, so an application that never
+ * waits never fills its socket. A thread about to wait sends what is
+ * staged itself. Tickets stay in order on the wire: a buffer is taken only
+ * by the holder of send_lock, and a larger submit (sent directly,
+ * ckpt_region.c) takes its ticket when nothing is staged.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -46,7 +50,7 @@ size_t vnfha__ckpt_stage_frame_len(const struct vnfha_ckpt_range *ranges, size_t
 		       : VNFHA_CKPT_HDR_LEN + vnfha__ckpt_commitv_head_len(pieces) + (size_t)bytes;
 }
 
-/* Lock held: room for len more bytes (the buffer grows up to STAGE_MAX). */
+/* Stage lock held: room for len more bytes (the buffer grows). */
 static int stage_room(struct vnfha__ckpt_stage *s, size_t len)
 {
 	size_t cap = s->cap > 0 ? s->cap : 64u << 10;
@@ -55,19 +59,29 @@ static int stage_room(struct vnfha__ckpt_stage *s, size_t len)
 	while (cap < s->len + len) {
 		cap *= 2;
 	}
-	if (cap == s->cap) {
-		return 0;
+	if (cap != s->cap) {
+		n = realloc(s->buf, cap);
+		if (n == NULL) {
+			return -ENOMEM;
+		}
+		s->buf = n;
+		s->cap = cap;
 	}
-	n = realloc(s->buf, cap);
-	if (n == NULL) {
-		return -ENOMEM;
+	if (s->n_tk == s->cap_tk) {
+		size_t c = s->cap_tk > 0 ? s->cap_tk * 2 : 64;
+		struct vnfha__ckpt_stage_ticket *t = realloc(s->tk, c * sizeof(*t));
+
+		if (t == NULL) {
+			return -ENOMEM;
+		}
+		s->tk = t;
+		s->cap_tk = c;
 	}
-	s->buf = n;
-	s->cap = cap;
 	return 0;
 }
 
-/* Lock held: the COMMITV frame of ticket appended (at most frame_len bytes). */
+/* Stage lock held: the COMMITV frame of ticket appended (at most frame_len
+ * bytes), the bytes copied from the region now. */
 static int stage_frame(struct vnfha_ckpt_region *r, const struct vnfha_ckpt_range *ranges,
 		       size_t n, uint32_t mode, uint32_t timeout_ms, uint32_t flags,
 		       uint64_t ticket, size_t frame_len)
@@ -111,60 +125,66 @@ static int stage_frame(struct vnfha_ckpt_region *r, const struct vnfha_ckpt_rang
 
 static void *sender_main(void *arg);
 
-/* Lock held: the sender thread runs (started at the first staged submit). */
-static int stage_start(struct vnfha_ckpt_region *r)
-{
-	int rc;
-
-	if (r->stage.started) {
-		return 0;
-	}
-	rc = -pthread_create(&r->stage.thread, NULL, sender_main, r);
-	r->stage.started = rc == 0;
-	return rc;
-}
-
 int vnfha__ckpt_stage_submit(struct vnfha_ckpt_region *r, const struct vnfha_ckpt_range *ranges,
 			     size_t n, uint32_t mode, uint32_t timeout_ms, uint32_t flags,
 			     bool tracked, size_t frame_len, uint64_t *ret_ticket)
 {
 	struct vnfha__ckpt_stage *s = &r->stage;
-	bool wake;
-	uint64_t ticket;
+	bool wake = false;
+	uint64_t ticket = 0;
 	int rc;
 
-	pthread_mutex_lock(&r->lock);
+	pthread_mutex_lock(&s->lock);
 	/* A full buffer: the sender is behind; wait for it (not refused). */
-	while (r->dead == 0 && s->len > 0 && s->len + frame_len > STAGE_MAX) {
+	while (s->dead == 0 && s->len > 0 && s->len + frame_len > STAGE_MAX) {
 		s->room_waiters++;
-		pthread_cond_wait(&s->room, &r->lock);
+		pthread_cond_wait(&s->room, &s->lock);
 		s->room_waiters--;
 	}
-	rc = r->dead;
-	if (rc == 0) {
-		rc = stage_start(r);
-	}
-	ticket = r->next_ticket;
-	if (rc == 0 && (ret_ticket != NULL || tracked)) {
-		rc = vnfha__ckpt_region_add_slot(r, ticket, ret_ticket != NULL, tracked);
+	rc = s->dead;
+	if (rc == 0 && !s->started) {
+		rc = -pthread_create(&s->thread, NULL, sender_main, r);
+		s->started = rc == 0;
 	}
 	if (rc == 0) {
-		rc = stage_frame(r, ranges, n, mode, timeout_ms, flags, ticket, frame_len);
-		if (rc != 0) {
-			vnfha__ckpt_region_forget(r, ticket);
+		rc = stage_frame(r, ranges, n, mode, timeout_ms, flags, s->next_ticket, frame_len);
+	}
+	if (rc == 0) {
+		ticket = s->next_ticket++;
+		if (ret_ticket != NULL || tracked) {
+			s->tk[s->n_tk++] = (struct vnfha__ckpt_stage_ticket){
+				.ticket = ticket, .keep = ret_ticket != NULL, .tracked = tracked
+			};
 		}
+		wake = s->sleeping;
+		s->sleeping = false; /* one wake-up is enough */
 	}
-	if (rc == 0) {
-		r->next_ticket++;
-	}
-	wake = rc == 0 && s->sleeping;
-	pthread_mutex_unlock(&r->lock);
+	pthread_mutex_unlock(&s->lock);
 	if (wake) {
 		pthread_cond_signal(&s->more);
 	}
 	if (rc == 0 && ret_ticket != NULL) {
 		*ret_ticket = ticket;
 	}
+	return rc;
+}
+
+int vnfha__ckpt_stage_ticket(struct vnfha_ckpt_region *r, uint64_t *ret_ticket)
+{
+	struct vnfha__ckpt_stage *s = &r->stage;
+	int rc = 0;
+
+	pthread_mutex_lock(&s->lock);
+	while (s->dead == 0 && (s->len > 0 || s->n_tk > 0)) {
+		pthread_mutex_unlock(&s->lock);
+		rc = vnfha__ckpt_stage_flush(r);
+		pthread_mutex_lock(&s->lock);
+	}
+	rc = s->dead;
+	if (rc == 0) {
+		*ret_ticket = s->next_ticket++;
+	}
+	pthread_mutex_unlock(&s->lock);
 	return rc;
 }
 
@@ -189,54 +209,82 @@ static int send_all(int fd, const uint8_t *p, size_t len)
 int vnfha__ckpt_stage_flush(struct vnfha_ckpt_region *r)
 {
 	struct vnfha__ckpt_stage *s = &r->stage;
+	struct vnfha__ckpt_stage_ticket *tk;
 	uint8_t *buf;
 	size_t len;
 	size_t cap;
-	int rc;
+	size_t n_tk;
+	size_t cap_tk;
+	uint64_t upto;
+	int rc = 0;
 
-	pthread_mutex_lock(&r->lock);
-	if (s->len == 0 || r->dead != 0) {
-		s->len = 0;
-		rc = r->dead;
-		pthread_mutex_unlock(&r->lock);
-		return rc;
-	}
-	/* Swap buffers: submits stage into the spare while this one is sent. */
+	/* Take the buffer: submits stage into the spare while it is sent. */
+	pthread_mutex_lock(&s->lock);
 	buf = s->buf;
 	len = s->len;
 	cap = s->cap;
-	s->buf = s->spare;
-	s->cap = s->spare_cap;
-	s->len = 0;
-	s->spare = NULL;
-	s->spare_cap = 0;
-	if (s->room_waiters > 0) {
-		pthread_cond_broadcast(&s->room);
+	tk = s->tk;
+	n_tk = s->n_tk;
+	cap_tk = s->cap_tk;
+	upto = s->next_ticket;
+	if (len > 0 || n_tk > 0) {
+		s->buf = s->spare;
+		s->cap = s->spare_cap;
+		s->tk = s->spare_tk;
+		s->cap_tk = s->spare_cap_tk;
+		s->len = 0;
+		s->n_tk = 0;
+		s->spare = NULL;
+		s->spare_tk = NULL;
+		if (s->room_waiters > 0) {
+			pthread_cond_broadcast(&s->room);
+		}
 	}
-	pthread_mutex_unlock(&r->lock);
-	rc = send_all(r->conn.fd, buf, len);
+	pthread_mutex_unlock(&s->lock);
+	if (len == 0 && n_tk == 0) {
+		return 0;
+	}
+	/* Its tickets are registered before a DONE can name them; a region
+	 * already dead fails them at once. */
 	pthread_mutex_lock(&r->lock);
-	if (s->spare == NULL) { /* only this flush (send_lock) takes buffers */
-		s->spare = buf;
-		s->spare_cap = cap;
-	} else {
-		free(buf);
+	for (size_t i = 0; i < n_tk && rc == 0; i++) {
+		rc = vnfha__ckpt_region_add_slot(r, tk[i].ticket, tk[i].keep, tk[i].tracked);
+	}
+	r->sent_upto = upto;
+	if (rc == 0) {
+		rc = r->dead;
 	}
 	if (rc != 0) {
 		vnfha__ckpt_region_go_dead(r, rc);
 	}
 	pthread_mutex_unlock(&r->lock);
+	if (rc == 0) {
+		rc = send_all(r->conn.fd, buf, len);
+		if (rc != 0) {
+			pthread_mutex_lock(&r->lock);
+			vnfha__ckpt_region_go_dead(r, rc);
+			pthread_mutex_unlock(&r->lock);
+		}
+	}
+	/* Only this flush (send_lock) takes buffers: the spares are free. */
+	pthread_mutex_lock(&s->lock);
+	s->spare = buf;
+	s->spare_cap = cap;
+	s->spare_tk = tk;
+	s->spare_cap_tk = cap_tk;
+	pthread_mutex_unlock(&s->lock);
 	return rc;
 }
 
-void vnfha__ckpt_stage_kick(struct vnfha_ckpt_region *r)
+void vnfha__ckpt_stage_kick(struct vnfha_ckpt_region *r, uint64_t ticket)
 {
 	bool staged;
 
 	pthread_mutex_lock(&r->lock);
-	staged = r->stage.len > 0;
+	staged = ticket >= r->sent_upto; /* dead too: registered, it fails */
 	pthread_mutex_unlock(&r->lock);
-	if (staged && pthread_mutex_trylock(&r->send_lock) == 0) {
+	if (staged) {
+		pthread_mutex_lock(&r->send_lock);
 		vnfha__ckpt_stage_flush(r);
 		pthread_mutex_unlock(&r->send_lock);
 	}
@@ -254,62 +302,75 @@ static void *sender_main(void *arg)
 	 * for on wake-up, and runs as soon as a CPU is free - the other one,
 	 * or this one once the writer waits or polls. Best effort. */
 	(void)pthread_setschedparam(pthread_self(), SCHED_BATCH, &sp);
-	pthread_mutex_lock(&r->lock);
+	pthread_mutex_lock(&s->lock);
 	for (;;) {
-		if (s->len == 0 || r->dead != 0) {
-			s->len = 0;
-			if (s->stop) {
+		uint64_t upto;
+
+		if (s->len == 0 && s->n_tk == 0) {
+			if (s->stop || s->dead != 0) {
 				break;
 			}
 			s->sleeping = true;
-			pthread_cond_wait(&s->more, &r->lock);
+			pthread_cond_wait(&s->more, &s->lock);
 			s->sleeping = false;
 			continue;
 		}
-		pthread_mutex_unlock(&r->lock);
+		pthread_mutex_unlock(&s->lock);
 		pthread_mutex_lock(&r->send_lock);
 		vnfha__ckpt_stage_flush(r);
 		pthread_mutex_unlock(&r->send_lock);
-		pthread_mutex_lock(&r->lock);
 		/* Results of tickets nobody waits for: read them now and then. */
-		if (r->next_ticket - drained >= DRAIN_EVERY && s->len == 0 && !r->reading &&
-		    r->dead == 0) {
-			drained = r->next_ticket;
+		pthread_mutex_lock(&r->lock);
+		upto = r->sent_upto;
+		if (upto - drained >= DRAIN_EVERY && !r->reading && r->dead == 0) {
+			drained = upto;
 			vnfha__ckpt_region_pump(r, (uint64_t)vnfha__now_ms());
 		}
+		pthread_mutex_unlock(&r->lock);
+		pthread_mutex_lock(&s->lock);
 	}
-	pthread_mutex_unlock(&r->lock);
+	pthread_mutex_unlock(&s->lock);
 	return NULL;
 }
 
 void vnfha__ckpt_stage_init(struct vnfha_ckpt_region *r)
 {
+	pthread_mutex_init(&r->stage.lock, NULL);
 	pthread_cond_init(&r->stage.more, NULL);
 	pthread_cond_init(&r->stage.room, NULL);
+	r->stage.next_ticket = 1;
 }
 
-void vnfha__ckpt_stage_wake(struct vnfha_ckpt_region *r)
+void vnfha__ckpt_stage_dead(struct vnfha_ckpt_region *r, int err)
 {
-	pthread_cond_broadcast(&r->stage.room);
-	pthread_cond_signal(&r->stage.more);
+	struct vnfha__ckpt_stage *s = &r->stage;
+
+	pthread_mutex_lock(&s->lock);
+	if (s->dead == 0) {
+		s->dead = err;
+	}
+	pthread_cond_broadcast(&s->room);
+	pthread_cond_signal(&s->more);
+	pthread_mutex_unlock(&s->lock);
 }
 
 void vnfha__ckpt_stage_stop(struct vnfha_ckpt_region *r)
 {
 	struct vnfha__ckpt_stage *s = &r->stage;
 
-	pthread_mutex_lock(&r->lock);
+	pthread_mutex_lock(&s->lock);
 	s->stop = true;
 	pthread_cond_signal(&s->more);
-	pthread_mutex_unlock(&r->lock);
+	pthread_mutex_unlock(&s->lock);
 	if (s->started) {
 		pthread_join(s->thread, NULL);
 		s->started = false;
 	}
 	free(s->buf);
 	free(s->spare);
-	s->buf = NULL;
-	s->spare = NULL;
+	free(s->tk);
+	free(s->spare_tk);
 	pthread_cond_destroy(&s->more);
 	pthread_cond_destroy(&s->room);
+	pthread_mutex_destroy(&s->lock);
 }
