@@ -43,7 +43,7 @@ struct ckpt_slot {
 	bool done;
 	int status;
 	struct vnfha_ckpt_result *res;
-	pthread_cond_t *waiter; /* the thread waiting for it (its own condition) */
+	uint32_t *waiter; /* the word the thread waiting for it sleeps on (a futex) */
 };
 
 struct vnfha__ckpt_track;
@@ -82,6 +82,7 @@ struct vnfha__ckpt_stage {
 };
 
 #define VNFHA_CKPT_RBUF_LEN (16u << 10) /* a region's results are < 2 KiB each */
+#define VNFHA_CKPT_WAKE_BATCH 256 /* wakes deferred past the lock; more are done under it */
 
 struct vnfha_ckpt_region {
 	struct vnfha_ckpt_client *client; /* NULL once the client is disconnected */
@@ -108,6 +109,8 @@ struct vnfha_ckpt_region {
 	struct vnfha_ckpt_result reply;
 	int reply_status;
 	struct vnfha__ckpt_stage stage;
+	uint32_t *wake[VNFHA_CKPT_WAKE_BATCH]; /* waiters to wake once the lock is released */
+	size_t n_wake;
 	uint8_t rbuf[VNFHA_CKPT_RBUF_LEN];
 	size_t rlen;
 };
@@ -158,9 +161,11 @@ int vnfha__ckpt_stage_flush(struct vnfha_ckpt_region *r);
 /* send_lock held, no other: a ticket for a direct submit, once nothing is
  * staged (what is, is sent first). */
 int vnfha__ckpt_stage_ticket(struct vnfha_ckpt_region *r, uint64_t *ret_ticket);
-/* A thread about to wait for ticket (no lock held): if it is still staged,
- * sends what is (or waits for the one sending it): registered after. */
+/* A thread about to wait for ticket (no lock held): if it is still staged
+ * and nobody is sending, sends what is staged. */
 void vnfha__ckpt_stage_kick(struct vnfha_ckpt_region *r, uint64_t ticket);
+/* Region lock held: ticket was handed out (staged or sent). */
+bool vnfha__ckpt_stage_issued(struct vnfha_ckpt_region *r, uint64_t ticket);
 void vnfha__ckpt_stage_init(struct vnfha_ckpt_region *r);
 /* Region lock held: the connection failed with err; nothing more is
  * staged, submits waiting for room look again. */

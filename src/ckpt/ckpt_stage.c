@@ -251,6 +251,9 @@ int vnfha__ckpt_stage_flush(struct vnfha_ckpt_region *r)
 		rc = vnfha__ckpt_region_add_slot(r, tk[i].ticket, tk[i].keep, tk[i].tracked);
 	}
 	r->sent_upto = upto;
+	if (r->cond_waiters > 0) {
+		pthread_cond_broadcast(&r->cond); /* waiters for a ticket being registered */
+	}
 	if (rc == 0) {
 		rc = r->dead;
 	}
@@ -283,11 +286,21 @@ void vnfha__ckpt_stage_kick(struct vnfha_ckpt_region *r, uint64_t ticket)
 	pthread_mutex_lock(&r->lock);
 	staged = ticket >= r->sent_upto; /* dead too: registered, it fails */
 	pthread_mutex_unlock(&r->lock);
-	if (staged) {
-		pthread_mutex_lock(&r->send_lock);
+	/* Busy: the one sending, or the sender thread after it, sends it. */
+	if (staged && pthread_mutex_trylock(&r->send_lock) == 0) {
 		vnfha__ckpt_stage_flush(r);
 		pthread_mutex_unlock(&r->send_lock);
 	}
+}
+
+bool vnfha__ckpt_stage_issued(struct vnfha_ckpt_region *r, uint64_t ticket)
+{
+	bool issued;
+
+	pthread_mutex_lock(&r->stage.lock);
+	issued = ticket < r->stage.next_ticket;
+	pthread_mutex_unlock(&r->stage.lock);
+	return issued;
 }
 
 static void *sender_main(void *arg)
