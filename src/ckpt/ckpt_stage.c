@@ -22,7 +22,6 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "ckpt/ckpt_client_internal.h"
 #include "ckpt/ckpt_patch.h"
@@ -188,24 +187,6 @@ int vnfha__ckpt_stage_ticket(struct vnfha_ckpt_region *r, uint64_t *ret_ticket)
 	return rc;
 }
 
-/* Writes len bytes (send_lock held). */
-static int send_all(int fd, const uint8_t *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = send(fd, p, len, MSG_NOSIGNAL);
-
-		if (w < 0) {
-			if (errno == EINTR) {
-				continue;
-			}
-			return -errno;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 int vnfha__ckpt_stage_flush(struct vnfha_ckpt_region *r)
 {
 	struct vnfha__ckpt_stage *s = &r->stage;
@@ -262,7 +243,7 @@ int vnfha__ckpt_stage_flush(struct vnfha_ckpt_region *r)
 	}
 	pthread_mutex_unlock(&r->lock);
 	if (rc == 0) {
-		rc = send_all(r->conn.fd, buf, len);
+		rc = vnfha__ckpt_io_write(&r->conn, buf, len);
 		if (rc != 0) {
 			pthread_mutex_lock(&r->lock);
 			vnfha__ckpt_region_go_dead(r, rc);
