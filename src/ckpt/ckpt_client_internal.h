@@ -43,12 +43,46 @@ struct ckpt_slot {
 	bool done;
 	int status;
 	struct vnfha_ckpt_result *res;
-	pthread_cond_t *waiter; /* the thread waiting for it (its own condition) */
+	uint32_t *waiter; /* the word the thread waiting for it sleeps on (a futex) */
 };
 
 struct vnfha__ckpt_track;
 
+#define VNFHA_CKPT_STAGE_DIRECT (64u << 10) /* bytes of a submit staged; more: sent directly */
+#define VNFHA_CKPT_STAGE_RANGES 64	    /* ranges of a submit staged; more: sent directly */
+
+struct vnfha__ckpt_stage_ticket {
+	uint64_t ticket;
+	bool keep;
+	bool tracked;
+};
+
+/* Submits captured into memory for the region's sender thread (ckpt_stage.c). */
+struct vnfha__ckpt_stage {
+	pthread_mutex_t lock; /* this struct; never held while taking the region's */
+	uint64_t next_ticket;
+	uint8_t *buf; /* COMMITV frames, back to back, in ticket order */
+	size_t len;
+	size_t cap;
+	struct vnfha__ckpt_stage_ticket *tk; /* those of buf to register for results */
+	size_t n_tk;
+	size_t cap_tk;
+	uint8_t *spare; /* the other buffers (NULL while being sent) */
+	size_t spare_cap;
+	struct vnfha__ckpt_stage_ticket *spare_tk;
+	size_t spare_cap_tk;
+	int dead; /* the region's, copied */
+	pthread_t thread;
+	bool started;
+	bool sleeping; /* the sender waits on more */
+	bool stop;
+	pthread_cond_t more; /* the sender: something staged, or stop */
+	pthread_cond_t room; /* submits: the buffer was taken */
+	unsigned int room_waiters;
+};
+
 #define VNFHA_CKPT_RBUF_LEN (16u << 10) /* a region's results are < 2 KiB each */
+#define VNFHA_CKPT_WAKE_BATCH 256 /* wakes deferred past the lock; more are done under it */
 
 struct vnfha_ckpt_region {
 	struct vnfha_ckpt_client *client; /* NULL once the client is disconnected */
@@ -61,19 +95,22 @@ struct vnfha_ckpt_region {
 	struct vnfha__ckpt_conn conn; /* the region's own: submits out, results in */
 	struct vnfha__ckpt_track *track;
 
-	pthread_mutex_t send_lock; /* one submit on the wire at a time, tickets in order */
+	pthread_mutex_t send_lock; /* one writer on the wire at a time, tickets in order */
 	pthread_mutex_t lock;	   /* everything below */
 	pthread_cond_t cond;
 	bool reading; /* a thread reads the connection (lock released meanwhile) */
 	unsigned int cond_waiters; /* threads waiting on cond (commit, dispatch) */
 	int dead;     /* -errno once the connection failed */
-	uint64_t next_ticket;
+	uint64_t sent_upto; /* tickets below it are registered (slots) or not kept */
 	struct ckpt_slot *slots; /* ascending tickets */
 	size_t n_slots;
 	size_t cap_slots;
 	bool reply_have; /* a synchronous answer (RESULT) the reader put aside */
 	struct vnfha_ckpt_result reply;
 	int reply_status;
+	struct vnfha__ckpt_stage stage;
+	uint32_t *wake[VNFHA_CKPT_WAKE_BATCH]; /* waiters to wake once the lock is released */
+	size_t n_wake;
 	uint8_t rbuf[VNFHA_CKPT_RBUF_LEN];
 	size_t rlen;
 };
@@ -109,5 +146,31 @@ void vnfha__ckpt_region_go_dead(struct vnfha_ckpt_region *r, int err);
 void vnfha__ckpt_region_pump(struct vnfha_ckpt_region *r, uint64_t deadline);
 /* Lock not needed (closing): frees the kept results. */
 void vnfha__ckpt_region_free_slots(struct vnfha_ckpt_region *r);
+
+/* ckpt_stage.c: the frame length of a submit small enough to be staged,
+ * or 0 (it is sent directly, after what is staged). */
+size_t vnfha__ckpt_stage_frame_len(const struct vnfha_ckpt_range *ranges, size_t n);
+/* Stages a small submit (no lock held): ticket, its frame copied; waits
+ * only while STAGE_MAX bytes are staged already. */
+int vnfha__ckpt_stage_submit(struct vnfha_ckpt_region *r, const struct vnfha_ckpt_range *ranges,
+			     size_t n, uint32_t mode, uint32_t timeout_ms, uint32_t flags,
+			     bool tracked, size_t frame_len, uint64_t *ret_ticket);
+/* send_lock held, no other: registers and sends what is staged; a failure
+ * kills the region (its tickets fail). */
+int vnfha__ckpt_stage_flush(struct vnfha_ckpt_region *r);
+/* send_lock held, no other: a ticket for a direct submit, once nothing is
+ * staged (what is, is sent first). */
+int vnfha__ckpt_stage_ticket(struct vnfha_ckpt_region *r, uint64_t *ret_ticket);
+/* A thread about to wait for ticket (no lock held): if it is still staged
+ * and nobody is sending, sends what is staged. */
+void vnfha__ckpt_stage_kick(struct vnfha_ckpt_region *r, uint64_t ticket);
+/* Region lock held: ticket was handed out (staged or sent). */
+bool vnfha__ckpt_stage_issued(struct vnfha_ckpt_region *r, uint64_t ticket);
+void vnfha__ckpt_stage_init(struct vnfha_ckpt_region *r);
+/* Region lock held: the connection failed with err; nothing more is
+ * staged, submits waiting for room look again. */
+void vnfha__ckpt_stage_dead(struct vnfha_ckpt_region *r, int err);
+/* Closing (lock NOT held): the sender sends what is staged and ends. */
+void vnfha__ckpt_stage_stop(struct vnfha_ckpt_region *r);
 
 #endif

@@ -3,9 +3,10 @@
  * libvnfha's checkpoint regions: the shared-memory map, range submits with
  * tickets and the event-loop descriptor (src/ckptd/README.md, "Range
  * commits"). A region has its own Unix connection to the daemon: submits
- * go out on it (one sendmsg each, the bytes straight from the region) and
- * results (DONE frames) come back on it, read by whichever thread waits
- * (ckpt_results.c).
+ * go out on it and results (DONE frames) come back on it, read by whichever
+ * thread waits (ckpt_results.c). A small submit is copied into the staging
+ * buffer and sent by the region's sender thread (ckpt_stage.c); a large one
+ * is sent here, one sendmsg per frame, the bytes straight from the region.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -23,22 +24,7 @@
 #include "ckpt/ckpt_track.h"
 
 #define FRAME_IOV 1000 /* pieces per COMMITV frame (IOV_MAX is 1024) */
-#define DRAIN_EVERY 64 /* submits between two looks at the results (a power of 2) */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
+#define DRAIN_EVERY 64 /* direct submits between two looks at the results (a power of 2) */
 
 int vnfha_ckpt_open_flags(struct vnfha_ckpt_client *client, const char *name, size_t size,
 			  unsigned int flags, struct vnfha_ckpt_region **ret_region)
@@ -59,7 +45,7 @@ int vnfha_ckpt_open_flags(struct vnfha_ckpt_client *client, const char *name, si
 		return -ENOMEM;
 	}
 	r->data = MAP_FAILED;
-	r->next_ticket = 1;
+	r->sent_upto = 1;
 	fd = vnfha__unix_connect(client->path, SOCK_STREAM);
 	if (fd < 0) {
 		free(r);
@@ -106,6 +92,7 @@ int vnfha_ckpt_open_flags(struct vnfha_ckpt_client *client, const char *name, si
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_mutex_init(&r->send_lock, NULL);
 	pthread_cond_init(&r->cond, NULL);
+	vnfha__ckpt_stage_init(r);
 	r->next = client->regions;
 	if (client->regions != NULL) {
 		client->regions->prev = r;
@@ -258,7 +245,8 @@ static int send_commitv(struct vnfha_ckpt_region *r, const struct vnfha_ckpt_ran
 	return rc;
 }
 
-/* A submit (send_lock held): ticket, slot, frames. */
+/* A large submit (send_lock held): what is staged first, then its ticket,
+ * slot, frames. */
 static int submit_locked(struct vnfha_ckpt_region *r, const struct vnfha_ckpt_range *ranges,
 			 size_t n, enum vnfha_ckpt_mode mode, unsigned int timeout_ms,
 			 uint32_t flags, bool tracked, uint64_t *ret_ticket)
@@ -266,15 +254,16 @@ static int submit_locked(struct vnfha_ckpt_region *r, const struct vnfha_ckpt_ra
 	uint64_t ticket;
 	int rc;
 
+	rc = vnfha__ckpt_stage_ticket(r, &ticket);
+	if (rc != 0) {
+		return rc;
+	}
 	pthread_mutex_lock(&r->lock);
 	rc = r->dead;
-	ticket = r->next_ticket;
 	if (rc == 0 && (ret_ticket != NULL || tracked)) {
 		rc = vnfha__ckpt_region_add_slot(r, ticket, ret_ticket != NULL, tracked);
 	}
-	if (rc == 0) {
-		r->next_ticket++;
-	}
+	r->sent_upto = ticket + 1;
 	pthread_mutex_unlock(&r->lock);
 	if (rc != 0) {
 		return rc;
@@ -303,6 +292,24 @@ static int submit_locked(struct vnfha_ckpt_region *r, const struct vnfha_ckpt_ra
 	return 0;
 }
 
+/* A submit: staged if small (no system call), else sent here. */
+static int submit(struct vnfha_ckpt_region *r, const struct vnfha_ckpt_range *ranges, size_t n,
+		  enum vnfha_ckpt_mode mode, unsigned int timeout_ms, uint32_t flags, bool tracked,
+		  uint64_t *ret_ticket)
+{
+	size_t frame_len = vnfha__ckpt_stage_frame_len(ranges, n);
+	int rc;
+
+	if (frame_len > 0) {
+		return vnfha__ckpt_stage_submit(r, ranges, n, (uint32_t)mode, timeout_ms, flags,
+						tracked, frame_len, ret_ticket);
+	}
+	pthread_mutex_lock(&r->send_lock);
+	rc = submit_locked(r, ranges, n, mode, timeout_ms, flags, tracked, ret_ticket);
+	pthread_mutex_unlock(&r->send_lock);
+	return rc;
+}
+
 static int check_ranges(const struct vnfha_ckpt_region *r, const struct vnfha_ckpt_range *ranges,
 			size_t n, enum vnfha_ckpt_mode mode)
 {
@@ -323,13 +330,7 @@ int vnfha_ckpt_submit(struct vnfha_ckpt_region *region, const struct vnfha_ckpt_
 {
 	int rc = check_ranges(region, ranges, n, mode);
 
-	if (rc != 0) {
-		return rc;
-	}
-	pthread_mutex_lock(&region->send_lock);
-	rc = submit_locked(region, ranges, n, mode, timeout_ms, 0, false, ret_ticket);
-	pthread_mutex_unlock(&region->send_lock);
-	return rc;
+	return rc != 0 ? rc : submit(region, ranges, n, mode, timeout_ms, 0, false, ret_ticket);
 }
 
 int vnfha_ckpt_write(struct vnfha_ckpt_region *region, uint64_t offset, const void *buf,
@@ -348,10 +349,7 @@ int vnfha_ckpt_write(struct vnfha_ckpt_region *region, uint64_t offset, const vo
 	if (len > 0) {
 		memcpy(region->data + offset, buf, len);
 	}
-	pthread_mutex_lock(&region->send_lock);
-	rc = submit_locked(region, &one, 1, mode, timeout_ms, 0, false, ret_ticket);
-	pthread_mutex_unlock(&region->send_lock);
-	return rc;
+	return submit(region, &one, 1, mode, timeout_ms, 0, false, ret_ticket);
 }
 
 int vnfha_ckpt_submit_tracked(struct vnfha_ckpt_region *region, enum vnfha_ckpt_mode mode,
@@ -365,11 +363,9 @@ int vnfha_ckpt_submit_tracked(struct vnfha_ckpt_region *region, enum vnfha_ckpt_
 	if (rc != 0) {
 		return rc;
 	}
-	pthread_mutex_lock(&region->send_lock);
 	if (region->track == NULL) {
-		rc = submit_locked(region, NULL, 0, mode, timeout_ms, VNFHA_CKPT_CV_SCAN, false,
-				   ret_ticket);
-		goto out;
+		return submit(region, NULL, 0, mode, timeout_ms, VNFHA_CKPT_CV_SCAN, false,
+			      ret_ticket);
 	}
 	pthread_mutex_lock(&region->lock);
 	rc = vnfha__ckpt_track_collect(region->track, &found, &n);
@@ -397,15 +393,13 @@ int vnfha_ckpt_submit_tracked(struct vnfha_ckpt_region *region, enum vnfha_ckpt_
 				       ? VNFHA_CKPT_CV_UFFD
 				       : VNFHA_CKPT_CV_HASHED;
 
-		rc = submit_locked(region, copy, n, mode, timeout_ms, how, true, ret_ticket);
+		rc = submit(region, copy, n, mode, timeout_ms, how, true, ret_ticket);
 		if (rc != 0) {
 			pthread_mutex_lock(&region->lock);
 			vnfha__ckpt_track_redirty(region->track, copy, n);
 			pthread_mutex_unlock(&region->lock);
 		}
 	}
-out:
-	pthread_mutex_unlock(&region->send_lock);
 	free(copy);
 	return rc;
 }
@@ -435,8 +429,11 @@ int vnfha_ckpt_commit(struct vnfha_ckpt_region *region, enum vnfha_ckpt_mode mod
 		return -ENOTCONN;
 	}
 	pthread_mutex_lock(&region->send_lock);
-	rc = vnfha__ckpt_client_send_req(&region->conn, VNFHA_CKPT_COMMIT, region->name,
-					 region->size, mode, timeout_ms);
+	rc = vnfha__ckpt_stage_flush(region); /* submits staged before it go first */
+	if (rc == 0) {
+		rc = vnfha__ckpt_client_send_req(&region->conn, VNFHA_CKPT_COMMIT, region->name,
+						 region->size, mode, timeout_ms);
+	}
 	pthread_mutex_lock(&region->lock);
 	if (rc != 0) {
 		vnfha__ckpt_region_go_dead(region, rc);
@@ -503,6 +500,7 @@ void vnfha_ckpt_close(struct vnfha_ckpt_region *region)
 			region->next->prev = region->prev;
 		}
 	}
+	vnfha__ckpt_stage_stop(region); /* what is staged is sent first */
 	vnfha__ckpt_track_free(region->track);
 	munmap(region->data, region->map_len);
 	vnfha__ckpt_conn_close(&region->conn);

@@ -7,17 +7,52 @@
  * take), vnfha_ckpt_wait() and vnfha_ckpt_dispatch().
  */
 #include <errno.h>
+#include <linux/futex.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ckpt/ckpt_client_internal.h"
 #include "ckpt/ckpt_patch.h"
 #include "ckpt/ckpt_track.h"
 #include "common/clock.h"
+
+/*
+ * A waiting thread sleeps on a word of its own stack (a private futex):
+ * set under the region's lock while the thread is registered, so it is
+ * never written after the thread left; the wake-up itself may come after
+ * the lock is released (FUTEX_WAKE only hashes the address: a late one is
+ * at worst a spurious wake-up, and every wait loops), so a woken waiter
+ * does not find the lock still held by the reader that woke it.
+ */
+static void word_sleep(uint32_t *w, int wait_ms)
+{
+	struct timespec ts = { .tv_sec = wait_ms / 1000, .tv_nsec = (long)(wait_ms % 1000) * 1000000 };
+
+	syscall(SYS_futex, w, FUTEX_WAIT_PRIVATE, 0, &ts, NULL, 0);
+}
+
+static void word_wake(uint32_t *w)
+{
+	syscall(SYS_futex, w, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+/* Lock held: the thread sleeping on w looks again; woken now, or (defer)
+ * once the reader released the lock. */
+static void notify(struct vnfha_ckpt_region *r, uint32_t *w, bool defer)
+{
+	__atomic_store_n(w, 1, __ATOMIC_RELEASE);
+	if (defer && r->n_wake < VNFHA_CKPT_WAKE_BATCH) {
+		r->wake[r->n_wake++] = w;
+	} else {
+		word_wake(w);
+	}
+}
 
 static struct ckpt_slot *find_slot(struct vnfha_ckpt_region *r, uint64_t ticket)
 {
@@ -66,7 +101,7 @@ int vnfha__ckpt_region_add_slot(struct vnfha_ckpt_region *r, uint64_t ticket, bo
 
 /* A result for a slot (lock held): kept for the waiter, or dropped. */
 static void complete(struct vnfha_ckpt_region *r, struct ckpt_slot *s, int status,
-		     const struct vnfha_ckpt_result *res)
+		     const struct vnfha_ckpt_result *res, bool defer)
 {
 	if (status != 0 && s->tracked && r->track != NULL) {
 		/* Which pages that ticket carried is not kept: all of them are
@@ -76,7 +111,8 @@ static void complete(struct vnfha_ckpt_region *r, struct ckpt_slot *s, int statu
 		vnfha__ckpt_track_redirty(r->track, &all, 1);
 	}
 	if (s->waiter != NULL) {
-		pthread_cond_signal(s->waiter); /* only the thread this ticket concerns */
+		notify(r, s->waiter, defer); /* only the thread this ticket concerns */
+		s->waiter = NULL;
 	}
 	if (!s->keep) {
 		drop_slot(r, s);
@@ -100,7 +136,8 @@ static void hand_over(struct vnfha_ckpt_region *r)
 {
 	for (size_t i = 0; i < r->n_slots; i++) {
 		if (!r->slots[i].done && r->slots[i].waiter != NULL) {
-			pthread_cond_signal(r->slots[i].waiter);
+			notify(r, r->slots[i].waiter, false);
+			r->slots[i].waiter = NULL;
 			break;
 		}
 	}
@@ -114,7 +151,8 @@ static void wake_all(struct vnfha_ckpt_region *r)
 {
 	for (size_t i = 0; i < r->n_slots; i++) {
 		if (r->slots[i].waiter != NULL) {
-			pthread_cond_signal(r->slots[i].waiter);
+			notify(r, r->slots[i].waiter, false);
+			r->slots[i].waiter = NULL;
 		}
 	}
 	pthread_cond_broadcast(&r->cond);
@@ -129,10 +167,11 @@ void vnfha__ckpt_region_go_dead(struct vnfha_ckpt_region *r, int err)
 	/* Backwards: complete() may drop a slot, moving only those after it. */
 	for (size_t i = r->n_slots; i-- > 0;) {
 		if (!r->slots[i].done) {
-			complete(r, &r->slots[i], err, NULL);
+			complete(r, &r->slots[i], err, NULL, false);
 		}
 	}
 	wake_all(r);
+	vnfha__ckpt_stage_dead(r, r->dead);
 }
 
 /* One frame from the daemon (lock held). */
@@ -158,7 +197,7 @@ static int apply_frame(struct vnfha_ckpt_region *r, const struct vnfha__ckpt_hdr
 			struct ckpt_slot *s = &r->slots[i];
 
 			if (s->ticket >= first && s->ticket <= last && !s->done) {
-				complete(r, s, w.status, &res);
+				complete(r, s, w.status, &res, true);
 			}
 		}
 		return 0;
@@ -181,6 +220,8 @@ static int read_some(struct vnfha_ckpt_region *r, int wait_ms)
 {
 	struct pollfd pfd = { .fd = r->conn.fd, .events = POLLIN };
 	int n = poll(&pfd, 1, wait_ms);
+	uint32_t *wake[VNFHA_CKPT_WAKE_BATCH];
+	size_t n_wake;
 	ssize_t got;
 	size_t off = 0;
 	int rc = 0;
@@ -216,7 +257,13 @@ static int read_some(struct vnfha_ckpt_region *r, int wait_ms)
 	}
 	memmove(r->rbuf, r->rbuf + off, r->rlen - off);
 	r->rlen -= off;
+	n_wake = r->n_wake;
+	memcpy(wake, r->wake, n_wake * sizeof(*wake));
+	r->n_wake = 0;
 	pthread_mutex_unlock(&r->lock);
+	for (size_t i = 0; i < n_wake; i++) {
+		word_wake(wake[i]);
+	}
 	return rc;
 }
 
@@ -259,6 +306,15 @@ static void timed_wait(pthread_cond_t *cv, pthread_mutex_t *lock, int wait_ms)
 	pthread_cond_timedwait(cv, lock, &ts);
 }
 
+/* Lock held: wait on r->cond (woken when a reading ends, or a flush
+ * registered tickets) for up to wait_ms. */
+static void pump_cond(struct vnfha_ckpt_region *r, int wait_ms)
+{
+	r->cond_waiters++;
+	timed_wait(&r->cond, &r->lock, wait_ms);
+	r->cond_waiters--;
+}
+
 /* Lock held: become the reader for up to wait_ms, or wait for the one
  * that is (on r->cond: commit, dispatch). Returns with the lock held. */
 void vnfha__ckpt_region_pump(struct vnfha_ckpt_region *r, uint64_t deadline)
@@ -269,27 +325,35 @@ void vnfha__ckpt_region_pump(struct vnfha_ckpt_region *r, uint64_t deadline)
 		read_for(r, wait_ms);
 		return;
 	}
-	r->cond_waiters++;
-	timed_wait(&r->cond, &r->lock, wait_ms);
-	r->cond_waiters--;
+	pump_cond(r, wait_ms);
 }
 
 int vnfha_ckpt_wait(struct vnfha_ckpt_region *region, uint64_t ticket, unsigned int wait_ms,
 		    struct vnfha_ckpt_result *ret_result)
 {
 	uint64_t deadline = wait_ms == VNFHA_CKPT_WAIT_FOREVER ? UINT64_MAX : (uint64_t)vnfha__now_ms() + wait_ms;
-	pthread_cond_t mine;
+	uint32_t mine = 0;
 	bool looked = false;
 	int rc;
 
 	if (region == NULL) {
 		return -EINVAL;
 	}
-	pthread_cond_init(&mine, NULL);
+	vnfha__ckpt_stage_kick(region, ticket);
 	pthread_mutex_lock(&region->lock);
 	for (;;) {
 		struct ckpt_slot *s = find_slot(region, ticket);
 
+		if (s == NULL && ticket >= region->sent_upto && region->dead == 0 &&
+		    vnfha__ckpt_stage_issued(region, ticket)) {
+			/* Still staged (someone else is sending): until registered. */
+			pump_cond(region, wait_ms_until(deadline));
+			if (deadline != UINT64_MAX && (uint64_t)vnfha__now_ms() >= deadline) {
+				rc = -EINPROGRESS;
+				break;
+			}
+			continue;
+		}
 		if (s == NULL || !s->keep) {
 			rc = -ENOENT;
 			break;
@@ -316,15 +380,17 @@ int vnfha_ckpt_wait(struct vnfha_ckpt_region *region, uint64_t ticket, unsigned 
 			continue;
 		}
 		/* Someone reads: woken when this ticket is done, or to read. */
+		__atomic_store_n(&mine, 0, __ATOMIC_RELAXED);
 		s->waiter = &mine;
-		timed_wait(&mine, &region->lock, wait_ms_until(deadline));
+		pthread_mutex_unlock(&region->lock);
+		word_sleep(&mine, wait_ms_until(deadline));
+		pthread_mutex_lock(&region->lock);
 		s = find_slot(region, ticket); /* slots move as others come and go */
 		if (s != NULL) {
 			s->waiter = NULL;
 		}
 	}
 	pthread_mutex_unlock(&region->lock);
-	pthread_cond_destroy(&mine);
 	return rc;
 }
 

@@ -3,7 +3,10 @@
  * The load of tests/bench/ckpt-vs-redis.sh: THREADS committers, each
  * changing 300 bytes and waiting until that change is on a replica, for
  * SECONDS; prints commits, commits/s, latency p50/p99 (us) and how long the
- * writer was blocked per commit (p50/p99 us, vnfha only).
+ * writer was blocked per commit (p50/p99 us, vnfha only; of the submits
+ * blocked over 50 us, how many were preempted meanwhile - an involuntary
+ * context switch of the thread - and how many slept: one getrusage per
+ * commit, outside the timed spans).
  *
  *   ckpt-load vnfha SOCKET NAME SIZE HOW THREADS SECONDS
  *       HOW: ranges (vnfha_ckpt_write + wait; ranges-durable: the same in
@@ -24,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,6 +51,12 @@ struct thread {
 	uint64_t *lat; /* ns per commit */
 	uint64_t *blocked; /* ns inside submit */
 	size_t n;
+	/* Submits blocked over 50 us, and of those how many were preempted
+	 * (an involuntary context switch inside) or slept (a voluntary one:
+	 * a lock or a system call): where a writer's time went. */
+	size_t slow;
+	size_t slow_preempted;
+	size_t slow_slept;
 	int err;
 };
 
@@ -76,6 +86,17 @@ static void record(struct thread *t, uint64_t lat, uint64_t blocked)
 	}
 }
 
+/* The end of a submit; a slow one notes the thread's context switches. */
+static uint64_t submitted(uint64_t t0, struct rusage *u1)
+{
+	uint64_t t1 = now_ns();
+
+	if (t1 - t0 > 50000) {
+		getrusage(RUSAGE_THREAD, u1);
+	}
+	return t1;
+}
+
 static void *vnfha_main(void *arg)
 {
 	struct thread *t = arg;
@@ -90,10 +111,15 @@ static void *vnfha_main(void *arg)
 
 	while (now_ns() < g.end_ns) {
 		uint64_t off = base + (slice > CHANGE ? (uint64_t)rand_r(&seed) % (slice - CHANGE) : 0);
-		uint64_t t0 = now_ns();
+		struct rusage u0;
+		struct rusage u1;
+		uint64_t t0;
 		uint64_t t1;
 		uint64_t ticket = 0;
 		int rc;
+
+		getrusage(RUSAGE_THREAD, &u0);
+		t0 = now_ns();
 
 		memset(change, (int)(t->n + t->id + (unsigned int)getpid()), sizeof(change));
 		if (strncmp(g.how, "ranges", 6) == 0) {
@@ -101,14 +127,14 @@ static void *vnfha_main(void *arg)
 					      strcmp(g.how, "ranges-durable") == 0 ? VNFHA_CKPT_DURABLE
 										  : VNFHA_CKPT_SYNC,
 					      5000, &ticket);
-			t1 = now_ns();
+			t1 = submitted(t0, &u1);
 			if (rc == 0) {
 				rc = vnfha_ckpt_wait(g.region, ticket, VNFHA_CKPT_WAIT_FOREVER, NULL);
 			}
 		} else if (strcmp(g.how, "tracked") == 0) {
 			memcpy(data + off, change, CHANGE);
 			rc = vnfha_ckpt_submit_tracked(g.region, VNFHA_CKPT_SYNC, 5000, &ticket);
-			t1 = now_ns();
+			t1 = submitted(t0, &u1);
 			if (rc == 0) {
 				rc = vnfha_ckpt_wait(g.region, ticket, VNFHA_CKPT_WAIT_FOREVER, NULL);
 			}
@@ -118,7 +144,7 @@ static void *vnfha_main(void *arg)
 			memcpy(data + off, change, CHANGE);
 			rc = vnfha_ckpt_commit(g.region, VNFHA_CKPT_SYNC, 5000, NULL);
 			pthread_mutex_unlock(&g.scan_lock);
-			t1 = now_ns();
+			t1 = submitted(t0, &u1);
 		}
 		if (rc != 0) {
 			t->err = rc;
@@ -126,6 +152,11 @@ static void *vnfha_main(void *arg)
 			break;
 		}
 		record(t, now_ns() - t0, t1 - t0);
+		if (t1 - t0 > 50000) {
+			t->slow++;
+			t->slow_preempted += u1.ru_nivcsw != u0.ru_nivcsw;
+			t->slow_slept += u1.ru_nvcsw != u0.ru_nvcsw;
+		}
 	}
 	return NULL;
 }
@@ -382,6 +413,21 @@ int main(int argc, char **argv)
 		memcpy(lat + total, t[i].lat, t[i].n * sizeof(*lat));
 		memcpy(blocked + total, t[i].blocked, t[i].n * sizeof(*blocked));
 		total += t[i].n;
+	}
+	{
+		size_t slow = 0;
+		size_t pre = 0;
+		size_t slept = 0;
+
+		for (unsigned int i = 0; i < g.threads; i++) {
+			slow += t[i].slow;
+			pre += t[i].slow_preempted;
+			slept += t[i].slow_slept;
+		}
+		if (strcmp(g.mode, "vnfha") == 0) {
+			printf("blocked_over_50us %zu\nof_which_preempted %zu\nof_which_slept %zu\n",
+			       slow, pre, slept);
+		}
 	}
 	qsort(lat, total, sizeof(*lat), cmp_u64);
 	qsort(blocked, total, sizeof(*blocked), cmp_u64);

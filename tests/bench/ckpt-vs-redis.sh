@@ -13,8 +13,9 @@
 #     finds the page), "scan" (the whole-region vnfha_ckpt_commit, for
 #     reference); and 1, 4, 16, 64 concurrent committers.
 # Per cell: commits/s, latency p50/p99, how long the writer was blocked
-# (p99, inside submit), bytes on the veth per commit (both ways), CPU-us per
-# commit of the primary and the replica server; for vnfha also commits per
+# (p99, inside submit; blk50_pre%: of the submits blocked over 50 us, the
+# share during which the thread was preempted), bytes on the veth per
+# commit (both ways), CPU-us per commit of the primary and the replica; for vnfha also commits per
 # version (grouping), versions per ACK (pipelining) and fsyncs per commit
 # (a durable cell, 16 committers). Each cell runs REPEAT times: median
 # [min-max] (the grouping columns: median). Ratios against Redis at the same
@@ -101,6 +102,10 @@ run() {
 	for k in commits_per_s p50_us p99_us blocked_p99_us; do
 		OUT[$cell.$k]+="$(awk -v k="$k" '$1 == k { print $2 }' <<<"$out") "
 	done
+	# Of the submits blocked over 50 us, the share preempted meanwhile (the
+	# CPU taken away, not a lock or a system call of ours): ckpt-load.
+	OUT[$cell.pre]+="$(awk '$1 == "blocked_over_50us" { s = $2 } $1 == "of_which_preempted" { p = $2 }
+		END { if (s > 0) printf "%.0f", 100 * p / s }' <<<"$out") "
 	OUT[$cell.bytes]+="$((bytes / n)) "
 	OUT[$cell.cpu_p]+="$(awk -v t="$cp" -v n="$n" -v h="$TCK" 'BEGIN { printf "%.0f", t * 1e6 / h / n }') "
 	OUT[$cell.cpu_r]+="$(awk -v t="$cr" -v n="$n" -v h="$TCK" 'BEGIN { printf "%.0f", t * 1e6 / h / n }') "
@@ -185,15 +190,15 @@ done
 cell() { printf '%s' "${OUT[$1.$2]:-}" | tr ' ' '\n' | grep -v '^$' | stat3; }
 cellmed() { printf '%s' "${OUT[$1.$2]:-}" | tr ' ' '\n' | grep -v '^$' | med; }
 row() {
-	printf '%-34s %-26s %-24s %-26s %-20s %-14s %-12s %-12s %-9s %-9s %-9s\n' "$1" \
+	printf '%-34s %-26s %-24s %-26s %-20s %-9s %-14s %-12s %-12s %-9s %-9s %-9s\n' "$1" \
 		"$(cell "$2" commits_per_s)" "$(cell "$2" p50_us)" "$(cell "$2" p99_us)" \
-		"$(cell "$2" blocked_p99_us)" "$(cell "$2" bytes)" "$(cell "$2" cpu_p)" "$(cell "$2" cpu_r)" \
+		"$(cell "$2" blocked_p99_us)" "$(cellmed "$2" pre)" "$(cell "$2" bytes)" "$(cell "$2" cpu_p)" "$(cell "$2" cpu_r)" \
 		"$(cellmed "$2" tpv)" "$(cellmed "$2" vpa)" "$(cellmed "$2" fpc)"
 }
 echo
 echo "== results: median [min-max] of $REPEAT runs of ${SECS}s; 300-byte change, sync"
-printf '%-34s %-26s %-24s %-26s %-20s %-14s %-12s %-12s %-9s %-9s %-9s\n' cell commits/s p50_us p99_us \
-	writer_blocked_p99_us wire_B/commit cpu_us_prim cpu_us_repl commit/v v/ack fsync/c
+printf '%-34s %-26s %-24s %-26s %-20s %-9s %-14s %-12s %-12s %-9s %-9s %-9s\n' cell commits/s p50_us p99_us \
+	writer_blocked_p99_us blk50_pre% wire_B/commit cpu_us_prim cpu_us_repl commit/v v/ack fsync/c
 for tls in off on; do
 	for th in $THREADS; do
 		row "redis TLS $tls, $th thr" "redis.$tls.t$th"

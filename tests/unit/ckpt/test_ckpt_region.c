@@ -37,6 +37,7 @@ static struct {
 	atomic_ulong frames;	    /* COMMITV frames seen */
 	atomic_ulong more_frames;   /* ...of which said MORE */
 	atomic_ulong bytes;	    /* range bytes received */
+	atomic_ulong out_of_order;  /* a ticket below the one before on its connection */
 	uint64_t gen;
 } fake = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
@@ -70,6 +71,7 @@ static void *fake_conn(void *arg)
 	uint8_t *buf = malloc(VNFHA_CKPT_MAX_PAYLOAD);
 	uint64_t first = 0;
 	uint64_t last = 0;
+	uint64_t prev = 0;
 
 	vnfha__ckpt_conn_init_fd(&c, (int)(intptr_t)arg);
 	for (;;) {
@@ -103,6 +105,10 @@ static void *fake_conn(void *arg)
 		if (h.type != VNFHA_CKPT_COMMITV || vnfha__ckpt_commitv_decode(buf, got, &cv) != 0) {
 			break;
 		}
+		if (cv.ticket < prev) {
+			atomic_fetch_add(&fake.out_of_order, 1);
+		}
+		prev = cv.ticket;
 		atomic_fetch_add(&fake.frames, 1);
 		atomic_fetch_add(&fake.bytes, cv.data_len);
 		if (cv.flags & VNFHA_CKPT_CV_MORE) {
@@ -286,6 +292,36 @@ static void test_event_loop(struct vnfha_ckpt_client *c)
 	vnfha_ckpt_close(r);
 }
 
+/* Nobody waits or dispatches: the region's sender thread sends a staged
+ * submit by itself, and its result comes back on the descriptor. */
+static void test_sender(struct vnfha_ckpt_client *c)
+{
+	struct vnfha_ckpt_region *r = NULL;
+	uint64_t t = 0;
+	unsigned long before;
+	struct pollfd pfd = { .events = POLLIN };
+
+	CHECK_INT(vnfha_ckpt_open(c, "sender", 0, &r), 0);
+	if (r == NULL) {
+		return;
+	}
+	/* The first submit starts the thread; once it sleeps, the next one
+	 * must wake it. */
+	CHECK_INT(vnfha_ckpt_write(r, 0, "first", 5, VNFHA_CKPT_SYNC, 0, &t), 0);
+	CHECK_INT(vnfha_ckpt_wait(r, t, VNFHA_CKPT_WAIT_FOREVER, NULL), 0);
+	before = atomic_load(&fake.frames);
+	usleep(50000);
+	CHECK_INT(vnfha_ckpt_write(r, 7, "staged", 6, VNFHA_CKPT_SYNC, 0, &t), 0);
+	pfd.fd = vnfha_ckpt_region_fd(r);
+	CHECK_INT(poll(&pfd, 1, 5000), 1);
+	CHECK_INT(atomic_load(&fake.frames), before + 1);
+	CHECK_INT(vnfha_ckpt_wait(r, t, 0, NULL), 0);
+	pthread_mutex_lock(&fake.lock);
+	CHECK(memcmp(fake.stored + 7, "staged", 6) == 0);
+	pthread_mutex_unlock(&fake.lock);
+	vnfha_ckpt_close(r);
+}
+
 struct worker {
 	struct vnfha_ckpt_region *r;
 	unsigned int id;
@@ -437,6 +473,60 @@ static void test_daemon_gone(struct vnfha_ckpt_client *c)
 	vnfha_ckpt_close(r);
 }
 
+/* Small submits (staged, sent by the sender thread or a waiter) and large
+ * ones (sent directly) from several threads: on the wire in ticket order,
+ * every byte as submitted. */
+#define MIXED_LARGE (VNFHA_CKPT_STAGE_DIRECT + 4096)
+
+static void *mixed_main(void *arg)
+{
+	struct worker *w = arg;
+	uint8_t *p = vnfha_ckpt_region_data(w->r);
+	uint64_t base = (uint64_t)w->id * (MIXED_LARGE + 4096);
+
+	for (unsigned int i = 0; i < 200; i++) {
+		uint64_t t = 0;
+		size_t len = i % 7 == 0 ? MIXED_LARGE : 100;
+
+		memset(p + base, (int)(i + w->id), len);
+		if (vnfha_ckpt_submit(w->r, &(struct vnfha_ckpt_range){ base, len }, 1,
+				      VNFHA_CKPT_SYNC, 0, &t) != 0 ||
+		    (i % 2 == 0 && vnfha_ckpt_wait(w->r, t, VNFHA_CKPT_WAIT_FOREVER, NULL) != 0)) {
+			w->failures++;
+		}
+	}
+	return NULL;
+}
+
+static void test_mixed(struct vnfha_ckpt_client *c)
+{
+	struct vnfha_ckpt_region *r = NULL;
+	struct worker w[THREADS];
+	pthread_t th[THREADS];
+	uint8_t *p;
+
+	CHECK_INT(vnfha_ckpt_open(c, "mixed", 0, &r), 0);
+	if (r == NULL) {
+		return;
+	}
+	p = vnfha_ckpt_region_data(r);
+	atomic_store(&fake.out_of_order, 0);
+	for (unsigned int i = 0; i < THREADS; i++) {
+		w[i] = (struct worker){ .r = r, .id = i };
+		pthread_create(&th[i], NULL, mixed_main, &w[i]);
+	}
+	for (unsigned int i = 0; i < THREADS; i++) {
+		pthread_join(th[i], NULL);
+		CHECK_INT(w[i].failures, 0);
+	}
+	CHECK_INT(vnfha_ckpt_commitv(r, NULL, 0, VNFHA_CKPT_SYNC, 0, NULL), 0);
+	CHECK_INT(atomic_load(&fake.out_of_order), 0);
+	pthread_mutex_lock(&fake.lock);
+	CHECK(memcmp(fake.stored, p, (size_t)THREADS * (MIXED_LARGE + 4096)) == 0);
+	pthread_mutex_unlock(&fake.lock);
+	vnfha_ckpt_close(r);
+}
+
 int main(void)
 {
 	struct vnfha_ckpt_client *c = NULL;
@@ -448,7 +538,9 @@ int main(void)
 	}
 	test_tickets(c);
 	test_event_loop(c);
+	test_sender(c);
 	test_threads(c);
+	test_mixed(c);
 	test_large(c);
 	test_tracked(c, "scan");
 	test_tracked(c, "auto");
