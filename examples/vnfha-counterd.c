@@ -395,6 +395,13 @@ static void on_accept(struct counterd *d)
 		}
 	}
 	if (fd >= 0) {
+		/* Refused out loud, never a silent close: the client reads why. */
+		static const char full[] = "ERR too many clients\n";
+
+		/* best effort: the close tells the client anyway */
+		(void)send(fd, full, sizeof(full) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+		fprintf(stderr, "vnfha-counterd: refused a client: %d connected already "
+				"(MAX_CLIENTS in examples/vnfha-counterd.c)\n", MAX_CLIENTS);
 		close(fd);
 	}
 }

@@ -191,3 +191,29 @@ same_versions() {
 		--server 127.0.0.1:7000 --get)
 	[ "$now" -ge "$last" ]
 }
+
+@test "demo VNF: a client past its limit is refused with an error, not closed silently" {
+	ckpt_start 1 primary
+	ip netns exec "${PFX}n1" "$VNFHA_BUILDDIR/examples/vnfha-counterd" --active --port 7000 \
+		--mode async --ckpt-socket "$WORK/n1/sock" 2>"$WORK/counterd.log" &
+	# shellcheck disable=SC2034 # ckpt-lib.bash's teardown stops it (9: no node's number)
+	PIDS[9]=$!
+	ckpt_wait 5 ip netns exec "${PFX}n1" "$VNFHA_BUILDDIR/examples/vnfha-counter-client" \
+		--server 127.0.0.1:7000 --get
+	# 64 clients held open, then one more: it reads why it was refused
+	run ip netns exec "${PFX}n1" python3 -c '
+import socket
+held = [socket.create_connection(("127.0.0.1", 7000)) for _ in range(64)]
+for s in held:
+    s.sendall(b"GET k\n")
+    s.recv(64)
+extra = socket.create_connection(("127.0.0.1", 7000))
+extra.settimeout(5)
+print(extra.recv(64).decode().strip())
+'
+	echo "$output"
+	cat "$WORK/counterd.log"
+	[ "$status" -eq 0 ]
+	[ "$output" = "ERR too many clients" ]
+	grep -q 'refused a client: 64 connected already' "$WORK/counterd.log"
+}
