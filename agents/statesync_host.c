@@ -65,47 +65,11 @@ int ss_host_ready(const char *key_file, const char *socket_group)
 	return OCF_SUCCESS;
 }
 
-pid_t ss_host_spawn(char *const argv[], const char *logfile, const char *pidfile)
+pid_t ss_host_pidfile(const char *pidfile)
 {
-	char pid_text[24];
-	pid_t pid = fork();
-	int fd;
-
-	if (pid < 0) {
-		return -errno;
-	}
-	if (pid == 0) {
-		int log_fd = open(logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-		int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-
-		/* execd waits for EOF on our stdout/stderr: give the daemon its own. */
-		if (log_fd < 0 || null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(log_fd, 1) < 0 ||
-		    dup2(log_fd, 2) < 0) {
-			_exit(127);
-		}
-		setsid();
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	fd = open(pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		int rc = -errno;
-
-		kill(pid, SIGTERM);
-		return rc;
-	}
-	snprintf(pid_text, sizeof(pid_text), "%ld\n", (long)pid);
-	(void)!write(fd, pid_text, strlen(pid_text));
-	close(fd);
-	return pid;
-}
-
-pid_t ss_host_daemon_pid(const char *pidfile, const char *name)
-{
-	char text[32] = "", exe[64], target[256];
+	char text[32] = "";
 	long pid = 0;
 	FILE *f = fopen(pidfile, "re");
-	ssize_t n;
 
 	if (f == NULL) {
 		return 0;
@@ -115,15 +79,24 @@ pid_t ss_host_daemon_pid(const char *pidfile, const char *name)
 	}
 	fclose(f);
 	text[strcspn(text, "\n")] = '\0';
-	if (vnfha__parse_long(text, 2, INT32_MAX, &pid) < 0) {
+	return vnfha__parse_long(text, 2, INT32_MAX, &pid) == 0 ? (pid_t)pid : 0;
+}
+
+pid_t ss_host_daemon_pid(const char *pidfile, const char *name)
+{
+	char exe[64], target[256];
+	pid_t pid = ss_host_pidfile(pidfile);
+	ssize_t n;
+
+	if (pid <= 0) {
 		return 0;
 	}
 	/* A reused PID runs another program: not ours. */
-	snprintf(exe, sizeof(exe), "/proc/%ld/exe", pid);
+	snprintf(exe, sizeof(exe), "/proc/%ld/exe", (long)pid);
 	n = readlink(exe, target, sizeof(target) - 1);
 	if (n <= 0) {
 		return 0;
 	}
 	target[n] = '\0';
-	return strstr(target, name) != NULL ? (pid_t)pid : 0;
+	return strstr(target, name) != NULL ? pid : 0;
 }

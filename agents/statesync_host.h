@@ -27,13 +27,9 @@ int ss_host_ready(const char *key_file, const char *socket_group);
  */
 int ss_host_cpg_ready(const char *node);
 
-/*
- * Starts argv (argv[0] by PATH) detached from the agent: its own session,
- * stdin /dev/null, stdout and stderr appended to logfile (pacemaker-execd
- * waits for EOF on the agent's), its PID written to pidfile. The PID, or
- * -errno.
- */
-pid_t ss_host_spawn(char *const argv[], const char *logfile, const char *pidfile);
+/* The PID pidfile names (0: none or unreadable), whether it runs or not.
+ * The daemon is started by statesync_supervise.c, which writes it. */
+pid_t ss_host_pidfile(const char *pidfile);
 
 /* The PID in pidfile when that process still runs a program whose path
  * holds name (a reused PID runs another program); 0 otherwise. */

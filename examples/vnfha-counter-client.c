@@ -8,6 +8,9 @@
  *
  * lost counts acknowledged updates the service no longer has (the new value
  * is not last acknowledged + 1). At the end: "summary acked=.. lost=.. outages=..".
+ * --threads N runs N such clients at once, each on its own connection and
+ * key (KEY, KEY-1, ... KEY-(N-1)); each prints "thread I acked=.. last=..
+ * lost=.." at the end, and the summary adds them up (its last= is KEY's).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,6 +18,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -120,7 +124,7 @@ static int request(int fd, const char *line, uint64_t *ret_value)
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: vnfha-counter-client --server IP:PORT [--key KEY] [--interval MS]\n"
-		     "                            [--duration S] [--get]\n");
+		     "                            [--duration S] [--threads N] [--get]\n");
 }
 
 static int parse_server(const char *text, struct sockaddr_in *sa)
@@ -146,30 +150,100 @@ static int parse_server(const char *text, struct sockaddr_in *sa)
 	return 0;
 }
 
+struct loop {
+	unsigned int id;
+	char key[40];
+	pthread_t thread;
+	uint64_t acked;
+	uint64_t last;
+	uint64_t lost;
+	uint64_t outages;
+};
+
+static struct sockaddr_in server;
+static long interval = 10;
+static int64_t end_at;
+
+/* One client: INCR every interval ms until the end, books kept. */
+static void *loop_main(void *arg)
+{
+	struct loop *lp = arg;
+	char line[64];
+	bool down = false;
+	int64_t down_since = 0;
+	int fd = -1;
+
+	snprintf(line, sizeof(line), "INCR %s\n", lp->key);
+	while (!stopping && clock_ms(CLOCK_MONOTONIC) < end_at) {
+		uint64_t value = 0;
+		int rc = fd >= 0 ? 0 : (fd = connect_to(&server));
+
+		if (rc >= 0) {
+			rc = request(fd, line, &value);
+		}
+		if (rc < 0) {
+			if (fd >= 0) {
+				close(fd);
+				fd = -1;
+			}
+			/* An outage starts only once the service has answered. */
+			if (!down && lp->acked > 0) {
+				down = true;
+				down_since = clock_ms(CLOCK_MONOTONIC);
+			}
+			poll(NULL, 0, (int)interval);
+			continue;
+		}
+		/* Every acknowledged update must still be there: value = last + 1. */
+		if (lp->acked > 0 && value <= lp->last) {
+			lp->lost += lp->last + 1 - value;
+		}
+		if (down) {
+			lp->outages++;
+			printf("recovered at_ms=%lld gap_ms=%lld value=%llu lost=%llu%s%s\n",
+			       (long long)clock_ms(CLOCK_REALTIME),
+			       (long long)(clock_ms(CLOCK_MONOTONIC) - down_since),
+			       (unsigned long long)value,
+			       (unsigned long long)(value <= lp->last ? lp->last + 1 - value : 0),
+			       lp->id > 0 ? " key=" : "", lp->id > 0 ? lp->key : "");
+			down = false;
+		}
+		lp->last = value;
+		lp->acked++;
+		poll(NULL, 0, (int)interval);
+	}
+	if (fd >= 0) {
+		close(fd);
+	}
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "server", required_argument, NULL, 's' }, { "key", required_argument, NULL, 'k' },
 		{ "interval", required_argument, NULL, 'i' }, { "duration", required_argument, NULL, 'd' },
-		{ "get", no_argument, NULL, 'g' }, { "help", no_argument, NULL, 'h' },
+		{ "threads", required_argument, NULL, 't' }, { "get", no_argument, NULL, 'g' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct sockaddr_in sa = { 0 };
 	struct sigaction act = { .sa_handler = on_term };
 	const char *key = "demo";
-	long interval = 10, duration = 0;
-	bool have_server = false, get = false, down = false;
-	uint64_t acked = 0, last = 0, lost = 0, outages = 0;
-	int64_t end_at, down_since = 0;
+	long duration = 0;
+	long threads = 1;
+	bool have_server = false, get = false;
+	uint64_t acked = 0, lost = 0, outages = 0;
+	struct loop *loops;
 	char line[64];
+	uint64_t last = 0;
 	int fd = -1, opt;
 
-	while ((opt = getopt_long(argc, argv, "s:k:i:d:gh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:k:i:d:t:gh", opts, NULL)) != -1) {
 		char *end = NULL;
 
 		switch (opt) {
 		case 's':
-			have_server = parse_server(optarg, &sa) == 0;
+			have_server = parse_server(optarg, &server) == 0;
 			if (!have_server) {
 				fprintf(stderr, "--server '%s': use IPV4:PORT\n", optarg);
 				return 2;
@@ -180,11 +254,15 @@ int main(int argc, char **argv)
 			break;
 		case 'i':
 		case 'd':
+		case 't':
 			errno = 0;
-			*(opt == 'i' ? &interval : &duration) = strtol(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || interval < 1 || duration < 0) {
-				fprintf(stderr, "--%s '%s': use a positive number\n",
-					opt == 'i' ? "interval" : "duration", optarg);
+			*(opt == 'i' ? &interval : opt == 'd' ? &duration : &threads) =
+				strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || interval < 1 || duration < 0 || threads < 1 ||
+			    threads > 64) {
+				fprintf(stderr, "--%s '%s': use a positive number%s\n",
+					opt == 'i' ? "interval" : opt == 'd' ? "duration" : "threads", optarg,
+					opt == 't' ? " up to 64" : "");
 				return 2;
 			}
 			break;
@@ -199,7 +277,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!have_server || strlen(key) > 31 || strchr(key, ' ') != NULL) {
+	if (!have_server || strlen(key) > 28 || strchr(key, ' ') != NULL) {
 		usage(stderr);
 		return 2;
 	}
@@ -208,7 +286,7 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &act, NULL);
 	if (get) {
 		snprintf(line, sizeof(line), "GET %s\n", key);
-		fd = connect_to(&sa);
+		fd = connect_to(&server);
 		if (fd < 0 || request(fd, line, &last) < 0) {
 			fprintf(stderr, "GET failed\n");
 			return 1;
@@ -217,49 +295,40 @@ int main(int argc, char **argv)
 		close(fd);
 		return 0;
 	}
-	snprintf(line, sizeof(line), "INCR %s\n", key);
+	loops = calloc((size_t)threads, sizeof(*loops));
+	if (loops == NULL) {
+		return 1;
+	}
 	end_at = duration ? clock_ms(CLOCK_MONOTONIC) + duration * 1000 : INT64_MAX;
-	while (!stopping && clock_ms(CLOCK_MONOTONIC) < end_at) {
-		uint64_t value = 0;
-		int rc = fd >= 0 ? 0 : (fd = connect_to(&sa));
-
-		if (rc >= 0) {
-			rc = request(fd, line, &value);
+	for (long i = 0; i < threads; i++) {
+		loops[i].id = (unsigned int)i;
+		if (i == 0) {
+			snprintf(loops[i].key, sizeof(loops[i].key), "%s", key);
+		} else {
+			snprintf(loops[i].key, sizeof(loops[i].key), "%s-%ld", key, i);
 		}
-		if (rc < 0) {
-			if (fd >= 0) {
-				close(fd);
-				fd = -1;
-			}
-			/* An outage starts only once the service has answered. */
-			if (!down && acked > 0) {
-				down = true;
-				down_since = clock_ms(CLOCK_MONOTONIC);
-			}
-			poll(NULL, 0, (int)interval);
-			continue;
+		if (pthread_create(&loops[i].thread, NULL, loop_main, &loops[i]) != 0) {
+			fprintf(stderr, "cannot start thread %ld\n", i);
+			stopping = 1;
+			threads = i;
+			break;
 		}
-		/* Every acknowledged update must still be there: value = last + 1. */
-		if (acked > 0 && value <= last) {
-			lost += last + 1 - value;
-		}
-		if (down) {
-			outages++;
-			printf("recovered at_ms=%lld gap_ms=%lld value=%llu lost=%llu\n",
-			       (long long)clock_ms(CLOCK_REALTIME),
-			       (long long)(clock_ms(CLOCK_MONOTONIC) - down_since),
-			       (unsigned long long)value,
-			       (unsigned long long)(value <= last ? last + 1 - value : 0));
-			down = false;
-		}
-		last = value;
-		acked++;
-		poll(NULL, 0, (int)interval);
 	}
-	if (fd >= 0) {
-		close(fd);
+	for (long i = 0; i < threads; i++) {
+		pthread_join(loops[i].thread, NULL);
+		acked += loops[i].acked;
+		lost += loops[i].lost;
+		outages += loops[i].outages;
+		if (threads > 1) {
+			printf("thread %ld key=%s acked=%llu last=%llu lost=%llu outages=%llu\n", i,
+			       loops[i].key, (unsigned long long)loops[i].acked,
+			       (unsigned long long)loops[i].last, (unsigned long long)loops[i].lost,
+			       (unsigned long long)loops[i].outages);
+		}
 	}
+	last = threads > 0 ? loops[0].last : 0;
 	printf("summary acked=%llu last=%llu lost=%llu outages=%llu\n", (unsigned long long)acked,
 	       (unsigned long long)last, (unsigned long long)lost, (unsigned long long)outages);
+	free(loops);
 	return lost == 0 ? 0 : 3;
 }

@@ -1,13 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * vnfha-counterd: the demo VNFC. A small stateful TCP service (named
- * counters) run by ocf:vnfha:vnfc. Each update is committed through
- * libvnfha before it is acknowledged, so a promoted standby restores every
- * acknowledged update.
+ * counters) run by ocf:vnfha:vnfc. The counters live in a checkpoint region;
+ * each update submits only the counter it changed (vnfha_ckpt_submit: the
+ * bytes are copied at once, nothing waits) and the client's answer is held
+ * until that ticket is done in --mode (sync: a replica holds it), so a
+ * promoted standby restores every acknowledged update. One event loop
+ * serves every client meanwhile: the region's descriptor tells it when
+ * tickets are done; no client waits for another's commit.
  *
  * Protocol, one line each way:  "INCR key" -> "OK key value"
  *                               "GET key"  -> "VALUE key value"
  * Only the active instance listens; a standby keeps no socket open.
+ *
+ * When the local vnfha-ckptd goes away (killed, restarted by statesync),
+ * the answers held for it are errors, the region is dropped and opened
+ * again on the next daemon (opening restores the latest version it holds);
+ * meanwhile every request is answered "ERR checkpoint unavailable", never
+ * acknowledged unreplicated.
  *
  * --active runs it without ocf:vnfha:vnfc (no control socket, no heartbeat):
  * active from the start, restoring the latest checkpoint the local daemon
@@ -32,6 +42,7 @@
 #include <vnfha/vnfha.h>
 
 #define MAX_CLIENTS 64
+#define MAX_ORPHANS 1024
 #define N_COUNTERS 1024
 #define KEY_MAX 31
 #define HEARTBEAT_MS 200
@@ -47,12 +58,16 @@ struct client {
 	int fd;
 	char buf[128];
 	size_t len;
+	bool pending;	 /* an update submitted, its answer held until the ticket is done */
+	uint64_t ticket;
+	char reply[96]; /* the answer it will get */
 };
 
 struct counterd {
 	struct vnfha_role_conn *role;
 	struct vnfha_ckpt_client *ckpt;
 	struct vnfha_ckpt_region *region; /* opened at the first promotion */
+	bool ckpt_lost;			  /* the daemon went away: reopen while active */
 	struct counter *counters;
 	struct counter *local;	/* --state none: counters live here only */
 	bool use_ckpt;
@@ -62,6 +77,8 @@ struct counterd {
 	const char *name;
 	int listen_fd;
 	struct client clients[MAX_CLIENTS];
+	uint64_t orphans[MAX_ORPHANS]; /* tickets of clients gone before their answer */
+	size_t n_orphans;
 };
 
 static volatile sig_atomic_t stopping;
@@ -118,12 +135,14 @@ static int start_listening(struct counterd *d)
 	return 0;
 }
 
+static void drop_client(struct counterd *d, struct client *c);
+static void process_lines(struct counterd *d, struct client *c);
+
 static void close_clients(struct counterd *d)
 {
 	for (int i = 0; i < MAX_CLIENTS; i++) {
 		if (d->clients[i].fd >= 0) {
-			close(d->clients[i].fd);
-			d->clients[i].fd = -1;
+			drop_client(d, &d->clients[i]);
 		}
 	}
 	if (d->listen_fd >= 0) {
@@ -141,12 +160,41 @@ static int open_region(struct counterd *d)
 		rc = vnfha_ckpt_open(d->ckpt, d->name, size, &d->region);
 	}
 	if (rc < 0) {
-		fprintf(stderr, "counterd: checkpoint '%s' unavailable: %s\n", d->name,
-			vnfha_lib_strerror(rc));
+		/* Retried every 100 ms after a lost daemon: said once. */
+		if (!d->ckpt_lost) {
+			fprintf(stderr, "counterd: checkpoint '%s' unavailable: %s\n", d->name,
+				vnfha_lib_strerror(rc));
+		}
 		return rc;
 	}
 	d->counters = vnfha_ckpt_region_data(d->region);
+	if (d->ckpt_lost) {
+		struct vnfha_ckpt_version v = vnfha_ckpt_region_version(d->region);
+
+		fprintf(stderr, "counterd: checkpoint reopened, version %llu.%llu\n",
+			(unsigned long long)v.epoch, (unsigned long long)v.gen);
+		d->ckpt_lost = false;
+	}
 	return 0;
+}
+
+static void answer_done(struct counterd *d);
+
+/* The region's connection ended with error why (the daemon died or was
+ * restarted): held answers become errors, the region and its client are
+ * dropped; while active, the serve loop opens them again. */
+static void drop_ckpt(struct counterd *d, int why)
+{
+	fprintf(stderr, "counterd: checkpoint daemon lost (%s); opening the checkpoint again\n",
+		vnfha_lib_strerror(why));
+	answer_done(d);
+	d->n_orphans = 0; /* their tickets failed with the connection */
+	vnfha_ckpt_close(d->region);
+	vnfha_ckpt_disconnect(d->ckpt);
+	d->region = NULL;
+	d->ckpt = NULL;
+	d->counters = d->local;
+	d->ckpt_lost = true;
 }
 
 /* Carries out a role change; says ready only once it really holds. */
@@ -155,6 +203,10 @@ static int become(struct counterd *d, enum vnfha_role role)
 	int rc;
 
 	if (role == VNFHA_ROLE_ACTIVE) {
+		rc = d->region != NULL ? vnfha_ckpt_dispatch(d->region) : 0;
+		if (rc < 0) {
+			drop_ckpt(d, rc); /* a daemon restarted since: open it anew */
+		}
 		if (d->use_ckpt && d->region == NULL) {
 			/* Opening restores the latest version the local daemon holds. */
 			rc = open_region(d);
@@ -187,55 +239,120 @@ static int become(struct counterd *d, enum vnfha_role role)
 	return d->role ? vnfha_role_ready(d->role, role) : 0;
 }
 
-/* Applies one request line; the answer is written only after the commit. */
+static void answer(struct client *c, const char *reply)
+{
+	(void)!send(c->fd, reply, strlen(reply), MSG_NOSIGNAL);
+}
+
+/*
+ * Applies one request line. An INCR changes its counter in the region and
+ * submits just that counter (key and value, one range); the answer waits
+ * for the ticket (answer_done). An update that is not acknowledged (a
+ * timeout) may or may not be kept: only acknowledged ones are promised.
+ */
 static void handle_line(struct counterd *d, struct client *c, char *line)
 {
 	char reply[96];
 	struct counter *ctr;
 	int rc;
 
+	if (d->use_ckpt && d->region == NULL) {
+		answer(c, "ERR checkpoint unavailable\n");
+		return;
+	}
 	if (strncmp(line, "INCR ", 5) == 0 && strlen(line + 5) <= KEY_MAX && line[5] != '\0') {
 		ctr = find_counter(d, line + 5, true);
 		if (ctr == NULL) {
-			snprintf(reply, sizeof(reply), "ERR full\n");
-		} else {
-			ctr->value++;
-			rc = d->region ? vnfha_ckpt_commit(d->region, d->mode, COMMIT_TIMEOUT_MS, NULL) : 0;
-			if (rc < 0) {
-				ctr->value--; /* not acknowledged, so not kept */
-				snprintf(reply, sizeof(reply), "ERR commit %d\n", rc);
-			} else {
-				snprintf(reply, sizeof(reply), "OK %s %llu\n", ctr->key,
-					 (unsigned long long)ctr->value);
-			}
+			answer(c, "ERR full\n");
+			return;
 		}
-	} else if (strncmp(line, "GET ", 4) == 0) {
+		ctr->value++;
+		snprintf(c->reply, sizeof(c->reply), "OK %s %llu\n", ctr->key,
+			 (unsigned long long)ctr->value);
+		if (d->region == NULL) {
+			answer(c, c->reply);
+			return;
+		}
+		{
+			struct vnfha_ckpt_range r = { .offset = (uint64_t)((uint8_t *)ctr -
+									   (uint8_t *)d->counters),
+						      .length = sizeof(*ctr) };
+
+			rc = vnfha_ckpt_submit(d->region, &r, 1, d->mode, COMMIT_TIMEOUT_MS, &c->ticket);
+		}
+		if (rc < 0) {
+			snprintf(reply, sizeof(reply), "ERR commit %d\n", rc);
+			answer(c, reply);
+			return;
+		}
+		c->pending = true;
+		return;
+	}
+	if (strncmp(line, "GET ", 4) == 0) {
 		ctr = find_counter(d, line + 4, false);
 		snprintf(reply, sizeof(reply), "VALUE %s %llu\n", line + 4,
 			 ctr ? (unsigned long long)ctr->value : 0ULL);
 	} else {
 		snprintf(reply, sizeof(reply), "ERR bad request\n");
 	}
-	(void)!send(c->fd, reply, strlen(reply), MSG_NOSIGNAL);
+	answer(c, reply);
 }
 
-static void on_client(struct counterd *d, struct client *c)
+/* Answers every client whose ticket is done (wait 0: never blocks). */
+static void answer_done(struct counterd *d)
 {
-	ssize_t n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len, MSG_DONTWAIT);
+	char reply[96];
+
+	for (int i = 0; i < MAX_CLIENTS; i++) {
+		struct client *c = &d->clients[i];
+		int rc;
+
+		if (c->fd < 0 || !c->pending) {
+			continue;
+		}
+		rc = vnfha_ckpt_wait(d->region, c->ticket, 0, NULL);
+		if (rc == -EINPROGRESS) {
+			continue;
+		}
+		c->pending = false;
+		if (rc == 0) {
+			answer(c, c->reply);
+		} else {
+			snprintf(reply, sizeof(reply), "ERR commit %d\n", rc);
+			answer(c, reply);
+		}
+		process_lines(d, c); /* requests it sent meanwhile */
+	}
+	for (size_t i = 0; i < d->n_orphans;) {
+		if (vnfha_ckpt_wait(d->region, d->orphans[i], 0, NULL) == -EINPROGRESS) {
+			i++;
+			continue;
+		}
+		d->orphans[i] = d->orphans[--d->n_orphans];
+	}
+}
+
+/* A client that went away with its answer pending: the ticket is still
+ * waited for (its result kept by the library until then), answered to
+ * nobody. */
+static void drop_client(struct counterd *d, struct client *c)
+{
+	if (c->pending && d->n_orphans < MAX_ORPHANS) {
+		d->orphans[d->n_orphans++] = c->ticket;
+	} else if (c->pending) {
+		/* Full (never in practice): this one ends by its timeout. */
+		vnfha_ckpt_wait(d->region, c->ticket, VNFHA_CKPT_WAIT_FOREVER, NULL);
+	}
+	close(c->fd);
+	*c = (struct client){ .fd = -1 };
+}
+
+/* The complete lines buffered, until one holds the client's answer. */
+static void process_lines(struct counterd *d, struct client *c)
+{
 	char *nl;
 
-	if (n <= 0) {
-		if (n < 0 && errno == EAGAIN) {
-			return;
-		}
-		close(c->fd);
-		c->fd = -1;
-		c->len = 0;
-		return;
-	}
-	c->len += (size_t)n;
-	c->buf[c->len] = '\0';
-	while ((nl = strchr(c->buf, '\n')) != NULL) {
+	while (!c->pending && (nl = strchr(c->buf, '\n')) != NULL) {
 		size_t used = (size_t)(nl - c->buf) + 1;
 
 		*nl = '\0';
@@ -247,10 +364,24 @@ static void on_client(struct counterd *d, struct client *c)
 		c->len -= used;
 	}
 	if (c->len == sizeof(c->buf) - 1) { /* a line too long: drop the client */
-		close(c->fd);
-		c->fd = -1;
-		c->len = 0;
+		drop_client(d, c);
 	}
+}
+
+static void on_client(struct counterd *d, struct client *c)
+{
+	ssize_t n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len, MSG_DONTWAIT);
+
+	if (n <= 0) {
+		if (n < 0 && errno == EAGAIN) {
+			return;
+		}
+		drop_client(d, c);
+		return;
+	}
+	c->len += (size_t)n;
+	c->buf[c->len] = '\0';
+	process_lines(d, c);
 }
 
 static void on_accept(struct counterd *d)
@@ -264,6 +395,13 @@ static void on_accept(struct counterd *d)
 		}
 	}
 	if (fd >= 0) {
+		/* Refused out loud, never a silent close: the client reads why. */
+		static const char full[] = "ERR too many clients\n";
+
+		/* best effort: the close tells the client anyway */
+		(void)send(fd, full, sizeof(full) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+		fprintf(stderr, "vnfha-counterd: refused a client: %d connected already "
+				"(MAX_CLIENTS in examples/vnfha-counterd.c)\n", MAX_CLIENTS);
 		close(fd);
 	}
 }
@@ -271,20 +409,39 @@ static void on_accept(struct counterd *d)
 static int serve(struct counterd *d)
 {
 	int64_t next_hb = 0;
+	int64_t next_open = 0;
 
 	while (!stopping) {
-		struct pollfd fds[2 + MAX_CLIENTS];
+		struct pollfd fds[3 + MAX_CLIENTS];
 		enum vnfha_role role;
 		int rc;
 
 		fds[0] = (struct pollfd){ .fd = d->role ? vnfha_role_fd(d->role) : -1,
 					  .events = POLLIN };
 		fds[1] = (struct pollfd){ .fd = d->listen_fd, .events = POLLIN };
+		/* Readable when tickets are done: answered below. */
+		fds[2] = (struct pollfd){ .fd = d->region ? vnfha_ckpt_region_fd(d->region) : -1,
+					  .events = POLLIN };
 		for (int i = 0; i < MAX_CLIENTS; i++) {
-			fds[2 + i] = (struct pollfd){ .fd = d->clients[i].fd, .events = POLLIN };
+			/* A client with an answer pending sends nothing more. */
+			fds[3 + i] = (struct pollfd){ .fd = d->clients[i].pending ? -1
+										  : d->clients[i].fd,
+						      .events = POLLIN };
 		}
-		if (poll(fds, 2 + MAX_CLIENTS, HEARTBEAT_MS / 2) < 0 && errno != EINTR) {
+		if (poll(fds, 3 + MAX_CLIENTS, HEARTBEAT_MS / 2) < 0 && errno != EINTR) {
 			return -errno;
+		}
+		if (fds[2].revents != 0) {
+			/* An error shows in each ticket's wait; a dead connection
+			 * is dropped and opened again. */
+			rc = vnfha_ckpt_dispatch(d->region);
+			if (rc < 0) {
+				drop_ckpt(d, rc);
+			}
+		}
+		if (d->ckpt_lost && d->listen_fd >= 0 && now_ms() >= next_open) {
+			open_region(d);
+			next_open = now_ms() + HEARTBEAT_MS / 2;
 		}
 		if (d->role != NULL && now_ms() >= next_hb) {
 			vnfha_role_heartbeat(d->role);
@@ -304,9 +461,12 @@ static int serve(struct counterd *d)
 			on_accept(d);
 		}
 		for (int i = 0; i < MAX_CLIENTS; i++) {
-			if (d->clients[i].fd >= 0 && fds[2 + i].revents) {
+			if (d->clients[i].fd >= 0 && fds[3 + i].revents) {
 				on_client(d, &d->clients[i]);
 			}
+		}
+		if (d->region != NULL) {
+			answer_done(d);
 		}
 	}
 	return 0;

@@ -18,6 +18,8 @@ packages=(
 	# the Debian packages (debian/) and tests/cluster/real-host.bats
 	debhelper dh-autoreconf dpkg-dev fakeroot lintian
 	systemd # systemd-analyze: tests/bats/lbwatch-unit.bats checks vnfha-lbwatch.service
+	redis-server redis-tools gnutls-bin openssl # tests/bench/ckpt-vs-redis.sh
+	openssh-server # sshd: rsync over ssh, tests/bench/ckpt-vs-iperf3-rsync.sh (gnutls-bin, openssl too)
 )
 apt-get update
 apt-get install -y --no-install-recommends "${packages[@]}"

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -132,7 +133,8 @@ int vnfha__ckpt_io_read(struct vnfha__ckpt_conn *c, void *buf, size_t len)
 
 int vnfha__ckpt_io_frame_hdr(uint8_t *out, uint16_t type, uint32_t len)
 {
-	struct vnfha__ckpt_hdr h = { .version = VNFHA_CKPT_PROTO_MAX, .type = type, .length = len };
+	struct vnfha__ckpt_hdr h = { .version = VNFHA_CKPT_FRAME_VERSION, .type = type,
+				     .length = len };
 
 	return vnfha__ckpt_hdr_encode(&h, out, VNFHA_CKPT_HDR_LEN);
 }
@@ -233,6 +235,16 @@ int vnfha__ckpt_io_send_fd(struct vnfha__ckpt_conn *c, uint16_t type, const void
 		return vnfha__ckpt_io_write(c, buf + n, iov.iov_len - (size_t)n);
 	}
 	return 0;
+}
+
+bool vnfha__ckpt_io_pending(struct vnfha__ckpt_conn *c)
+{
+	struct pollfd p = { .fd = c->fd, .events = POLLIN };
+
+	if (c->ops->pending != NULL && c->ops->pending(c)) {
+		return true;
+	}
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
 }
 
 int vnfha__ckpt_io_timeout(int fd, unsigned int ms)

@@ -8,6 +8,7 @@
 #ifndef VNFHA_CKPT_IO_H
 #define VNFHA_CKPT_IO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -23,6 +24,9 @@ struct vnfha__ckpt_conn_ops {
 	/* Optional: batch the sends between cork(c, 1) and cork(c, 0). */
 	int (*cork)(struct vnfha__ckpt_conn *c, int on);
 	void (*close)(struct vnfha__ckpt_conn *c);
+	/* Optional: bytes already received and buffered above the socket
+	 * (a TLS record decrypted but not read). */
+	bool (*pending)(struct vnfha__ckpt_conn *c);
 };
 
 struct vnfha__ckpt_conn {
@@ -56,6 +60,9 @@ int vnfha__ckpt_io_recv(struct vnfha__ckpt_conn *c, struct vnfha__ckpt_hdr *ret_
 /* Unix sockets: a frame with a descriptor attached (SCM_RIGHTS). */
 int vnfha__ckpt_io_send_fd(struct vnfha__ckpt_conn *c, uint16_t type, const void *payload,
 			   uint32_t len, int fd);
+
+/* Something to read right now (buffered, or on the socket). */
+bool vnfha__ckpt_io_pending(struct vnfha__ckpt_conn *c);
 
 /* Socket timeouts for both directions, in milliseconds (0: none). */
 int vnfha__ckpt_io_timeout(int fd, unsigned int ms);

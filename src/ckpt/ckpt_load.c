@@ -82,6 +82,17 @@ static void sweep(int objfd, const struct vnfha__ckpt_meta *m)
 	closedir(d);
 }
 
+static int truncate_at(int objfd, const char *name)
+{
+	int fd = openat(objfd, name, O_WRONLY | O_TRUNC | O_CLOEXEC);
+
+	if (fd < 0) {
+		return -errno;
+	}
+	close(fd);
+	return 0;
+}
+
 static int load_object(int objfd, const char *name, struct vnfha__ckpt_meta **ret_meta,
 		       const char **ret_what)
 {
@@ -89,6 +100,7 @@ static int load_object(int objfd, const char *name, struct vnfha__ckpt_meta **re
 	size_t len = 0;
 	struct vnfha__ckpt_meta *m = NULL;
 	struct vnfha__ckpt_meta *redone = NULL;
+	uint32_t n_redone = 0;
 	int rc = vnfha__ckpt_read_file(objfd, "meta", VNFHA_CKPT_MAX_PAYLOAD + 64, &buf, &len);
 
 	if (rc == -ENOENT && faccessat(objfd, "journal", F_OK, 0) != 0) {
@@ -105,6 +117,22 @@ static int load_object(int objfd, const char *name, struct vnfha__ckpt_meta **re
 		*ret_what = "meta file damaged";
 		vnfha__ckpt_meta_free(m);
 		return rc != 0 ? rc : -EBADMSG;
+	}
+	/* Range versions first (a delta's journal is based on the version
+	 * they reach), folded into meta at once. */
+	rc = vnfha__ckpt_log_replay(objfd, m, &n_redone);
+	if (rc == 0 && n_redone > 0) {
+		rc = vnfha__ckpt_write_meta(objfd, m, true);
+	}
+	if (rc != 0) {
+		*ret_what = "log could not be redone";
+		vnfha__ckpt_meta_free(m);
+		return rc;
+	}
+	if (faccessat(objfd, "log", F_OK, 0) == 0 && truncate_at(objfd, "log") != 0) {
+		*ret_what = "log could not be emptied";
+		vnfha__ckpt_meta_free(m);
+		return -EIO;
 	}
 	if (faccessat(objfd, "journal", F_OK, 0) == 0) {
 		rc = vnfha__ckpt_journal_apply(objfd, m, true, &redone);

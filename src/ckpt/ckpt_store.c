@@ -45,6 +45,9 @@ int vnfha__ckpt_store_add_entry(struct vnfha__ckpt_store *store, const char *nam
 		return -ENOMEM;
 	}
 	snprintf(e->name, sizeof(e->name), "%s", name);
+	e->objfd = -1;
+	e->datafd = -1;
+	e->logfd = -1;
 	store->v[store->n++] = e;
 	*ret = e;
 	return 0;
@@ -75,8 +78,16 @@ void vnfha__ckpt_store_free(struct vnfha__ckpt_store *store)
 		return;
 	}
 	for (size_t i = 0; i < store->n; i++) {
-		vnfha__ckpt_meta_free(store->v[i]->meta);
-		free(store->v[i]);
+		struct vnfha__ckpt_entry *e = store->v[i];
+		int fds[] = { e->objfd, e->datafd, e->logfd };
+
+		vnfha__ckpt_meta_free(e->meta);
+		for (size_t k = 0; k < sizeof(fds) / sizeof(fds[0]); k++) {
+			if (fds[k] >= 0) {
+				close(fds[k]);
+			}
+		}
+		free(e);
 	}
 	free(store->v);
 	if (store->dirfd >= 0) {

@@ -8,6 +8,9 @@
  *   ckpt_journal.c  the delta journal: its format, sealing and replay
  *   ckpt_load.c     opening a store: load, replay, verify, quarantine
  *   ckpt_update.c   update transactions: begin, blocks, commit, abort
+ *   ckpt_ptx.c      patch transactions: range versions staged, sealed or
+ *                   applied, published
+ *   ckpt_log.c      their log: append, replay at load, compaction, reset
  */
 #ifndef VNFHA_CKPT_STORE_INTERNAL_H
 #define VNFHA_CKPT_STORE_INTERNAL_H
@@ -22,8 +25,15 @@
 
 struct vnfha__ckpt_entry {
 	struct vnfha__ckpt_meta *meta;
-	bool busy;
+	bool busy; /* an update or a patch transaction is open */
 	char name[VNFHA_CKPT_NAME_MAX + 1];
+	/* Kept open for patch transactions (-1 until the first): the object's
+	 * directory, its data file (of data_id datafd_id) and its log. */
+	int objfd;
+	int datafd;
+	uint64_t datafd_id;
+	int logfd;
+	uint64_t log_len;
 };
 
 struct vnfha__ckpt_store {
@@ -44,6 +54,7 @@ struct vnfha__ckpt_update {
 	bool full;
 	bool computed;
 	bool copy_base; /* a small delta written as a full copy */
+	bool base_rest; /* computed, and blocks not given are the base's */
 	struct vnfha__ckpt_meta newm;
 	uint8_t *got;
 	uint32_t nrec;
@@ -80,6 +91,33 @@ int vnfha__ckpt_write_atomic(int dirfd, const char *name, const void *buf, size_
 			     bool durable);
 /* The object's meta file, atomically. */
 int vnfha__ckpt_write_meta(int objfd, const struct vnfha__ckpt_meta *m, bool durable);
+
+/* ckpt_log.c. The log is folded into meta past max(this, size / 8). */
+#define VNFHA_CKPT_LOG_COMPACT_MIN (16u << 20)
+struct vnfha__ckpt_patch;
+/* One record around body (a PATCH body) in one write; *log_len grows by
+ * its length; a failed write is cut back. */
+int vnfha__ckpt_log_append(int logfd, uint64_t *log_len, const uint8_t *body, size_t len);
+/* Writes the pieces of p's ranges inside block index onto block (its
+ * bytes), the bytes they replace copied to save first (when not NULL: room
+ * for p->data_len). Returns the bytes written (0: none), their span in
+ * [*ret_lo, *ret_hi). undo puts save's bytes back. */
+size_t vnfha__ckpt_patch_onto(const struct vnfha__ckpt_patch *p, uint32_t index, uint8_t *block,
+			      uint8_t *save, uint32_t *ret_lo, uint32_t *ret_hi);
+void vnfha__ckpt_patch_undo(const struct vnfha__ckpt_patch *p, uint32_t index, uint8_t *block,
+			    const uint8_t *save);
+/* e's data synced, its meta written with every fingerprint, the log
+ * emptied (its files open: a patch transaction ran). */
+int vnfha__ckpt_log_compact(struct vnfha__ckpt_entry *e);
+/* Empties e's log once meta names a version past its records (a full
+ * copy or a delta published over them); -errno (harmless: loading skips
+ * records at or below meta's version). */
+int vnfha__ckpt_log_reset(struct vnfha__ckpt_entry *e, int objfd);
+/* At load: redoes onto m (and its data file) each complete record after
+ * m's version whose base is the version reached so far; stops at the first
+ * torn, damaged or foreign one. *ret_n: how many were redone (m's version,
+ * fingerprints and digest follow them; the data file is synced). */
+int vnfha__ckpt_log_replay(int objfd, struct vnfha__ckpt_meta *m, uint32_t *ret_n);
 
 /* ckpt_journal.c: the delta journal (format in ckpt_journal.c). */
 /* Writes journal.tmp's header (new meta, base version) to u->fd. */

@@ -107,6 +107,13 @@ static int tls_cork(struct vnfha__ckpt_conn *c, int on)
 	return gnutls_record_uncork(t->session, GNUTLS_RECORD_WAIT) < 0 ? -EIO : 0;
 }
 
+static bool tls_pending(struct vnfha__ckpt_conn *c)
+{
+	struct tls *t = c->priv;
+
+	return gnutls_record_check_pending(t->session) > 0;
+}
+
 static void tls_free(struct tls *t)
 {
 	if (t == NULL) {
@@ -134,6 +141,7 @@ static const struct vnfha__ckpt_conn_ops tls_ops = {
 	.send = tls_send,
 	.recv = tls_recv,
 	.cork = tls_cork,
+	.pending = tls_pending,
 	.close = tls_close,
 };
 

@@ -32,6 +32,25 @@ static int begin_files(struct vnfha__ckpt_update *u, const struct vnfha__ckpt_me
 	return vnfha__ckpt_journal_begin(u, base);
 }
 
+int vnfha__ckpt_update_begin_over(struct vnfha__ckpt_store *store, const char *name,
+				  uint64_t epoch, uint64_t gen, struct vnfha__ckpt_update **ret_upd)
+{
+	const struct vnfha__ckpt_meta *base = vnfha__ckpt_store_find(store, name);
+	int rc;
+
+	if (base == NULL) {
+		return -ENOENT;
+	}
+	rc = vnfha__ckpt_update_begin(store, name, epoch, gen, base->size, base->block_size, NULL,
+				      false, ret_upd);
+	if (rc == 0) {
+		/* Blocks not given keep the base's bytes and fingerprints. */
+		(*ret_upd)->base_rest = true;
+		memcpy((*ret_upd)->newm.fps, base->fps, (size_t)base->nblocks * sizeof(uint64_t));
+	}
+	return rc;
+}
+
 int vnfha__ckpt_update_begin(struct vnfha__ckpt_store *store, const char *name, uint64_t epoch,
 			     uint64_t gen, uint64_t size, uint32_t block_size,
 			     const uint64_t *expect_fps, bool full,
@@ -158,7 +177,7 @@ static bool update_is_complete(const struct vnfha__ckpt_update *u)
 	const struct vnfha__ckpt_meta *base = u->entry->meta;
 
 	for (uint32_t i = 0; i < u->newm.nblocks; i++) {
-		bool needed = (u->full && !u->copy_base) || u->computed ||
+		bool needed = (u->full && !u->copy_base) || (u->computed && !u->base_rest) ||
 			      base->fps[i] != u->newm.fps[i];
 
 		if (needed && !u->got[i]) {
@@ -237,6 +256,13 @@ int vnfha__ckpt_update_commit(struct vnfha__ckpt_update *u, bool durable)
 				goto fail;
 			}
 		}
+		if (durable && e->meta == NULL) {
+			/* A new object: its directory's name on stable storage first. */
+			rc = vnfha__ckpt_fsync(u->store->dirfd);
+			if (rc != 0) {
+				goto fail;
+			}
+		}
 		rc = vnfha__ckpt_write_meta(u->objfd, newm, durable);
 		if (rc != 0) {
 			goto fail;
@@ -272,6 +298,8 @@ int vnfha__ckpt_update_commit(struct vnfha__ckpt_update *u, bool durable)
 	vnfha__ckpt_meta_free(e->meta);
 	e->meta = newm;
 	newm = NULL;
+	/* Meta names a version past every record of the log now. */
+	(void)vnfha__ckpt_log_reset(e, u->objfd);
 	if (e->meta->epoch > u->store->epoch) {
 		u->store->epoch = e->meta->epoch;
 	}

@@ -17,6 +17,14 @@
  *               LATEST, INFO, RESULT, TEXT on the local socket.
  *      2026-12  the local socket answers HELLO with the daemon's HELLO (its
  *               role and node; an older daemon answers it with an error).
+ *   2  2026-12  between daemons: PATCH (a range version on top of the one
+ *               before, ckpt_patch.h) and cumulative ACK (it covers every
+ *               earlier version of that name sent in the session); several
+ *               versions in flight. Both sides must list 2 in HELLO; a
+ *               version-1 peer keeps getting BEGIN/BLOCK/END. Local socket:
+ *               COMMITV and DONE (range submits and their results).
+ *               Frame headers still say version 1 (VNFHA_CKPT_FRAME_VERSION),
+ *               so a version-1 peer reads every frame up to HELLO.
  */
 #ifndef VNFHA_CKPT_WIRE_H
 #define VNFHA_CKPT_WIRE_H
@@ -27,7 +35,8 @@
 
 #define VNFHA_CKPT_MAGIC 0x4b434e56u /* "VNCK" */
 #define VNFHA_CKPT_PROTO_MIN 1
-#define VNFHA_CKPT_PROTO_MAX 1
+#define VNFHA_CKPT_PROTO_MAX 2
+#define VNFHA_CKPT_FRAME_VERSION 1 /* what frame headers carry (decoders take MIN..MAX) */
 #define VNFHA_CKPT_HDR_LEN 16
 /* Largest payload: a fingerprint list of 2 Mi blocks (128 GiB at 64 KiB). */
 #define VNFHA_CKPT_MAX_PAYLOAD (16u << 20)

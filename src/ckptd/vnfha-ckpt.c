@@ -18,6 +18,7 @@
 #include "ckpt/ckpt_admin.h"
 #include "ckpt/ckpt_io.h"
 #include "ckpt/ckpt_wire.h"
+#include "common/fs.h"
 #include "common/parse.h"
 #include "vnfha/vnfha.h"
 
@@ -110,38 +111,10 @@ static int put_file(struct vnfha_ckpt_client *c, const char *name, const char *p
 
 static int write_out(const char *path, const void *buf, size_t len)
 {
-	char tmp[4096];
-	int fd;
-	int rc = 0;
-
 	if (strcmp(path, "-") == 0) {
 		return fwrite(buf, 1, len, stdout) == len ? 0 : -EIO;
 	}
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		return -errno;
-	}
-	for (size_t off = 0; off < len && rc == 0;) {
-		ssize_t n = write(fd, (const uint8_t *)buf + off, len - off);
-
-		if (n < 0) {
-			rc = -errno;
-		} else {
-			off += (size_t)n;
-		}
-	}
-	if (rc == 0 && fsync(fd) != 0) {
-		rc = -errno;
-	}
-	close(fd);
-	if (rc == 0 && rename(tmp, path) != 0) {
-		rc = -errno;
-	}
-	if (rc != 0) {
-		unlink(tmp);
-	}
-	return rc;
+	return vnfha__write_file_atomic(path, buf, len, 0600, true);
 }
 
 static int get_file(struct vnfha_ckpt_client *c, const char *name, const char *path)
@@ -242,7 +215,7 @@ static int do_export(struct vnfha_ckpt_client *c, const char *path)
 	for (size_t i = 0; i < ns.n && rc == 0; i++) {
 		struct vnfha__ckpt_obj o = { .block_size = VNFHA_CKPT_BLOCK_SIZE };
 		struct vnfha_ckpt_version v;
-		struct vnfha__ckpt_hdr h = { .version = VNFHA_CKPT_PROTO_MAX };
+		struct vnfha__ckpt_hdr h = { .version = VNFHA_CKPT_FRAME_VERSION };
 		uint8_t frame[VNFHA_CKPT_HDR_LEN + 256];
 		uint8_t *buf = NULL;
 		size_t len = 0;

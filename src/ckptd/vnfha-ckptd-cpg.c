@@ -163,12 +163,21 @@ static int send_version(struct ckptd *d, struct ckptd_cpg *c, cpg_handle_t h,
 		return -ENOMEM;
 	}
 	data = buf + VNFHA_CKPT_CPG_HDR_LEN; /* read in place: encode does not copy it */
+	/* Read under the lock (range versions are written in place under it):
+	 * the bytes are m's unless a newer version came meanwhile (then that
+	 * one is sent next). At most 1 MiB. */
 	pthread_mutex_lock(&d->lock);
-	rc = vnfha__ckpt_store_open_data(d->store, m->name, &fd);
-	pthread_mutex_unlock(&d->lock);
+	{
+		const struct vnfha__ckpt_meta *cur = vnfha__ckpt_store_find(d->store, m->name);
+
+		rc = cur == NULL || cur->epoch != m->epoch || cur->gen != m->gen
+			     ? -ESTALE
+			     : vnfha__ckpt_store_open_data(d->store, m->name, &fd);
+	}
 	if (rc == 0) {
 		rc = vnfha__ckpt_pread_all(fd, data, (size_t)m->size, 0);
 	}
+	pthread_mutex_unlock(&d->lock);
 	if (rc == 0 && vnfha__ckpt_meta_check_data(m, data) != 0) {
 		rc = -ESTALE;
 	}
@@ -329,6 +338,7 @@ static void record_ack(struct ckptd *d, struct ckptd_cpg *c, uint32_t nodeid, ui
 		k->gen = a->gen;
 		k->state = a->flags & VNFHA_CKPT_CPG_F_DURABLE ? VNFHA_CKPT_STATE_DURABLE
 							       : VNFHA_CKPT_STATE_MEMORY;
+		ckptd_acked(d, a->name);
 		pthread_cond_broadcast(&d->cond);
 	}
 	pthread_mutex_unlock(&d->lock);
@@ -637,6 +647,7 @@ static int cpg_set_peers(struct ckptd *d, char *const *addrs, size_t n)
 
 const struct ckptd_repl ckptd_repl_cpg = {
 	.name = "cpg",
+	.records = false,
 	.start = cpg_start,
 	.stop = cpg_stop,
 	.on_role = cpg_on_role,

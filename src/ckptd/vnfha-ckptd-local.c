@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Local clients (libvnfha, vnfha-ckpt) over the Unix socket: put/get,
- * shared-memory open/commit, list, latest, status, role and peer changes.
+ * shared-memory open, range submits (COMMITV) and whole-region commits
+ * (COMMIT) into the commit queue (vnfha-ckptd-obj.c), list, latest,
+ * status, role and peer changes. Everything the daemon sends a client goes
+ * through its output buffer (vnfha-ckptd-waiters.c); this thread flushes
+ * it while it waits for the next request.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,27 +20,23 @@
 #include <unistd.h>
 
 #include "ckpt/ckpt_fp.h"
+#include "ckpt/ckpt_patch.h"
 #include "ckpt/ckpt_store_internal.h"
 #include "ocf/ocf.h"
 #include "vnfha-ckptd.h"
 
 #define DEFAULT_TIMEOUT_MS 5000
-
-/* Regions this connection opened (the daemon's own mapping of each memfd). */
-struct region {
-	char name[VNFHA_CKPT_NAME_MAX + 1];
-	uint8_t *map;
-	size_t size;
-	bool mapped_in; /* every page is in map's page table already */
-};
+#define DRAIN_MAX 256			/* submits read off one connection before committing */
+#define GET_SNAPSHOT_BYTES (16u << 20) /* a get up to this is read under the lock */
 
 struct local {
 	struct ckptd *d;
 	struct vnfha__ckpt_conn *c;
-	struct region *regions; /* grown as needed */
-	size_t n_regions;
-	size_t cap_regions;
-	int64_t t0_us; /* when the request being served arrived */
+	struct ckptd_local *lc;
+	uint8_t *buf; /* a request's payload (COMMITV: up to one frame, grown) */
+	size_t cap;
+	uint64_t refused_ticket; /* its later MORE frames are skipped (0: none) */
+	int64_t t0_us;		 /* when the request being served arrived */
 };
 
 static int reply(struct local *l, int status, uint64_t epoch, uint64_t gen, const char *msg,
@@ -51,7 +52,7 @@ static int reply(struct local *l, int status, uint64_t epoch, uint64_t gen, cons
 		memcpy(r.peers, peers, n_peers * sizeof(*peers));
 	}
 	n = vnfha__ckpt_result_encode(&r, buf, sizeof(buf));
-	return n < 0 ? n : vnfha__ckpt_io_send(l->c, VNFHA_CKPT_RESULT, buf, (uint32_t)n);
+	return n < 0 ? n : ckptd_local_send(l->lc, VNFHA_CKPT_RESULT, buf, (uint32_t)n);
 }
 
 static int reply_err(struct local *l, int status, const char *msg)
@@ -59,7 +60,7 @@ static int reply_err(struct local *l, int status, const char *msg)
 	return reply(l, status, 0, 0, msg, NULL, 0);
 }
 
-static int send_info(struct local *l, const struct vnfha__ckpt_meta *m, int fd)
+static int send_info(struct local *l, const struct vnfha__ckpt_meta *m)
 {
 	struct vnfha__ckpt_obj o = { .epoch = m->epoch, .gen = m->gen, .size = m->size,
 				     .block_size = m->block_size, .digest = m->digest };
@@ -68,13 +69,7 @@ static int send_info(struct local *l, const struct vnfha__ckpt_meta *m, int fd)
 
 	snprintf(o.name, sizeof(o.name), "%s", m->name);
 	n = vnfha__ckpt_obj_encode(&o, buf, sizeof(buf));
-	if (n < 0) {
-		return n;
-	}
-	if (fd >= 0) {
-		return vnfha__ckpt_io_send_fd(l->c, VNFHA_CKPT_INFO, buf, (uint32_t)n, fd);
-	}
-	return vnfha__ckpt_io_send(l->c, VNFHA_CKPT_INFO, buf, (uint32_t)n);
+	return n < 0 ? n : ckptd_local_send(l->lc, VNFHA_CKPT_INFO, buf, (uint32_t)n);
 }
 
 int ckptd_set_role(struct ckptd *d, int role)
@@ -92,10 +87,12 @@ int ckptd_set_role(struct ckptd *d, int role)
 		}
 		d->epoch = epoch;
 		d->role = role;
+		ckptd_records_drop(d, NULL, 0, 0); /* versions of an earlier term */
 		d->repl->on_role(d);
 		vnfha_log(VNFHA_LOG_INFO, "role primary (epoch %" PRIu64 ")", epoch);
 	} else if (role == VNFHA_CKPT_ROLE_REPLICA && d->role != VNFHA_CKPT_ROLE_REPLICA) {
 		d->role = role;
+		ckptd_records_drop(d, NULL, 0, 0);
 		d->repl->on_role(d);
 		vnfha_log(VNFHA_LOG_INFO, "role replica");
 	}
@@ -151,33 +148,45 @@ static int after_commit(struct local *l, const char *name, uint32_t mode, uint32
 		     status == 0 ? "" : "stored locally; no replica confirmed in time", peers, n);
 }
 
-/* Starts a local version of name: (epoch, next gen). Lock held. */
+/* Starts a local version of name: (epoch, next gen). Lock held; waits
+ * while a commit of name is being made (never -EBUSY). */
 static int begin_local(struct ckptd *d, const char *name, uint64_t size,
 		       struct vnfha__ckpt_update **ret_u)
 {
-	const struct vnfha__ckpt_meta *cur = vnfha__ckpt_store_find(d->store, name);
-	bool full = cur == NULL || cur->size != size || cur->block_size != VNFHA_CKPT_BLOCK_SIZE;
-	uint64_t gen = cur != NULL && cur->epoch == d->epoch ? cur->gen + 1 : 1;
+	for (;;) {
+		const struct vnfha__ckpt_meta *cur = vnfha__ckpt_store_find(d->store, name);
+		bool full = cur == NULL || cur->size != size || cur->block_size != VNFHA_CKPT_BLOCK_SIZE;
+		uint64_t gen = cur != NULL && cur->epoch == d->epoch ? cur->gen + 1 : 1;
+		int rc;
 
-	if (d->role != VNFHA_CKPT_ROLE_PRIMARY) {
-		return -EROFS;
+		if (d->role != VNFHA_CKPT_ROLE_PRIMARY) {
+			return -EROFS;
+		}
+		if (cur != NULL && cur->epoch > d->epoch) {
+			return -ESTALE; /* a newer primary wrote it: never go back */
+		}
+		rc = vnfha__ckpt_update_begin(d->store, name, d->epoch, gen, size,
+					      VNFHA_CKPT_BLOCK_SIZE, NULL, full, ret_u);
+		if (rc != -EBUSY || d->stopping) {
+			return rc;
+		}
+		ckptd_wait_ms(d, 50);
 	}
-	if (cur != NULL && cur->epoch > d->epoch) {
-		return -ESTALE; /* a newer primary wrote it: never go back */
-	}
-	return vnfha__ckpt_update_begin(d->store, name, d->epoch, gen, size, VNFHA_CKPT_BLOCK_SIZE,
-					NULL, full, ret_u);
 }
 
-static const char *begin_error(int rc)
+const char *ckptd_commit_error(int rc)
 {
 	switch (rc) {
 	case -EROFS:
 		return "this daemon is a replica; commit on the primary";
-	case -EBUSY:
-		return "another commit of this checkpoint is running";
 	case -ESTALE:
 		return "the store holds a version from a newer epoch";
+	case -EBADF:
+		return "checkpoint not opened on this connection";
+	case -ERANGE:
+		return "a range past the region's end; nothing stored";
+	case -ESHUTDOWN:
+		return "the daemon is stopping";
 	default:
 		return strerror(-rc);
 	}
@@ -197,7 +206,7 @@ static int do_put(struct local *l, const struct vnfha__ckpt_req *r)
 	pthread_mutex_lock(&d->lock);
 	status = begin_local(d, r->name, r->size, &u);
 	pthread_mutex_unlock(&d->lock);
-	rc = reply_err(l, status, status == 0 ? "" : begin_error(status));
+	rc = reply_err(l, status, status == 0 ? "" : ckptd_commit_error(status));
 	if (rc != 0 || status != 0) {
 		goto out;
 	}
@@ -256,6 +265,7 @@ static int do_get(struct local *l, const struct vnfha__ckpt_req *r)
 	struct vnfha__ckpt_meta *m = NULL;
 	const struct vnfha__ckpt_meta *cur;
 	uint8_t *blk = malloc(VNFHA_CKPT_BLOCK_HDR_LEN + VNFHA_CKPT_MAX_BLOCK_SIZE);
+	uint8_t *snap = NULL;
 	int fd = -1;
 	int rc = 0;
 
@@ -269,25 +279,42 @@ static int do_get(struct local *l, const struct vnfha__ckpt_req *r)
 		if (rc == 0) {
 			rc = vnfha__ckpt_store_open_data(d->store, r->name, &fd);
 		}
+		/* Range versions are written in place under the lock: a small
+		 * object read whole under it is one version however fast
+		 * commits come; a larger one is read as it is sent (-EAGAIN
+		 * when it changes meanwhile). */
+		if (rc == 0 && m->size <= GET_SNAPSHOT_BYTES) {
+			snap = malloc(m->size > 0 ? (size_t)m->size : 1);
+			rc = snap == NULL ? -ENOMEM : vnfha__ckpt_pread_all(fd, snap, m->size, 0);
+		}
 	}
 	pthread_mutex_unlock(&d->lock);
 	if (cur == NULL || rc != 0) {
 		rc = reply_err(l, cur == NULL ? -ENOENT : rc, "no such checkpoint");
 		goto out;
 	}
-	rc = send_info(l, m, -1);
+	rc = send_info(l, m);
+	if (rc == 0) {
+		rc = ckptd_local_direct(l->lc, true); /* the blocks stream from here */
+	}
 	for (uint32_t i = 0; rc == 0 && i < m->nblocks; i++) {
 		uint64_t off = (uint64_t)i * m->block_size;
 		uint32_t n = m->size - off < m->block_size ? (uint32_t)(m->size - off) : m->block_size;
 		struct vnfha__ckpt_block b = { .index = i, .length = n };
 
-		rc = vnfha__ckpt_pread_all(fd, blk + VNFHA_CKPT_BLOCK_HDR_LEN, n, (off_t)off);
+		if (snap != NULL) {
+			memcpy(blk + VNFHA_CKPT_BLOCK_HDR_LEN, snap + off, n);
+		} else {
+			rc = vnfha__ckpt_pread_all(fd, blk + VNFHA_CKPT_BLOCK_HDR_LEN, n, (off_t)off);
+		}
 		if (rc == 0 &&
 		    vnfha__ckpt_fp_block(blk + VNFHA_CKPT_BLOCK_HDR_LEN, n) != m->fps[i]) {
+			ckptd_local_direct(l->lc, false);
 			rc = reply_err(l, -EAGAIN, "changed during the read");
 			goto out;
 		}
 		if (rc != 0) {
+			ckptd_local_direct(l->lc, false);
 			rc = reply_err(l, rc, strerror(-rc));
 			goto out;
 		}
@@ -297,225 +324,164 @@ static int do_get(struct local *l, const struct vnfha__ckpt_req *r)
 	if (rc == 0) {
 		rc = vnfha__ckpt_io_send(l->c, VNFHA_CKPT_END, NULL, 0);
 	}
+	ckptd_local_direct(l->lc, false);
 out:
 	if (fd >= 0) {
 		close(fd);
 	}
 	vnfha__ckpt_meta_free(m);
+	free(snap);
 	free(blk);
 	return rc;
 }
 
-static struct region *find_region(struct local *l, const char *name)
-{
-	for (size_t i = 0; i < l->n_regions; i++) {
-		if (strcmp(l->regions[i].name, name) == 0) {
-			return &l->regions[i];
-		}
-	}
-	return NULL;
-}
-
-/* A memfd of the object's size, filled with the stored version (checked
- * block by block), mapped here too and passed to the client. */
 static int do_open(struct local *l, const struct vnfha__ckpt_req *r)
 {
 	struct ckptd *d = l->d;
-	struct vnfha__ckpt_meta *m = NULL;
-	struct vnfha__ckpt_meta empty = { 0 };
-	const struct vnfha__ckpt_meta *cur;
-	struct region *reg = find_region(l, r->name);
-	uint64_t size = r->size;
-	uint8_t *map = MAP_FAILED;
-	int mfd = -1;
-	int dfd = -1;
-	int rc = 0;
+	int rc;
 
-	if (reg == NULL && ckptd_grow((void **)&l->regions, &l->cap_regions, l->n_regions,
-				      sizeof(*l->regions)) != 0) {
-		return reply_err(l, -ENOMEM, "no memory for another region on this connection");
-	}
 	pthread_mutex_lock(&d->lock);
-	cur = vnfha__ckpt_store_find(d->store, r->name);
-	if (cur != NULL && (size == 0 || size == cur->size)) {
-		size = cur->size;
-		rc = vnfha__ckpt_meta_dup(cur, &m);
-		if (rc == 0) {
-			rc = vnfha__ckpt_store_open_data(d->store, r->name, &dfd);
-		}
-	}
+	rc = ckptd_obj_open(d, l->lc, r->name, r->size);
 	pthread_mutex_unlock(&d->lock);
-	if (rc == 0 && (size == 0 || size > (uint64_t)SIZE_MAX / 2)) {
-		rc = -EINVAL;
-	}
-	if (rc == 0) {
-		/* Sealed at its size: an application that truncated it would
-		 * make this daemon's reads of the mapping fault (SIGBUS). */
-		mfd = memfd_create(r->name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
-		rc = mfd >= 0 ? 0 : -errno;
-	}
-	if (rc == 0 && ftruncate(mfd, (off_t)size) != 0) {
-		rc = -errno;
-	}
-	if (rc == 0 && fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0) {
-		rc = -errno;
-	}
-	if (rc == 0) {
-		map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
-		rc = map != MAP_FAILED ? 0 : -errno;
-	}
-	if (rc == 0 && m != NULL) {
-		/* Allocate the region's pages at once, not a fault per page. */
-		madvise(map, size, MADV_POPULATE_WRITE);
-		rc = vnfha__ckpt_pread_all(dfd, map, size, 0);
-		if (rc == 0 && vnfha__ckpt_meta_check_data(m, map) != 0) {
-			rc = -EAGAIN;
-		}
-	}
-	if (rc != 0) {
-		rc = reply_err(l, rc, rc == -EINVAL ? "size 0 and nothing stored" : strerror(-rc));
-		goto out;
-	}
-	snprintf(empty.name, sizeof(empty.name), "%s", r->name);
-	empty.size = size;
-	empty.block_size = VNFHA_CKPT_BLOCK_SIZE;
-	rc = send_info(l, m != NULL ? m : &empty, mfd);
-	if (rc == 0) {
-		if (reg == NULL) {
-			reg = &l->regions[l->n_regions++];
-		} else {
-			munmap(reg->map, reg->size);
-		}
-		snprintf(reg->name, sizeof(reg->name), "%s", r->name);
-		reg->map = map;
-		reg->size = size;
-		reg->mapped_in = m != NULL; /* the restore wrote every page */
-		map = MAP_FAILED;
-	}
-out:
-	if (map != MAP_FAILED) {
-		munmap(map, size);
-	}
-	if (mfd >= 0) {
-		close(mfd);
-	}
-	if (dfd >= 0) {
-		close(dfd);
-	}
-	vnfha__ckpt_meta_free(m);
 	return rc;
 }
 
-/* Commit scan: the region's blocks are fingerprinted in contiguous
- * ranges, one thread each; then this thread gives them to the update in
- * order. The writes stay in one thread: a file takes one writer at a time
- * (parallel writers only spin on its lock). */
-struct scan {
-	const uint8_t *map;
-	uint64_t size;
-	uint64_t *fps;
-	uint32_t first;
-	uint32_t last;
-	pthread_t thread;
-};
-
-#define SCAN_THREADS_MAX 4
-#define SCAN_MIN_BYTES (8u << 20) /* below this one thread does it */
-
-static uint32_t block_len(uint64_t size, uint32_t i)
+/* Lock held: the region of name this connection opened, or NULL. */
+static struct ckptd_obj *opened(struct local *l, const char *name)
 {
-	uint64_t off = (uint64_t)i * VNFHA_CKPT_BLOCK_SIZE;
+	struct ckptd_obj *o = ckptd_obj_find(l->d, name, false);
 
-	return size - off < VNFHA_CKPT_BLOCK_SIZE ? (uint32_t)(size - off) : VNFHA_CKPT_BLOCK_SIZE;
+	return o != NULL && ckptd_local_has(l->lc, o) ? o : NULL;
 }
 
-static void *scan_range(void *arg)
+static int answer_now(struct local *l, uint64_t ticket, int status)
 {
-	struct scan *s = arg;
+	struct vnfha__ckpt_result r = { .status = status };
+	uint8_t buf[512];
+	int n;
 
-	for (uint32_t i = s->first; i < s->last; i++) {
-		s->fps[i] = vnfha__ckpt_fp_block(s->map + (uint64_t)i * VNFHA_CKPT_BLOCK_SIZE,
-						 block_len(s->size, i));
-	}
-	return NULL;
+	snprintf(r.message, sizeof(r.message), "%s", ckptd_commit_error(status));
+	n = vnfha__ckpt_done_encode(ticket, ticket, &r, buf, sizeof(buf));
+	return n < 0 ? n : ckptd_local_send(l->lc, VNFHA_CKPT_DONE, buf, (uint32_t)n);
 }
 
-static int scan_region(struct vnfha__ckpt_update *u, struct region *reg)
-{
-	struct scan s[SCAN_THREADS_MAX];
-	uint32_t nblocks = (uint32_t)((reg->size + VNFHA_CKPT_BLOCK_SIZE - 1) / VNFHA_CKPT_BLOCK_SIZE);
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	uint32_t n = reg->size < SCAN_MIN_BYTES || cpus < 2 ? 1
-		     : cpus > SCAN_THREADS_MAX		    ? SCAN_THREADS_MAX
-							    : (uint32_t)cpus;
-	uint64_t *fps = malloc(((size_t)nblocks + 1) * sizeof(*fps));
-	int rc = 0;
-
-	if (fps == NULL) {
-		return -ENOMEM;
-	}
-	/* Fault the whole region in at once rather than page by page; once
-	 * is enough (walking a populated 1 GiB again costs ~80 ms). */
-	if (!reg->mapped_in) {
-		madvise(reg->map, reg->size, MADV_POPULATE_READ);
-		reg->mapped_in = true;
-	}
-	for (uint32_t t = 0; t < n; t++) {
-		s[t] = (struct scan){ .map = reg->map, .size = reg->size, .fps = fps,
-				      .first = (uint32_t)((uint64_t)nblocks * t / n),
-				      .last = (uint32_t)((uint64_t)nblocks * (t + 1) / n) };
-		if (t > 0 && pthread_create(&s[t].thread, NULL, scan_range, &s[t]) != 0) {
-			s[t].thread = 0;
-			scan_range(&s[t]); /* no thread: do it here */
-		}
-	}
-	scan_range(&s[0]);
-	for (uint32_t t = 1; t < n; t++) {
-		if (s[t].thread != 0) {
-			pthread_join(s[t].thread, NULL);
-		}
-	}
-	for (uint32_t i = 0; rc == 0 && i < nblocks; i++) {
-		rc = vnfha__ckpt_update_block_fp(u, i, reg->map + (uint64_t)i * VNFHA_CKPT_BLOCK_SIZE,
-						 block_len(reg->size, i), fps[i]);
-	}
-	free(fps);
-	return rc;
-}
-
+/* The whole-region commit: a scan ticket in the queue, answered with RESULT. */
 static int do_commit(struct local *l, const struct vnfha__ckpt_req *r)
 {
 	struct ckptd *d = l->d;
-	struct region *reg = find_region(l, r->name);
-	struct vnfha__ckpt_update *u = NULL;
-	int64_t t0;
-	int status;
+	struct ckptd_batch b = { .scan = true };
+	struct ckptd_ticket t = { .lc = l->lc, .mode = (uint8_t)r->mode,
+				  .reply = CKPTD_REPLY_RESULT, .timeout_ms = r->timeout_ms,
+				  .t0_us = l->t0_us };
+	struct ckptd_obj *o;
+	int rc;
 
-	if (reg == NULL) {
-		return reply_err(l, -EBADF, "checkpoint not opened on this connection");
+	if (r->mode > VNFHA_CKPT_DURABLE) {
+		return reply_err(l, -EINVAL, "unknown mode");
 	}
-	t0 = vnfha__now_ms();
+	t.deadline_ms = vnfha__now_ms() + (r->timeout_ms > 0 ? r->timeout_ms : DEFAULT_TIMEOUT_MS);
+	rc = ckptd_batch_add_ticket(&b, &t) < 0 ? -ENOMEM : 0;
 	pthread_mutex_lock(&d->lock);
-	status = begin_local(d, r->name, reg->size, &u);
+	o = opened(l, r->name);
+	if (rc == 0 && o == NULL) {
+		rc = -EBADF;
+	}
+	if (rc == 0) {
+		rc = ckptd_obj_enqueue(d, o, &b);
+	}
+	if (rc == 0) {
+		ckptd_obj_commit_pending(d, o);
+	}
 	pthread_mutex_unlock(&d->lock);
-	if (status == 0) {
-		status = scan_region(u, reg);
+	ckptd_batch_free(&b);
+	return rc == 0 ? 0 : reply_err(l, rc, ckptd_commit_error(rc));
+}
+
+/*
+ * A range submit: its bytes copied off the connection into this
+ * connection's partial batch; once whole (no MORE), queued with its
+ * ticket. Ranges past the region's end refuse the ticket, nothing stored.
+ * *ret_queued: a submit joined the object's queue (the caller commits).
+ */
+static int do_commitv(struct local *l, const uint8_t *buf, size_t len,
+		      struct ckptd_obj **ret_queued)
+{
+	struct ckptd *d = l->d;
+	struct vnfha__ckpt_commitv cv;
+	struct ckptd_obj *o;
+	const uint8_t *data;
+	int rc = 0;
+
+	if (vnfha__ckpt_commitv_decode(buf, len, &cv) != 0) {
+		return -EPROTO; /* out of step with the client: end the connection */
+	}
+	if (cv.ticket == l->refused_ticket && cv.ticket != 0) {
+		if (!(cv.flags & VNFHA_CKPT_CV_MORE)) {
+			l->refused_ticket = 0;
+		}
+		return 0; /* the rest of a refused submit */
+	}
+	if (l->lc->partial == NULL) {
+		l->lc->partial = calloc(1, sizeof(*l->lc->partial));
+		if (l->lc->partial == NULL) {
+			return -ENOMEM;
+		}
 	}
 	pthread_mutex_lock(&d->lock);
-	if (status == 0) {
-		status = vnfha__ckpt_update_commit(u, r->mode == VNFHA_CKPT_DURABLE);
-	} else {
-		vnfha__ckpt_update_abort(u);
+	o = opened(l, cv.name);
+	if (o != NULL && (cv.flags & (VNFHA_CKPT_CV_UFFD | VNFHA_CKPT_CV_HASHED))) {
+		const char *how = cv.flags & VNFHA_CKPT_CV_UFFD ? "uffd-wp" : "scan";
+
+		if (o->tracking == NULL || strcmp(o->tracking, how) != 0) {
+			vnfha_log(VNFHA_LOG_INFO, "checkpoint '%s': tracked submits find written "
+				  "pages by %s", o->name,
+				  cv.flags & VNFHA_CKPT_CV_UFFD ? "userfaultfd write-protect (uffd-wp)"
+								: "page hashes (scan: no uffd-wp here)");
+			o->tracking = how;
+		}
 	}
 	pthread_mutex_unlock(&d->lock);
-	if (status != 0) {
-		return reply_err(l, status, begin_error(status));
+	if (o == NULL) {
+		rc = -EBADF;
 	}
-	if (reg->size >= (1u << 20)) {
-		vnfha_log(VNFHA_LOG_INFO, "committed '%s' locally: %zu bytes scanned in %llu ms",
-			  r->name, reg->size, (unsigned long long)(vnfha__now_ms() - t0));
+	data = cv.data;
+	for (uint32_t i = 0; rc == 0 && i < cv.n_ranges; i++) {
+		uint64_t off;
+		uint32_t n;
+
+		vnfha__ckpt_range_at(cv.ranges, i, &off, &n);
+		if (off > o->size || n > o->size - off) {
+			rc = -ERANGE;
+			break;
+		}
+		rc = ckptd_batch_add_piece(l->lc->partial, off, data, n);
+		data += n;
 	}
-	return after_commit(l, r->name, r->mode, r->timeout_ms);
+	if (rc == 0 && (cv.flags & VNFHA_CKPT_CV_MORE)) {
+		return 0; /* the same ticket continues in the next frame */
+	}
+	if (rc == 0) {
+		struct ckptd_ticket t = { .lc = l->lc, .first = cv.ticket, .last = cv.ticket,
+					  .mode = (uint8_t)cv.mode, .reply = CKPTD_REPLY_DONE,
+					  .timeout_ms = cv.timeout_ms, .t0_us = l->t0_us };
+
+		t.deadline_ms = vnfha__now_ms() +
+				(cv.timeout_ms > 0 ? cv.timeout_ms : DEFAULT_TIMEOUT_MS);
+		l->lc->partial->scan = (cv.flags & VNFHA_CKPT_CV_SCAN) != 0;
+		rc = ckptd_batch_add_ticket(l->lc->partial, &t) < 0 ? -ENOMEM : 0;
+	}
+	pthread_mutex_lock(&d->lock);
+	if (rc == 0) {
+		rc = ckptd_obj_enqueue(d, o, l->lc->partial);
+		*ret_queued = o;
+	}
+	pthread_mutex_unlock(&d->lock);
+	ckptd_batch_clear(l->lc->partial);
+	if (rc != 0) {
+		l->refused_ticket = (cv.flags & VNFHA_CKPT_CV_MORE) ? cv.ticket : 0;
+		return answer_now(l, cv.ticket, rc);
+	}
+	return 0;
 }
 
 static int do_list(struct local *l, const struct vnfha__ckpt_req *r, bool latest_only)
@@ -545,7 +511,7 @@ static int do_list(struct local *l, const struct vnfha__ckpt_req *r, bool latest
 			continue;
 		}
 		if (!latest_only) {
-			rc = send_info(l, &m, -1);
+			rc = send_info(l, &m);
 			if (rc != 0) {
 				return rc;
 			}
@@ -556,9 +522,9 @@ static int do_list(struct local *l, const struct vnfha__ckpt_req *r, bool latest
 		}
 	}
 	if (latest_only) {
-		return found ? send_info(l, &best, -1) : reply_err(l, -ENOENT, "no checkpoint");
+		return found ? send_info(l, &best) : reply_err(l, -ENOENT, "no checkpoint");
 	}
-	return vnfha__ckpt_io_send(l->c, VNFHA_CKPT_INV_END, NULL, 0);
+	return ckptd_local_send(l->lc, VNFHA_CKPT_INV_END, NULL, 0);
 }
 
 /* Human and machine readable: one "key value..." line per fact. */
@@ -576,7 +542,9 @@ static int do_status(struct local *l)
 	OUT("role %s\n", d->role == VNFHA_CKPT_ROLE_PRIMARY ? "primary" : "replica");
 	OUT("epoch %" PRIu64 "\n", d->epoch);
 	OUT("node %s\n", d->opts.node);
-	if (d->opts.cpg_group != NULL) {
+	if (d->opts.shared) {
+		OUT("transport shared\n");
+	} else if (d->opts.cpg_group != NULL) {
 		OUT("transport cpg:%s\n", d->opts.cpg_group);
 	} else {
 		OUT("transport %s\n", d->opts.plaintext ? "plaintext" : "tls1.3-psk");
@@ -589,11 +557,12 @@ static int do_status(struct local *l)
 			    m->epoch, m->gen, m->size);
 		}
 	}
+	ckptd_obj_status(d, &txt);
 	d->repl->status(d, &txt);
 	pthread_mutex_unlock(&d->lock);
 	ckptd_text_finish(&txt);
 #undef OUT
-	rc = vnfha__ckpt_io_send(l->c, VNFHA_CKPT_TEXT, txt.buf, (uint32_t)txt.len);
+	rc = ckptd_local_send(l->lc, VNFHA_CKPT_TEXT, txt.buf, (uint32_t)txt.len);
 	free(txt.buf);
 	return rc;
 }
@@ -626,85 +595,169 @@ static int do_peers(struct local *l, const uint8_t *payload, size_t len)
 	rc = d->repl->set_peers(d, addrs, n);
 	pthread_mutex_unlock(&d->lock);
 	if (rc == -EOPNOTSUPP) {
-		return reply_err(l, rc, "no replica list to set: with --cpg the CPG group's "
-				 "members are the replicas");
+		return reply_err(l, rc, d->opts.shared
+						? "no replica list to set: with --shared the store "
+						  "is on shared storage and has no replica"
+						: "no replica list to set: with --cpg the CPG group's "
+						  "members are the replicas");
 	}
 	vnfha_log(VNFHA_LOG_INFO, "peers set to '%s' (%zu)", n > 0 ? addrs[0] : "", n);
 	return reply_err(l, rc, rc == 0 ? "" : strerror(-rc));
 }
 
+/* Until a frame starts arriving, flushing what is queued for the client
+ * meanwhile; wait_ms -1 blocks. 1: readable, 0: not yet, <0 the end. */
+static int wait_request(struct local *l, int wait_ms)
+{
+	for (;;) {
+		struct pollfd p[2] = { { .fd = l->c->fd, .events = POLLIN },
+				       { .fd = l->lc->wake_fd, .events = POLLIN } };
+		int n;
+
+		if (l->lc->out_len > 0) {
+			p[0].events |= POLLOUT;
+		}
+		n = poll(p, 2, wait_ms);
+		if (n < 0 && errno != EINTR) {
+			return -errno;
+		}
+		if (p[1].revents != 0 || (p[0].revents & POLLOUT)) {
+			ckptd_local_flush(l->lc);
+		}
+		if (l->lc->dead) {
+			return -EPIPE;
+		}
+		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			return 1;
+		}
+		if (n == 0) {
+			return 0;
+		}
+	}
+}
+
+/* One request; *ret_queued: a submit joined an object's queue. */
+static int serve_one(struct local *l, struct ckptd_obj **ret_queued)
+{
+	struct ckptd *d = l->d;
+	struct vnfha__ckpt_hdr h;
+	struct vnfha__ckpt_req r = { 0 };
+	size_t got = 0;
+	int rc = vnfha__ckpt_io_recv(l->c, &h, l->buf, 4096, &got);
+
+	if (rc != 0) {
+		return rc;
+	}
+	l->t0_us = ckptd_now_us();
+	if (h.type == VNFHA_CKPT_COMMITV) {
+		if (h.length > l->cap) {
+			uint8_t *n = realloc(l->buf, h.length);
+
+			if (n == NULL) {
+				return -ENOMEM;
+			}
+			l->buf = n;
+			l->cap = h.length;
+		}
+		rc = vnfha__ckpt_io_read(l->c, l->buf + got, h.length - got);
+		return rc != 0 ? rc : do_commitv(l, l->buf, h.length, ret_queued);
+	}
+	if (got != h.length) {
+		return -EPROTO;
+	}
+	if (h.type != VNFHA_CKPT_PEERS && h.type != VNFHA_CKPT_HELLO &&
+	    vnfha__ckpt_req_decode(l->buf, got, &r) != 0) {
+		reply_err(l, -EBADMSG, "malformed request");
+		return -EPROTO;
+	}
+	switch (h.type) {
+	case VNFHA_CKPT_PUT:
+		return do_put(l, &r);
+	case VNFHA_CKPT_GET:
+		return do_get(l, &r);
+	case VNFHA_CKPT_OPEN:
+		return do_open(l, &r);
+	case VNFHA_CKPT_COMMIT:
+		return do_commit(l, &r);
+	case VNFHA_CKPT_LIST:
+		return do_list(l, &r, false);
+	case VNFHA_CKPT_LATEST:
+		return do_list(l, &r, true);
+	case VNFHA_CKPT_STATUS:
+		return do_status(l);
+	case VNFHA_CKPT_ROLE:
+		pthread_mutex_lock(&d->lock);
+		rc = ckptd_set_role(d, (int)r.role);
+		pthread_mutex_unlock(&d->lock);
+		return reply_err(l, rc, rc == 0 ? "" : strerror(-rc));
+	case VNFHA_CKPT_PEERS:
+		return do_peers(l, l->buf, got);
+	case VNFHA_CKPT_HELLO: {
+		struct vnfha__ckpt_hello them;
+
+		/* Who is this daemon: role and node, from its HELLO. */
+		if (vnfha__ckpt_hello_decode(l->buf, got, &them) != 0) {
+			return reply_err(l, -EBADMSG, "malformed hello");
+		}
+		rc = ckptd_local_direct(l->lc, true);
+		pthread_mutex_lock(&d->lock);
+		rc = rc != 0 ? rc : ckptd_send_hello(d, l->c);
+		pthread_mutex_unlock(&d->lock);
+		ckptd_local_direct(l->lc, false);
+		return rc;
+	}
+	default:
+		return reply_err(l, -EOPNOTSUPP, "unknown request");
+	}
+}
+
 void ckptd_serve_local(struct ckptd *d, struct vnfha__ckpt_conn *c)
 {
-	struct local l = { .d = d, .c = c };
-	uint8_t buf[4096];
+	struct local l = { .d = d, .c = c, .buf = malloc(4096), .cap = 4096 };
 	int rc = 0;
 
-	while (rc == 0) {
-		struct vnfha__ckpt_hdr h;
-		struct vnfha__ckpt_req r = { 0 };
-		size_t got = 0;
+	l.lc = ckptd_local_new(d, c);
+	if (l.buf == NULL || l.lc == NULL) {
+		free(l.buf);
+		free(l.lc);
+		return;
+	}
+	while (rc >= 0) {
+		struct ckptd_obj *queued = NULL;
 
-		rc = vnfha__ckpt_io_recv(c, &h, buf, sizeof(buf), &got);
-		if (rc != 0 || got != h.length) {
+		rc = wait_request(&l, -1);
+		if (rc < 0) {
 			break;
 		}
-		l.t0_us = ckptd_now_us();
-		if (h.type != VNFHA_CKPT_PEERS && h.type != VNFHA_CKPT_HELLO &&
-		    vnfha__ckpt_req_decode(buf, got, &r) != 0) {
-			rc = reply_err(&l, -EBADMSG, "malformed request");
-			break;
-		}
-		switch (h.type) {
-		case VNFHA_CKPT_PUT:
-			rc = do_put(&l, &r);
-			break;
-		case VNFHA_CKPT_GET:
-			rc = do_get(&l, &r);
-			break;
-		case VNFHA_CKPT_OPEN:
-			rc = do_open(&l, &r);
-			break;
-		case VNFHA_CKPT_COMMIT:
-			rc = do_commit(&l, &r);
-			break;
-		case VNFHA_CKPT_LIST:
-			rc = do_list(&l, &r, false);
-			break;
-		case VNFHA_CKPT_LATEST:
-			rc = do_list(&l, &r, true);
-			break;
-		case VNFHA_CKPT_STATUS:
-			rc = do_status(&l);
-			break;
-		case VNFHA_CKPT_ROLE:
-			pthread_mutex_lock(&d->lock);
-			rc = ckptd_set_role(d, (int)r.role);
-			pthread_mutex_unlock(&d->lock);
-			rc = reply_err(&l, rc, rc == 0 ? "" : strerror(-rc));
-			break;
-		case VNFHA_CKPT_PEERS:
-			rc = do_peers(&l, buf, got);
-			break;
-		case VNFHA_CKPT_HELLO: {
-			struct vnfha__ckpt_hello them;
+		rc = serve_one(&l, &queued);
+		/* Submits already on the socket join the same batch: read them
+		 * (up to DRAIN_MAX) before this thread commits. */
+		for (int k = 1; rc == 0 && queued != NULL && k < DRAIN_MAX; k++) {
+			struct ckptd_obj *more = NULL;
 
-			/* Who is this daemon: role and node, from its HELLO. */
-			if (vnfha__ckpt_hello_decode(buf, got, &them) != 0) {
-				rc = reply_err(&l, -EBADMSG, "malformed hello");
+			if (wait_request(&l, 0) != 1) {
 				break;
 			}
+			rc = serve_one(&l, &more);
+			if (more != NULL && more != queued) {
+				pthread_mutex_lock(&d->lock);
+				ckptd_obj_commit_pending(d, queued);
+				pthread_mutex_unlock(&d->lock);
+				queued = more;
+			}
+		}
+		if (queued != NULL) {
 			pthread_mutex_lock(&d->lock);
-			rc = ckptd_send_hello(d, c);
+			ckptd_obj_commit_pending(d, queued);
 			pthread_mutex_unlock(&d->lock);
-			break;
-		}
-		default:
-			rc = reply_err(&l, -EOPNOTSUPP, "unknown request");
-			break;
 		}
 	}
-	for (size_t i = 0; i < l.n_regions; i++) {
-		munmap(l.regions[i].map, l.regions[i].size);
-	}
-	free(l.regions);
+	pthread_mutex_lock(&l.lc->out_lock);
+	l.lc->dead = true; /* from here frames for it are dropped */
+	pthread_mutex_unlock(&l.lc->out_lock);
+	pthread_mutex_lock(&d->lock);
+	ckptd_obj_release_all(d, l.lc);
+	ckptd_local_put(l.lc);
+	pthread_mutex_unlock(&d->lock);
+	free(l.buf);
 }

@@ -7,8 +7,12 @@
 #include <string.h>
 
 #include "ckpt/ckpt_fp.h"
+#include "ckpt/ckpt_patch.h"
 #include "ocf/ocf.h"
 #include "vnfha-ckptd-tcp.h"
+
+#define BURST_MAX 64 /* PATCH frames applied together, one fsync and one ACK */
+#define BURST_BLOCKS 256
 
 static int send_inventory(struct ckptd *d, struct vnfha__ckpt_conn *c)
 {
@@ -128,12 +132,137 @@ static int receive_version(struct ckptd *d, struct vnfha__ckpt_conn *c, const ui
 	return rc != 0 ? rc : status;
 }
 
+/* ACK of (epoch, gen) of name: status, and DURABLE when on stable storage. */
+static int send_ack(struct ckptd *d, struct vnfha__ckpt_conn *c, const char *name,
+		    uint64_t epoch, uint64_t gen, bool durable, int status)
+{
+	struct vnfha__ckpt_meta m = { .epoch = epoch, .gen = gen,
+				      .block_size = VNFHA_CKPT_BLOCK_SIZE };
+	const struct vnfha__ckpt_meta *cur;
+
+	snprintf(m.name, sizeof(m.name), "%s", name);
+	pthread_mutex_lock(&d->lock);
+	cur = vnfha__ckpt_store_find(d->store, name);
+	if (cur != NULL) {
+		m.size = cur->size;
+		m.block_size = cur->block_size;
+		m.digest = cur->epoch == epoch && cur->gen == gen ? cur->digest : 0;
+	}
+	pthread_mutex_unlock(&d->lock);
+	return ckptd_send_obj(c, VNFHA_CKPT_ACK, &m, false,
+			      status == 0 && durable ? VNFHA_CKPT_F_DURABLE : 0, status);
+}
+
+/*
+ * A run of PATCH frames of one object, the first in buf (*len bytes):
+ * each applied on top of the one before in one patch transaction while
+ * more are already buffered (up to BURST_MAX), then one fsync if any asked
+ * for durability, one write in place, one ACK for the last (it covers
+ * them all). A refused one (-ESTALE: not on the version held; -EILSEQ: a
+ * block's fingerprint differs) is answered with its status and nothing of
+ * it is stored. A frame of another kind read meanwhile is left in buf, its
+ * header in *h, and *ret_have set. <0: the session must end.
+ */
+static int receive_patches(struct ckptd *d, struct vnfha__ckpt_conn *c, uint8_t *buf,
+			   struct vnfha__ckpt_hdr *h, size_t *len, bool *ret_have, const char *who)
+{
+	struct vnfha__ckpt_ptx *tx = NULL;
+	struct vnfha__ckpt_patch p;
+	char name[VNFHA_CKPT_NAME_MAX + 1] = "";
+	uint64_t refused_e = 0;
+	uint64_t refused_g = 0;
+	uint64_t e = 0;
+	uint64_t g = 0;
+	bool durable = false;
+	int status = 0;
+	int n = 0;
+	int rc = 0;
+
+	*ret_have = false;
+	for (;;) {
+		if (vnfha__ckpt_patch_decode(buf, *len, &p) != 0) {
+			rc = -EPROTO;
+			break;
+		}
+		if (tx != NULL && strcmp(p.name, name) != 0) {
+			*ret_have = true; /* another object: its own run */
+			break;
+		}
+		if (tx == NULL) {
+			snprintf(name, sizeof(name), "%s", p.name);
+			pthread_mutex_lock(&d->lock);
+			status = d->role != VNFHA_CKPT_ROLE_REPLICA
+					 ? -EROFS
+					 : vnfha__ckpt_ptx_begin(d->store, p.name, &tx);
+			pthread_mutex_unlock(&d->lock);
+			status = status == -ENOENT ? -ESTALE : status;
+		}
+		if (status == 0) {
+			status = vnfha__ckpt_ptx_apply(tx, &p, buf, *len);
+		}
+		if (status != 0) {
+			refused_e = p.epoch;
+			refused_g = p.gen;
+			break;
+		}
+		durable = durable || (p.flags & VNFHA_CKPT_F_DURABLE);
+		n++;
+		if (n >= BURST_MAX || vnfha__ckpt_ptx_staged(tx) >= BURST_BLOCKS ||
+		    !vnfha__ckpt_io_pending(c)) {
+			break;
+		}
+		rc = vnfha__ckpt_io_recv(c, h, buf, VNFHA_CKPT_MAX_PAYLOAD, len);
+		if (rc == 0 && *len != h->length) {
+			rc = -EPROTO;
+		}
+		if (rc != 0) {
+			break;
+		}
+		if (h->type != VNFHA_CKPT_PATCH) {
+			*ret_have = true;
+			break;
+		}
+	}
+	if (tx != NULL) {
+		int st = n > 0 && durable ? vnfha__ckpt_ptx_sync(tx) : 0;
+
+		vnfha__ckpt_ptx_version(tx, &e, &g);
+		pthread_mutex_lock(&d->lock);
+		if (n > 0 && st == 0) {
+			st = vnfha__ckpt_ptx_commit(tx);
+			if (st == 0) {
+				snprintf(d->rx_name, sizeof(d->rx_name), "%s", name);
+				d->rx_epoch = e;
+				d->rx_gen = g;
+				d->rx_at_ms = vnfha__now_ms();
+			}
+			pthread_cond_broadcast(&d->cond);
+		} else {
+			vnfha__ckpt_ptx_abort(tx);
+		}
+		pthread_mutex_unlock(&d->lock);
+		if (n > 0 && rc == 0) {
+			rc = send_ack(d, c, name, e, g, durable, st);
+		}
+	}
+	if (status != 0 && rc == 0) {
+		vnfha_log(VNFHA_LOG_WARNING, "version %llu.%llu of '%s' from %s refused: %s",
+			  (unsigned long long)refused_e, (unsigned long long)refused_g, name, who,
+			  strerror(-status));
+		rc = send_ack(d, c, name, refused_e, refused_g, false, status);
+	}
+	return rc;
+}
+
 void ckptd_serve_peer(struct ckptd *d, struct vnfha__ckpt_conn *c, const char *who)
 {
 	struct vnfha__ckpt_hello h;
 	char sec[64];
 	uint8_t *buf = malloc(VNFHA_CKPT_MAX_PAYLOAD);
 	uint8_t *blk = malloc(VNFHA_CKPT_MAX_BLOCK_SIZE);
+	struct vnfha__ckpt_hdr hdr;
+	size_t got = 0;
+	bool have = false;
 	int rc = buf != NULL && blk != NULL ? 0 : -ENOMEM;
 
 	if (rc == 0) {
@@ -162,15 +291,20 @@ void ckptd_serve_peer(struct ckptd *d, struct vnfha__ckpt_conn *c, const char *w
 		rc = send_inventory(d, c);
 	}
 	while (rc == 0) {
-		struct vnfha__ckpt_hdr hdr;
 		struct vnfha__ckpt_obj o;
 		bool durable = false;
-		size_t got = 0;
 		int status;
 
-		rc = vnfha__ckpt_io_recv(c, &hdr, buf, VNFHA_CKPT_MAX_PAYLOAD, &got);
-		if (rc != 0) {
-			break;
+		if (!have) {
+			rc = vnfha__ckpt_io_recv(c, &hdr, buf, VNFHA_CKPT_MAX_PAYLOAD, &got);
+			if (rc != 0) {
+				break;
+			}
+		}
+		have = false;
+		if (hdr.type == VNFHA_CKPT_PATCH && got == hdr.length) {
+			rc = receive_patches(d, c, buf, &hdr, &got, &have, who);
+			continue;
 		}
 		if (hdr.type != VNFHA_CKPT_BEGIN || got != hdr.length) {
 			rc = -EPROTO;

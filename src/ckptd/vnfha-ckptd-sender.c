@@ -14,11 +14,15 @@
 #include <unistd.h>
 
 #include "ckpt/ckpt_fp.h"
+#include "ckpt/ckpt_patch.h"
 #include "ckpt/ckpt_store_internal.h"
 #include "ocf/ocf.h"
 #include "vnfha-ckptd-tcp.h"
 
-#define BATCH_BYTES (1u << 20) /* blocks read and sent per corked batch */
+#define BATCH_BYTES (1u << 20)	   /* blocks read and sent per corked batch */
+#define SNAPSHOT_BYTES (16u << 20) /* a delta up to this is read under the lock */
+#define WINDOW_VERSIONS 64	   /* versions in flight to a replica */
+#define WINDOW_BYTES (16u << 20)   /* PATCH bytes in flight to a replica */
 
 struct peer_obj *ckptd_peer_obj(struct peer *p, const char *name)
 {
@@ -103,6 +107,7 @@ static int read_inventory(struct ckptd *d, struct peer *p, struct vnfha__ckpt_co
 			po->state = o.flags & VNFHA_CKPT_F_DURABLE ? VNFHA_CKPT_STATE_DURABLE
 								    : VNFHA_CKPT_STATE_MEMORY;
 			copy = NULL;
+			ckptd_acked(d, o.name);
 		}
 		pthread_mutex_unlock(&d->lock);
 		vnfha__ckpt_meta_free(copy);
@@ -111,50 +116,52 @@ static int read_inventory(struct ckptd *d, struct peer *p, struct vnfha__ckpt_co
 	return rc;
 }
 
-/* The next object this peer lacks (lock held): a copy of its meta. */
-static struct vnfha__ckpt_meta *next_for(struct ckptd *d, struct peer *p, bool *ret_durable)
+/* BLOCK frames (header, block header, data) of the blocks of m that want
+ * marks, from index *i on, laid out back to back in buf until per of them;
+ * each verified against m's fingerprint as it is read (-ESTALE: the store
+ * moved on). *ret_used bytes of frames, *ret_bytes of data. */
+static int fill_frames(const struct vnfha__ckpt_meta *m, const uint8_t *want, uint32_t *i,
+		       uint32_t per, int fd, uint8_t *buf, size_t *ret_used, uint64_t *ret_bytes)
 {
-	for (size_t i = 0; i < vnfha__ckpt_store_count(d->store); i++) {
-		const struct vnfha__ckpt_meta *m = vnfha__ckpt_store_at(d->store, i);
-		struct peer_obj *po;
-		struct vnfha__ckpt_meta *copy = NULL;
-		bool durable;
-		int cmp;
+	const size_t frame_head = VNFHA_CKPT_HDR_LEN + VNFHA_CKPT_BLOCK_HDR_LEN;
+	size_t used = 0;
+	uint64_t bytes = 0;
+	uint32_t k = 0;
+	int rc = 0;
 
-		if (m == NULL) {
+	for (; *i < m->nblocks && k < per; (*i)++) {
+		uint64_t off = (uint64_t)*i * m->block_size;
+		uint32_t n = m->size - off < m->block_size ? (uint32_t)(m->size - off) : m->block_size;
+		struct vnfha__ckpt_block b = { .index = *i, .length = n };
+		uint8_t *frame = buf + used;
+
+		if (!want[*i]) {
 			continue;
 		}
-		po = ckptd_peer_obj(p, m->name);
-		if (po == NULL) {
-			continue;
+		rc = vnfha__ckpt_pread_all(fd, frame + frame_head, n, (off_t)off);
+		if (rc != 0) {
+			break;
 		}
-		durable = ckptd_wants_durable(d, m->name);
-		cmp = po->meta == NULL ? 1
-				       : vnfha__ckpt_version_cmp(m->epoch, m->gen, po->meta->epoch,
-								 po->meta->gen);
-		/* Never overwrite a newer version a replica holds. */
-		if (cmp < 0) {
-			continue;
+		if (vnfha__ckpt_fp_block(frame + frame_head, n) != m->fps[*i]) {
+			rc = -ESTALE;
+			break;
 		}
-		if (cmp == 0 && po->meta->digest == m->digest &&
-		    (!durable || po->state == VNFHA_CKPT_STATE_DURABLE)) {
-			continue;
-		}
-		if (vnfha__ckpt_meta_dup(m, &copy) != 0) {
-			continue;
-		}
-		*ret_durable = durable;
-		return copy;
+		vnfha__ckpt_io_frame_hdr(frame, VNFHA_CKPT_BLOCK, VNFHA_CKPT_BLOCK_HDR_LEN + n);
+		vnfha__ckpt_block_encode(&b, frame + VNFHA_CKPT_HDR_LEN, VNFHA_CKPT_BLOCK_HDR_LEN);
+		used += frame_head + n;
+		bytes += n;
+		k++;
 	}
-	return NULL;
+	*ret_used = used;
+	*ret_bytes = bytes;
+	return rc;
 }
 
-/* Sends the blocks of m that want[] marks, verifying each against m's
- * fingerprint as it is read: -ESTALE when the store moved on under us.
- * A batch of whole BLOCK frames (header, block header, data) is laid out
- * back to back and leaves in one write: one send(2) per batch in
- * plaintext, full-size records straight from this buffer with TLS. */
-static int send_blocks(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *c,
+/* Sends the blocks of m that want[] marks, a batch at a time, verifying
+ * each against m's fingerprint as it is read: -ESTALE when the store moved
+ * on under us. A batch leaves in one write: one send(2) in plaintext,
+ * full-size records straight from this buffer with TLS. */
+static int send_blocks(struct peer *p, struct vnfha__ckpt_conn *c,
 		       const struct vnfha__ckpt_meta *m, const uint8_t *want, uint32_t nwant, int fd)
 {
 	const size_t frame_head = VNFHA_CKPT_HDR_LEN + VNFHA_CKPT_BLOCK_HDR_LEN;
@@ -167,37 +174,11 @@ static int send_blocks(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn 
 	per = nwant < per ? nwant : per;
 	buf = malloc((size_t)(per > 0 ? per : 1) * (m->block_size + frame_head));
 	rc = buf != NULL ? 0 : -ENOMEM;
-
 	while (rc == 0 && i < m->nblocks && per > 0) {
 		size_t used = 0;
 		uint64_t bytes = 0;
-		uint32_t k = 0;
 
-		for (; i < m->nblocks && k < per; i++) {
-			uint64_t off = (uint64_t)i * m->block_size;
-			uint32_t n = m->size - off < m->block_size ? (uint32_t)(m->size - off)
-								   : m->block_size;
-			struct vnfha__ckpt_block b = { .index = i, .length = n };
-			uint8_t *frame = buf + used;
-
-			if (!want[i]) {
-				continue;
-			}
-			rc = vnfha__ckpt_pread_all(fd, frame + frame_head, n, (off_t)off);
-			if (rc != 0) {
-				break;
-			}
-			if (vnfha__ckpt_fp_block(frame + frame_head, n) != m->fps[i]) {
-				rc = -ESTALE;
-				break;
-			}
-			vnfha__ckpt_io_frame_hdr(frame, VNFHA_CKPT_BLOCK, VNFHA_CKPT_BLOCK_HDR_LEN + n);
-			vnfha__ckpt_block_encode(&b, frame + VNFHA_CKPT_HDR_LEN,
-						 VNFHA_CKPT_BLOCK_HDR_LEN);
-			used += frame_head + n;
-			bytes += n;
-			k++;
-		}
+		rc = fill_frames(m, want, &i, per, fd, buf, &used, &bytes);
 		if (rc == 0 && used > 0) {
 			rc = vnfha__ckpt_io_write(c, buf, used);
 		}
@@ -207,51 +188,41 @@ static int send_blocks(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn 
 		}
 	}
 	free(buf);
-	(void)d;
 	return rc;
 }
 
-static int recv_ack(struct vnfha__ckpt_conn *c, struct vnfha__ckpt_obj *ret_obj)
+/*
+ * A block delta of name's current version against what the replica
+ * holds (all of it for a new or diverged one): BEGIN, the blocks, END,
+ * its ACK read by the session's reader. Up to SNAPSHOT_BYTES the blocks
+ * are read with the lock held (range versions are written in place under
+ * it), so the copy is consistent however fast commits come; a larger one
+ * is read as it is sent and gives up (ABORT) when a block changes under
+ * it, the next round sending the newer version. Lock held; dropped while
+ * sending. 1 sent, 0 aborted, <0 the session failed.
+ */
+static int send_delta(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *c,
+		      const struct vnfha__ckpt_meta *cur, struct peer_obj *po, bool durable)
 {
-	struct vnfha__ckpt_hdr h;
-	static __thread uint8_t buf[1024];
-	size_t got = 0;
-	int rc = vnfha__ckpt_io_recv(c, &h, buf, sizeof(buf), &got);
-
-	if (rc != 0) {
-		return rc;
-	}
-	if (h.type != VNFHA_CKPT_ACK || got != h.length ||
-	    vnfha__ckpt_obj_decode(buf, got, ret_obj) != 0) {
-		return -EPROTO;
-	}
-	return 0;
-}
-
-/* One version to one replica. */
-static int send_version(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *c,
-			struct vnfha__ckpt_meta *m, bool durable)
-{
-	struct vnfha__ckpt_obj ack;
-	struct peer_obj *po;
-	const struct vnfha__ckpt_meta *base = NULL;
-	uint8_t *want = calloc(m->nblocks + 1, 1);
+	const size_t frame_head = VNFHA_CKPT_HDR_LEN + VNFHA_CKPT_BLOCK_HDR_LEN;
+	struct inflight f = { 0 };
+	struct vnfha__ckpt_meta *m = NULL;
+	const struct vnfha__ckpt_meta *base = po->meta;
+	uint8_t *want = calloc(cur->nblocks + 1, 1);
+	uint8_t *snap = NULL;
+	size_t snap_used = 0;
+	uint64_t snap_bytes = 0;
 	uint32_t flags = durable ? VNFHA_CKPT_F_DURABLE : 0;
 	uint32_t nwant;
-	uint32_t block_size = m->block_size;
-	int64_t t0;
-	bool aborted = false;
+	int64_t t0 = vnfha__now_ms();
 	bool corked;
 	int fd = -1;
-	int rc;
+	int rc = want != NULL ? vnfha__ckpt_meta_dup(cur, &m) : -ENOMEM;
 
-	if (want == NULL) {
-		return -ENOMEM;
+	if (rc != 0) {
+		free(want);
+		return rc;
 	}
-	t0 = vnfha__now_ms();
-	pthread_mutex_lock(&d->lock);
-	po = ckptd_peer_obj(p, m->name);
-	base = po != NULL ? po->meta : NULL;
 	if (base != NULL && base->size == m->size && base->block_size == m->block_size) {
 		nwant = vnfha__ckpt_fp_diff(base->fps, base->nblocks, m->fps, m->nblocks, want);
 	} else {
@@ -259,28 +230,38 @@ static int send_version(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn
 		flags |= VNFHA_CKPT_F_FULL;
 	}
 	rc = vnfha__ckpt_store_open_data(d->store, m->name, &fd);
+	if (rc == 0 && (uint64_t)nwant * m->block_size <= SNAPSHOT_BYTES) {
+		uint32_t i = 0;
+
+		snap = malloc((size_t)(nwant > 0 ? nwant : 1) * (m->block_size + frame_head));
+		rc = snap != NULL ? fill_frames(m, want, &i, nwant, fd, snap, &snap_used, &snap_bytes)
+				  : -ENOMEM;
+	}
 	p->sending_bytes = 0;
 	pthread_mutex_unlock(&d->lock);
-	if (rc != 0) {
-		goto out;
-	}
 	/* A small version (BEGIN, its blocks, END) leaves in one write:
 	 * corked here, flushed at the end. A large one is not corked: its
 	 * batches are large writes already, and corking would copy them all
 	 * into the TLS library's buffer first. */
-	corked = c->ops->cork != NULL && (uint64_t)nwant * block_size <= BATCH_BYTES;
-	if (corked) {
+	corked = c->ops->cork != NULL && (uint64_t)nwant * m->block_size <= BATCH_BYTES;
+	if (rc == 0 && corked) {
 		c->ops->cork(c, 1);
 	}
-	rc = ckptd_send_obj(c, VNFHA_CKPT_BEGIN, m, true, flags, 0);
 	if (rc == 0) {
-		rc = send_blocks(d, p, c, m, want, nwant, fd);
+		rc = ckptd_send_obj(c, VNFHA_CKPT_BEGIN, m, true, flags, 0);
+	}
+	if (rc == 0 && snap != NULL) {
+		rc = snap_used > 0 ? vnfha__ckpt_io_write(c, snap, snap_used) : 0;
+		p->sending_bytes += snap_bytes;
+		p->total_sent += snap_bytes;
+	} else if (rc == 0) {
+		rc = send_blocks(p, c, m, want, nwant, fd);
 	}
 	if (rc == -ESTALE) {
 		/* Changed under us: a newer version is committed; send that
 		 * (no ACK comes for an aborted version). */
-		aborted = true;
 		rc = ckptd_send_obj(c, VNFHA_CKPT_ABORT, m, false, 0, 0);
+		rc = rc == 0 ? -ESTALE : rc;
 	} else if (rc == 0) {
 		rc = ckptd_send_obj(c, VNFHA_CKPT_END, m, false, flags, 0);
 	}
@@ -289,58 +270,153 @@ static int send_version(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn
 
 		rc = rc != 0 ? rc : flushed;
 	}
-	if (rc != 0 || aborted) {
-		goto out;
-	}
-	if (rc == 0) {
-		rc = recv_ack(c, &ack);
-	}
-	if (rc != 0) {
-		goto out;
-	}
-	if (ack.status < 0 || strcmp(ack.name, m->name) != 0 || ack.epoch != m->epoch ||
-	    ack.gen != m->gen) {
-		snprintf(p->last_error, sizeof(p->last_error), "replica refused %s %llu.%llu: %s",
-			 m->name, (unsigned long long)m->epoch, (unsigned long long)m->gen,
-			 strerror(ack.status < 0 ? -ack.status : EPROTO));
-		rc = ack.status < 0 ? ack.status : -EPROTO;
-		goto out;
-	}
-	pthread_mutex_lock(&d->lock);
-	po = ckptd_peer_obj(p, m->name);
-	if (po != NULL) {
-		const struct vnfha__ckpt_meta *cur = vnfha__ckpt_store_find(d->store, m->name);
-
-		vnfha__ckpt_meta_free(po->meta);
-		po->meta = m;
-		m = NULL;
-		po->state = ack.flags & VNFHA_CKPT_F_DURABLE ? VNFHA_CKPT_STATE_DURABLE
-							     : VNFHA_CKPT_STATE_MEMORY;
-		if (cur != NULL && vnfha__ckpt_version_cmp(cur->epoch, cur->gen, po->meta->epoch,
-							   po->meta->gen) == 0) {
-			po->pending_since_ms = 0;
-		} else {
-			po->pending_since_ms = vnfha__now_ms();
-		}
-	}
-	/* One line per large transfer; small ones would flood the log. */
-	if ((uint64_t)nwant * block_size >= (1u << 20)) {
-		vnfha_log(VNFHA_LOG_INFO, "replica %s has '%s' %llu.%llu: %llu bytes %s in %llu ms",
-			  p->addr, ack.name, (unsigned long long)ack.epoch,
-			  (unsigned long long)ack.gen, (unsigned long long)p->sending_bytes,
+	if ((uint64_t)nwant * m->block_size >= (1u << 20) && rc == 0) {
+		vnfha_log(VNFHA_LOG_INFO, "replica %s: '%s' %llu.%llu sent, %llu bytes %s in %llu ms",
+			  p->addr, m->name, (unsigned long long)m->epoch, (unsigned long long)m->gen,
+			  (unsigned long long)p->sending_bytes,
 			  flags & VNFHA_CKPT_F_FULL ? "(full)" : "(delta)",
 			  (unsigned long long)(vnfha__now_ms() - t0));
 	}
-	p->sending_bytes = 0;
-	pthread_cond_broadcast(&d->cond);
-	pthread_mutex_unlock(&d->lock);
-out:
 	if (fd >= 0) {
 		close(fd);
 	}
+	free(snap);
 	free(want);
-	vnfha__ckpt_meta_free(m);
-	return rc;
+	pthread_mutex_lock(&d->lock);
+	p->sending_bytes = 0;
+	if (rc == -ESTALE) {
+		vnfha__ckpt_meta_free(m);
+		return 0;
+	}
+	if (rc != 0) {
+		vnfha__ckpt_meta_free(m);
+		return rc;
+	}
+	po = ckptd_peer_obj(p, m->name); /* may have moved while unlocked */
+	f.epoch = m->epoch;
+	f.gen = m->gen;
+	f.meta = m;
+	return po != NULL ? (ckptd_inflight_push(p, po, &f) == 0 ? 1 : -ENOMEM) : -ENOMEM;
+}
+
+/*
+ * PATCH frames of name's records after what the replica was last sent,
+ * as many as the window allows, laid out in one buffer and written at
+ * once; none waits for the ACK of the one before. Lock held; dropped while
+ * sending. 1 sent, 0 nothing to send (none recorded, or the window full).
+ */
+static int send_patches(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *c,
+			struct peer_obj *po)
+{
+	char name[VNFHA_CKPT_NAME_MAX + 1];
+	uint8_t *buf = NULL;
+	size_t used = 0;
+	size_t cap = 0;
+	size_t pos = 0;
+	size_t n = 0;
+	const struct ckptd_rec *r = ckptd_record_after(d, po->name, po->sent_epoch, po->sent_gen,
+							&pos);
+	int rc = 0;
+
+	snprintf(name, sizeof(name), "%s", po->name);
+	while (r != NULL && r->body != NULL && p->fl_versions < WINDOW_VERSIONS &&
+	       (p->fl_bytes + r->len <= WINDOW_BYTES || n == 0)) {
+		struct vnfha__ckpt_patch pt;
+		struct inflight f = { .epoch = r->epoch, .gen = r->gen, .bytes = r->len };
+		size_t need = used + VNFHA_CKPT_HDR_LEN + r->len;
+
+		if (vnfha__ckpt_patch_decode(r->body, r->len, &pt) != 0) {
+			break; /* never: the committer encoded it */
+		}
+		if (need > cap) {
+			size_t ncap = cap > 0 ? cap * 2 : 65536;
+			uint8_t *nb;
+
+			while (ncap < need) {
+				ncap *= 2;
+			}
+			nb = realloc(buf, ncap);
+			if (nb == NULL) {
+				rc = -ENOMEM;
+				break;
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		f.blocks = malloc(((size_t)pt.n_blocks + 1) * sizeof(*f.blocks));
+		if (f.blocks == NULL) {
+			rc = -ENOMEM;
+			break;
+		}
+		for (uint32_t i = 0; i < pt.n_blocks; i++) {
+			f.blocks[i] = vnfha__ckpt_pblock_at(pt.blocks, i);
+		}
+		f.n_blocks = pt.n_blocks;
+		vnfha__ckpt_io_frame_hdr(buf + used, VNFHA_CKPT_PATCH, (uint32_t)r->len);
+		memcpy(buf + used + VNFHA_CKPT_HDR_LEN, r->body, r->len);
+		used = need;
+		p->total_sent += pt.data_len;
+		rc = ckptd_inflight_push(p, po, &f);
+		if (rc != 0) {
+			break;
+		}
+		n++;
+		r = ckptd_record_next(d, name, &pos);
+		if (r != NULL && (r->base_epoch != po->sent_epoch || r->base_gen != po->sent_gen)) {
+			r = NULL;
+		}
+	}
+	if (used > 0) {
+		pthread_mutex_unlock(&d->lock);
+		rc = vnfha__ckpt_io_write(c, buf, used);
+		pthread_mutex_lock(&d->lock);
+	}
+	free(buf);
+	return rc != 0 ? rc : n > 0;
+}
+
+/*
+ * One step for the replica (lock held): for the first object it lacks,
+ * PATCH frames when it holds a version the records continue from, else
+ * (nothing in flight for it) a block delta; a durable wish on a version
+ * it holds only in memory sends it again with DURABLE. 1 done, 0 nothing
+ * to do now, <0 the session failed.
+ */
+static int next_step(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *c)
+{
+	for (size_t i = 0; i < vnfha__ckpt_store_count(d->store); i++) {
+		const struct vnfha__ckpt_meta *m = vnfha__ckpt_store_at(d->store, i);
+		struct peer_obj *po = m != NULL ? ckptd_peer_obj(p, m->name) : NULL;
+		bool durable;
+		int cmp;
+		int rc;
+
+		if (po == NULL) {
+			continue;
+		}
+		durable = ckptd_wants_durable(d, m->name);
+		cmp = !po->sent_valid ? -1
+				      : vnfha__ckpt_version_cmp(po->sent_epoch, po->sent_gen, m->epoch,
+								m->gen);
+		if (cmp > 0) {
+			continue; /* never overwrite a newer version a replica holds */
+		}
+		if (cmp == 0 && (!durable || vnfha__ckpt_version_cmp(po->dur_epoch, po->dur_gen,
+								      m->epoch, m->gen) >= 0)) {
+			continue;
+		}
+		if (cmp < 0 && p->proto >= 2 && po->sent_valid && po->meta != NULL) {
+			rc = send_patches(d, p, c, po);
+			if (rc != 0) {
+				return rc;
+			}
+		}
+		if (po->fl_head < po->fl_n) {
+			continue; /* a delta or a durable resend waits for the ACKs */
+		}
+		return send_delta(d, p, c, m, po, durable) < 0 ? -EIO : 1;
+	}
+	return 0;
 }
 
 static bool peer_should_run(struct ckptd *d, struct peer *p)
@@ -351,9 +427,13 @@ static bool peer_should_run(struct ckptd *d, struct peer *p)
 static void session(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *c)
 {
 	struct vnfha__ckpt_hello h;
+	pthread_t reader = 0;
 	char sec[64];
-	int rc = ckptd_send_hello(d, c);
+	int rc;
 
+	pthread_mutex_lock(&d->lock);
+	rc = ckptd_send_hello(d, c);
+	pthread_mutex_unlock(&d->lock);
 	if (rc == 0) {
 		rc = ckptd_recv_hello(c, &h);
 	}
@@ -363,6 +443,20 @@ static void session(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *c)
 	}
 	if (rc == 0) {
 		rc = read_inventory(d, p, c);
+	}
+	if (rc == 0) {
+		pthread_mutex_lock(&d->lock);
+		ckptd_inflight_clear(p);
+		for (size_t i = 0; i < p->n_objs; i++) {
+			struct peer_obj *po = &p->objs[i];
+
+			po->sent_valid = po->meta != NULL;
+			po->sent_epoch = po->meta != NULL ? po->meta->epoch : 0;
+			po->sent_gen = po->meta != NULL ? po->meta->gen : 0;
+		}
+		p->proto = h.proto_max < VNFHA_CKPT_PROTO_MAX ? h.proto_max : VNFHA_CKPT_PROTO_MAX;
+		pthread_mutex_unlock(&d->lock);
+		rc = ckptd_acks_start(d, p, c, &reader);
 	}
 	if (rc != 0) {
 		if (p->last_error[0] == '\0') {
@@ -374,28 +468,28 @@ static void session(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *c)
 	p->connected = true;
 	p->sessions++;
 	p->last_error[0] = '\0';
-	vnfha_log(VNFHA_LOG_INFO, "replica %s (%s) connected (%s)", p->addr, h.node,
-		  vnfha__ckpt_conn_security(c, sec, sizeof(sec)));
-	while (peer_should_run(d, p)) {
-		bool durable = false;
-		struct vnfha__ckpt_meta *m = next_for(d, p, &durable);
-
-		if (m == NULL) {
-			ckptd_wait_ms(d, 1000);
-			continue;
-		}
-		pthread_mutex_unlock(&d->lock);
-		rc = send_version(d, p, c, m, durable);
-		pthread_mutex_lock(&d->lock);
-		if (rc != 0 && rc != -ESTALE) {
+	vnfha_log(VNFHA_LOG_INFO, "replica %s (%s) connected (%s, protocol %d)", p->addr, h.node,
+		  vnfha__ckpt_conn_security(c, sec, sizeof(sec)), p->proto);
+	while (peer_should_run(d, p) && !p->reader_done) {
+		rc = next_step(d, p, c);
+		if (rc < 0) {
 			if (p->last_error[0] == '\0') {
 				snprintf(p->last_error, sizeof(p->last_error), "transfer: %s",
 					 strerror(-rc));
 			}
 			break;
 		}
+		if (rc == 0) {
+			ckptd_wait_ms(d, 1000);
+		}
 	}
 	p->connected = false;
+	pthread_mutex_unlock(&d->lock);
+	/* The reader ends with the connection. */
+	shutdown(c->fd, SHUT_RDWR);
+	pthread_join(reader, NULL);
+	pthread_mutex_lock(&d->lock);
+	ckptd_inflight_clear(p);
 	pthread_mutex_unlock(&d->lock);
 }
 
@@ -501,8 +595,10 @@ void ckptd_peers_stop(struct ckptd *d)
 
 static void peer_free(struct peer *p)
 {
+	ckptd_inflight_clear(p);
 	for (size_t i = 0; i < p->n_objs; i++) {
 		vnfha__ckpt_meta_free(p->objs[i].meta);
+		free(p->objs[i].fl);
 	}
 	free(p->objs);
 	free(p);

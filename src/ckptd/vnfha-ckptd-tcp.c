@@ -149,8 +149,10 @@ static void tcp_on_role(struct ckptd *d)
 	for (size_t i = 0; i < t->n_peers; i++) {
 		struct peer *p = t->peers[i];
 
+		ckptd_inflight_clear(p);
 		for (size_t k = 0; k < p->n_objs; k++) {
 			vnfha__ckpt_meta_free(p->objs[k].meta);
+			free(p->objs[k].fl);
 		}
 		p->n_objs = 0;
 	}
@@ -182,10 +184,13 @@ static uint16_t tcp_states(struct ckptd *d, const char *name, uint64_t epoch, ui
 		struct peer_obj *po = ckptd_peer_obj(p, name);
 		int st = VNFHA_CKPT_STATE_NONE;
 
-		/* A replica holding this version or a later one has it. */
+		/* A replica that acked this version or a later one has it (an
+		 * ACK covers the versions before it), durably up to dur_*. */
 		if (po != NULL && po->meta != NULL &&
 		    vnfha__ckpt_version_cmp(po->meta->epoch, po->meta->gen, epoch, gen) >= 0) {
-			st = po->state;
+			st = vnfha__ckpt_version_cmp(po->dur_epoch, po->dur_gen, epoch, gen) >= 0
+				     ? VNFHA_CKPT_STATE_DURABLE
+				     : VNFHA_CKPT_STATE_MEMORY;
 		}
 		if (n < max) {
 			snprintf(out[n].peer, sizeof(out[n].peer), "%s", p->addr);
@@ -224,11 +229,14 @@ static void peer_lag(const struct vnfha__ckpt_meta *m, const struct peer_obj *po
 	}
 }
 
+/* What the replica holds of the version it acked: durable up to dur_*. */
 static const char *peer_state(const struct peer_obj *po)
 {
-	return po->state == VNFHA_CKPT_STATE_DURABLE ? "durable"
-	       : po->meta != NULL		      ? "memory"
-						      : "none";
+	return po->meta == NULL ? "none"
+	       : vnfha__ckpt_version_cmp(po->dur_epoch, po->dur_gen, po->meta->epoch,
+					 po->meta->gen) >= 0
+		       ? "durable"
+		       : "memory";
 }
 
 /* Per peer its connection; on the primary, per checkpoint what the peer
@@ -243,8 +251,11 @@ static void tcp_status(struct ckptd *d, struct ckptd_text *out)
 	for (size_t i = 0; i < t->n_peers; i++) {
 		struct peer *p = t->peers[i];
 
-		ckptd_text_add(out, "peer %s %s sent_bytes %" PRIu64 "%s%s\n", p->addr,
-			       p->connected ? "connected" : "disconnected", p->total_sent,
+		ckptd_text_add(out,
+			       "peer %s %s sent_bytes %" PRIu64 " protocol %d acks %" PRIu64
+			       " acked_versions %" PRIu64 "%s%s\n",
+			       p->addr, p->connected ? "connected" : "disconnected", p->total_sent,
+			       p->proto, p->n_acks, p->n_acked_versions,
 			       p->last_error[0] != '\0' ? " error: " : "", p->last_error);
 		if (d->role != VNFHA_CKPT_ROLE_PRIMARY) {
 			continue;
@@ -322,6 +333,7 @@ out:
 
 const struct ckptd_repl ckptd_repl_tcp = {
 	.name = "tcp",
+	.records = true,
 	.start = tcp_start,
 	.stop = tcp_stop,
 	.on_role = tcp_on_role,

@@ -7,6 +7,7 @@
  *   vnfha-ckptd-transports.c  the streams by address scheme (TCP built in)
  *   vnfha-ckptd-session.c     the messages both ends of a session send
  *   vnfha-ckptd-sender.c      the primary's side, one thread per replica
+ *   vnfha-ckptd-acks.c        its ACK reader, one thread per session
  *   vnfha-ckptd-receiver.c    the replica's side
  */
 #ifndef VNFHA_CKPTD_TCP_H
@@ -14,12 +15,32 @@
 
 #include "vnfha-ckptd.h"
 
+/* A version sent and not acknowledged yet: a block delta (meta, the
+ * version whole) or a PATCH (the new fingerprints of its blocks). */
+struct inflight {
+	uint64_t epoch;
+	uint64_t gen;
+	struct vnfha__ckpt_meta *meta;
+	struct vnfha__ckpt_pblock *blocks;
+	uint32_t n_blocks;
+	size_t bytes;
+};
+
 /* What a peer holds of one object, as far as this primary knows. */
 struct peer_obj {
 	char name[VNFHA_CKPT_NAME_MAX + 1];
-	struct vnfha__ckpt_meta *meta; /* fingerprints of the version it holds */
-	uint8_t state;		       /* enum vnfha_ckpt_state of meta's version */
-	uint64_t pending_since_ms;     /* first commit it has not acked; 0: in sync */
+	struct vnfha__ckpt_meta *meta; /* fingerprints of the version it acked */
+	uint8_t state;		       /* enum vnfha_ckpt_state of its last ACK */
+	uint64_t dur_epoch;	       /* the newest version it holds on stable storage */
+	uint64_t dur_gen;
+	bool sent_valid;	       /* this session: sent_* is the newest version sent */
+	uint64_t sent_epoch;
+	uint64_t sent_gen;
+	struct inflight *fl; /* FIFO of versions in flight, oldest at fl_head */
+	size_t fl_head;
+	size_t fl_n;
+	size_t fl_cap;
+	uint64_t pending_since_ms; /* first commit it has not acked; 0: in sync */
 };
 
 struct peer {
@@ -30,9 +51,15 @@ struct peer {
 	int fd; /* while connected, for shutdown() */
 	char last_error[300];
 	uint64_t sending_bytes; /* bytes of the transfer in flight */
-	uint64_t total_sent;	/* block bytes sent since start (all sessions) */
+	uint64_t total_sent;	/* block and patch bytes sent since start (all sessions) */
 	uint64_t sessions;	/* sessions established since start */
 	uint64_t tls_failures;	/* TLS handshakes that failed since start */
+	int proto;		/* this session's protocol version (HELLO) */
+	bool reader_done;	/* the session's ACK reader ended */
+	size_t fl_versions;	/* versions in flight, all objects */
+	size_t fl_bytes;
+	uint64_t n_acks;	/* ACK frames, and the versions they covered */
+	uint64_t n_acked_versions;
 	struct peer_obj *objs;
 	size_t n_objs;
 };
@@ -82,6 +109,15 @@ void ckptd_peers_free(struct ckptd *d);				    /* lock held; stopped */
 /* Lock not held: true once p's sender is to stop (dropped, role changed). */
 bool ckptd_peer_stopped(struct ckptd *d, struct peer *p);
 struct peer_obj *ckptd_peer_obj(struct peer *p, const char *name);
+
+/* vnfha-ckptd-acks.c: the session's ACK reader (lock not held to start;
+ * it ends when the connection does, setting p->reader_done). */
+int ckptd_acks_start(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *c,
+		     pthread_t *ret_thread);
+/* Lock held: a version sent (inflight filled by the caller; taken). */
+int ckptd_inflight_push(struct peer *p, struct peer_obj *po, struct inflight *f);
+/* Lock held: forgets what is in flight (the session ended). */
+void ckptd_inflight_clear(struct peer *p);
 
 /* vnfha-ckptd-receiver.c: the replica's side of a session. */
 void ckptd_serve_peer(struct ckptd *d, struct vnfha__ckpt_conn *c, const char *who);

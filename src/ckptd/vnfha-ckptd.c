@@ -41,7 +41,7 @@ static void usage(FILE *out)
 		"Usage: vnfha-ckptd [--role primary|replica] [--listen ADDR:PORT]\n"
 		"                   [--peer HOST:PORT]... [--store DIR] [--key FILE]\n"
 		"                   [--socket PATH] [--node NAME] [--plaintext]\n"
-		"                   [--cpg GROUP] [--metrics-listen ADDR:PORT]\n"
+		"                   [--cpg GROUP | --shared] [--metrics-listen ADDR:PORT]\n"
 		"                   [--socket-group GROUP]\n"
 		"Environment: VNFHA_CKPT_ROLE, VNFHA_CKPT_LISTEN, VNFHA_CKPT_PEERS,\n"
 		"VNFHA_CKPT_STORE, VNFHA_CKPT_KEY, VNFHA_CKPT_SOCKET, VNFHA_CKPT_PLAINTEXT,\n"
@@ -97,6 +97,7 @@ static int parse_opts(int argc, char **argv, struct ckptd_opts *o)
 		{ "cpg", required_argument, NULL, 'c' },   { "help", no_argument, NULL, 'h' },
 		{ "metrics-listen", required_argument, NULL, 'M' },
 		{ "socket-group", required_argument, NULL, 'g' },
+		{ "shared", no_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *env;
@@ -182,6 +183,9 @@ static int parse_opts(int argc, char **argv, struct ckptd_opts *o)
 		case 'g':
 			o->socket_group = optarg;
 			break;
+		case 'D':
+			o->shared = true;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -197,6 +201,11 @@ static int parse_opts(int argc, char **argv, struct ckptd_opts *o)
 	if (o->cpg_group != NULL && o->n_peers > 0) {
 		fprintf(stderr, "vnfha-ckptd: --peer (or VNFHA_CKPT_PEERS) and --cpg exclude each "
 			"other: with --cpg the CPG group's members are the replicas\n");
+		return -EINVAL;
+	}
+	if (o->shared && (o->n_peers > 0 || o->cpg_group != NULL)) {
+		fprintf(stderr, "vnfha-ckptd: --shared excludes --peer (VNFHA_CKPT_PEERS) and --cpg: "
+			"the store is on shared storage and has no replica\n");
 		return -EINVAL;
 	}
 	return 0;
@@ -360,6 +369,7 @@ static void shutdown_all(struct ckptd *d)
 	}
 	pthread_mutex_unlock(&d->lock);
 	d->repl->stop(d);
+	ckptd_timer_stop(d);
 }
 
 int main(int argc, char **argv)
@@ -393,9 +403,11 @@ int main(int argc, char **argv)
 	vnfha_log_init("vnfha-ckptd", d.opts.node);
 	/* With --cpg, checkpoints travel on Corosync's bus (its own crypto):
 	 * no TCP listener and no key. */
-	d.repl = d.opts.cpg_group != NULL ? &ckptd_repl_cpg : &ckptd_repl_tcp;
+	d.repl = d.opts.shared		    ? &ckptd_repl_shared
+		 : d.opts.cpg_group != NULL ? &ckptd_repl_cpg
+					    : &ckptd_repl_tcp;
 	d.listen_fd = -1;
-	if (!d.opts.plaintext && d.opts.cpg_group == NULL &&
+	if (!d.opts.plaintext && d.opts.cpg_group == NULL && !d.opts.shared &&
 	    vnfha__ckpt_tls_load_key(d.opts.key_file, &d.key, why, sizeof(why)) != 0) {
 		vnfha_log(VNFHA_LOG_ERR, "%s", why);
 		return 6;
@@ -445,14 +457,23 @@ int main(int argc, char **argv)
 		d.repl->stop(&d);
 		goto out;
 	}
+	if (ckptd_timer_start(&d) != 0) {
+		vnfha_log(VNFHA_LOG_ERR, "cannot start the timer thread");
+		ckptd_metrics_stop(&d);
+		d.stopping = true;
+		d.repl->stop(&d);
+		unlink(d.opts.socket_path);
+		goto out;
+	}
 	pthread_mutex_lock(&d.lock);
 	ckptd_set_role(&d, d.opts.role);
 	pthread_mutex_unlock(&d.lock);
 	vnfha_log(VNFHA_LOG_INFO, "started: role %s, %s %s (%s), store %s, %zu checkpoints",
 		  d.opts.role == VNFHA_CKPT_ROLE_PRIMARY ? "primary" : "replica",
-		  d.opts.cpg_group != NULL ? "CPG group" : "listening on",
-		  d.opts.cpg_group != NULL ? d.opts.cpg_group : d.opts.listen,
-		  d.opts.cpg_group != NULL ? "Corosync" : d.opts.plaintext ? "plaintext" : "TLS 1.3 PSK",
+		  d.opts.shared ? "shared store" : d.opts.cpg_group != NULL ? "CPG group" : "listening on",
+		  d.opts.shared ? "(no replicas)" : d.opts.cpg_group != NULL ? d.opts.cpg_group : d.opts.listen,
+		  d.opts.shared ? "sync: stored there, durable: fsync'ed there"
+		  : d.opts.cpg_group != NULL ? "Corosync" : d.opts.plaintext ? "plaintext" : "TLS 1.3 PSK",
 		  d.opts.store_dir,
 		  vnfha__ckpt_store_count(d.store));
 	pfd[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
@@ -492,6 +513,7 @@ out:
 	if (sfd >= 0) {
 		close(sfd);
 	}
+	ckptd_obj_free_all(&d);
 	vnfha__ckpt_store_free(d.store);
 	for (size_t i = 0; i < d.opts.n_peers; i++) {
 		free(d.opts.peers[i]);

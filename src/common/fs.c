@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/fs.h"
 
@@ -54,4 +58,45 @@ int vnfha__mkdir_p(const char *path, mode_t parent_mode, mode_t mode)
 		}
 	}
 	return len == 1 ? 0 : make_one(buf, mode);
+}
+
+int vnfha__write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode,
+			     bool sync)
+{
+	char tmp[PATH_MAX];
+	int fd;
+	int rc = 0;
+
+	if (path == NULL) {
+		return -EINVAL;
+	}
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
+		return -ENAMETOOLONG;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0) {
+		return -errno;
+	}
+	for (size_t off = 0; off < len && rc == 0;) {
+		ssize_t n = write(fd, (const uint8_t *)buf + off, len - off);
+
+		if (n < 0 && errno != EINTR) {
+			rc = -errno;
+		} else if (n > 0) {
+			off += (size_t)n;
+		}
+	}
+	if (rc == 0 && sync && fsync(fd) != 0) {
+		rc = -errno;
+	}
+	if (close(fd) != 0 && rc == 0) {
+		rc = -errno;
+	}
+	if (rc == 0 && rename(tmp, path) != 0) {
+		rc = -errno;
+	}
+	if (rc != 0) {
+		unlink(tmp);
+	}
+	return rc;
 }

@@ -173,3 +173,28 @@ teardown() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"cannot join CPG group 'vnfha-test'"*"is corosync running"* ]]
 }
+
+@test "--shared: no replica, no port, no key; sync means in the store, durable fsync'ed there" {
+	run "$CKPTD" --shared --peer 127.0.0.1:7410 --store "$WORK/x" --socket "$WORK/x.sock"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--shared excludes --peer"* ]]
+	# no --key: a shared store has nobody to talk to
+	ip netns exec "${PFX}n1" "$CKPTD" --shared --role primary --store "$WORK/n1/store" \
+		--socket "$WORK/n1/sock" --node n1 2>>"$WORK/n1/log" &
+	# shellcheck disable=SC2034 # ckpt-lib.bash's teardown stops it
+	PIDS[1]=$!
+	ckpt_wait 5 ckpt 1 status
+	run ip netns exec "${PFX}n1" ss -Htln
+	[ -z "$output" ]
+	head -c 100000 /dev/urandom >"$WORK/a"
+	run ckpt 1 --mode sync put state "$WORK/a"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"shared:$WORK/n1/store"*"memory"* ]]
+	run ckpt 1 --mode durable put state "$WORK/a"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"durable"* ]]
+	run ckpt 1 peers set 127.0.0.1:7410
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"with --shared the store is on shared storage"* ]]
+}

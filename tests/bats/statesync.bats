@@ -18,15 +18,20 @@ setup() {
 	# its PATH records a call and fails. The test's own checks use CKPT.
 	CKPT="$VNFHA_BUILDDIR/src/ckptd/vnfha-ckpt"
 	printf '#!/bin/sh\nprintf "%%s\\n" "$*" >> "%s/vnfha-ckpt.calls"\nexit 1\n' "$NETNS_DIR" >"$BIN/vnfha-ckpt"
-	printf '#!/bin/sh\nprintf "%%s\\n" "$*" >> "%s/crm_attribute.calls"\n' "$NETNS_DIR" >"$BIN/crm_attribute"
+	for tool in crm_attribute crm_resource; do
+		printf '#!/bin/sh\nprintf "%%s\\n" "$*" >> "%s/%s.calls"\n' "$NETNS_DIR" "$tool" >"$BIN/$tool"
+	done
 	cat >"$BIN/attrd_updater" <<-EOF2
 		#!/bin/sh
 		printf '%s\n' "\$*" >> "$NETNS_DIR/attrd.calls"
 		[ "\$1" = -Q ] && cat "$NETNS_DIR/attrd.peers" 2>/dev/null
 		exit 0
 	EOF2
-	chmod +x "$BIN/crm_attribute" "$BIN/attrd_updater" "$BIN/vnfha-ckpt"
-	export OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE="ss:0" OCF_RESKEY_CRM_meta_on_node=node1
+	chmod +x "$BIN/crm_attribute" "$BIN/crm_resource" "$BIN/attrd_updater" "$BIN/vnfha-ckpt"
+	# A resource name of this run: the agent's files are /run/vnfha/statesync-RSC.*,
+	# so runs in other worktrees at the same time never share them.
+	RSC="ss$$"
+	export OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE="$RSC:0" OCF_RESKEY_CRM_meta_on_node=node1
 	# what Pacemaker passes an instance of a promotable clone with notify=true
 	export OCF_RESKEY_CRM_meta_clone=0 OCF_RESKEY_CRM_meta_clone_max=3 \
 		OCF_RESKEY_CRM_meta_promotable=true OCF_RESKEY_CRM_meta_promoted_max=1 \
@@ -39,6 +44,8 @@ setup() {
 teardown() {
 	ra stop >/dev/null 2>&1 || true
 	netns_teardown
+	rm -f "/run/vnfha/statesync-$RSC".* "/run/vnfha/statesync-${RSC}a".* \
+		"/run/vnfha/statesync-${RSC}b".*
 }
 
 ra() {
@@ -52,7 +59,7 @@ host_ra() {
 }
 
 peers() { # what attrd holds for the other nodes
-	printf 'name="vnfha-version-ss" host="%s" value="%s"\n' "$@" >"$NETNS_DIR/attrd.peers"
+	printf 'name="vnfha-version-'"$RSC"'" host="%s" value="%s"\n' "$@" >"$NETNS_DIR/attrd.peers"
 }
 
 @test "statesync: start, promote, demote, stop follow the OCF codes" {
@@ -62,7 +69,7 @@ peers() { # what attrd holds for the other nodes
 	run ra monitor; [ "$status" -eq 0 ]
 	# An empty node publishes 0.0 and the lowest score that is not zero.
 	# The version stays in attrd (-p): a new one never aborts a transition.
-	grep -qx -- "-p -n vnfha-version-ss -U 0.0" "$NETNS_DIR/attrd.calls"
+	grep -qx -- "-p -n vnfha-version-$RSC -U 0.0" "$NETNS_DIR/attrd.calls"
 	grep -qx -- "--promotion -v 1 -q" "$NETNS_DIR/crm_attribute.calls"
 	peers node2 0.0 node3 0.0
 	run ra promote; [ "$status" -eq 0 ]
@@ -77,7 +84,7 @@ peers() { # what attrd holds for the other nodes
 	run ra stop;    [ "$status" -eq 0 ]
 	run ra monitor; [ "$status" -eq 7 ]
 	run ra stop;    [ "$status" -eq 0 ]
-	grep -qx -- "-n vnfha-version-ss -D" "$NETNS_DIR/attrd.calls"
+	grep -qx -- "-n vnfha-version-$RSC -D" "$NETNS_DIR/attrd.calls"
 	# role, promotion, replica list: all over the daemon's socket, no CLI
 	[ ! -e "$NETNS_DIR/vnfha-ckpt.calls" ]
 }
@@ -111,7 +118,7 @@ peers() { # what attrd holds for the other nodes
 	# pre-promote: the version only; a score change would abort the transition.
 	OCF_RESKEY_CRM_meta_notify_type=pre OCF_RESKEY_CRM_meta_notify_operation=promote run ra notify
 	[ "$status" -eq 0 ]
-	[ "$(cat "$NETNS_DIR/attrd.calls")" = "-p -n vnfha-version-ss -U 0.0" ]
+	[ "$(cat "$NETNS_DIR/attrd.calls")" = "-p -n vnfha-version-$RSC -U 0.0" ]
 	[ ! -s "$NETNS_DIR/crm_attribute.calls" ]
 	: >"$NETNS_DIR/attrd.calls"
 	run ra promote; [ "$status" -eq 0 ]
@@ -123,7 +130,7 @@ peers() { # what attrd holds for the other nodes
 	: >"$NETNS_DIR/attrd.calls"
 	run ra monitor; [ "$status" -eq 8 ]
 	[ "$(grep -c -- '^-Q' "$NETNS_DIR/attrd.calls")" -eq 1 ]
-	grep -qx -- "-p -n vnfha-version-ss -U 0.0" "$NETNS_DIR/attrd.calls"
+	grep -qx -- "-p -n vnfha-version-$RSC -U 0.0" "$NETNS_DIR/attrd.calls"
 	tail -n 1 "$NETNS_DIR/crm_attribute.calls" | grep -qx -- "--promotion -v 1000 -q"
 	# post-promote: promote has pointed the primary at the replicas already.
 	: >"$NETNS_DIR/attrd.calls"
@@ -209,8 +216,8 @@ peers() { # what attrd holds for the other nodes
 	export OCF_RESKEY_sync_method=shared_dir
 	# Two "nodes" (two resources, two sockets) mount the same store: the
 	# store_dir of setup ($NETNS_DIR/store).
-	a() { OCF_RESOURCE_INSTANCE=ssa OCF_RESKEY_socket="$NETNS_DIR/a.sock" ra "$@"; }
-	b() { OCF_RESOURCE_INSTANCE=ssb OCF_RESKEY_socket="$NETNS_DIR/b.sock" ra "$@"; }
+	a() { OCF_RESOURCE_INSTANCE="${RSC}a" OCF_RESKEY_socket="$NETNS_DIR/a.sock" ra "$@"; }
+	b() { OCF_RESOURCE_INSTANCE="${RSC}b" OCF_RESKEY_socket="$NETNS_DIR/b.sock" ra "$@"; }
 	cli() { ip netns exec "$NS_A" "$CKPT" --socket "$NETNS_DIR/$1.sock" "${@:2}"; }
 	run a start;   [ "$status" -eq 0 ]
 	run b start;   [ "$status" -eq 0 ]
@@ -220,6 +227,15 @@ peers() { # what attrd holds for the other nodes
 	run a monitor; [ "$status" -eq 8 ]
 	echo first > "$NETNS_DIR/in1"
 	cli a --mode async put session "$NETNS_DIR/in1"
+	# No replica here: sync is "in the shared store", durable "fsync'ed there".
+	run cli a --mode sync put session "$NETNS_DIR/in1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"shared:$NETNS_DIR/store"* ]]
+	run cli a --mode durable put session "$NETNS_DIR/in1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"durable"* ]]
 	run a demote;  [ "$status" -eq 0 ]
 	run a monitor; [ "$status" -eq 0 ]
 	run b promote; [ "$status" -eq 0 ]
@@ -243,12 +259,12 @@ peers() { # what attrd holds for the other nodes
 	run ra start; [ "$status" -eq 0 ]
 	echo "$output"
 	[[ "$output" == *"promotion score changed from none to 1: no data"* ]]
-	grep -qx -- "-n vnfha-ckpt-ss -U no-data -d 5s" "$NETNS_DIR/attrd.calls"
+	grep -qx -- "-n vnfha-ckpt-$RSC -U no-data -d 5s" "$NETNS_DIR/attrd.calls"
 	# unchanged: neither logged nor written again
 	: >"$NETNS_DIR/attrd.calls"
 	run ra monitor; [ "$status" -eq 0 ]
 	[[ "$output" != *"score changed"* ]]
-	run grep -c -- "vnfha-ckpt-ss" "$NETNS_DIR/attrd.calls"
+	run grep -c -- "vnfha-ckpt-$RSC" "$NETNS_DIR/attrd.calls"
 	[ "$output" = 0 ]
 	ip netns exec "$NS_A" "$CKPT" --socket "$NETNS_DIR/ckpt.sock" role primary
 	echo data > "$NETNS_DIR/obj"
@@ -258,22 +274,22 @@ peers() { # what attrd holds for the other nodes
 	echo "$output"
 	[[ "$output" == *"promotion score changed from 1 to 1000: freshest"* ]]
 	# the first data is written at once
-	grep -qx -- "-n vnfha-ckpt-ss -U in-sync -d 5s" "$NETNS_DIR/attrd.calls"
+	grep -qx -- "-n vnfha-ckpt-$RSC -U in-sync -d 5s" "$NETNS_DIR/attrd.calls"
 	# a further change within SS_HEALTH_MIN_S (60 s) is held back...
 	: >"$NETNS_DIR/attrd.calls"
 	peers node2 9.1 node3 8.1
 	run ra monitor; [ "$status" -eq 0 ]
 	echo "$output"
 	[[ "$output" =~ "promotion score changed from 1000 to 800: behind node node2 by "[0-9]+" epochs" ]]
-	run grep -c -- "vnfha-ckpt-ss" "$NETNS_DIR/attrd.calls"
+	run grep -c -- "vnfha-ckpt-$RSC" "$NETNS_DIR/attrd.calls"
 	[ "$output" = 0 ]
 	# ... and written once the minute has passed (the last write moved back)
-	read -r score health _ </run/vnfha/statesync-ss.obs
-	echo "$score $health 0" >/run/vnfha/statesync-ss.obs
+	read -r score health _ <"/run/vnfha/statesync-$RSC.obs"
+	echo "$score $health 0" >"/run/vnfha/statesync-$RSC.obs"
 	run ra monitor; [ "$status" -eq 0 ]
 	[[ "$output" != *"score changed"* ]]
-	grep -qx -- "-n vnfha-ckpt-ss -U lagging -d 5s" "$NETNS_DIR/attrd.calls"
-	[ "$(grep -c -- "vnfha-ckpt-ss" "$NETNS_DIR/attrd.calls")" -eq 1 ]
+	grep -qx -- "-n vnfha-ckpt-$RSC -U lagging -d 5s" "$NETNS_DIR/attrd.calls"
+	[ "$(grep -c -- "vnfha-ckpt-$RSC" "$NETNS_DIR/attrd.calls")" -eq 1 ]
 }
 
 @test "statesync: metrics_listen passes the address to vnfha-ckptd; a bad one is refused" {
@@ -344,7 +360,7 @@ peers() { # what attrd holds for the other nodes
 		[ "${lines[1]}" = "/var/lib/vnfha/ckpt 700 root:root" ]
 		[ "${lines[2]}" = "/run/vnfha 755 root:root" ]
 		[ "${lines[3]}" = "/run/vnfha/ckpt.sock 660 root:root" ]
-		run host_ns tr '\0' ' ' <"/proc/$(host_ns cat /run/vnfha/statesync-ss.pid)/cmdline"
+		run host_ns tr '\0' ' ' <"/proc/$(host_ns cat "/run/vnfha/statesync-$RSC.pid")/cmdline"
 		[[ "$output" == *"--store /var/lib/vnfha/ckpt --socket /run/vnfha/ckpt.sock "* ]]
 		[[ "$output" == *"--listen 0.0.0.0:7410 "* ]]
 		[[ "$output" == *"--key /etc/pacemaker/authkey"* ]]
@@ -396,4 +412,35 @@ peers() { # what attrd holds for the other nodes
 	[[ "$output" == *"cannot reach vnfha-ckptd: Permission denied"* ]]
 	run host_ra stop
 	[ "$status" -eq 0 ]
+}
+
+@test "statesync: a killed vnfha-ckptd is reported to Pacemaker at once; a stop is not" {
+	run ra start; [ "$status" -eq 0 ]
+	peers node2 0.0 node3 0.0
+	run ra promote; [ "$status" -eq 0 ]
+	pid=$(cat "/run/vnfha/statesync-$RSC.pid")
+	[ -n "$pid" ]
+	kill -9 "$pid"
+	# No monitor: the daemon's supervisor calls crm_resource --fail itself.
+	start=$(date +%s%N)
+	for _ in $(seq 100); do
+		[ -s "$NETNS_DIR/crm_resource.calls" ] && break
+		sleep 0.01
+	done
+	echo "reported after $((($(date +%s%N) - start) / 1000000)) ms"
+	run cat "$NETNS_DIR/crm_resource.calls"
+	[ "$output" = "--fail --resource $RSC --node node1" ]
+	run ra monitor; [ "$status" -eq 7 ]
+	grep -q "vnfha-ckptd (pid $pid) killed by signal 9; reporting to Pacemaker" \
+		"/run/vnfha/statesync-$RSC.log"
+	# A stop (even of a promoted daemon) and a start that fails are no failures.
+	rm "$NETNS_DIR/crm_resource.calls"
+	run ra stop;    [ "$status" -eq 0 ]
+	run ra start;   [ "$status" -eq 0 ]
+	run ra promote; [ "$status" -eq 0 ]
+	run ra stop;    [ "$status" -eq 0 ]
+	OCF_RESKEY_ckptd=false run ra start
+	[ "$status" -eq 1 ]
+	sleep 0.3
+	[ ! -e "$NETNS_DIR/crm_resource.calls" ]
 }

@@ -17,8 +17,10 @@ VNF_MODE=${VNF_MODE:-sync}
 # The VNFC's monitor interval in seconds when promoted (unpromoted: one more).
 VNF_MONITOR=${VNF_MONITOR:-10}
 VNF_KEY=/run/vnfha-lab/shared/authkey
-# statesync's sync_method: tcp (default) or cpg.
+# statesync's sync_method: tcp (default), cpg or shared_dir.
 VNF_SYNC_METHOD=${VNF_SYNC_METHOD:-tcp}
+# statesync's store_dir (shared_dir: a directory every node mounts).
+VNF_STORE_DIR=${VNF_STORE_DIR:-/run/vnfha/store}
 
 # One pre-shared key for the checkpoint channel, as Pacemaker Remote's.
 vnf_new_key() {
@@ -30,7 +32,7 @@ vnf_new_key() {
 vnf_create_statesync() {
 	vnf_new_key
 	lab on 1 pcs resource create ss ocf:vnfha:statesync key_file=$VNF_KEY \
-		sync_method="$VNF_SYNC_METHOD" store_dir=/run/vnfha/store op monitor interval=6s role=Promoted \
+		sync_method="$VNF_SYNC_METHOD" store_dir="$VNF_STORE_DIR" op monitor interval=6s role=Promoted \
 		op monitor interval=7s role=Unpromoted promotable notify=true
 }
 
@@ -43,7 +45,7 @@ vnf_create() {
 	if [ "$how" = crm ]; then
 		vnf_new_key
 		lab on 1 crm configure <<-EOF
-			primitive ss ocf:vnfha:statesync params key_file=$key store_dir=/run/vnfha/store \
+			primitive ss ocf:vnfha:statesync params key_file=$key store_dir=$VNF_STORE_DIR \
 				sync_method=$VNF_SYNC_METHOD \
 				op monitor interval=6s role=Promoted op monitor interval=7s role=Unpromoted
 			clone ss-clone ss meta promotable=true notify=true
@@ -118,25 +120,30 @@ vnf_pid() {
 	lab on "$1" pgrep -f -o "vnfha-counterd --port" | head -n 1
 }
 
-# The demo client against the VIP, in the client namespace, for S seconds.
+# The demo client against the VIP, in the client namespace, for S seconds:
+# VNF_CLIENT_THREADS clients at once (4 by default), each on its own
+# connection and key; the demo VNF serves them all from one event loop,
+# each answer held until its own update is on a replica.
 vnf_client() {
 	lab client "$VNFHA_BUILDDIR/examples/vnfha-counter-client" \
-		--server "$VNF_VIP:$VNF_PORT" --interval "${VNF_INTERVAL:-10}" --duration "$1"
+		--server "$VNF_VIP:$VNF_PORT" --interval "${VNF_INTERVAL:-10}" \
+		--threads "${VNF_CLIENT_THREADS:-4}" --duration "$1"
 }
 
-# Starts the client for S seconds in the background, every acknowledged
-# update recorded in CLIENT_LOG. `ip netns exec` execs the client, so
-# CLIENT_PID is the client itself: `kill -INT "$CLIENT_PID"` ends its run
-# early (a background job of a script ignores SIGINT; the client does not),
-# and `wait "$CLIENT_PID"` returns its verdict: 0 no acknowledged update
-# lost, 3 some lost (examples/vnfha-counter-client.c).
+# Starts the client (VNF_CLIENT_THREADS threads, as vnf_client) for S
+# seconds in the background, every acknowledged update recorded in
+# CLIENT_LOG. `ip netns exec` execs the client, so CLIENT_PID is the client
+# itself: `kill -INT "$CLIENT_PID"` ends its run early (a background job of
+# a script ignores SIGINT; the client does not), and `wait "$CLIENT_PID"`
+# returns its verdict: 0 no acknowledged update lost, 3 some lost
+# (examples/vnfha-counter-client.c).
 vnf_client_start() {
 	local ns
 	ns=$(lab netns client)
 	CLIENT_LOG=$(mktemp "${BATS_TEST_TMPDIR:-/tmp}/vnf-client.XXXXXX")
 	ip netns exec "$ns" "$VNFHA_BUILDDIR/examples/vnfha-counter-client" \
-		--server "$VNF_VIP:$VNF_PORT" --interval "${VNF_INTERVAL:-10}" --duration "$1" \
-		>"$CLIENT_LOG" 2>&1 &
+		--server "$VNF_VIP:$VNF_PORT" --interval "${VNF_INTERVAL:-10}" \
+		--threads "${VNF_CLIENT_THREADS:-4}" --duration "$1" >"$CLIENT_LOG" 2>&1 &
 	CLIENT_PID=$!
 	sleep 1
 }
@@ -177,11 +184,38 @@ vnf_expect_promoted() {
 	esac
 }
 
-# Milliseconds from FAULT_MS (epoch ms) to the first recovery the client
-# logged in LOG after it; nothing when there was none.
+# vnf_check_kill process|node LABEL: under the client, the active VNFC's
+# process killed (it fails over in place) or the active node killed and
+# fenced (another node serves the state); no acknowledged update lost, the
+# recovery time on fd 3.
+vnf_check_kill() {
+	local what=$1 old fault secs=12 want=stayed
+	[ "$what" = process ] || secs=25 want=moved
+	old=$(vnf_active)
+	[ -n "$old" ]
+	vnf_client_start "$secs"
+	fault=$(lab_now_ms)
+	case $what in
+	process) lab kill-process "$old" "$(vnf_pid "$old")" ;;
+	node) lab kill-node "$old" ;;
+	*) echo "vnf_check_kill: process or node, not '$what'" >&2; return 2 ;;
+	esac
+	vnf_client_check 1
+	echo "$2 $what kill -> answering again after $(vnf_recovery_ms "$CLIENT_LOG" "$fault") ms" >&3
+	vnf_expect_promoted "$want" "$old"
+}
+
+vnf_check_process_kill() { vnf_check_kill process "$1"; }
+vnf_check_node_kill() { vnf_check_kill node "$1"; }
+
+# Milliseconds from FAULT_MS (epoch ms) until every client thread that
+# recovered after it was answered again (the latest of their first
+# recoveries in LOG); nothing when there was none.
 vnf_recovery_ms() {
-	sed -n 's/^recovered at_ms=\([0-9]*\).*/\1/p' "$1" |
-		awk -v f="$2" '$1 > f { print $1 - f; exit }'
+	awk -v f="$2" '/^recovered at_ms=/ {
+		at = substr($2, 7) + 0; key = ($6 ~ /^key=/) ? $6 : "key=";
+		if (at > f && !(key in first)) { first[key] = at; if (at > last) last = at }
+	} END { if (last) print last - f }' "$1"
 }
 
 # setup_file of the VNF scenarios: a 3-node lab with fencing, token 1000 ms,

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* statesync's supervisor of vnfha-ckptd; see statesync_supervise.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/fs.h"
+#include "common/parse.h"
+#include "common/spawn.h"
+#include "ocf/ocf.h"
+#include "statesync_host.h"
+#include "statesync_supervise.h"
+
+#define REPORT_TIMEOUT_MS 10000
+
+static int write_pidfile(const char *path, pid_t pid)
+{
+	char text[24];
+	int n = snprintf(text, sizeof(text), "%ld\n", (long)pid);
+
+	return vnfha__write_file_atomic(path, text, (size_t)n, 0644, false);
+}
+
+static void describe(int status, char *buf, size_t len)
+{
+	if (WIFSIGNALED(status)) {
+		snprintf(buf, len, "killed by signal %d", WTERMSIG(status));
+	} else {
+		snprintf(buf, len, "exited with status %d", WEXITSTATUS(status));
+	}
+}
+
+/* The supervisor's life: wait for arming and for the daemon's end. */
+static int supervise(const struct ss_supervise_cfg *cfg, pid_t pid, int arm_fd)
+{
+	struct pollfd p[2];
+	bool armed = false;
+	int pidfd = pidfd_open(pid, 0);
+	int status = 0;
+	char why[64];
+
+	if (pidfd < 0) {
+		return 1;
+	}
+	p[0] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
+	p[1] = (struct pollfd){ .fd = arm_fd, .events = POLLIN };
+	for (;;) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR) {
+				continue;
+			}
+			return 1;
+		}
+		if (p[1].revents != 0) {
+			char c;
+
+			armed = armed || read(arm_fd, &c, 1) == 1;
+			p[1].fd = -1; /* one byte, or EOF: nothing more comes */
+		}
+		if (p[0].revents != 0) {
+			break;
+		}
+	}
+	waitpid(pid, &status, 0);
+	describe(status, why, sizeof(why));
+	if (armed && ss_host_pidfile(cfg->pidfile) == pid) {
+		char *argv[] = { "crm_resource", "--fail", "--resource", (char *)cfg->resource,
+				 "--node", (char *)cfg->node, NULL };
+		int st = 0;
+		int rc;
+
+		vnfha_log(VNFHA_LOG_ERR, "vnfha-ckptd (pid %ld) %s; reporting to Pacemaker",
+			  (long)pid, why);
+		rc = vnfha__run(argv, REPORT_TIMEOUT_MS, &st, NULL, 0);
+		if (rc < 0 || st != 0) {
+			vnfha_log(VNFHA_LOG_ERR, "crm_resource --fail for %s on %s failed (%s, status %d)",
+				  cfg->resource, cfg->node, rc < 0 ? strerror(-rc) : "ran", st);
+		}
+		return 0;
+	}
+	vnfha_log(VNFHA_LOG_INFO, "vnfha-ckptd (pid %ld) %s%s", (long)pid, why,
+		  armed ? " (stopped by statesync)" : " before it was started");
+	return 0;
+}
+
+/* In the supervisor: the daemon's stdio is the log; exec it. */
+static void exec_daemon(const struct ss_supervise_cfg *cfg)
+{
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	execvp(cfg->argv[0], cfg->argv);
+	_exit(127);
+}
+
+int ss_supervise_spawn(const struct ss_supervise_cfg *cfg, pid_t *ret_pid, int *ret_arm_fd)
+{
+	int info[2] = { -1, -1 }; /* supervisor -> agent: the daemon's PID */
+	int arm[2] = { -1, -1 };  /* agent -> supervisor: armed */
+	pid_t sup;
+	pid_t pid = 0;
+	ssize_t n;
+
+	if (pipe2(info, O_CLOEXEC) != 0 || pipe2(arm, O_CLOEXEC) != 0) {
+		int err = -errno;
+
+		if (info[0] >= 0) {
+			close(info[0]);
+			close(info[1]);
+		}
+		return err;
+	}
+	sup = fork();
+	if (sup < 0) {
+		int err = -errno;
+
+		close(info[0]);
+		close(info[1]);
+		close(arm[0]);
+		close(arm[1]);
+		return err;
+	}
+	if (sup == 0) {
+		int log_fd = open(cfg->logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+		int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		pid_t d;
+
+		close(info[0]);
+		close(arm[1]);
+		/* execd waits for EOF on the agent's stdout/stderr: the
+		 * supervisor and the daemon write to their own log. */
+		if (log_fd < 0 || null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(log_fd, 1) < 0 ||
+		    dup2(log_fd, 2) < 0) {
+			_exit(127);
+		}
+		setsid();
+		d = fork();
+		if (d == 0) {
+			exec_daemon(cfg);
+		}
+		if (d < 0 || write_pidfile(cfg->pidfile, d) != 0 ||
+		    write(info[1], &d, sizeof(d)) != (ssize_t)sizeof(d)) {
+			if (d > 0) {
+				kill(d, SIGTERM);
+			}
+			_exit(1);
+		}
+		close(info[1]);
+		_exit(supervise(cfg, d, arm[0]));
+	}
+	close(info[1]);
+	close(arm[0]);
+	do {
+		n = read(info[0], &pid, sizeof(pid));
+	} while (n < 0 && errno == EINTR);
+	close(info[0]);
+	if (n != (ssize_t)sizeof(pid) || pid <= 0) {
+		close(arm[1]);
+		waitpid(sup, NULL, 0);
+		return -ECHILD;
+	}
+	*ret_pid = pid;
+	*ret_arm_fd = arm[1];
+	return 0;
+}

@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shared by the checkpoint benchmarks (sourced): two network namespaces
+# ${P}a and ${P}b joined by one veth pair, 203.0.113.1 <-> 203.0.113.2, and
+# the commands to run in each (A, Bn); wait_for polls a command with a
+# deadline; bench_ckptd_pair starts a primary and its replica there. The
+# caller sets P and tears the namespaces down (trap).
+# shellcheck shell=bash
+
+bench_netns_up() {
+	ip netns add "${P}a"
+	ip netns add "${P}b"
+	ip link add "${P}x" netns "${P}a" type veth peer name "${P}y" netns "${P}b"
+	ip -n "${P}a" addr add 203.0.113.1/24 dev "${P}x"
+	ip -n "${P}b" addr add 203.0.113.2/24 dev "${P}y"
+	for ns in a b; do
+		ip -n "${P}$ns" link set lo up
+	done
+	ip -n "${P}a" link set "${P}x" up
+	ip -n "${P}b" link set "${P}y" up
+	# shellcheck disable=SC2034 # A and Bn are for the caller
+	A=(ip netns exec "${P}a")
+	# shellcheck disable=SC2034
+	Bn=(ip netns exec "${P}b")
+}
+
+bench_netns_down() {
+	ip netns del "${P}a" 2>/dev/null || true
+	ip netns del "${P}b" 2>/dev/null || true
+}
+
+# bench_cleanup (the caller's EXIT trap): every PID in PIDS stopped, the
+# namespaces gone, WORK removed (its logs copied to /tmp first with KEEP=1).
+bench_cleanup() {
+	local pid
+	for pid in "${PIDS[@]}"; do
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	bench_netns_down
+	if [ -n "${KEEP:-}" ]; then
+		cp "$WORK"/*.log /tmp/ 2>/dev/null || true
+	fi
+	rm -rf "$WORK"
+}
+
+# wait_for SECONDS CMD...: until CMD succeeds, or exit 1 after SECONDS
+wait_for() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -lt "$deadline" ] || { echo "bench: timed out: $*" >&2; exit 1; }
+		sleep 0.02
+	done
+}
+
+# bench_ckptd_pair SECONDS DAEMON-ARGS...: a vnfha-ckptd replica in ${P}b
+# (store $WORK/sb, socket $WORK/b.sock) and a primary in ${P}a sending to it
+# ($WORK/sa, $WORK/a.sock), with DAEMON-ARGS (--key F or --plaintext); logs
+# appended to $WORK/[ab].log, both PIDs added to PIDS and set in
+# CKPTD_PRIMARY and CKPTD_REPLICA. Returns once the primary is connected
+# (exit 1 after SECONDS). Needs B (the build directory) and WORK.
+bench_ckptd_pair() {
+	local secs=$1
+	shift
+	"${Bn[@]}" "$B/src/ckptd/vnfha-ckptd" --role replica --listen 203.0.113.2:7410 \
+		--store "$WORK/sb" --socket "$WORK/b.sock" "$@" 2>>"$WORK/b.log" &
+	CKPTD_REPLICA=$!
+	PIDS+=("$CKPTD_REPLICA")
+	"${A[@]}" "$B/src/ckptd/vnfha-ckptd" --role primary --listen 203.0.113.1:7410 \
+		--peer 203.0.113.2:7410 --store "$WORK/sa" --socket "$WORK/a.sock" "$@" \
+		2>>"$WORK/a.log" &
+	CKPTD_PRIMARY=$!
+	PIDS+=("$CKPTD_PRIMARY")
+	wait_for "$secs" sh -c "$B/src/ckptd/vnfha-ckpt --socket $WORK/a.sock status | grep -q ' connected'"
+}
