@@ -100,7 +100,14 @@ versions() {
 	[[ $active == r* ]]
 	host=$(remote_conn_host "$active")
 	[ -n "$host" ]
-	vnf_client_start 25
+	# 85 s: when the cut falls inside a message from the remote node (its
+	# header arrived, the rest did not), Pacemaker 2.1.5's controller on the
+	# connection's host waits for the rest in lrmd_tls_dispatch ->
+	# pcmk__read_remote_message(-1), a poll of up to 60 s that blocks its
+	# whole main loop: the poke timeout cannot fire before that, so the node
+	# is fenced about 60 + 3 + 3 s after the cut (seen in the lab: node2's
+	# controller in poll(fd, 1, 60000), pacemakerd "unresponsive to ipc").
+	vnf_client_start 85
 	fault=$(lab_now_ms)
 	lab cut-link "$active" "$host"
 	vnf_client_check 1
