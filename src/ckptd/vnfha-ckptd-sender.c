@@ -192,6 +192,32 @@ static int send_blocks(struct peer *p, struct vnfha__ckpt_conn *c,
 }
 
 /*
+ * m joins the replica's versions in flight (m taken, freed on failure).
+ * Before END leaves: the replica ACKs as soon as END arrives, and an ACK
+ * read before its version is in flight covers nothing - the version's
+ * waiters would time out and the next delta of the object wait for an
+ * ACK that never comes (seen with plaintext, where the replica can finish
+ * before the sender takes the lock back).
+ */
+static int delta_in_flight(struct ckptd *d, struct peer *p, struct vnfha__ckpt_meta *m)
+{
+	struct inflight f = { .epoch = m->epoch, .gen = m->gen, .meta = m };
+	struct peer_obj *po;
+	int rc;
+
+	pthread_mutex_lock(&d->lock);
+	po = ckptd_peer_obj(p, m->name); /* may have moved while unlocked */
+	if (po == NULL) {
+		vnfha__ckpt_meta_free(m);
+		rc = -ENOMEM;
+	} else {
+		rc = ckptd_inflight_push(p, po, &f);
+	}
+	pthread_mutex_unlock(&d->lock);
+	return rc;
+}
+
+/*
  * A block delta of name's current version against what the replica
  * holds (all of it for a new or diverged one): BEGIN, the blocks, END,
  * its ACK read by the session's reader. Up to SNAPSHOT_BYTES the blocks
@@ -205,8 +231,8 @@ static int send_delta(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *
 		      const struct vnfha__ckpt_meta *cur, struct peer_obj *po, bool durable)
 {
 	const size_t frame_head = VNFHA_CKPT_HDR_LEN + VNFHA_CKPT_BLOCK_HDR_LEN;
-	struct inflight f = { 0 };
 	struct vnfha__ckpt_meta *m = NULL;
+	struct vnfha__ckpt_meta end = { 0 }; /* m's header, for END and the log once m is in flight */
 	const struct vnfha__ckpt_meta *base = po->meta;
 	uint8_t *want = calloc(cur->nblocks + 1, 1);
 	uint8_t *snap = NULL;
@@ -263,16 +289,20 @@ static int send_delta(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *
 		rc = ckptd_send_obj(c, VNFHA_CKPT_ABORT, m, false, 0, 0);
 		rc = rc == 0 ? -ESTALE : rc;
 	} else if (rc == 0) {
-		rc = ckptd_send_obj(c, VNFHA_CKPT_END, m, false, flags, 0);
+		end = *m;
+		end.fps = NULL;
+		rc = delta_in_flight(d, p, m);
+		m = NULL;
+		rc = rc == 0 ? ckptd_send_obj(c, VNFHA_CKPT_END, &end, false, flags, 0) : rc;
 	}
 	if (corked) {
 		int flushed = c->ops->cork(c, 0);
 
 		rc = rc != 0 ? rc : flushed;
 	}
-	if ((uint64_t)nwant * m->block_size >= (1u << 20) && rc == 0) {
+	if (rc == 0 && (uint64_t)nwant * end.block_size >= (1u << 20)) {
 		vnfha_log(VNFHA_LOG_INFO, "replica %s: '%s' %llu.%llu sent, %llu bytes %s in %llu ms",
-			  p->addr, m->name, (unsigned long long)m->epoch, (unsigned long long)m->gen,
+			  p->addr, end.name, (unsigned long long)end.epoch, (unsigned long long)end.gen,
 			  (unsigned long long)p->sending_bytes,
 			  flags & VNFHA_CKPT_F_FULL ? "(full)" : "(delta)",
 			  (unsigned long long)(vnfha__now_ms() - t0));
@@ -282,21 +312,10 @@ static int send_delta(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *
 	}
 	free(snap);
 	free(want);
+	vnfha__ckpt_meta_free(m); /* NULL once in flight */
 	pthread_mutex_lock(&d->lock);
 	p->sending_bytes = 0;
-	if (rc == -ESTALE) {
-		vnfha__ckpt_meta_free(m);
-		return 0;
-	}
-	if (rc != 0) {
-		vnfha__ckpt_meta_free(m);
-		return rc;
-	}
-	po = ckptd_peer_obj(p, m->name); /* may have moved while unlocked */
-	f.epoch = m->epoch;
-	f.gen = m->gen;
-	f.meta = m;
-	return po != NULL ? (ckptd_inflight_push(p, po, &f) == 0 ? 1 : -ENOMEM) : -ENOMEM;
+	return rc == -ESTALE ? 0 : rc != 0 ? rc : 1;
 }
 
 /*
