@@ -12,18 +12,9 @@
 
 static const char *const methods[] = { "tcp", "cpg", "shared_dir", NULL };
 
-static int check_absolute_path(const char *value, char *why, size_t why_len)
-{
-	if (value[0] != '/') {
-		snprintf(why, why_len, "use an absolute path");
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static int check_key_file(const char *value, char *why, size_t why_len)
 {
-	return check_absolute_path(value, why, why_len);
+	return vnfha_ocf_check_absolute_path(value, why, why_len);
 }
 
 const struct vnfha_param ss_params[] = {
@@ -61,10 +52,10 @@ const struct vnfha_param ss_params[] = {
 	{ .name = "port", .type = VNFHA_PARAM_INTEGER, .dflt = "7410", .min = 1, .max = 65535,
 	  .shortdesc = "Replication port", .longdesc = "TCP port every replica listens on." },
 	{ .name = "store_dir", .type = VNFHA_PARAM_STRING, .dflt = "/var/lib/vnfha/ckpt",
-	  .check = check_absolute_path, .shortdesc = "Checkpoint store",
+	  .check = vnfha_ocf_check_absolute_path, .shortdesc = "Checkpoint store",
 	  .longdesc = "Directory where this node keeps its checkpoints (survives restarts)." },
 	{ .name = "socket", .type = VNFHA_PARAM_STRING, .dflt = "/run/vnfha/ckpt.sock",
-	  .check = check_absolute_path, .shortdesc = "Local socket for VNFCs",
+	  .check = vnfha_ocf_check_absolute_path, .shortdesc = "Local socket for VNFCs",
 	  .longdesc = "Unix socket where VNFCs reach the daemon (libvnfha's default)." },
 	{ .name = "socket_group", .type = VNFHA_PARAM_STRING,
 	  .check = vnfha__check_account_name, .shortdesc = "Group that may use the socket",

@@ -44,15 +44,6 @@
 
 static const char *const protocols[] = { "libvnfha", "hooks", NULL };
 
-static int check_absolute_path(const char *value, char *why, size_t why_len)
-{
-	if (value[0] != '/') {
-		snprintf(why, why_len, "use an absolute path");
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static int check_log_file(const char *value, char *why, size_t why_len)
 {
 	size_t len = strlen(value);
@@ -126,7 +117,7 @@ static int check_agent_address(const char *value, char *why, size_t why_len)
 
 static const struct vnfha_param params[] = {
 	{ .name = "binary", .type = VNFHA_PARAM_STRING, .required = true,
-	  .check = check_absolute_path, .shortdesc = "VNFC program",
+	  .check = vnfha_ocf_check_absolute_path, .shortdesc = "VNFC program",
 	  .longdesc = "Absolute path of the VNFC program. It is executed directly, never "
 		      "through a shell." },
 	{ .name = "args", .type = VNFHA_PARAM_STRING, .dflt = "", .check = check_argv,
@@ -150,12 +141,13 @@ static const struct vnfha_param params[] = {
 	  .longdesc = "The VNFC's group and the control socket's group (default: the user's "
 		      "login group; root's without user). Must exist on every node that runs "
 		      "the VNFC." },
-	{ .name = "workdir", .type = VNFHA_PARAM_STRING, .dflt = "/", .check = check_absolute_path,
+	{ .name = "workdir", .type = VNFHA_PARAM_STRING, .dflt = "/",
+	  .check = vnfha_ocf_check_absolute_path,
 	  .shortdesc = "Working directory", .longdesc = "Working directory of the VNFC." },
 	{ .name = "env", .type = VNFHA_PARAM_STRING, .dflt = "", .check = check_env,
 	  .shortdesc = "Extra environment",
 	  .longdesc = "NAME=VALUE words added to the VNFC's environment (quoting as for args)." },
-	{ .name = "pidfile", .type = VNFHA_PARAM_STRING, .check = check_absolute_path,
+	{ .name = "pidfile", .type = VNFHA_PARAM_STRING, .check = vnfha_ocf_check_absolute_path,
 	  .shortdesc = "Pidfile of a daemonizing VNFC",
 	  .longdesc = "Set only when the program forks into the background: the supervisor "
 		      "then follows the PID written here. Unset: the program stays in the "
@@ -197,7 +189,7 @@ static const struct vnfha_param params[] = {
 		      "The supervisor outlives the VNFC, so a dead VNFC reads down at the next "
 		      "agent check. Empty: no agent." },
 	{ .name = "state_dir", .type = VNFHA_PARAM_STRING, .dflt = "/run/vnfha/vnfc",
-	  .check = check_absolute_path, .shortdesc = "Runtime directory",
+	  .check = vnfha_ocf_check_absolute_path, .shortdesc = "Runtime directory",
 	  .longdesc = "Where the control socket lives." },
 	{ .name = "log_file", .type = VNFHA_PARAM_STRING, .dflt = "", .check = check_log_file,
 	  .shortdesc = "The VNFC's log file",

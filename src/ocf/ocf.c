@@ -2,6 +2,7 @@
 /* OCF 1.1 action dispatch and parameter handling (see ocf.h). */
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -264,6 +265,15 @@ const char *vnfha_ocf_resource(const struct vnfha_ocf *ocf)
 const struct vnfha_agent *vnfha_ocf_agent(const struct vnfha_ocf *ocf)
 {
 	return ocf->agent;
+}
+
+int vnfha_ocf_check_absolute_path(const char *value, char *why, size_t why_len)
+{
+	if (value[0] != '/') {
+		snprintf(why, why_len, "use an absolute path");
+		return -EINVAL;
+	}
+	return 0;
 }
 
 int vnfha_ocf_check_level(const struct vnfha_ocf *ocf)

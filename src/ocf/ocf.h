@@ -80,6 +80,9 @@ struct vnfha_ocf;
  */
 typedef int (*vnfha_param_check_fn)(const char *value, char *why, size_t why_len);
 
+/* A vnfha_param_check_fn: value must be an absolute path. */
+int vnfha_ocf_check_absolute_path(const char *value, char *why, size_t why_len);
+
 struct vnfha_param {
 	const char *name;
 	enum vnfha_param_type type;
