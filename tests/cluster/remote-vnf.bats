@@ -52,14 +52,19 @@ versions() {
 	vnf_client_check 0
 	# every remote node publishes its version in attrd (from pacemaker-remoted's
 	# proxy); the replicas hold what the primary holds
-	for _ in $(seq 40); do
+	# (a version is epoch.sequence: the client's commits make the sequence
+	# non-zero once a monitor has published it)
+	for _ in $(seq 80); do
 		[ "$(versions | awk '{ print $2 }' | sort -u | wc -l)" = 1 ] &&
-			[ "$(versions | wc -l)" = 3 ] && break
+			[ "$(versions | wc -l)" = 3 ] &&
+			[ "$(versions | awk '{ split($2, v, "."); if (v[2] > 0) n++ } END { print n + 0 }')" = 3 ] &&
+			break
 		sleep 0.5
 	done
 	versions >&3
 	[ "$(versions | awk '{ print $1 }' | tr '\n' ' ')" = "remote1 remote2 remote3 " ]
 	[ "$(versions | awk '{ print $2 }' | sort -u | wc -l)" = 1 ]
+	[ "$(versions | awk '{ split($2, v, "."); if (v[2] > 0) n++ } END { print n + 0 }')" = 3 ]
 	# the primary reaches the replicas at the addresses the CIB gives the
 	# connections: the names do not resolve
 	run lab on "$active" vnfha-ckpt --socket /run/vnfha/ckpt.sock status
