@@ -236,7 +236,10 @@ static int member_load(struct vnfha_ocf *ocf, struct member *m)
 	rc = vnfha__lbmember_address_for(vnfha_ocf_str(ocf, "address"), node ? node : "",
 					 m->address, sizeof(m->address), &m->family);
 	if (rc < 0) {
-		return vnfha_ocf_fail(OCF_ERR_CONFIGURED,
+		/* No entry for this node is a fact of this node, not of the whole
+		 * configuration: OCF_ERR_ARGS keeps the instance off this node
+		 * only (CONFIGURED would stop the clone everywhere). */
+		return vnfha_ocf_fail(rc == -ENOENT ? OCF_ERR_ARGS : OCF_ERR_CONFIGURED,
 				      "parameter address='%s' has no address for node '%s': add "
 				      "%s=ADDRESS",
 				      vnfha_ocf_str(ocf, "address"), node ? node : "", node ? node : "NODE");
@@ -584,6 +587,9 @@ static int lbmember_stop(struct vnfha_ocf *ocf)
 	int rc = member_load(ocf, &m);
 
 	if (rc != OCF_SUCCESS) {
+		/* A stop must not fail for parameters that never let this node
+		 * join (a failed stop gets the node fenced): nothing was added. */
+		rc = OCF_SUCCESS;
 		goto out;
 	}
 	if (!drain_fits(&m)) {
@@ -736,7 +742,10 @@ static const struct vnfha_agent lbmember_agent = {
 		    "drain_timeout to finish), puts it in maintenance and deletes it; monitor "
 		    "checks HAProxy really has it, ready and pointing at the right address. Order "
 		    "the clone after the HAProxy resource so HAProxy's pool is rebuilt whenever "
-		    "HAProxy starts on another node.",
+		    "HAProxy starts on another node. A member whose node dies is never stopped "
+		    "(Pacemaker takes the fencing for its stop): set check=true so HAProxy's own "
+		    "check takes it out of the pool, as for members on Pacemaker Remote nodes "
+		    "(VMs).",
 	.params = lbmember_params,
 	.n_params = sizeof(lbmember_params) / sizeof(lbmember_params[0]),
 	.actions = lbmember_actions,

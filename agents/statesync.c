@@ -12,8 +12,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
-#include <arpa/inet.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,12 +32,13 @@
 #include "common/fs.h"
 #include "statesync_host.h"
 #include "statesync_obs.h"
+#include "statesync_peers.h"
 #include "statesync_params.h"
 #include "statesync_score.h"
 #include "statesync_supervise.h"
 #include "vnfha/ckpt.h"
 
-#define MAX_PEERS 8
+#define MAX_PEERS 8 /* vnfha-ckptd replicates to 8 replicas at most (VNFHA_CKPT_MAX_PEERS) */
 #define ATTR_OUT_MAX 4096
 
 /* shared_dir: every node sees the same data, so every node ranks equal. */
@@ -94,6 +93,11 @@ static bool is_shared(const struct ss *s)
 static bool is_cpg(const struct ss *s)
 {
 	return strcmp(str(s, "sync_method"), "cpg") == 0;
+}
+
+static int cpg_check_here(const struct ss *s)
+{
+	return is_cpg(s) ? ss_host_cpg_ready(vnfha_ocf_node_name()) : OCF_SUCCESS;
 }
 
 static bool is_repository(const struct ss *s, const char *node)
@@ -183,7 +187,13 @@ static int peer_versions(const struct ss *s, struct ss_peer *peers, size_t max)
 	char out[ATTR_OUT_MAX];
 	int n = vnfha_ocf_attr_query_all(s->attr, out, sizeof(out));
 
-	return n < 0 ? n : ss_parse_attrd(out, vnfha_ocf_node_name(), peers, max);
+	n = n < 0 ? n : ss_parse_attrd(out, vnfha_ocf_node_name(), peers, max);
+	if (n == -E2BIG) {
+		vnfha_log(VNFHA_LOG_ERR, "more than %zu other nodes hold %s: vnfha-ckptd replicates "
+			  "to at most %d replicas; set the clone's clone-max to %d or fewer", max,
+			  s->attr, MAX_PEERS, MAX_PEERS + 1);
+	}
+	return n;
 }
 
 /* The peers that may be promoted: peers without the repository nodes. */
@@ -244,90 +254,63 @@ static void publish(const struct ss *s, struct ss_version own)
 		      is_repository(s, vnfha_ocf_node_name()) ? 0 : peer_versions(s, peers, MAX_PEERS));
 }
 
-/* HOST:PORT for node: from peer_addresses, else its resolved name. */
-static int node_address(const struct ss *s, const char *node, char *out, size_t len)
-{
-	const char *map = str(s, "peer_addresses");
-	size_t nlen = strlen(node);
-	char host[INET6_ADDRSTRLEN] = "";
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
-	long port = vnfha_ocf_int(s->ocf, "port");
-
-	for (const char *p = map; p != NULL && *p != '\0'; p += strcspn(p, " \t")) {
-		p += strspn(p, " \t");
-		if (strncmp(p, node, nlen) == 0 && p[nlen] == '=') {
-			snprintf(host, sizeof(host), "%.*s", (int)strcspn(p + nlen + 1, " \t"),
-				 p + nlen + 1);
-			break;
-		}
-	}
-	if (host[0] == '\0') {
-		if (getaddrinfo(node, NULL, &hints, &res) != 0 || res == NULL) {
-			return -ENOENT;
-		}
-		getnameinfo(res->ai_addr, res->ai_addrlen, host, sizeof(host), NULL, 0,
-			    NI_NUMERICHOST);
-		freeaddrinfo(res);
-	}
-	snprintf(out, len, strchr(host, ':') ? "[%s]:%ld" : "%s:%ld", host, port);
-	return 0;
-}
-
-/* True when the replica list last given to the daemon was list. */
-static bool peers_unchanged(const struct ss *s, const char *list)
-{
-	char last[MAX_PEERS * 80 + 1] = "";
-	FILE *f = fopen(s->peersfile, "re");
-
-	if (f == NULL) {
-		return false;
-	}
-	if (fgets(last, sizeof(last), f) == NULL) {
-		last[0] = '\0';
-	}
-	fclose(f);
-	return strcmp(last, list) == 0;
-}
-
 /* Points the primary at every node that runs a replica (the n peers attrd
- * knows, new ones included); the daemon is told only when the list changed. */
+ * knows, new ones included); the daemon is told only when the list changed.
+ * The same peers as last time cost nothing: no address lookup (a remote
+ * node's costs a CIB query), no daemon call. */
 static void set_peers(const struct ss *s, const struct ss_peer *peers, int n)
 {
 	char addrs[MAX_PEERS][80];
-	char list[MAX_PEERS * 80 + 1] = "";
+	char list[MAX_PEERS * 80 + 1] = "", last[MAX_PEERS * 80 + 1];
+	char names[MAX_PEERS * 65 + 1] = "", found[MAX_PEERS * 65 + 1] = "";
 	char *args[MAX_PEERS];
 	char why[256] = "";
-	size_t n_args = 0, used = 0;
+	size_t n_args = 0, used = 0, n_used = 0, f_used = 0;
 	FILE *f;
 	int rc;
 
-	if (is_cpg(s)) {
-		return; /* the CPG group's membership is the replica list */
+	if (is_cpg(s) || n < 0) {
+		/* the CPG group's membership is the replica list; a failed attrd
+		 * query keeps the list the daemon has */
+		return;
+	}
+	for (int i = 0; i < n && i < MAX_PEERS; i++) {
+		n_used += (size_t)snprintf(names + n_used, sizeof(names) - n_used, "%s ",
+					   peers[i].node);
+	}
+	ss_peers_last(s->peersfile, 0, last, sizeof(last));
+	if (strcmp(last, names) == 0) {
+		return;
 	}
 	for (int i = 0; i < n && n_args < MAX_PEERS; i++) {
 		char *addr = addrs[n_args];
 
-		if (node_address(s, peers[i].node, addr, sizeof(addrs[0])) < 0) {
-			vnfha_log(VNFHA_LOG_WARNING, "no address for node %s: set peer_addresses",
-				  peers[i].node);
+		if (ss_peer_address(str(s, "peer_addresses"), peers[i].node,
+				    vnfha_ocf_int(s->ocf, "port"), addr, sizeof(addrs[0])) < 0) {
+			vnfha_log(VNFHA_LOG_WARNING, "no address for node %s (not in peer_addresses, "
+				  "no connection address in the CIB, the name does not resolve): "
+				  "set peer_addresses", peers[i].node);
 			continue;
 		}
 		args[n_args++] = addr;
 		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s ", addr);
+		f_used += (size_t)snprintf(found + f_used, sizeof(found) - f_used, "%s ",
+					   peers[i].node);
 	}
-	if (peers_unchanged(s, list)) {
-		return;
+	ss_peers_last(s->peersfile, 1, last, sizeof(last));
+	if (strcmp(last, list) != 0) {
+		rc = daemon_set_peers(s, args, n_args, why, sizeof(why));
+		if (rc < 0) {
+			vnfha_log(VNFHA_LOG_WARNING, "could not set the replica list: %s",
+				  why[0] != '\0' ? why : strerror(-rc));
+			return;
+		}
+		vnfha_log(VNFHA_LOG_INFO, "replicas: %s", list[0] ? list : "none");
 	}
-	rc = daemon_set_peers(s, args, n_args, why, sizeof(why));
-	if (rc < 0) {
-		vnfha_log(VNFHA_LOG_WARNING, "could not set the replica list: %s",
-			  why[0] != '\0' ? why : strerror(-rc));
-		return;
-	}
-	vnfha_log(VNFHA_LOG_INFO, "replicas: %s", list[0] ? list : "none");
+	/* A peer without an address is looked up again next time. */
 	f = fopen(s->peersfile, "we");
 	if (f != NULL) {
-		fputs(list, f);
+		fprintf(f, "%s\n%s\n", found, list);
 		fclose(f);
 	}
 }
@@ -504,6 +487,10 @@ static int ss_start(struct vnfha_ocf *ocf)
 		}
 		return ss_monitor_rc(&s, true) == OCF_NOT_RUNNING ? OCF_ERR_GENERIC : OCF_SUCCESS;
 	}
+	rc = cpg_check_here(&s);
+	if (rc != OCF_SUCCESS) {
+		return rc;
+	}
 	if (is_shared(&s)) {
 		/* A standby holds nothing of its own: the data waits on shared storage. */
 		vnfha__mkdir_p("/run/vnfha", 0755, 0755);
@@ -600,8 +587,13 @@ static int ss_promote(struct vnfha_ocf *ocf)
 	if (local_version(&s, &own) < 0) {
 		return vnfha_ocf_fail(OCF_ERR_GENERIC, "vnfha-ckptd does not answer");
 	}
-	/* Never promote stale data while a node with fresher data is reachable. */
+	/* Never promote stale data while a node with fresher data is reachable,
+	 * nor when the versions cannot be compared. */
 	n = peer_versions(&s, peers, MAX_PEERS);
+	if (n < 0) {
+		return vnfha_ocf_fail(OCF_ERR_GENERIC, "cannot read the other nodes' checkpoint "
+				      "versions (%s): not promoting here", strerror(-n));
+	}
 	n_cand = candidates(&s, peers, n, cand);
 	for (int i = 0; i < n_cand; i++) {
 		if (ss_version_cmp(cand[i].version, own) > 0) {
@@ -690,8 +682,16 @@ static int ss_notify(struct vnfha_ocf *ocf)
 
 static int ss_validate(struct vnfha_ocf *ocf)
 {
-	/* Beyond the table's checks, depth 0 judges only the clone Pacemaker says. */
-	return vnfha_ocf_clone_check("statesync", VNFHA_CLONE_PROMOTABLE_NOTIFY, NULL);
+	struct ss s;
+	/* Beyond the table's checks, depth 0 judges only the clone Pacemaker
+	 * says; depth 10 also what this host adds. */
+	int rc = vnfha_ocf_clone_check("statesync", VNFHA_CLONE_PROMOTABLE_NOTIFY, NULL);
+
+	if (rc != OCF_SUCCESS || vnfha_ocf_check_level(ocf) < 10) {
+		return rc;
+	}
+	ss_init(&s, ocf);
+	return cpg_check_here(&s);
 }
 
 static int ss_reload(struct vnfha_ocf *ocf)
@@ -722,7 +722,12 @@ static const struct vnfha_agent agent = {
 		    "sync or durable mode. Use it as a promotable clone with notify=true and "
 		    "colocate the VNFC's promoted role with its promoted role. Each node's "
 		    "version is the private node attribute vnfha-version-RESOURCE: "
-		    "`attrd_updater -Q -A -n vnfha-version-RESOURCE` shows them all. "
+		    "`attrd_updater -Q -A -n vnfha-version-RESOURCE` shows them all. On Pacemaker "
+		    "Remote and guest nodes tcp and shared_dir work (versions and scores go "
+		    "through the node's connection); cpg needs Corosync, which such a node does "
+		    "not run, and is refused there with OCF_ERR_INSTALLED (start, and "
+		    "validate-all at OCF_CHECK_LEVEL 10). vnfha-ckptd replicates to 8 replicas "
+		    "at most: keep clone-max at 9 or fewer. "
 		    "The daemon runs under a small supervisor: if it dies without a stop, the "
 		    "supervisor reports it to Pacemaker at once (crm_resource --fail), as the "
 		    "vnfc agent does for a VNFC, instead of waiting for the next monitor; "

@@ -12,7 +12,25 @@
 #include "common/parse.h"
 #include "ocf/ocf.h"
 #include "ocf/ocf_account.h"
+#include "ocf/ocf_node.h"
 #include "statesync_host.h"
+
+int ss_host_cpg_ready(const char *node)
+{
+	enum vnfha__node_kind kind = VNFHA__NODE_UNKNOWN;
+
+	if (vnfha__node_kind("/proc", &kind) < 0 || kind != VNFHA__NODE_REMOTE) {
+		return OCF_SUCCESS;
+	}
+	vnfha_log(VNFHA_LOG_ERR, "pacemaker-remoted runs here and corosync does not: sync_method=cpg "
+		  "works on cluster nodes only; keep such a clone there with a location rule "
+		  "(pcs constraint location CLONE rule score=-INFINITY '#kind' ne cluster)");
+	/* Pacemaker keeps 128 bytes of an exit reason: the reason and the fix fit. */
+	return vnfha_ocf_fail(OCF_ERR_INSTALLED,
+			      "sync_method=cpg needs Corosync, which Pacemaker Remote node %s lacks: "
+			      "use sync_method=tcp",
+			      node);
+}
 
 int ss_host_ready(const char *key_file, const char *socket_group)
 {

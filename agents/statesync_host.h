@@ -19,6 +19,14 @@
  */
 int ss_host_ready(const char *key_file, const char *socket_group);
 
+/*
+ * sync_method=cpg needs Corosync on this node, and a Pacemaker Remote node
+ * (ocf_node.h) has none: OCF_ERR_INSTALLED with the reason and the fix
+ * (node: this node's name), so Pacemaker keeps the instance off this node
+ * and runs it on the cluster nodes; OCF_SUCCESS elsewhere.
+ */
+int ss_host_cpg_ready(const char *node);
+
 /* The PID pidfile names (0: none or unreadable), whether it runs or not.
  * The daemon is started by statesync_supervise.c, which writes it. */
 pid_t ss_host_pidfile(const char *pidfile);

@@ -76,8 +76,9 @@ const struct vnfha_param ss_params[] = {
 		      "test networks." },
 	{ .name = "peer_addresses", .type = VNFHA_PARAM_STRING, .dflt = "",
 	  .shortdesc = "Node addresses",
-	  .longdesc = "NODE=ADDRESS words for replication; nodes not listed are found by "
-		      "resolving their names." },
+	  .longdesc = "NODE=ADDRESS words for replication. A node not listed: a Pacemaker "
+		      "Remote or guest node at the address its connection resource gives in "
+		      "the CIB (server, remote-addr), any other node by resolving its name." },
 	{ .name = "repository_nodes", .type = VNFHA_PARAM_STRING, .dflt = "",
 	  .shortdesc = "Nodes that keep replicas but are never promoted",
 	  .longdesc = "Blank-separated node names: replicas there store every checkpoint "

@@ -88,7 +88,7 @@ int ss_parse_attrd(const char *text, const char *self, struct ss_peer *peers, si
 	size_t n = 0;
 	const char *line = text;
 
-	while (line != NULL && *line != '\0' && n < max) {
+	while (line != NULL && *line != '\0') {
 		const char *nl = strchr(line, '\n');
 		size_t len = nl ? (size_t)(nl - line) : strlen(line);
 		char copy[256], value[64];
@@ -101,6 +101,9 @@ int ss_parse_attrd(const char *text, const char *self, struct ss_peer *peers, si
 		line = nl ? nl + 1 : NULL;
 		if (copy[0] == '\0') {
 			continue;
+		}
+		if (n == max) {
+			return -E2BIG; /* never a silent cut: a peer left out may be the freshest */
 		}
 		if (field(copy, "host", peers[n].node, sizeof(peers[n].node)) < 0) {
 			return -EINVAL;

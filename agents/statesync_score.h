@@ -41,8 +41,8 @@ long ss_score(struct ss_version own, const struct ss_peer *peers, size_t n_peers
 
 /*
  * Parses `attrd_updater -Q -A -n NAME` output (lines of name="" host=""
- * value="") into peers, skipping host == self. Returns the number parsed
- * (at most max) or -EINVAL on a malformed line.
+ * value="") into peers, skipping host == self. Returns the number parsed,
+ * -EINVAL on a malformed line, or -E2BIG when there are more than max.
  */
 int ss_parse_attrd(const char *text, const char *self, struct ss_peer *peers, size_t max);
 

@@ -26,6 +26,7 @@
 #include "common/clock.h"
 #include "common/spawn.h"
 #include "ocf/ocf.h"
+#include "ocf/ocf_node.h"
 #include "vnfc_report.h"
 
 #ifndef HAVE_PCMK_IPC
@@ -256,7 +257,10 @@ void vnfc_ctl_close(struct vnfc_ctl *c)
 void vnfc_reporter_init(struct vnfc_reporter *r, const struct vnfc_ctl_rsc *rsc,
 			unsigned int delay_ms)
 {
+	enum vnfha__node_kind kind = VNFHA__NODE_UNKNOWN;
+
 	*r = (struct vnfc_reporter){ .rsc = *rsc, .next_try = vnfha__now_ms() + delay_ms };
+	r->remote = vnfha__node_kind("/proc", &kind) == 0 && kind == VNFHA__NODE_REMOTE;
 }
 
 void vnfc_reporter_tick(struct vnfc_reporter *r)
@@ -286,21 +290,23 @@ void vnfc_reporter_tick(struct vnfc_reporter *r)
 	}
 }
 
-static int run_crm_resource(const struct vnfc_ctl_rsc *rsc, unsigned int timeout_ms)
+/* --fail; on a Pacemaker Remote node, whose --fail the controller refuses
+ * (vnfc_supervise.c), --refresh: the probe it causes finds the failure. */
+static int run_crm_resource(const struct vnfc_ctl_rsc *rsc, bool remote, unsigned int timeout_ms)
 {
-	char *argv[] = { "crm_resource", "--fail", "--resource", (char *)rsc->id,
-			 "--node", (char *)rsc->node, NULL };
+	char *argv[] = { "crm_resource", remote ? "--refresh" : "--fail", "--resource",
+			 (char *)rsc->id, "--node", (char *)rsc->node, NULL };
 	int64_t t0 = vnfha__now_ms();
 	int status = 0;
 	int rc = vnfha__run(argv, timeout_ms, &status, NULL, 0);
 
 	if (rc < 0 || status != 0) {
-		vnfha_log(VNFHA_LOG_ERR, "crm_resource --fail for %s on %s failed (%s, status %d)",
-			  rsc->id, rsc->node, rc < 0 ? strerror(-rc) : "ran", status);
+		vnfha_log(VNFHA_LOG_ERR, "crm_resource %s for %s on %s failed (%s, status %d)",
+			  argv[1], rsc->id, rsc->node, rc < 0 ? strerror(-rc) : "ran", status);
 		return rc < 0 ? rc : -EIO;
 	}
-	vnfha_log(VNFHA_LOG_INFO, "crm_resource --fail took the failure of %s in %lld ms", rsc->id,
-		  (long long)(vnfha__now_ms() - t0));
+	vnfha_log(VNFHA_LOG_INFO, "crm_resource %s took the failure of %s in %lld ms", argv[1],
+		  rsc->id, (long long)(vnfha__now_ms() - t0));
 	return 0;
 }
 
@@ -310,7 +316,7 @@ int vnfc_reporter_fail(struct vnfc_reporter *r, unsigned int timeout_ms)
 	int rc;
 
 	if (r->ctl == NULL) {
-		return run_crm_resource(&r->rsc, timeout_ms);
+		return run_crm_resource(&r->rsc, r->remote, timeout_ms);
 	}
 	rc = vnfc_ctl_fail(r->ctl, timeout_ms);
 	if (rc == 0) {
@@ -329,7 +335,7 @@ int vnfc_reporter_fail(struct vnfc_reporter *r, unsigned int timeout_ms)
 	}
 	vnfha_log(VNFHA_LOG_WARNING, "reporting the failure of %s through the controller failed "
 		  "(%s); running crm_resource", r->rsc.id, strerror(-rc));
-	return run_crm_resource(&r->rsc, timeout_ms);
+	return run_crm_resource(&r->rsc, r->remote, timeout_ms);
 }
 
 void vnfc_reporter_free(struct vnfc_reporter *r)

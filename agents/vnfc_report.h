@@ -55,6 +55,7 @@ struct vnfc_reporter {
 	long long next_try; /* ms (vnfha__now_ms) of the next connection attempt */
 	bool gave_up;	    /* not built in, or a Remote node: crm_resource only */
 	bool told;	    /* a failed attempt was logged */
+	bool remote;	    /* a Pacemaker Remote node: crm_resource --refresh (vnfc_supervise.c) */
 };
 
 /* rsc's strings are not copied. The first connection is tried delay_ms from now. */

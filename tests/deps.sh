@@ -23,3 +23,8 @@ packages=(
 )
 apt-get update
 apt-get install -y --no-install-recommends "${packages[@]}"
+# pacemaker-remoted for the cluster lab's remote nodes: Debian's
+# pacemaker-remote conflicts with pacemaker, so it is fetched with apt-get
+# download and unpacked into /var/cache/vnfha-lab, never installed
+# (tests/cluster/lab-remote.bash).
+"$(dirname "$0")/cluster/lab" get-remoted >/dev/null

@@ -287,9 +287,14 @@ stop_over_open_session() {
 	run lb_agent start "${P[@]}" address=lb.example
 	[ "$status" -eq 6 ]
 	[[ "$output" == *"address='lb.example' is invalid"* ]]
+	# no address for this node: this node is wrong (ERR_ARGS), not the whole
+	# configuration; and stop succeeds (nothing was added; a failed stop
+	# gets the node fenced)
 	run lb_agent validate-all "${P[@]}" "address=n2=127.0.0.2 n3=127.0.0.3"
-	[ "$status" -eq 6 ]
+	[ "$status" -eq 2 ]
 	[[ "$output" == *"has no address for node 'n1': add n1=ADDRESS"* ]]
+	run lb_agent stop "${P[@]}" "address=n2=127.0.0.2 n3=127.0.0.3"
+	[ "$status" -eq 0 ]
 	run lb_agent start "${P[@]}" drain_timeout=soon
 	[ "$status" -eq 6 ]
 	run lb_agent start "${P[@]}" backend=nope

@@ -4,13 +4,14 @@
 VIP has two backends over the same three VNFC instances: "be" managed by
 the cluster (ocf:vnfha:lbmember) and "be_hc" watched by HAProxy's health
 checks alone. An open-loop client streams to each (100 req/s). RUNS times
-per failure kind, node2's VNFC fails after a seeded random pause of 1 to
-2 s and we record, from the moment of the failure (stamped inside node2,
-right after the signal):
-  removal  when each backend stops choosing node2 (polled every 10 ms), or
+per failure kind, the second member's VNFC (node2, or remote2 when
+LB_MEMBERS names the remote nodes) fails after a seeded random pause of 1
+to 2 s and we record, from the moment of the failure (stamped inside that
+node, right after the signal):
+  removal  when each backend stops choosing it (polled every 10 ms), or
            never within WINDOW s;
   event    when the VNFM's receiver has vnfha-alert's resource-failure event
-           for the VNFC on node2 (its file polled every 10 ms; be only: the
+           for the VNFC there (its file polled every 10 ms; be only: the
            static backend has nobody to tell the VNFM);
   failed   requests each client saw fail from the failure to 1 s after the
            removal (or the end of the window).
@@ -34,9 +35,11 @@ import lb_load  # noqa: E402
 LAB, VIP, ALERTS = sys.argv[1:4]
 RUNS, KINDS, WINDOW = int(sys.argv[4]), sys.argv[5].split(","), float(sys.argv[6])
 SEED = int(sys.argv[7])
-NODES = ("node1", "node2", "node3")
+IDS = os.environ.get("LB_MEMBERS", "1 2 3").split()
+NODES = tuple(("remote" + i[1:]) if i.startswith("r") else ("node" + i) for i in IDS)
+VICTIM_ID, VICTIM = IDS[1], NODES[1]
 BACKENDS = (("lbmember", "be"), ("lab-tcp", "be_hc"))
-# signals the VNFC on node 2 and prints the time right after, as the node sees it
+# signals the victim's VNFC and prints the time right after, as its node sees it
 FAULT = "import os,sys,time; os.kill(int(sys.argv[1]), int(sys.argv[2])); print(time.time())"
 
 
@@ -64,11 +67,11 @@ def lab(*args):
 
 
 def vnfc_pid():
-    """The VNFC on node2 (ocf:vnfha:vnfc's lb-vnfc, or anything's python)."""
-    try:
-        return lab("on", "2", "pgrep", "-o", "-f", "lb-vnfc vnfc ")
-    except subprocess.CalledProcessError:
-        return lab("on", "2", "cat", "/run/vnfc.pid")
+    """The victim's VNFC (lb-vnfc, or lb-backend.py under hooks or anything),
+    as lb-setup.bash's lb_vnfc_pid finds it."""
+    what = ("lb-vnfc vnfc 0.0.0.0:8001" if os.environ.get("LB_VNFC_AGENT") == "vnfc"
+            else "lb-backend.py 0.0.0.0 8001")
+    return lab("on", VICTIM_ID, "pgrep", "-o", "-f", what)
 
 
 def alerts():
@@ -80,7 +83,7 @@ def alerts():
 
 
 def failure_event(lines):
-    return any('"event":"resource-failure"' in ln and '"node":"node2"' in ln
+    return any('"event":"resource-failure"' in ln and '"node":"%s"' % VICTIM in ln
                and '"resource":"vnfc"' in ln for ln in lines)
 
 
@@ -99,12 +102,12 @@ def one_run(kind, clients, rng):
     n_alerts = len(alerts())
     pid = vnfc_pid()
     t_call = time.time()
-    t_fault = float(lab("on", "2", "python3", "-c", FAULT, pid,
+    t_fault = float(lab("on", VICTIM_ID, "python3", "-c", FAULT, pid,
                         "9" if kind == "kill" else "19"))
     gone, t_ev = {}, None
     while time.time() - t_fault < WINDOW:
         for mode, be in BACKENDS:
-            if mode not in gone and "node2" not in ready(be):
+            if mode not in gone and VICTIM not in ready(be):
                 gone[mode] = time.time()
         if t_ev is None and failure_event(alerts()[n_alerts:]):
             t_ev = time.time()
@@ -120,7 +123,7 @@ def one_run(kind, clients, rng):
                      else None, clients[mode].failed(t_fault, end))
     if kind == "hang":
         try:  # a VNFC nobody recovered (anything sees a live PID) goes on
-            lab("kill-process", "2", "-CONT", pid)
+            lab("kill-process", VICTIM_ID, "-CONT", pid)
         except subprocess.CalledProcessError:
             pass  # ocf:vnfha:vnfc's supervisor killed it
     lab("on", "1", "crm_resource", "--cleanup", "-r", "vnfc-clone")

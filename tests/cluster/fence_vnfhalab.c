@@ -46,12 +46,12 @@ static const char metadata[] =
 	"\t<parameter name=\"plug\" unique=\"0\" required=\"1\" obsoletes=\"port\">\n"
 	"\t\t<getopt mixed=\"-n, --plug=[id]\" />\n"
 	"\t\t<content type=\"string\" />\n"
-	"\t\t<shortdesc lang=\"en\">Lab node to fence (node1 ... node5)</shortdesc>\n"
+	"\t\t<shortdesc lang=\"en\">Lab node to fence (node1 ... node5, remote1 ... remote99)</shortdesc>\n"
 	"\t</parameter>\n"
 	"\t<parameter name=\"port\" unique=\"0\" required=\"0\" deprecated=\"1\">\n"
 	"\t\t<getopt mixed=\"-n, --plug=[id]\" />\n"
 	"\t\t<content type=\"string\" />\n"
-	"\t\t<shortdesc lang=\"en\">Lab node to fence (node1 ... node5)</shortdesc>\n"
+	"\t\t<shortdesc lang=\"en\">Lab node to fence (node1 ... node5, remote1 ... remote99)</shortdesc>\n"
 	"\t</parameter>\n"
 	"\t<parameter name=\"socket\" unique=\"0\" required=\"0\">\n"
 	"\t\t<getopt mixed=\"-s, --socket=[path]\" />\n"
@@ -234,7 +234,9 @@ int main(int argc, char **argv)
 	enum lab_switch_action action;
 	char request[LAB_SWITCH_LINE_MAX];
 	char text[LAB_SWITCH_LINE_MAX];
-	long node = 0;
+	const struct lab_switch_size all = { LAB_NODES_MAX, LAB_REMOTES_MAX };
+	char plug[32];
+	long slot = 0;
 	int rc;
 
 	rc = argc > 1 ? argv_read(&args, argc, argv) : stdin_read(&args);
@@ -251,10 +253,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (strcmp(args.action, "validate-all") == 0) {
-		if (args.plug[0] != '\0' &&
-		    lab_switch_plug_parse(args.plug, LAB_NODES_MAX, &node) < 0) {
-			fprintf(stderr, "fence_vnfhalab: plug \"%s\" is not node1 ... node%d\n",
-				args.plug, LAB_NODES_MAX);
+		if (args.plug[0] != '\0' && lab_switch_plug_parse(args.plug, &all, &slot) < 0) {
+			fprintf(stderr, "fence_vnfhalab: plug \"%s\" is not node1 ... node%d or "
+				"remote1 ... remote%d\n", args.plug, LAB_NODES_MAX, LAB_REMOTES_MAX);
 			return 1;
 		}
 		return 0;
@@ -268,12 +269,14 @@ int main(int argc, char **argv)
 			fprintf(stderr, "fence_vnfhalab: action %s needs a plug\n", args.action);
 			return 1;
 		}
-		if (lab_switch_plug_parse(args.plug, LAB_NODES_MAX, &node) < 0) {
-			fprintf(stderr, "fence_vnfhalab: plug \"%s\" is not node1 ... node%d\n",
-				args.plug, LAB_NODES_MAX);
+		if (lab_switch_plug_parse(args.plug, &all, &slot) < 0) {
+			fprintf(stderr, "fence_vnfhalab: plug \"%s\" is not node1 ... node%d or "
+				"remote1 ... remote%d\n", args.plug, LAB_NODES_MAX, LAB_REMOTES_MAX);
 			return 1;
 		}
-		snprintf(request, sizeof(request), "%s node%ld\n", args.action, node);
+		/* the canonical name, never the caller's text */
+		lab_switch_slot_name(slot, plug, sizeof(plug));
+		snprintf(request, sizeof(request), "%s %s\n", args.action, plug);
 	} else {
 		snprintf(request, sizeof(request), "%s -\n", args.action);
 	}

@@ -5,7 +5,8 @@
  * directory every node sees, and powers lab nodes off and on when
  * fence_vnfhalab asks (protocol: lab_switch.h). The power itself is the
  * lab script's job ("lab _power-off K" etc.), exec'd with a fixed argv: no
- * shell, and nothing from the request reaches it but a validated number.
+ * shell, and nothing from the request reaches it but a validated node id
+ * ("3" for node3, "r2" for remote2).
  *
  * It also holds the lab's exclusive lock (an inherited fd, --lock-fd) and,
  * given --owner PID, tears the lab down ("lab down") when that process dies,
@@ -39,14 +40,14 @@
 struct switchd {
 	const char *socket_path;
 	const char *lab_script;
-	long nodes;
+	struct lab_switch_size size;
 	long reboot_delay_ms;
 	int lock_fd;
 	int listen_fd;
 	int signal_fd;
 	int owner_fd;
 	sigset_t blocked;
-	int64_t boot_at_ms[LAB_NODES_MAX + 1]; /* pending boot after "reboot"; 0: none */
+	int64_t boot_at_ms[LAB_SLOTS_MAX + 1]; /* per slot: pending boot after "reboot"; 0: none */
 };
 
 static int64_t now_ms(void)
@@ -59,25 +60,29 @@ static int64_t now_ms(void)
 
 /* One line per event, epoch milliseconds first: the tests compare these
  * with the times they see the address move. */
-static void event_log(const char *action, long node, int rc)
+static void event_log(const char *action, long slot, int rc)
 {
-	if (node > 0) {
-		printf("%" PRId64 " %s node%ld rc=%d\n", now_ms(), action, node, rc);
+	char name[32];
+
+	if (slot > 0 && lab_switch_slot_name(slot, name, sizeof(name)) == 0) {
+		printf("%" PRId64 " %s %s rc=%d\n", now_ms(), action, name, rc);
 	} else {
 		printf("%" PRId64 " %s - rc=%d\n", now_ms(), action, rc);
 	}
 	fflush(stdout);
 }
 
-/* Runs "<lab script> <verb> <node>" and returns its exit status, or -errno. */
-static int lab_run(const struct switchd *sw, const char *verb, long node)
+/* Runs "<lab script> <verb> <node id>" and returns its exit status, or -errno. */
+static int lab_run(const struct switchd *sw, const char *verb, long slot)
 {
 	char arg[16];
 	char *argv[4];
 	int status = 0;
 	pid_t pid;
 
-	snprintf(arg, sizeof(arg), "%ld", node);
+	if (lab_switch_slot_id(slot, arg, sizeof(arg)) < 0) {
+		return -ERANGE;
+	}
 	argv[0] = (char *)sw->lab_script;
 	argv[1] = (char *)verb;
 	argv[2] = arg;
@@ -102,39 +107,61 @@ static int lab_run(const struct switchd *sw, const char *verb, long node)
 	return WEXITSTATUS(status);
 }
 
-static int power(const struct switchd *sw, const char *verb, long node)
+static int power(const struct switchd *sw, const char *verb, long slot)
 {
-	int rc = lab_run(sw, verb, node);
+	int rc = lab_run(sw, verb, slot);
+	char name[32] = "?";
 
 	if (rc < 0) {
-		fprintf(stderr, "lab-switchd: %s node%ld: %s\n", verb, node, strerror(-rc));
+		lab_switch_slot_name(slot, name, sizeof(name));
+		fprintf(stderr, "lab-switchd: %s %s: %s\n", verb, name, strerror(-rc));
 	}
 	return rc;
 }
 
+/* "0 node1 ... remoteJ\n": every plug, or a failure when they do not fit. */
+static void list_reply(const struct switchd *sw, char *reply, size_t reply_len)
+{
+	size_t used = (size_t)snprintf(reply, reply_len, "0");
+	char name[32];
+
+	for (long i = lab_switch_slot_first(&sw->size); i != 0;
+	     i = lab_switch_slot_next(&sw->size, i)) {
+		lab_switch_slot_name(i, name, sizeof(name));
+		if (used + 1 + strlen(name) + 2 > reply_len) {
+			fprintf(stderr, "lab-switchd: the plug list does not fit in %zu bytes\n",
+				reply_len);
+			snprintf(reply, reply_len, "%d\n", LAB_SWITCH_RC_FAILED);
+			return;
+		}
+		used += (size_t)snprintf(reply + used, reply_len - used, " %s", name);
+	}
+	snprintf(reply + used, reply_len - used, "\n");
+}
+
 /* Executes one validated request; writes the reply line into reply. */
-static void request_do(struct switchd *sw, enum lab_switch_action action, long node,
+static void request_do(struct switchd *sw, enum lab_switch_action action, long slot,
 		       char *reply, size_t reply_len)
 {
 	int rc = LAB_SWITCH_RC_FAILED;
 
 	switch (action) {
 	case LAB_SWITCH_OFF:
-		sw->boot_at_ms[node] = 0;
-		rc = power(sw, "_power-off", node) == 0 ? LAB_SWITCH_RC_OK : LAB_SWITCH_RC_FAILED;
+		sw->boot_at_ms[slot] = 0;
+		rc = power(sw, "_power-off", slot) == 0 ? LAB_SWITCH_RC_OK : LAB_SWITCH_RC_FAILED;
 		break;
 	case LAB_SWITCH_ON:
-		sw->boot_at_ms[node] = 0;
-		rc = power(sw, "_power-on", node) == 0 ? LAB_SWITCH_RC_OK : LAB_SWITCH_RC_FAILED;
+		sw->boot_at_ms[slot] = 0;
+		rc = power(sw, "_power-on", slot) == 0 ? LAB_SWITCH_RC_OK : LAB_SWITCH_RC_FAILED;
 		break;
 	case LAB_SWITCH_REBOOT:
 		/* Like a real power cycle: off now, on again a moment later. The
 		 * reply goes out once the node is off, which is what fencing needs. */
-		rc = power(sw, "_power-off", node) == 0 ? LAB_SWITCH_RC_OK : LAB_SWITCH_RC_FAILED;
-		sw->boot_at_ms[node] = rc == LAB_SWITCH_RC_OK ? now_ms() + sw->reboot_delay_ms : 0;
+		rc = power(sw, "_power-off", slot) == 0 ? LAB_SWITCH_RC_OK : LAB_SWITCH_RC_FAILED;
+		sw->boot_at_ms[slot] = rc == LAB_SWITCH_RC_OK ? now_ms() + sw->reboot_delay_ms : 0;
 		break;
 	case LAB_SWITCH_STATUS:
-		switch (power(sw, "_power-status", node)) {
+		switch (power(sw, "_power-status", slot)) {
 		case 0:
 			rc = LAB_SWITCH_RC_OK;
 			break;
@@ -146,24 +173,15 @@ static void request_do(struct switchd *sw, enum lab_switch_action action, long n
 			break;
 		}
 		break;
-	case LAB_SWITCH_LIST: {
-		size_t used = (size_t)snprintf(reply, reply_len, "0");
-
-		for (long i = 1; i <= sw->nodes && used < reply_len; i++) {
-			used += (size_t)snprintf(reply + used, reply_len - used, " node%ld", i);
-		}
-		if (used < reply_len - 1) {
-			reply[used] = '\n';
-			reply[used + 1] = '\0';
-		}
+	case LAB_SWITCH_LIST:
+		list_reply(sw, reply, reply_len);
 		event_log("list", 0, 0);
 		return;
-	}
 	case LAB_SWITCH_MONITOR:
 		rc = LAB_SWITCH_RC_OK;
 		break;
 	}
-	event_log(lab_switch_action_name(action), node, rc);
+	event_log(lab_switch_action_name(action), slot, rc);
 	snprintf(reply, reply_len, "%d\n", rc);
 }
 
@@ -172,19 +190,19 @@ static void connection_serve(struct switchd *sw, int fd)
 	char line[LAB_SWITCH_LINE_MAX];
 	char reply[LAB_SWITCH_LINE_MAX];
 	enum lab_switch_action action;
-	long node = 0;
+	long slot = 0;
 	int rc;
 
 	rc = lab_switch_line_read(fd, line, sizeof(line), REQUEST_TIMEOUT_MS);
 	if (rc == 0) {
-		rc = lab_switch_request_parse(line, sw->nodes, &action, &node);
+		rc = lab_switch_request_parse(line, &sw->size, &action, &slot);
 	}
 	if (rc < 0) {
 		/* Quote nothing of the request: it is untrusted input. */
 		fprintf(stderr, "lab-switchd: bad request: %s\n", strerror(-rc));
 		snprintf(reply, sizeof(reply), "%d\n", LAB_SWITCH_RC_FAILED);
 	} else {
-		request_do(sw, action, node, reply, sizeof(reply));
+		request_do(sw, action, slot, reply, sizeof(reply));
 	}
 	if (write(fd, reply, strlen(reply)) < 0) {
 		fprintf(stderr, "lab-switchd: reply: %s\n", strerror(errno));
@@ -195,7 +213,8 @@ static void boots_run_due(struct switchd *sw)
 {
 	int64_t now = now_ms();
 
-	for (long i = 1; i <= sw->nodes; i++) {
+	for (long i = lab_switch_slot_first(&sw->size); i != 0;
+	     i = lab_switch_slot_next(&sw->size, i)) {
 		if (sw->boot_at_ms[i] != 0 && sw->boot_at_ms[i] <= now) {
 			sw->boot_at_ms[i] = 0;
 			event_log("boot", i, power(sw, "_power-on", i) == 0 ? 0 : 1);
@@ -207,7 +226,8 @@ static int poll_timeout(const struct switchd *sw)
 {
 	int64_t next = 0;
 
-	for (long i = 1; i <= sw->nodes; i++) {
+	for (long i = lab_switch_slot_first(&sw->size); i != 0;
+	     i = lab_switch_slot_next(&sw->size, i)) {
 		if (sw->boot_at_ms[i] != 0 && (next == 0 || sw->boot_at_ms[i] < next)) {
 			next = sw->boot_at_ms[i];
 		}
@@ -300,8 +320,8 @@ static int serve(struct switchd *sw)
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: lab-switchd --socket PATH --nodes N --lab SCRIPT [--owner PID]\n"
-		     "                   [--lock-fd FD] [--reboot-delay-ms MS]\n");
+	fprintf(out, "usage: lab-switchd --socket PATH --nodes N [--remotes R] --lab SCRIPT\n"
+		     "                   [--owner PID] [--lock-fd FD] [--reboot-delay-ms MS]\n");
 }
 
 static int options_parse(struct switchd *sw, int argc, char **argv, long *ret_owner)
@@ -309,6 +329,7 @@ static int options_parse(struct switchd *sw, int argc, char **argv, long *ret_ow
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "nodes", required_argument, NULL, 'n' },
+		{ "remotes", required_argument, NULL, 'R' },
 		{ "lab", required_argument, NULL, 'l' },
 		{ "owner", required_argument, NULL, 'o' },
 		{ "lock-fd", required_argument, NULL, 'L' },
@@ -319,7 +340,7 @@ static int options_parse(struct switchd *sw, int argc, char **argv, long *ret_ow
 	long value = 0;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "s:n:l:o:L:r:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:n:R:l:o:L:r:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			sw->socket_path = optarg;
@@ -328,8 +349,16 @@ static int options_parse(struct switchd *sw, int argc, char **argv, long *ret_ow
 			sw->lab_script = optarg;
 			break;
 		case 'n':
-			if (vnfha__parse_long(optarg, 1, LAB_NODES_MAX, &sw->nodes) < 0) {
-				fprintf(stderr, "lab-switchd: bad --nodes \"%s\"\n", optarg);
+			if (vnfha__parse_long(optarg, 1, LAB_NODES_MAX, &sw->size.nodes) < 0) {
+				fprintf(stderr, "lab-switchd: bad --nodes \"%s\" (1..%d)\n", optarg,
+					LAB_NODES_MAX);
+				return -EINVAL;
+			}
+			break;
+		case 'R':
+			if (vnfha__parse_long(optarg, 0, LAB_REMOTES_MAX, &sw->size.remotes) < 0) {
+				fprintf(stderr, "lab-switchd: bad --remotes \"%s\" (0..%d)\n", optarg,
+					LAB_REMOTES_MAX);
 				return -EINVAL;
 			}
 			break;
@@ -360,7 +389,7 @@ static int options_parse(struct switchd *sw, int argc, char **argv, long *ret_ow
 			return -EINVAL;
 		}
 	}
-	if (sw->socket_path == NULL || sw->lab_script == NULL || sw->nodes == 0 ||
+	if (sw->socket_path == NULL || sw->lab_script == NULL || sw->size.nodes == 0 ||
 	    optind != argc) {
 		usage(stderr);
 		return -EINVAL;

@@ -6,6 +6,7 @@
 #   teardown_file() { lab_teardown_file; }
 #   setup() { lab_skip_unavailable; }
 #   teardown() { lab_recover; }     # after a fault: every node back, failures cleaned
+#                                   # (lab_recover_next: not after the last test)
 #
 # One lab per .bats file: setup_file boots it (waiting for the machine-wide
 # lab lock), teardown_file removes it; if the bats process dies, the lab's
@@ -47,12 +48,15 @@ lab_setup_file() {
 	local k
 	VNFHA_LAB=$(lab up --owner "$$" "$@")
 	export VNFHA_LAB
-	# node netns names, once: the samplers read them many times a second
+	# node ids and netns names, once: the samplers read them many times a
+	# second (full nodes "1".."N", then remote nodes "r1".."rR")
+	LAB_IDS=
 	LAB_NETNS=
-	for k in $(seq "$(lab_nodes)"); do
+	for k in $(lab_ids); do
+		LAB_IDS+="$k "
 		LAB_NETNS+="$(lab netns "$k") "
 	done
-	export LAB_NETNS
+	export LAB_IDS LAB_NETNS
 }
 
 # Logs go to <builddir>/tests/cluster/<file>.lablogs for a look after a failure.
@@ -67,21 +71,45 @@ lab_now_ms() {
 	echo "${us%???}"
 }
 
-# Nodes (numbers) whose eth0 holds IP (IPv4 or IPv6, tentative or not), read
-# from each node's netns directly.
+# Nodes (ids: "2", "r1") whose eth0 holds IP (IPv4 or IPv6, tentative or
+# not), read from each node's netns directly.
 lab_holders() {
-	local ip=$1 k=0 ns out=()
+	local ip=$1 i=0 ns out=() ids
+	read -r -a ids <<<"$LAB_IDS"
 	for ns in $LAB_NETNS; do
-		k=$((k + 1))
 		if [[ $(ip -n "$ns" -o addr show dev eth0 2>/dev/null) == *" $ip/"* ]]; then
-			out+=("$k")
+			out+=("${ids[$i]}")
 		fi
+		i=$((i + 1))
 	done
 	echo "${out[*]}"
 }
 
 lab_nodes() {
 	sed -n 's/^NODES=//p' "$VNFHA_LAB/settings"
+}
+
+# Remote nodes in the lab (0 when none).
+lab_remotes() {
+	local r
+	r=$(sed -n 's/^REMOTES=//p' "$VNFHA_LAB/settings")
+	echo "${r:-0}"
+}
+
+# Pacemaker's name of node id K: node2, remote1.
+lab_node_name() {
+	case $1 in
+	node* | remote*) echo "$1" ;;
+	r*) echo "remote${1#r}" ;;
+	*) echo "node$1" ;;
+	esac
+}
+
+# Every node id: full nodes 1..N, then remote nodes r1..rR.
+lab_ids() {
+	local j
+	seq "$(lab_nodes)"
+	for j in $(seq "$(lab_remotes)"); do echo "r$j"; done
 }
 
 # lab_wait_holder IP [NOT_K] [SECONDS]: waits until exactly one node other
@@ -91,7 +119,7 @@ lab_wait_holder() {
 	deadline=$(($(lab_now_ms) + secs * 1000))
 	while [ "$(lab_now_ms)" -lt "$deadline" ]; do
 		h=$(lab_holders "$ip")
-		if [[ $h =~ ^[0-9]+$ ]] && [ "$h" != "$not" ]; then
+		if [[ $h =~ ^r?[0-9]+$ ]] && [ "$h" != "$not" ]; then
 			echo "$h"
 			return 0
 		fi
@@ -129,15 +157,16 @@ lab_sample_start() {
 	: >"$LAB_SAMPLES"
 	(
 		exec 3>&- # bats waits for fd 3 to close
-		local k ns has
+		local i ns has ids
+		read -r -a ids <<<"$LAB_IDS"
 		while :; do
-			k=0
+			i=0
 			for ns in $LAB_NETNS; do
-				k=$((k + 1))
 				has=0
 				[[ $(ip -n "$ns" -o addr show dev eth0 2>/dev/null) == *" $ip/"* ]] &&
 					has=1
-				echo "${EPOCHREALTIME/./} $k $has"
+				echo "${EPOCHREALTIME/./} ${ids[$i]} $has"
+				i=$((i + 1))
 			done
 		done >>"$LAB_SAMPLES"
 	) &
@@ -168,11 +197,13 @@ lab_sample_overlaps() {
 # monitor, time-stamped on receipt), until lab_sample_stop... or the node's
 # power-off: its monitor lives in its netns and dies with it.
 lab_watch_start() {
-	local k=0 ns
+	local i=0 k ns ids
 	LAB_WATCH=$BATS_TEST_TMPDIR/watch
 	mkdir -p "$LAB_WATCH"
+	read -r -a ids <<<"$LAB_IDS"
 	for ns in $LAB_NETNS; do
-		k=$((k + 1))
+		k=${ids[$i]}
+		i=$((i + 1))
 		(
 			exec 3>&-
 			exec ip -n "$ns" -ts monitor address >"$LAB_WATCH/node$k" 2>/dev/null
@@ -209,28 +240,48 @@ lab_watch_added() {
 # Epoch ms of the first power switch event ACTION (off/reboot) on node K
 # after epoch ms SINCE that succeeded; nothing if none.
 lab_fence_time() {
-	local k=$1 since=$2
-	lab fence-log | awk -v n="node$k" -v t="$since" \
+	local since=$2
+	lab fence-log | awk -v n="$(lab_node_name "$1")" -v t="$since" \
 		'$1 >= t && $3 == n && ($2 == "off" || $2 == "reboot") && $4 == "rc=0" { print $1; exit }'
 }
 
-# Back to a healthy lab after a fault: cables in, nodes thawed and powered,
-# all online with quorum, failures forgotten, the cluster settled.
+# Back to a healthy lab after a fault: cables in, links healed, nodes
+# thawed and powered, all online with quorum (remote nodes too), failures
+# forgotten, the cluster settled.
 lab_recover() {
-	local k
+	local k l
 	lab_sample_stop
 	lab_watch_stop
 	[ -n "${VNFHA_LAB:-}" ] || return 0
-	for k in $(seq "$(lab_nodes)"); do
+	for k in $(lab_ids); do
 		lab heal "$k"
 		lab thaw "$k" 2>/dev/null || true
 	done
-	for k in $(seq "$(lab_nodes)"); do
+	lab status | awk '$1 == "link" && $4 == "cut" { print $2, $3 }' | while read -r k l; do
+		lab heal-link "$k" "$l"
+	done
+	for k in $(lab_ids); do
 		lab boot "$k"
 	done
+	# a remote node's connection that failed everywhere comes back only
+	# once its failures are forgotten
+	[ "$(lab_remotes)" = 0 ] || lab on any crm_resource --cleanup >/dev/null
 	lab wait-online -T 90
 	lab on any crm_resource --cleanup >/dev/null
 	lab on any crm_resource --wait --timeout=60s
+}
+
+# lab_recover_next: lab_recover for the next test; after the file's last test
+# only the samplers stop (teardown_file's lab down follows, and waiting for a
+# fenced node to rejoin would only cost the file's run time). BATS_TEST_NAMES
+# lists every test of the file, filtered or not: a filtered run recovers.
+lab_recover_next() {
+	if [ "${BATS_TEST_NUMBER:-0}" -ge "${#BATS_TEST_NAMES[@]}" ]; then
+		lab_sample_stop
+		lab_watch_stop
+		return 0
+	fi
+	lab_recover
 }
 
 # lab_add_user NAME UID: a system user NAME (uid and login group UID) on

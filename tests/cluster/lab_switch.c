@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,33 +37,95 @@ int lab_switch_action_has_plug(enum lab_switch_action action)
 	return action != LAB_SWITCH_LIST && action != LAB_SWITCH_MONITOR;
 }
 
-int lab_switch_plug_parse(const char *plug, long max_nodes, long *ret_node)
+/* "<prefix><N>" with 1 <= N <= max: digits only, no leading 0, no sign. */
+static int numbered_parse(const char *text, const char *prefix, long max, long *ret_num)
 {
-	long node = 0;
+	size_t len = strlen(prefix);
+
+	if (strncmp(text, prefix, len) != 0 || text[len] < '1' || text[len] > '9') {
+		return -EINVAL;
+	}
+	if (max < 1) {
+		return -ERANGE;
+	}
+	return vnfha__parse_long(text + len, 1, max, ret_num);
+}
+
+int lab_switch_plug_parse(const char *plug, const struct lab_switch_size *size, long *ret_slot)
+{
+	long num = 0;
 	int rc;
 
-	if (strncmp(plug, "node", 4) != 0) {
-		return -EINVAL;
+	if (strncmp(plug, "remote", 6) == 0) {
+		rc = numbered_parse(plug, "remote", size->remotes, &num);
+		num += LAB_NODES_MAX;
+	} else {
+		rc = numbered_parse(plug, "node", size->nodes, &num);
 	}
-	/* "node03" or "node+3" are not node names: digits only, no leading 0. */
-	if (plug[4] < '1' || plug[4] > '9') {
-		return -EINVAL;
-	}
-	rc = vnfha__parse_long(plug + 4, 1, max_nodes, &node);
 	if (rc < 0) {
 		return rc;
 	}
-	*ret_node = node;
+	*ret_slot = num;
 	return 0;
 }
 
-int lab_switch_request_parse(const char *line, long max_nodes,
-			     enum lab_switch_action *ret_action, long *ret_node)
+int lab_switch_slot_is_remote(long slot)
+{
+	return slot > LAB_NODES_MAX;
+}
+
+static int slot_format(long slot, const char *node_prefix, const char *remote_prefix,
+		       char *buf, size_t len)
+{
+	int n;
+
+	if (slot < 1 || slot > LAB_SLOTS_MAX) {
+		return -ERANGE;
+	}
+	if (lab_switch_slot_is_remote(slot)) {
+		n = snprintf(buf, len, "%s%ld", remote_prefix, slot - LAB_NODES_MAX);
+	} else {
+		n = snprintf(buf, len, "%s%ld", node_prefix, slot);
+	}
+	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
+}
+
+int lab_switch_slot_name(long slot, char *buf, size_t len)
+{
+	return slot_format(slot, "node", "remote", buf, len);
+}
+
+int lab_switch_slot_id(long slot, char *buf, size_t len)
+{
+	return slot_format(slot, "", "r", buf, len);
+}
+
+long lab_switch_slot_first(const struct lab_switch_size *size)
+{
+	if (size->nodes >= 1) {
+		return 1;
+	}
+	return size->remotes >= 1 ? LAB_NODES_MAX + 1 : 0;
+}
+
+long lab_switch_slot_next(const struct lab_switch_size *size, long slot)
+{
+	if (slot < size->nodes) {
+		return slot + 1;
+	}
+	if (slot <= LAB_NODES_MAX) {
+		return size->remotes >= 1 ? LAB_NODES_MAX + 1 : 0;
+	}
+	return slot < LAB_NODES_MAX + size->remotes ? slot + 1 : 0;
+}
+
+int lab_switch_request_parse(const char *line, const struct lab_switch_size *size,
+			     enum lab_switch_action *ret_action, long *ret_slot)
 {
 	char word[32];
 	const char *space = strchr(line, ' ');
 	enum lab_switch_action action;
-	long node = 0;
+	long slot = 0;
 	size_t len;
 	int rc;
 
@@ -84,13 +147,13 @@ int lab_switch_request_parse(const char *line, long max_nodes,
 			return -EINVAL;
 		}
 	} else {
-		rc = lab_switch_plug_parse(space + 1, max_nodes, &node);
+		rc = lab_switch_plug_parse(space + 1, size, &slot);
 		if (rc < 0) {
 			return rc;
 		}
 	}
 	*ret_action = action;
-	*ret_node = node;
+	*ret_slot = slot;
 	return 0;
 }
 

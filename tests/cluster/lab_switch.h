@@ -7,13 +7,15 @@
  *
  *   request:  "<action> <plug>\n"
  *             action: off | on | reboot | status | list | monitor
- *             plug:   "node<K>" (1 <= K <= LAB_NODES_MAX), "-" for list/monitor
+ *             plug:   "node<K>" (a full cluster node, 1 <= K <= LAB_NODES_MAX),
+ *                     "remote<J>" (a Pacemaker Remote node, 1 <= J <= LAB_REMOTES_MAX),
+ *                     "-" for list/monitor
  *   reply:    "<rc>[ <text>]\n"
  *             rc is the fence-agents exit code: 0 done (status: powered on),
  *             2 powered off (status only), 1 failed; for list, text holds the
  *             node names separated by single spaces.
  *
- * Version table: 1 (this one) — the first.
+ * Version table: 1 — the first (node<K> only); 2 (this one) — remote<J> plugs.
  */
 #ifndef VNFHA_LAB_SWITCH_H
 #define VNFHA_LAB_SWITCH_H
@@ -22,8 +24,13 @@
 
 /* Where the nodes see the switch (lab-node-init bind-mounts it there). */
 #define LAB_SWITCH_SOCKET "/run/vnfha-lab/switch/switch.sock"
-#define LAB_SWITCH_LINE_MAX 256
+/* A list reply names every plug: "0" and " remote99" per remote fit. */
+#define LAB_SWITCH_LINE_MAX 1024
 #define LAB_NODES_MAX 5
+/* Remote node J has the lab address 198.51.100.(100 + J). */
+#define LAB_REMOTES_MAX 99
+/* Plugs are numbered as slots: node K is slot K, remote J slot LAB_NODES_MAX + J. */
+#define LAB_SLOTS_MAX (LAB_NODES_MAX + LAB_REMOTES_MAX)
 #define LAB_SWITCH_TIMEOUT_MS 30000
 
 enum lab_switch_action {
@@ -46,16 +53,40 @@ int lab_switch_action_parse(const char *name, enum lab_switch_action *ret_action
 const char *lab_switch_action_name(enum lab_switch_action action);
 /* True for actions that name one node (the others take "-"). */
 int lab_switch_action_has_plug(enum lab_switch_action action);
-/* "node3" -> 3 when 1 <= 3 <= max_nodes; 0, -EINVAL (not nodeK) or -ERANGE. */
-int lab_switch_plug_parse(const char *plug, long max_nodes, long *ret_node);
+/* How many plugs of each kind a lab has (and so which plugs are valid). */
+struct lab_switch_size {
+	long nodes;   /* 1 .. LAB_NODES_MAX */
+	long remotes; /* 0 .. LAB_REMOTES_MAX */
+};
+
+/*
+ * "node3" -> slot 3 when 3 <= size->nodes; "remote2" -> slot LAB_NODES_MAX + 2
+ * when 2 <= size->remotes. 0, -EINVAL (neither nodeK nor remoteJ) or -ERANGE
+ * (a number beyond the lab's size).
+ */
+int lab_switch_plug_parse(const char *plug, const struct lab_switch_size *size, long *ret_slot);
+
+/* True when slot is a remote node's. */
+int lab_switch_slot_is_remote(long slot);
+
+/* The plug's name ("node3", "remote2") into buf; 0, or -ENOSPC, -ERANGE. */
+int lab_switch_slot_name(long slot, char *buf, size_t len);
+
+/* The lab script's node id ("3", "r2") into buf; 0, or -ENOSPC, -ERANGE. */
+int lab_switch_slot_id(long slot, char *buf, size_t len);
+
+/* Every slot of a lab in order (nodes, then remotes): the first, and the one
+ * after slot; 0 after the last. */
+long lab_switch_slot_first(const struct lab_switch_size *size);
+long lab_switch_slot_next(const struct lab_switch_size *size, long slot);
 
 /*
  * Splits one request line (NUL-terminated, without the newline) into action
- * and plug; the plug is validated against max_nodes, and ret_node is 0 for
- * the actions without one. 0 or -EINVAL/-ERANGE.
+ * and plug; the plug is validated against size, and ret_slot is 0 for the
+ * actions without one. 0 or -EINVAL/-ERANGE.
  */
-int lab_switch_request_parse(const char *line, long max_nodes,
-			     enum lab_switch_action *ret_action, long *ret_node);
+int lab_switch_request_parse(const char *line, const struct lab_switch_size *size,
+			     enum lab_switch_action *ret_action, long *ret_slot);
 
 /*
  * Reads the one line a peer sends on a connection, within timeout_ms; strips

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Active/active VNFCs behind an HA HAProxy on a floating IP, in a real
 # 3-node cluster with fencing (issue 7):
-#   - one VNFC instance per node (a clone), each fronted by an
-#     ocf:vnfha:lbmember instance (clone, colocated, ordered after it);
+#   - one VNFC instance per node (ocf:vnfha:vnfc, a promotable clone whose
+#     instances all serve), each fronted by an ocf:vnfha:lbmember instance
+#     (clone, colocated, ordered after it);
 #   - HAProxy runs as a cluster resource in a group after its floating IP;
 #     every lbmember instance is ordered after that group and finds itself
 #     missing when HAProxy starts elsewhere, so the pool is rebuilt from the
@@ -15,7 +16,6 @@ load lab
 load lb-setup
 
 VIP=$LB_VIP
-SRC=$LB_SRC
 
 setup_file() {
 	lab_available || return 0
@@ -38,42 +38,8 @@ setup() {
 }
 
 teardown() {
-	lab_recover
-}
-
-lb_api() {
-	ip netns exec "$CLIENT_NS" python3 "$SRC/tests/bats/lb_api.py" "$VIP:9999" "$1"
-}
-
-# Members HAProxy sends traffic to: "node1 node2 ..." (ready, address right).
-pool() {
-	lb_api "show servers state be" 2>/dev/null | awk -v a1="$(lab addr 1)" \
-		-v a2="$(lab addr 2)" -v a3="$(lab addr 3)" '
-		NF > 6 && $1 != "#" && $7 == 0 {
-			want = ($4 == "node1") ? a1 : ($4 == "node2") ? a2 : ($4 == "node3") ? a3 : ""
-			if ($5 == want && $19 == 8001) print $4 }' | sort | tr '\n' ' '
-}
-
-# wait_pool "WANT" SECONDS: until the pool is exactly WANT; prints the epoch ms.
-wait_pool() {
-	local want=$1 secs=$2 t0 now
-	t0=$(lab_now_ms)
-	while :; do
-		[ "$(pool)" = "$want" ] && { lab_now_ms; return 0; }
-		now=$(lab_now_ms)
-		if [ $((now - t0)) -gt $((secs * 1000)) ]; then
-			echo "pool is [$(pool)], want [$want]" >&2
-			return 1
-		fi
-		sleep 0.05
-	done
-}
-
-client_start() {
-	CLIENT_OUT=$BATS_TEST_TMPDIR/client
-	ip netns exec "$CLIENT_NS" python3 "$SRC/tests/cluster/lb-client.py" \
-		"http://$VIP:8080/" 50 "$1" "$CLIENT_OUT" </dev/null 3>&- &
-	CLIENT_PID=$!
+	lb_watch_stop
+	lab_recover_next
 }
 
 alerts_with() {
@@ -82,8 +48,8 @@ alerts_with() {
 }
 
 @test "three members in the pool, the client reaches all of them through the VIP" {
-	wait_pool "node1 node2 node3 " 30
-	client_start 2
+	lb_wait_pool "node1 node2 node3 " 30
+	lb_client_start 2
 	wait "$CLIENT_PID"
 	[ "$(grep -c ' ok ' "$CLIENT_OUT")" -ge 95 ]
 	run grep ' fail ' "$CLIENT_OUT"
@@ -93,15 +59,20 @@ alerts_with() {
 }
 
 @test "kill one VNFC: it leaves the pool, no request fails beyond those in flight, it rejoins" {
-	wait_pool "node1 node2 node3 " 30
-	client_start 25
+	lb_wait_pool "node1 node2 node3 " 30
+	lb_client_start 25
 	sleep 2
-	pid=$(lab on 2 cat /run/vnfc.pid)
+	pid=$(lb_vnfc_pid 2)
+	# a recovery in place takes node2 out for a few hundred ms: the watcher
+	# polls every 20 ms
+	lb_watch_start
+	sleep 0.5
 	t_kill=$(lab_now_ms)
 	lab kill-process 2 "$pid"
-	left=$(wait_pool "node1 node3 " 15)
-	back=$(wait_pool "node1 node2 node3 " 30)
+	left=$(lb_watch_wait without node2 "$t_kill" 15)
+	back=$(lb_watch_wait with node2 "$left" 30)
 	wait "$CLIENT_PID"
+	lb_watch_stop
 	fails=$(grep -c ' fail ' "$CLIENT_OUT" || true)
 	# requests that were open on node2 when it died
 	inflight=$(awk -v k="$t_kill" '$1 <= k && $2 >= k' "$CLIENT_OUT" | wc -l)
@@ -120,23 +91,24 @@ alerts_with() {
 	failure=$(alerts_with '"event":"resource-failure"' '"resource":"vnfc"' |
 		grep -F '"node":"node2"' | head -n 1)
 	[[ "$failure" == *'"vnf":"demo"'* ]]
-	[[ "$failure" == *'"operation":"monitor"'* ]]
-	[[ "$failure" =~ \"rc\":[1-9] ]] # anything says 1 (error) for a dead process
+	# vnfc's supervisor reported it (crm_resource --fail: "asyncmon", error)
+	[[ "$failure" == *'"operation":"asyncmon"'* ]]
+	[[ "$failure" =~ \"rc\":[1-9] ]]
 	[[ "$failure" =~ \"time\":\"20[0-9-]{8}T[0-9:.]{15}Z\" ]]
 	alerts_with '"event":"resource-recovery"' '"resource":"vnfc"' | grep -F '"node":"node2"' |
 		grep -qF '"operation":"start"'
 }
 
 @test "kill the LB node: HAProxy and its VIP move, the pool is rebuilt from the cluster" {
-	wait_pool "node1 node2 node3 " 30
+	lb_wait_pool "node1 node2 node3 " 30
 	holder=$(lab_wait_holder "$VIP")
 	survivors=$(for k in 1 2 3; do [ "$k" = "$holder" ] || printf 'node%d ' "$k"; done)
-	client_start 40
+	lb_client_start 40
 	sleep 2
 	t_kill=$(lab_now_ms)
 	lab kill-node "$holder"
 	new=$(lab_wait_holder "$VIP" "$holder" 60)
-	t_pool=$(wait_pool "$survivors" 60)
+	t_pool=$(lb_wait_pool "$survivors" 60)
 	wait "$CLIENT_PID"
 	echo "LB node$holder killed; VIP on node$new, pool [$survivors] complete" \
 		"$((t_pool - t_kill)) ms after the kill" >&3

@@ -21,10 +21,7 @@ setup() {
 }
 
 teardown() {
-	if [ -n "${STALE_NS:-}" ]; then # the stale-replica test's changes
-		ip netns exec "$STALE_NS" nft delete table inet vnfhastale 2>/dev/null || true
-		lab on any pcs constraint remove vnf-stale-test 2>/dev/null || true
-	fi
+	vnf_stale_stop # the stale-replica test's changes
 	vnf_teardown
 }
 
@@ -91,11 +88,7 @@ teardown() {
 	[ "$fresh" != "$active" ] || fresh=$(( fresh % 3 + 1 ))
 	# The stale node stops receiving checkpoints (its replication port drops
 	# everything) while the client keeps committing through the active.
-	ns=$(lab netns "$stale")
-	STALE_NS=$ns
-	ip netns exec "$ns" nft add table inet vnfhastale
-	ip netns exec "$ns" nft add chain inet vnfhastale in '{ type filter hook input priority 0; }'
-	ip netns exec "$ns" nft add rule inet vnfhastale in tcp dport 7410 drop
+	vnf_stale_start "$stale"
 	vnf_client_start 8
 	vnf_client_check 0
 	last=$(sed -n 's/^summary .* last=\([0-9]*\) .*/\1/p' "$CLIENT_LOG")
@@ -114,8 +107,7 @@ teardown() {
 	[[ "$output" == *"node$fresh holds a fresher checkpoint"* ]]
 	[[ "$output" != *"Promoted: [ node$stale ]"* ]]
 	# Lift the ban: the fresh node is promoted and nothing acknowledged is lost.
-	ip netns exec "$ns" nft delete table inet vnfhastale
-	lab on "$fresh" pcs constraint remove vnf-stale-test
+	vnf_stale_stop
 	lab on "$fresh" crm_resource --cleanup >/dev/null
 	vnf_wait_serving 60
 	[ "$(vnf_active)" = "$fresh" ]

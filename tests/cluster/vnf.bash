@@ -227,14 +227,38 @@ vnf_setup_file() {
 	vnf_wait_serving 60
 }
 
-# teardown of the VNF scenarios: the client stopped, every node back up and
-# every failure forgotten.
-vnf_teardown() {
+# vnf_stale_start ID: node ID's replica stops receiving checkpoints (its
+# replication port drops everything) until vnf_stale_stop, which also lifts
+# the stale-replica tests' ban (constraint vnf-stale-test); STALE_NS is the
+# netns in between.
+vnf_stale_start() {
+	STALE_NS=$(lab netns "$1")
+	ip netns exec "$STALE_NS" nft add table inet vnfhastale
+	ip netns exec "$STALE_NS" nft add chain inet vnfhastale in \
+		'{ type filter hook input priority 0; }'
+	ip netns exec "$STALE_NS" nft add rule inet vnfhastale in tcp dport 7410 drop
+}
+
+vnf_stale_stop() {
+	[ -n "${STALE_NS:-}" ] || return 0
+	ip netns exec "$STALE_NS" nft delete table inet vnfhastale 2>/dev/null || true
+	lab on any pcs constraint remove vnf-stale-test 2>/dev/null || true
+	STALE_NS=
+}
+
+# The client stopped, if it still runs.
+vnf_client_stop() {
 	if [ -n "${CLIENT_PID:-}" ]; then
 		kill "$CLIENT_PID" 2>/dev/null || true
 		wait "$CLIENT_PID" 2>/dev/null || true
 		CLIENT_PID=
 	fi
+}
+
+# teardown of the VNF scenarios: the client stopped, every node back up and
+# every failure forgotten.
+vnf_teardown() {
+	vnf_client_stop
 	lab_recover
 }
 

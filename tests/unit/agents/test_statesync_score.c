@@ -42,5 +42,17 @@ int main(void)
 	CHECK_INT(ss_parse_attrd("garbage\n", "node1", got, 4), -EINVAL);
 	CHECK_INT(ss_parse_attrd("name=\"x\" host=\"n\" value=\"a.b\"\n", "node1", got, 4), -EINVAL);
 	CHECK_INT(ss_parse_attrd("", "node1", got, 4), 0);
+
+	/* more peers than room: refused, never cut (the one left out may be the
+	 * freshest); self and empty values do not count */
+	const char *three = "name=\"v\" host=\"remote1\" value=\"1.1\"\n"
+			    "name=\"v\" host=\"node1\" value=\"1.1\"\n"
+			    "name=\"v\" host=\"remote2\" value=\"1.2\"\n"
+			    "name=\"v\" host=\"remote3\" value=\"\"\n"
+			    "name=\"v\" host=\"remote4\" value=\"1.3\"\n";
+
+	CHECK_INT(ss_parse_attrd(three, "node1", got, 3), 3);
+	CHECK_INT(ss_parse_attrd(three, "node1", got, 2), -E2BIG);
+	CHECK_INT(ss_parse_attrd(three, "remote3", got, 3), -E2BIG);
 	return UNIT_DONE();
 }
