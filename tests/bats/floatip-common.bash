@@ -70,6 +70,13 @@ addrs_a() {
 	netns_a ip -o addr show dev "$IF_A" | awk '{ $1 = $2 = ""; print }'
 }
 
+# addr_set_a: the addresses on IF_A alone, without their flags and
+# lifetimes (a fresh veth's link-local address leaves DAD's "tentative" at
+# its own time), for "nothing was added or removed" checks.
+addr_set_a() {
+	netns_a ip -o addr show dev "$IF_A" | awk '{ print $3, $4 }' | sort
+}
+
 has_addr_a() {
 	netns_a ip -o addr show dev "$IF_A" | grep -q " $1/"
 }

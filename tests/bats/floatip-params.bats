@@ -18,12 +18,12 @@ rejected_with() {
 	shift
 	local want=${!#} before
 	local -a kv=("${@:1:$#-1}")
-	before=$(addrs_a)
+	before=$(addr_set_a)
 	run fip start "${kv[@]}"
 	echo "start: $status $output"
 	[ "$status" -eq "$code" ]
 	[[ "$output" == *"ocf-exit-reason:"*"$want"* ]]
-	[ "$(addrs_a)" = "$before" ]
+	[ "$(addr_set_a)" = "$before" ]
 	OCF_CHECK_LEVEL=10 run fip validate-all "${kv[@]}"
 	echo "validate-all: $status $output"
 	[ "$status" -eq "$code" ]
