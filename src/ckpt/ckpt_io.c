@@ -138,6 +138,19 @@ int vnfha__ckpt_io_write(struct vnfha__ckpt_conn *c, const void *buf, size_t len
 	return 0;
 }
 
+/* One receive of up to len bytes, retried when interrupted: the bytes
+ * (> 0) or -errno, -ECONNRESET at EOF. */
+static ssize_t recv_some(struct vnfha__ckpt_conn *c, void *buf, size_t len)
+{
+	for (;;) {
+		ssize_t n = c->ops->recv(c, buf, len);
+
+		if (n != -EINTR) {
+			return n == 0 ? -ECONNRESET : n;
+		}
+	}
+}
+
 /* len bytes for p out of c's buffer: what it holds first, then one recv
  * of up to its capacity at a time (or straight into p when len is at
  * least that). */
@@ -157,25 +170,15 @@ static int read_buffered(struct vnfha__ckpt_conn *c, uint8_t *p, size_t len)
 			len -= take;
 			continue;
 		}
-		if (len >= rb->cap) {
-			n = c->ops->recv(c, p, len);
-		} else {
-			rb->off = 0;
-			n = c->ops->recv(c, rb->buf, rb->cap);
-		}
-		if (n == -EINTR) {
-			continue;
-		}
+		n = recv_some(c, len >= rb->cap ? p : rb->buf, len >= rb->cap ? len : rb->cap);
 		if (n < 0) {
 			return (int)n;
-		}
-		if (n == 0) {
-			return -ECONNRESET;
 		}
 		if (len >= rb->cap) {
 			p += n;
 			len -= (size_t)n;
 		} else {
+			rb->off = 0;
 			rb->len = (size_t)n;
 		}
 	}
@@ -190,16 +193,10 @@ int vnfha__ckpt_io_read(struct vnfha__ckpt_conn *c, void *buf, size_t len)
 		return read_buffered(c, p, len);
 	}
 	while (len > 0) {
-		ssize_t n = c->ops->recv(c, p, len);
+		ssize_t n = recv_some(c, p, len);
 
-		if (n == -EINTR) {
-			continue;
-		}
 		if (n < 0) {
 			return (int)n;
-		}
-		if (n == 0) {
-			return -ECONNRESET;
 		}
 		p += n;
 		len -= (size_t)n;
