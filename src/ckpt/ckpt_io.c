@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -73,6 +74,29 @@ void vnfha__ckpt_conn_init_fd(struct vnfha__ckpt_conn *c, int fd)
 	c->ops = &fd_ops;
 	c->priv = NULL;
 	c->recv_fd = -1;
+	c->rb = NULL;
+}
+
+int vnfha__ckpt_conn_buffer(struct vnfha__ckpt_conn *c, size_t cap)
+{
+	struct vnfha__ckpt_rbuf *rb;
+
+	if (c->rb != NULL || cap == 0) {
+		return -EINVAL;
+	}
+	rb = calloc(1, sizeof(*rb));
+	if (rb == NULL || (rb->buf = malloc(cap)) == NULL) {
+		free(rb);
+		return -ENOMEM;
+	}
+	rb->cap = cap;
+	c->rb = rb;
+	return 0;
+}
+
+size_t vnfha__ckpt_io_buffered(const struct vnfha__ckpt_conn *c)
+{
+	return c->rb != NULL ? c->rb->len : 0;
 }
 
 void vnfha__ckpt_conn_close(struct vnfha__ckpt_conn *c)
@@ -86,8 +110,13 @@ void vnfha__ckpt_conn_close(struct vnfha__ckpt_conn *c)
 	if (c->recv_fd >= 0) {
 		close(c->recv_fd);
 	}
+	if (c->rb != NULL) {
+		free(c->rb->buf);
+		free(c->rb);
+	}
 	c->fd = -1;
 	c->recv_fd = -1;
+	c->rb = NULL;
 }
 
 int vnfha__ckpt_io_write(struct vnfha__ckpt_conn *c, const void *buf, size_t len)
@@ -109,21 +138,65 @@ int vnfha__ckpt_io_write(struct vnfha__ckpt_conn *c, const void *buf, size_t len
 	return 0;
 }
 
+/* One receive of up to len bytes, retried when interrupted: the bytes
+ * (> 0) or -errno, -ECONNRESET at EOF. */
+static ssize_t recv_some(struct vnfha__ckpt_conn *c, void *buf, size_t len)
+{
+	for (;;) {
+		ssize_t n = c->ops->recv(c, buf, len);
+
+		if (n != -EINTR) {
+			return n == 0 ? -ECONNRESET : n;
+		}
+	}
+}
+
+/* len bytes for p out of c's buffer: what it holds first, then one recv
+ * of up to its capacity at a time (or straight into p when len is at
+ * least that). */
+static int read_buffered(struct vnfha__ckpt_conn *c, uint8_t *p, size_t len)
+{
+	struct vnfha__ckpt_rbuf *rb = c->rb;
+
+	while (len > 0) {
+		size_t take = rb->len < len ? rb->len : len;
+		ssize_t n;
+
+		if (take > 0) {
+			memcpy(p, rb->buf + rb->off, take);
+			rb->off += take;
+			rb->len -= take;
+			p += take;
+			len -= take;
+			continue;
+		}
+		n = recv_some(c, len >= rb->cap ? p : rb->buf, len >= rb->cap ? len : rb->cap);
+		if (n < 0) {
+			return (int)n;
+		}
+		if (len >= rb->cap) {
+			p += n;
+			len -= (size_t)n;
+		} else {
+			rb->off = 0;
+			rb->len = (size_t)n;
+		}
+	}
+	return 0;
+}
+
 int vnfha__ckpt_io_read(struct vnfha__ckpt_conn *c, void *buf, size_t len)
 {
 	uint8_t *p = buf;
 
+	if (c->rb != NULL) {
+		return read_buffered(c, p, len);
+	}
 	while (len > 0) {
-		ssize_t n = c->ops->recv(c, p, len);
+		ssize_t n = recv_some(c, p, len);
 
-		if (n == -EINTR) {
-			continue;
-		}
 		if (n < 0) {
 			return (int)n;
-		}
-		if (n == 0) {
-			return -ECONNRESET;
 		}
 		p += n;
 		len -= (size_t)n;
@@ -241,7 +314,7 @@ bool vnfha__ckpt_io_pending(struct vnfha__ckpt_conn *c)
 {
 	struct pollfd p = { .fd = c->fd, .events = POLLIN };
 
-	if (c->ops->pending != NULL && c->ops->pending(c)) {
+	if (vnfha__ckpt_io_buffered(c) > 0 || (c->ops->pending != NULL && c->ops->pending(c))) {
 		return true;
 	}
 	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);

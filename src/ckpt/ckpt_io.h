@@ -34,11 +34,30 @@ struct vnfha__ckpt_conn {
 	const struct vnfha__ckpt_conn_ops *ops;
 	void *priv;  /* the transport's state (a TLS session) */
 	int recv_fd; /* a descriptor that came with the last frame (SCM_RIGHTS), or -1 */
+	struct vnfha__ckpt_rbuf *rb; /* reads buffered (vnfha__ckpt_conn_buffer), or NULL */
+};
+
+/* A connection's read buffer: bytes [off, off + len) of buf are received
+ * and not yet read. */
+struct vnfha__ckpt_rbuf {
+	uint8_t *buf;
+	size_t cap;
+	size_t off;
+	size_t len;
 };
 
 /* A connection over a connected socket fd (plain bytes). */
 void vnfha__ckpt_conn_init_fd(struct vnfha__ckpt_conn *c, int fd);
 void vnfha__ckpt_conn_close(struct vnfha__ckpt_conn *c);
+/* From here, reads through c take what one recv of up to cap bytes
+ * brought (several frames per system call); a read larger than the buffer
+ * goes straight to its destination. Only for a connection that carries
+ * no descriptors (SCM_RIGHTS would arrive ahead of its frame). Its
+ * readers then ask vnfha__ckpt_io_pending (or _buffered), not poll(2)
+ * alone: bytes may wait here. */
+int vnfha__ckpt_conn_buffer(struct vnfha__ckpt_conn *c, size_t cap);
+/* Bytes received into c's buffer and not read yet. */
+size_t vnfha__ckpt_io_buffered(const struct vnfha__ckpt_conn *c);
 
 int vnfha__ckpt_io_write(struct vnfha__ckpt_conn *c, const void *buf, size_t len);
 /* -ECONNRESET on EOF before len bytes. */

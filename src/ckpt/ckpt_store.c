@@ -79,8 +79,9 @@ void vnfha__ckpt_store_free(struct vnfha__ckpt_store *store)
 	}
 	for (size_t i = 0; i < store->n; i++) {
 		struct vnfha__ckpt_entry *e = store->v[i];
-		int fds[] = { e->objfd, e->datafd, e->logfd };
+		int fds[] = { e->objfd, e->logfd };
 
+		vnfha__ckpt_entry_close_data(e);
 		vnfha__ckpt_meta_free(e->meta);
 		for (size_t k = 0; k < sizeof(fds) / sizeof(fds[0]); k++) {
 			if (fds[k] >= 0) {

@@ -34,7 +34,16 @@ struct vnfha__ckpt_entry {
 	uint64_t datafd_id;
 	int logfd;
 	uint64_t log_len;
+	/* The data file mapped read-only (NULL: not mapped, read with
+	 * pread): a patch stages its blocks from here without a system call
+	 * per block. Files of a data_id are never shortened (a full version
+	 * is a new data_id), so map_len bytes stay readable. */
+	const uint8_t *map;
+	size_t map_len;
 };
+
+/* Closes the entry's data file and unmaps it (entry_files reopens). */
+void vnfha__ckpt_entry_close_data(struct vnfha__ckpt_entry *e);
 
 struct vnfha__ckpt_store {
 	int dirfd;

@@ -219,6 +219,7 @@ static int handshake(struct vnfha__ckpt_conn *c, int fd, const struct vnfha__ckp
 	c->ops = &tls_ops;
 	c->priv = t;
 	c->recv_fd = -1;
+	c->rb = NULL;
 	return 0;
 }
 

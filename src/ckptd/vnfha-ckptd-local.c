@@ -28,6 +28,7 @@
 #define DEFAULT_TIMEOUT_MS 5000
 #define DRAIN_MAX 256			/* submits read off one connection before committing */
 #define GET_SNAPSHOT_BYTES (16u << 20) /* a get up to this is read under the lock */
+#define LOCAL_RBUF (64u << 10)		/* a connection's read buffer: one recv per batch of frames */
 
 struct local {
 	struct ckptd *d;
@@ -606,9 +607,15 @@ static int do_peers(struct local *l, const uint8_t *payload, size_t len)
 }
 
 /* Until a frame starts arriving, flushing what is queued for the client
- * meanwhile; wait_ms -1 blocks. 1: readable, 0: not yet, <0 the end. */
+ * meanwhile; wait_ms -1 blocks. 1: readable, 0: not yet, <0 the end.
+ * Bytes already in the connection's read buffer are readable now. */
 static int wait_request(struct local *l, int wait_ms)
 {
+	bool buffered = vnfha__ckpt_io_buffered(l->c) > 0;
+
+	if (buffered) {
+		wait_ms = 0;
+	}
 	for (;;) {
 		struct pollfd p[2] = { { .fd = l->c->fd, .events = POLLIN },
 				       { .fd = l->lc->wake_fd, .events = POLLIN } };
@@ -627,7 +634,7 @@ static int wait_request(struct local *l, int wait_ms)
 		if (l->lc->dead) {
 			return -EPIPE;
 		}
-		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+		if (buffered || (p[0].revents & (POLLIN | POLLHUP | POLLERR))) {
 			return 1;
 		}
 		if (n == 0) {
@@ -717,7 +724,9 @@ void ckptd_serve_local(struct ckptd *d, struct vnfha__ckpt_conn *c)
 	int rc = 0;
 
 	l.lc = ckptd_local_new(d, c);
-	if (l.buf == NULL || l.lc == NULL) {
+	/* Requests read through a buffer: one read brings every submit
+	 * waiting on the socket (nothing comes with SCM_RIGHTS this way). */
+	if (l.buf == NULL || l.lc == NULL || vnfha__ckpt_conn_buffer(c, LOCAL_RBUF) != 0) {
 		free(l.buf);
 		free(l.lc);
 		return;

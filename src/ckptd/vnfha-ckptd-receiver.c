@@ -13,6 +13,7 @@
 
 #define BURST_MAX 64 /* PATCH frames applied together, one fsync and one ACK */
 #define BURST_BLOCKS 256
+#define PEER_RBUF (64u << 10) /* the stream's read buffer: one read brings several frames */
 
 static int send_inventory(struct ckptd *d, struct vnfha__ckpt_conn *c)
 {
@@ -265,6 +266,11 @@ void ckptd_serve_peer(struct ckptd *d, struct vnfha__ckpt_conn *c, const char *w
 	bool have = false;
 	int rc = buf != NULL && blk != NULL ? 0 : -ENOMEM;
 
+	/* Frames read through a buffer: one read for the patches queued on
+	 * the stream, not two per frame. */
+	if (rc == 0) {
+		rc = vnfha__ckpt_conn_buffer(c, PEER_RBUF);
+	}
 	if (rc == 0) {
 		rc = ckptd_recv_hello(c, &h);
 	}

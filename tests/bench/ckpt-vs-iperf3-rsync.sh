@@ -251,14 +251,17 @@ for ((run = 1; run <= REPEAT; run++)); do
 		wait "$ppid" "$rpid" "$cpid" 2>/dev/null || true
 	done
 
-	# this run's ratios, against the anchors of the same run
-	add r.tls.gnutls "$(ratio "$(last tls.gnutls)" "$(last tls.full)")"
+	# this run's ratios, against the anchors of the same run (a transport
+	# not in MODES has none: MODES=plaintext alone has no TLS ratios)
+	[ -z "${RES[tls.full]:-}" ] ||
+		add r.tls.gnutls "$(ratio "$(last tls.gnutls)" "$(last tls.full)")"
 	for mode in $MODES; do
 		add "r.$mode.iperf" "$(ratio "$(gbps "$SIZE" "$(last "$mode.full")")" "$(last iperf)")"
 		add "r.$mode.full_dirty" "$(ratio "$(last "$mode.full")" "$(last "$mode.dirty")")"
 	done
 	for what in full dirty; do
-		add "r.ssh.$what" "$(ratio "$(last "rsync.ssh.$what")" "$(last "tls.$what")")"
+		[ -z "${RES[tls.$what]:-}" ] ||
+			add "r.ssh.$what" "$(ratio "$(last "rsync.ssh.$what")" "$(last "tls.$what")")"
 		[ -z "${RES[plaintext.$what]:-}" ] ||
 			add "r.daemon.$what" "$(ratio "$(last "rsync.daemon.$what")" "$(last "plaintext.$what")")"
 	done
@@ -277,9 +280,11 @@ for mode in $MODES; do
 	echo "vnfha $mode: 1% dirty commit:            $(stat "$mode.dirty") s"
 done
 echo "== ratios, per run against that run's anchor: median (min-max) (target)"
-echo "tls full commit / bare TLS (gnutls-cli):  $(stat r.tls.gnutls)  (>= 0.80)"
-echo "tls: rsync+ssh full time / full commit:   $(stat r.ssh.full)"
-echo "tls: rsync+ssh delta / 1% dirty commit:   $(stat r.ssh.dirty)"
+if [ -n "${RES[r.tls.gnutls]:-}" ]; then
+	echo "tls full commit / bare TLS (gnutls-cli):  $(stat r.tls.gnutls)  (>= 0.80)"
+	echo "tls: rsync+ssh full time / full commit:   $(stat r.ssh.full)"
+	echo "tls: rsync+ssh delta / 1% dirty commit:   $(stat r.ssh.dirty)"
+fi
 if [ -n "${RES[r.daemon.full]:-}" ]; then
 	echo "plaintext: rsync -W time / full commit:   $(stat r.daemon.full)  (>= 3)"
 	echo "plaintext: rsync delta / 1% dirty:        $(stat r.daemon.dirty)"
