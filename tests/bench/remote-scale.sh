@@ -31,7 +31,13 @@
 # usage: [R=REMOTES] [STEPS="10 20 40 80"] [GROW="2x1 4x1 1x2 2x2 4x2 8x4"] remote-scale.sh
 # GROW: VNFC_FACTORxREMOTE_FACTOR for the synthetic CIBs. Needs root and
 # the lab lock: flock /work/lab.lock tests/bench/remote-scale.sh
-set -euo pipefail
+set -eEuo pipefail
+# where it stopped and what the cluster looked like then
+on_err() {
+	echo "remote-scale.sh: line $1 failed: $2" >&2
+	[ -z "${VNFHA_LAB:-}" ] || lab on 1 crm_mon -1rf >&2 || true
+}
+trap 'on_err "$LINENO" "$BASH_COMMAND"' ERR
 BUILDDIR=${VNFHA_BUILDDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 SRCDIR=${VNFHA_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 export VNFHA_BUILDDIR=$BUILDDIR VNFHA_SRCDIR=$SRCDIR
@@ -75,8 +81,12 @@ lab on 1 pcs resource create ss ocf:vnfha:statesync promotable clone-max=3 notif
 lab on 1 pcs resource create vnf ocf:vnfha:vnfc binary="$BUILDDIR/examples/vnfha-counterd" \
 	args="--port $VNF_PORT --mode sync" promotable clone-max=3 >/dev/null
 vnf_create_vip >/dev/null
+# clone-max below the node count: the VNFC's instances where the replicas
+# are, or Pacemaker may place the two clones on disjoint nodes and never
+# promote the VNFC (the README's note on clone-max)
+lab on 1 pcs constraint colocation add vnf-clone with ss-clone INFINITY >/dev/null
 LB_MEMBERS=$(seq -f 'r%g' -s ' ' "$R") LB_LBM_PARAMS="check=true check_interval=1s" \
-	lb_lab_configure 1000 3 >/dev/null 2>&1
+	lb_lab_configure 1000 3 >/dev/null
 lab on 1 crm_resource --wait --timeout=300s >/dev/null
 vnf_wait_serving 120
 active=$(remote_vnf_active)

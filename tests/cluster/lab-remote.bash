@@ -124,8 +124,9 @@ link_set() {
 
 # Every cut pair, "K L" per line (node ids).
 link_cuts() {
-	ip netns exec "$(SW_NS)" nft list set bridge vnfhalab cuts 2>/dev/null |
-		grep -o '"[a-z0-9]*" \. "[a-z0-9]*"' | tr -d '".' |
+	# (no set before the first cut-link; no element, no match: no cut)
+	{ ip netns exec "$(SW_NS)" nft list set bridge vnfhalab cuts 2>/dev/null || true; } |
+		{ grep -o '"[a-z0-9]*" \. "[a-z0-9]*"' || true; } | tr -d '".' |
 		awk '{ a = $1; b = $2; sub(/^n/, "", a); sub(/^n/, "", b); if (a < b) print a, b }' |
 		sort -u
 }
