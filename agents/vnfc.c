@@ -523,7 +523,7 @@ static int wait_standby(struct vnfha_ocf *ocf, const char *log_path)
 static int vnfc_start(struct vnfha_ocf *ocf)
 {
 	struct vnfc_supervise_cfg cfg = { 0 };
-	char path[256], log_path[256], name[128];
+	char path[256], log_path[256], name[128], mark[256], executor[64];
 	char **args = NULL, **env = NULL, **argv = NULL;
 	const char *binary = vnfha_ocf_str(ocf, "binary");
 	struct vnfha__ctl_msg st;
@@ -589,6 +589,8 @@ static int vnfc_start(struct vnfha_ocf *ocf)
 	}
 	argv[0] = (char *)binary;
 	memcpy(argv + 1, args, n_args * sizeof(*argv));
+	/* beside the socket, whose length socket_path() checked */
+	snprintf(mark, sizeof(mark), "%.*s.score", (int)(strlen(path) - 5), path);
 	cfg = (struct vnfc_supervise_cfg){
 		.argv = argv, .env = env, .user = vnfha_ocf_str(ocf, "user"), .uid = uid, .gid = gid,
 		.workdir = vnfha_ocf_str(ocf, "workdir"), .pidfile = vnfha_ocf_str(ocf, "pidfile"),
@@ -599,8 +601,10 @@ static int vnfc_start(struct vnfha_ocf *ocf)
 		.heartbeat_timeout_ms = (unsigned int)vnfha_ocf_int(ocf, "heartbeat_timeout"),
 		.start_timeout_ms = vnfha_ocf_budget_ms(), .role_api = !is_hooks(ocf),
 		.promotion_score = vnfha_ocf_int(ocf, "promotion_score"),
+		.score_mark = mark, .executor = vnfc_executor_id(executor, sizeof(executor)) == 0 ? executor : NULL,
 		.agent_address = vnfha_ocf_str(ocf, "agent_address"),
 	};
+	cfg.score_delay_ms = vnfc_score_delay(mark, cfg.executor, cfg.promotion_score);
 	if (cfg.agent_address != NULL && *cfg.agent_address == '\0') {
 		cfg.agent_address = NULL;
 	}

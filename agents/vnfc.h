@@ -24,8 +24,17 @@ struct vnfc_supervise_cfg {
 	unsigned int heartbeat_timeout_ms; /* 0: heartbeats not required */
 	unsigned int start_timeout_ms;	   /* pidfile wait */
 	long promotion_score;	  /* set once the VNFC is ready; <= 0: never */
+	unsigned int score_delay_ms; /* set it this long after ready (0: at once) */
+	const char *score_mark;	  /* file saying it was set, and by which executor */
+	const char *executor;	  /* "PID STARTTIME" of the executor that ran start */
 	bool role_api;		  /* the VNFC speaks libvnfha (else: hooks) */
 };
+
+/* The executor running this action as "PID STARTTIME" (vnfc_score.c); 0 or
+ * -errno. */
+int vnfc_executor_id(char *buf, size_t len);
+/* The supervisor's score_delay_ms: > 0 when mark says executor set score. */
+unsigned int vnfc_score_delay(const char *mark, const char *executor, long score);
 
 /*
  * Runs the supervisor in this process (the caller has detached it). Binds

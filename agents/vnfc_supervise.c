@@ -75,6 +75,7 @@ struct sup {
 	pid_t score_pid;     /* crm_attribute setting the promotion score; 0: none */
 	int score_fd;	     /* its pidfd; -1: none */
 	int64_t score_deadline;
+	int64_t score_at;    /* when to run crm_attribute; 0: not due */
 	bool score_started;
 	struct conn conns[MAX_CONNS];
 	int vnfc_fd;
@@ -153,21 +154,35 @@ static void report_failure(struct sup *s, const char *why)
 
 /*
  * The promotion score, once the VNFC is first ready, without holding up the
- * start: the agent's start returns on READY and this runs beside it. The
- * score outlives a stop (vnfc.c), so in a recovery it is there already and
- * Pacemaker goes on to the promote; on a node's first start it arrives a
- * moment later and Pacemaker promotes then.
+ * start: the agent's start has its answer already and this runs beside it.
+ * The score outlives a stop (vnfc.c), so in a recovery in place it is there
+ * already (score_mark says so: vnfc.c's score_delay()) and Pacemaker goes on
+ * to the promote at once; then the refresh waits score_delay_ms, so that
+ * crm_attribute (~30 libraries, a CIB connection, an attrd update: 10-30 ms
+ * of CPU on the lab) does not compete with the promote and the VNFC's
+ * restore. On a node's first start it runs at once, and Pacemaker promotes
+ * a moment later.
  */
 static void start_score(struct sup *s)
+{
+	if (s->score_started || s->cfg->promotion_score <= 0) {
+		return;
+	}
+	s->score_started = true;
+	s->score_at = vnfha__now_ms() + s->cfg->score_delay_ms;
+	if (s->cfg->score_delay_ms > 0) {
+		vnfha_log(VNFHA_LOG_DEBUG, "the promotion score of %s is set already; refreshing "
+			  "it in %u ms", s->cfg->report.id, s->cfg->score_delay_ms);
+	}
+}
+
+static void spawn_score(struct sup *s)
 {
 	char value[32];
 	char *argv[] = { "crm_attribute", "--promotion", "-v", value, "-q", NULL };
 	int rc;
 
-	if (s->score_started || s->cfg->promotion_score <= 0) {
-		return;
-	}
-	s->score_started = true;
+	s->score_at = 0;
 	snprintf(value, sizeof(value), "%ld", s->cfg->promotion_score);
 	rc = vnfha__spawn(argv, -1, &s->score_pid, &s->score_fd);
 	if (rc < 0) {
@@ -180,17 +195,46 @@ static void start_score(struct sup *s)
 	s->score_deadline = vnfha__now_ms() + SCORE_TIMEOUT_MS;
 }
 
+/* What score_mark holds once the score is set: the executor that ran the
+ * start (its restart, or the node's reboot, may have cleared the transient
+ * attribute) and the score. */
+static void mark_score(const struct sup *s, bool set)
+{
+	const struct vnfc_supervise_cfg *cfg = s->cfg;
+	char text[96];
+	int n, fd;
+
+	if (cfg->score_mark == NULL) {
+		return;
+	}
+	if (!set || cfg->executor == NULL) {
+		unlink(cfg->score_mark);
+		return;
+	}
+	n = snprintf(text, sizeof(text), "%s %ld\n", cfg->executor, cfg->promotion_score);
+	fd = open(cfg->score_mark, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0 || n <= 0 || (size_t)n >= sizeof(text) || write(fd, text, (size_t)n) != n) {
+		unlink(cfg->score_mark); /* no mark: the next start sets the score at once */
+	}
+	if (fd >= 0) {
+		close(fd);
+	}
+}
+
 static void end_score(struct sup *s)
 {
 	int status = 0;
+	bool ok;
 
 	while (waitpid(s->score_pid, &status, 0) < 0 && errno == EINTR) {
 	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+	ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	if (!ok) {
 		vnfha_log(VNFHA_LOG_WARNING, "crm_attribute --promotion for %s failed (status %d); "
 			  "Pacemaker promotes it after its next start or probe",
 			  s->cfg->report.id, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	}
+	mark_score(s, ok);
 	close(s->score_fd);
 	s->score_fd = -1;
 	s->score_pid = 0;
@@ -286,11 +330,12 @@ static void on_vnfc_msg(struct sup *s, const struct vnfha__ctl_msg *m)
 	case VNFHA__CTL_READY:
 		s->ready = m->role;
 		s->last_hb = vnfha__now_ms();
-		start_score(s);
+		/* The agent first: its start returns while the score is set. */
 		if (s->pending.fd >= 0 && s->pending.role == m->role) {
 			reply_ok(s->pending.fd);
 			s->pending.fd = -1;
 		}
+		start_score(s);
 		break;
 	case VNFHA__CTL_HEARTBEAT:
 		s->last_hb = vnfha__now_ms();
@@ -466,6 +511,9 @@ static void on_tick(struct sup *s)
 			 vnfha__ctl_role_name(s->pending.role));
 		reply_err(s->pending.fd, why);
 		s->pending.fd = -1;
+	}
+	if (s->score_at > 0 && now >= s->score_at && s->state != VNFHA__STATE_STOPPING) {
+		spawn_score(s);
 	}
 	if (s->score_fd >= 0 && now >= s->score_deadline) {
 		kill(s->score_pid, SIGKILL); /* reaped when its pidfd turns readable */

@@ -160,7 +160,7 @@ int vnfha_ocf_check_level(const struct vnfha_ocf *ocf);
 bool vnfha_ocf_is_probe(const struct vnfha_ocf *ocf);
 
 /* Logging: "<agent>(<resource>)[pid]: <LEVEL>: message" on stderr, where
- * pacemaker-execd captures it, and the same line to syslog via libqb. */
+ * pacemaker-execd captures it, and the same line to syslog (LOG_DAEMON). */
 enum vnfha_log_level { VNFHA_LOG_ERR = 3, VNFHA_LOG_WARNING = 4, VNFHA_LOG_INFO = 6, VNFHA_LOG_DEBUG = 7 };
 void vnfha_log_init(const char *agent, const char *resource);
 void vnfha_log(enum vnfha_log_level level, const char *fmt, ...)

@@ -124,6 +124,48 @@ kill_active() {
 	OCF_RESKEY_protocol=hooks ra stop
 }
 
+# Milliseconds from T (microseconds since the epoch) to the first recorded
+# crm_attribute call (the recorder below stamps each call).
+score_after() {
+	awk -v t="$1" '{ print int(($1 - t) / 1000); exit }' "$NETNS_DIR/crm_attribute.calls"
+}
+
+@test "vnfc: a recovery in place refreshes the kept promotion score after its promote" {
+	# shellcheck disable=SC2016 # expanded by the recorder
+	printf '#!/bin/bash\necho "${EPOCHREALTIME/./}" >> "%s/crm_attribute.calls"\n' \
+		"$NETNS_DIR" > "$BIN/crm_attribute"
+	# The first start on this executor (this shell, the agent's parent):
+	# the score at once.
+	t=${EPOCHREALTIME/./}
+	ra start
+	wait_calls crm_attribute
+	[ "$(score_after "$t")" -lt 500 ]
+	sleep 0.2 # the supervisor has its answer
+	ra promote
+	ra demote
+	ra stop
+	# A recovery in place: the same executor, the score kept by the stop.
+	# The new supervisor refreshes it a second after ready, not beside
+	# the promote that follows the start.
+	rm "$NETNS_DIR/crm_attribute.calls"
+	t=${EPOCHREALTIME/./}
+	ra start
+	ra promote
+	wait_calls crm_attribute
+	echo "refreshed after $(score_after "$t") ms"
+	[ "$(score_after "$t")" -ge 900 ]
+	ra stop
+	# Another executor (Pacemaker restarted: the transient attribute may be
+	# gone): at once again.
+	rm "$NETNS_DIR/crm_attribute.calls"
+	t=${EPOCHREALTIME/./}
+	(ra start)
+	wait_calls crm_attribute
+	echo "set after $(score_after "$t") ms"
+	[ "$(score_after "$t")" -lt 500 ]
+	ra stop
+}
+
 @test "vnfc: the supervisor reports a dead VNFC to Pacemaker at once" {
 	# No monitor needed: the supervisor calls crm_resource --fail itself.
 	kill_active
