@@ -28,7 +28,7 @@
 # crm_simulate the same way, to see how the scheduler grows with VNFCs and
 # with nodes.
 #
-# usage: [R=REMOTES] [STEPS="10 20 40 80"] [GROW="2x1 4x1 1x2 2x2 4x2 8x4"] remote-scale.sh
+# usage: [R=REMOTES] [STEPS="10 20 40 80"] [GROW="2x1 4x1 1x2 2x2 4x2"] remote-scale.sh
 # GROW: VNFC_FACTORxREMOTE_FACTOR for the synthetic CIBs. Needs root and
 # the lab lock: flock /work/lab.lock tests/bench/remote-scale.sh
 set -eEuo pipefail
@@ -43,7 +43,7 @@ SRCDIR=${VNFHA_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 export VNFHA_BUILDDIR=$BUILDDIR VNFHA_SRCDIR=$SRCDIR
 R=${R:-16}
 read -ra STEPS <<<"${STEPS:-10 20 40 80}"
-read -ra GROW <<<"${GROW:-2x1 4x1 1x2 2x2 4x2 8x4}"
+read -ra GROW <<<"${GROW:-2x1 4x1 1x2 2x2 4x2}"
 [[ $R =~ ^[1-9][0-9]?$ ]] || { echo "R wants 1..99 remote nodes" >&2; exit 2; }
 # shellcheck source=../cluster/lab.bash
 . "$SRCDIR/tests/cluster/lab.bash"
@@ -119,13 +119,15 @@ lab on 1 crm_resource --wait --timeout=300s >/dev/null
 # --- VNFCs per cluster -----------------------------------------------------------
 echo
 
-# sched_ms FILE: the scheduler's median time for a CIB, in ms.
+# sched_ms FILE: the scheduler's median time for a CIB, in ms ("failed"
+# when crm_simulate gives none, as the 640-VNFC, 64-remote-node CIB did).
 sched_ms() {
 	local d
 	d=$(mktemp -d "$OUT/prof.XXXXXX")
 	cp "$1" "$d/cib.xml"
-	crm_simulate --profile "$d" --repeat 5 2>/dev/null |
-		sed -n 's/.* \([0-9.]*\) secs$/\1/p' | sort -n | awk '{ a[NR] = $1 } END { printf "%d", a[int((NR + 1) / 2)] * 1000 }'
+	{ crm_simulate --profile "$d" --repeat 5 2>/dev/null || true; } |
+		sed -n 's/.* \([0-9.]*\) secs$/\1/p' | sort -n |
+		awk '{ a[NR] = $1 } END { if (NR) printf "%d", a[int((NR + 1) / 2)] * 1000; else printf "failed" }'
 }
 
 # add FROM TO: VNFCs svFROM..svTO in one CIB change.
@@ -173,7 +175,7 @@ for k in "${STEPS[@]}"; do
 	fo=$(($(now_ms) - t))
 	lab on 1 crm_resource --cleanup >/dev/null
 	lab on 1 crm_resource --wait --timeout=900s >/dev/null
-	printf '%6d %6d %10d %10d %8d %9d %9d %10d\n' "$k" $((2 * k)) "$size" "$st" "$ops" "$settle" "$sched" "$fo"
+	printf '%6d %6d %10d %10d %8d %9d %9s %10d\n' "$k" $((2 * k)) "$size" "$st" "$ops" "$settle" "$sched" "$fo"
 done
 free -m | sed -n 2p | awk '{ print "memory used on the machine at the end: " $3 " MiB of " $2 }'
 uptime
@@ -184,6 +186,6 @@ printf '%8s %8s %6s %10s %9s\n' VNFCs remotes nodes "cib bytes" "sched ms"
 for g in "${GROW[@]}"; do
 	vf=${g%x*} rf=${g#*x}
 	python3 "$SRCDIR/tests/bench/cib-scale.py" "$OUT/cib-$have.xml" "$OUT/grown-$g.xml" "$vf" "$rf" >/dev/null
-	printf '%8d %8d %6d %10d %9d\n' $((have * vf)) $((R * rf)) $((3 + R * rf)) \
+	printf '%8d %8d %6d %10d %9s\n' $((have * vf)) $((R * rf)) $((3 + R * rf)) \
 		"$(wc -c <"$OUT/grown-$g.xml")" "$(sched_ms "$OUT/grown-$g.xml")"
 done
