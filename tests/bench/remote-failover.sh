@@ -80,8 +80,8 @@ export LAB_IDS LAB_NETNS
 place() {
 	local op=ne
 	[ "$1" = remote ] && op=eq
-	lab on 1 pcs constraint remove bench-place 2>/dev/null || true
-	lab on 1 pcs constraint location 'regexp%^(ss-clone|vnf-clone|vip)$' \
+	lab on any pcs constraint remove bench-place 2>/dev/null || true
+	lab on any pcs constraint location 'regexp%^(ss-clone|vnf-clone|vip)$' \
 		rule constraint-id=bench-place score=-INFINITY '#kind' "$op" cluster >/dev/null
 }
 
@@ -89,7 +89,7 @@ place() {
 conn_monitor() {
 	local j
 	for j in 1 2 3; do
-		lab on 1 pcs resource update "remote$j" op monitor interval="$1s" timeout="$2s" >/dev/null
+		lab on any pcs resource update "remote$j" op monitor interval="$1s" timeout="$2s" >/dev/null
 	done
 }
 
@@ -143,6 +143,9 @@ run() {
 
 vnf_create pcs >/dev/null 2>&1
 for side in "${SIDES[@]}"; do
+	# the last side's last fault may have left a node down (node1 killed:
+	# 'lab: node1 is not running')
+	lab_recover >/dev/null 2>&1 || lab_recover
 	case $side in
 	full) place full; conn_monitor 60 30 ;;
 	remote) place remote; conn_monitor 60 30 ;;
