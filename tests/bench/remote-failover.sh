@@ -70,7 +70,9 @@ RESULTS=$BATS_TEST_TMPDIR/results
 
 VNFHA_LAB=$(lab up -n 3 -r 3 -t 1000 --fencing --remote-reconnect 5 --owner $$)
 export VNFHA_LAB
-trap 'kill "${CLIENT_PID:-}" 2>/dev/null; lab down; rm -rf "$BATS_TEST_TMPDIR"' EXIT
+# (errexit holds in the trap: each step may fail without skipping the next)
+trap '[ -z "${CLIENT_PID:-}" ] || kill "$CLIENT_PID" 2>/dev/null || true
+	lab down || true; rm -rf "$BATS_TEST_TMPDIR"' EXIT
 LAB_IDS="1 2 3 r1 r2 r3 "
 LAB_NETNS=
 for k in $LAB_IDS; do LAB_NETNS+="$(lab netns "$k") "; done

@@ -62,7 +62,9 @@ now_ms() { local us=${EPOCHREALTIME/./}; echo "${us%???}"; }
 t0=$(now_ms)
 VNFHA_LAB=$(lab up -n 3 -r "$R" -t 1000 --fencing --remote-reconnect 5 --owner $$)
 export VNFHA_LAB
-trap 'lb_watch_stop; kill "${CLIENT_PID:-}" 2>/dev/null; lab down; rm -rf "$OUT"' EXIT
+# (errexit holds in the trap: each step may fail without skipping the next)
+trap 'lb_watch_stop || true; [ -z "${CLIENT_PID:-}" ] || kill "$CLIENT_PID" 2>/dev/null || true
+	lab down || true; rm -rf "$OUT"' EXIT
 echo "remote-scale: 3 full + $R remote nodes online after $(($(now_ms) - t0)) ms"
 free -m | sed -n 2p | awk '{ print "memory used on the machine: " $3 " MiB of " $2 }'
 
