@@ -35,6 +35,9 @@ struct vnfc_supervise_cfg {
 int vnfc_executor_id(char *buf, size_t len);
 /* The supervisor's score_delay_ms: > 0 when mark says executor set score. */
 unsigned int vnfc_score_delay(const char *mark, const char *executor, long score);
+/* What the mark holds once executor set score: "EXECUTOR SCORE\n" in buf;
+ * its length, or -ENAMETOOLONG. */
+int vnfc_score_mark_text(char *buf, size_t len, const char *executor, long score);
 
 /*
  * Runs the supervisor in this process (the caller has detached it). Binds

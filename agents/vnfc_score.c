@@ -17,6 +17,25 @@
  * already: after the recovery's promote. */
 #define SCORE_REFRESH_DELAY_MS 1000
 
+/* The start of a small file, NUL-terminated in buf: its length (> 0), or
+ * -errno (-EIO: empty). */
+static ssize_t read_text(const char *path, int flags, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | flags);
+
+	if (fd < 0) {
+		return -errno;
+	}
+	n = read(fd, buf, len - 1);
+	n = n < 0 ? -errno : n == 0 ? -EIO : n;
+	close(fd);
+	if (n > 0) {
+		buf[n] = '\0';
+	}
+	return n;
+}
+
 /*
  * The executor that runs this action, as "PID STARTTIME" (/proc/PID/stat's
  * 22nd field): a restart of Pacemaker (or of pacemaker-remoted) is a new
@@ -29,19 +48,13 @@ int vnfc_executor_id(char *buf, size_t len)
 	pid_t ppid = getppid();
 	const char *p;
 	ssize_t n;
-	int fd, field;
+	int field;
 
 	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)ppid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		return -errno;
+	n = read_text(path, 0, stat, sizeof(stat));
+	if (n < 0) {
+		return (int)n;
 	}
-	n = read(fd, stat, sizeof(stat) - 1);
-	close(fd);
-	if (n <= 0) {
-		return -EIO;
-	}
-	stat[n] = '\0';
 	/* "pid (comm) state ppid ...": comm may hold blanks and parentheses */
 	p = strrchr(stat, ')');
 	for (field = 2; p != NULL && field < 22; field++) {
@@ -60,22 +73,17 @@ int vnfc_executor_id(char *buf, size_t len)
 unsigned int vnfc_score_delay(const char *mark, const char *executor, long score)
 {
 	char want[96], have[96];
-	ssize_t n;
-	int fd;
 
-	if (executor == NULL || snprintf(want, sizeof(want), "%s %ld\n", executor, score) >=
-				       (int)sizeof(want)) {
+	if (executor == NULL || vnfc_score_mark_text(want, sizeof(want), executor, score) < 0 ||
+	    read_text(mark, O_NOFOLLOW, have, sizeof(have)) < 0) {
 		return 0;
 	}
-	fd = open(mark, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		return 0;
-	}
-	n = read(fd, have, sizeof(have) - 1);
-	close(fd);
-	if (n <= 0) {
-		return 0;
-	}
-	have[n] = '\0';
 	return strcmp(have, want) == 0 ? SCORE_REFRESH_DELAY_MS : 0;
+}
+
+int vnfc_score_mark_text(char *buf, size_t len, const char *executor, long score)
+{
+	int n = snprintf(buf, len, "%s %ld\n", executor, score);
+
+	return n > 0 && (size_t)n < len ? n : -ENAMETOOLONG;
 }

@@ -32,6 +32,7 @@
 #include "common/parse.h"
 #include "role/lbagent_proto.h"
 #include "role/role_proto.h"
+#include "common/fs.h"
 #include "common/spawn.h"
 #include "vnfc.h"
 #include "vnfc_report.h"
@@ -202,22 +203,18 @@ static void mark_score(const struct sup *s, bool set)
 {
 	const struct vnfc_supervise_cfg *cfg = s->cfg;
 	char text[96];
-	int n, fd;
+	int n;
 
 	if (cfg->score_mark == NULL) {
 		return;
 	}
-	if (!set || cfg->executor == NULL) {
+	n = set && cfg->executor != NULL ?
+		    vnfc_score_mark_text(text, sizeof(text), cfg->executor, cfg->promotion_score) :
+		    -ENOENT;
+	/* replaced whole (a reader never sees half a mark), never written
+	 * through a link; no mark: the next start sets the score at once */
+	if (n < 0 || vnfha__write_file_atomic(cfg->score_mark, text, (size_t)n, 0644, false) < 0) {
 		unlink(cfg->score_mark);
-		return;
-	}
-	n = snprintf(text, sizeof(text), "%s %ld\n", cfg->executor, cfg->promotion_score);
-	fd = open(cfg->score_mark, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0 || n <= 0 || (size_t)n >= sizeof(text) || write(fd, text, (size_t)n) != n) {
-		unlink(cfg->score_mark); /* no mark: the next start sets the score at once */
-	}
-	if (fd >= 0) {
-		close(fd);
 	}
 }
 
