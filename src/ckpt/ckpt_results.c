@@ -344,8 +344,14 @@ int vnfha_ckpt_wait(struct vnfha_ckpt_region *region, uint64_t ticket, unsigned 
 	for (;;) {
 		struct ckpt_slot *s = find_slot(region, ticket);
 
-		if (s == NULL && ticket >= region->sent_upto && region->dead == 0 &&
+		if (s == NULL && ticket >= region->sent_upto &&
 		    vnfha__ckpt_stage_issued(region, ticket)) {
+			/* Issued but not registered yet: a dead region fails it
+			 * as it fails every pending ticket (not "unknown"). */
+			if (region->dead != 0) {
+				rc = region->dead;
+				break;
+			}
 			/* Still staged (someone else is sending): until registered. */
 			pump_cond(region, wait_ms_until(deadline));
 			if (deadline != UINT64_MAX && (uint64_t)vnfha__now_ms() >= deadline) {
