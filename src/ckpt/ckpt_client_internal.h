@@ -79,13 +79,6 @@ struct vnfha__ckpt_stage {
 	pthread_cond_t more; /* the sender: something staged, or stop */
 	pthread_cond_t room; /* submits: the buffer was taken */
 	unsigned int room_waiters;
-	bool rest_pending; /* rest holds bytes (set under lock, for the sender) */
-	/* Under send_lock: the tail of a write-through the socket did not
-	 * take at once; the next holder sends it before anything else. */
-	uint8_t *rest;
-	size_t rest_len;
-	size_t rest_cap;
-	unsigned int written_through; /* since the last look at the results */
 };
 
 #define VNFHA_CKPT_RBUF_LEN (16u << 10) /* a region's results are < 2 KiB each */
@@ -158,15 +151,10 @@ void vnfha__ckpt_region_free_slots(struct vnfha_ckpt_region *r);
  * or 0 (it is sent directly, after what is staged). */
 size_t vnfha__ckpt_stage_frame_len(const struct vnfha_ckpt_range *ranges, size_t n);
 /* Stages a small submit (no lock held): ticket, its frame copied; waits
- * only while STAGE_MAX bytes are staged already. With send_lock held
- * (self_flush), it never waits and leaves the sender asleep: the caller
- * flushes with vnfha__ckpt_stage_write_through(). */
+ * only while STAGE_MAX bytes are staged already. */
 int vnfha__ckpt_stage_submit(struct vnfha_ckpt_region *r, const struct vnfha_ckpt_range *ranges,
 			     size_t n, uint32_t mode, uint32_t timeout_ms, uint32_t flags,
-			     bool tracked, size_t frame_len, bool self_flush, uint64_t *ret_ticket);
-/* send_lock held, no other: what is staged sent by this thread without
- * blocking; what the socket does not take now is left to the sender. */
-void vnfha__ckpt_stage_write_through(struct vnfha_ckpt_region *r);
+			     bool tracked, size_t frame_len, uint64_t *ret_ticket);
 /* send_lock held, no other: registers and sends what is staged; a failure
  * kills the region (its tickets fail). */
 int vnfha__ckpt_stage_flush(struct vnfha_ckpt_region *r);

@@ -301,20 +301,8 @@ static int submit(struct vnfha_ckpt_region *r, const struct vnfha_ckpt_range *ra
 	int rc;
 
 	if (frame_len > 0) {
-		/* Nobody sending: this thread writes it through (one system
-		 * call, no wake-up of the sender on every commit's path);
-		 * else it is staged for the one who is. */
-		if (pthread_mutex_trylock(&r->send_lock) == 0) {
-			rc = vnfha__ckpt_stage_submit(r, ranges, n, (uint32_t)mode, timeout_ms,
-						      flags, tracked, frame_len, true, ret_ticket);
-			if (rc == 0) {
-				vnfha__ckpt_stage_write_through(r);
-			}
-			pthread_mutex_unlock(&r->send_lock);
-			return rc;
-		}
 		return vnfha__ckpt_stage_submit(r, ranges, n, (uint32_t)mode, timeout_ms, flags,
-						tracked, frame_len, false, ret_ticket);
+						tracked, frame_len, ret_ticket);
 	}
 	pthread_mutex_lock(&r->send_lock);
 	rc = submit_locked(r, ranges, n, mode, timeout_ms, flags, tracked, ret_ticket);

@@ -22,7 +22,6 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "ckpt/ckpt_client_internal.h"
 #include "ckpt/ckpt_patch.h"
@@ -127,7 +126,7 @@ static void *sender_main(void *arg);
 
 int vnfha__ckpt_stage_submit(struct vnfha_ckpt_region *r, const struct vnfha_ckpt_range *ranges,
 			     size_t n, uint32_t mode, uint32_t timeout_ms, uint32_t flags,
-			     bool tracked, size_t frame_len, bool self_flush, uint64_t *ret_ticket)
+			     bool tracked, size_t frame_len, uint64_t *ret_ticket)
 {
 	struct vnfha__ckpt_stage *s = &r->stage;
 	bool wake = false;
@@ -135,9 +134,8 @@ int vnfha__ckpt_stage_submit(struct vnfha_ckpt_region *r, const struct vnfha_ckp
 	int rc;
 
 	pthread_mutex_lock(&s->lock);
-	/* A full buffer: the sender is behind; wait for it (not refused).
-	 * Not with send_lock held: this thread sends it next. */
-	while (!self_flush && s->dead == 0 && s->len > 0 && s->len + frame_len > STAGE_MAX) {
+	/* A full buffer: the sender is behind; wait for it (not refused). */
+	while (s->dead == 0 && s->len > 0 && s->len + frame_len > STAGE_MAX) {
 		s->room_waiters++;
 		pthread_cond_wait(&s->room, &s->lock);
 		s->room_waiters--;
@@ -157,8 +155,8 @@ int vnfha__ckpt_stage_submit(struct vnfha_ckpt_region *r, const struct vnfha_ckp
 				.ticket = ticket, .keep = ret_ticket != NULL, .tracked = tracked
 			};
 		}
-		wake = s->sleeping && !self_flush;
-		s->sleeping = s->sleeping && !wake; /* one wake-up is enough */
+		wake = s->sleeping;
+		s->sleeping = false; /* one wake-up is enough */
 	}
 	pthread_mutex_unlock(&s->lock);
 	if (wake) {
@@ -176,7 +174,7 @@ int vnfha__ckpt_stage_ticket(struct vnfha_ckpt_region *r, uint64_t *ret_ticket)
 	int rc = 0;
 
 	pthread_mutex_lock(&s->lock);
-	while (s->dead == 0 && (s->len > 0 || s->n_tk > 0 || s->rest_len > 0)) {
+	while (s->dead == 0 && (s->len > 0 || s->n_tk > 0)) {
 		pthread_mutex_unlock(&s->lock);
 		rc = vnfha__ckpt_stage_flush(r);
 		pthread_mutex_lock(&s->lock);
@@ -189,80 +187,7 @@ int vnfha__ckpt_stage_ticket(struct vnfha_ckpt_region *r, uint64_t *ret_ticket)
 	return rc;
 }
 
-/* Stage lock held: the sender thread runs if it sleeps. */
-static void wake_sender(struct vnfha__ckpt_stage *s)
-{
-	if (s->sleeping) {
-		s->sleeping = false;
-		pthread_cond_signal(&s->more);
-	}
-}
-
-/* send_lock held: the tail of a write-through goes out first, whole. */
-static int send_rest(struct vnfha_ckpt_region *r)
-{
-	struct vnfha__ckpt_stage *s = &r->stage;
-	int rc;
-
-	if (s->rest_len == 0) {
-		return 0;
-	}
-	rc = vnfha__ckpt_io_write(&r->conn, s->rest, s->rest_len);
-	s->rest_len = 0;
-	pthread_mutex_lock(&s->lock);
-	s->rest_pending = false;
-	pthread_mutex_unlock(&s->lock);
-	if (rc != 0) {
-		pthread_mutex_lock(&r->lock);
-		vnfha__ckpt_region_go_dead(r, rc);
-		pthread_mutex_unlock(&r->lock);
-	}
-	return rc;
-}
-
-/* send_lock held: buf written now without blocking; what the socket does
- * not take waits in rest for the next holder (the sender, woken). */
-static int send_now(struct vnfha_ckpt_region *r, const uint8_t *buf, size_t len)
-{
-	struct vnfha__ckpt_stage *s = &r->stage;
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = send(r->conn.fd, buf + done, len - done, MSG_DONTWAIT | MSG_NOSIGNAL);
-
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			break;
-		}
-		if (n < 0) {
-			return -errno;
-		}
-		done += (size_t)n;
-	}
-	if (done == len) {
-		return 0;
-	}
-	if (s->rest_cap < len - done) {
-		uint8_t *p = realloc(s->rest, len - done);
-
-		if (p == NULL) {
-			return vnfha__ckpt_io_write(&r->conn, buf + done, len - done);
-		}
-		s->rest = p;
-		s->rest_cap = len - done;
-	}
-	memcpy(s->rest, buf + done, len - done);
-	s->rest_len = len - done;
-	pthread_mutex_lock(&s->lock);
-	s->rest_pending = true;
-	wake_sender(s);
-	pthread_mutex_unlock(&s->lock);
-	return 0;
-}
-
-static int flush(struct vnfha_ckpt_region *r, bool now)
+int vnfha__ckpt_stage_flush(struct vnfha_ckpt_region *r)
 {
 	struct vnfha__ckpt_stage *s = &r->stage;
 	struct vnfha__ckpt_stage_ticket *tk;
@@ -274,19 +199,6 @@ static int flush(struct vnfha_ckpt_region *r, bool now)
 	uint64_t upto;
 	int rc = 0;
 
-	if (s->rest_len > 0) {
-		if (now) {
-			/* The socket was full a moment ago: the sender waits on it. */
-			pthread_mutex_lock(&s->lock);
-			wake_sender(s);
-			pthread_mutex_unlock(&s->lock);
-			return 0;
-		}
-		rc = send_rest(r);
-		if (rc != 0) {
-			return rc;
-		}
-	}
 	/* Take the buffer: submits stage into the spare while it is sent. */
 	pthread_mutex_lock(&s->lock);
 	buf = s->buf;
@@ -331,7 +243,7 @@ static int flush(struct vnfha_ckpt_region *r, bool now)
 	}
 	pthread_mutex_unlock(&r->lock);
 	if (rc == 0) {
-		rc = now ? send_now(r, buf, len) : vnfha__ckpt_io_write(&r->conn, buf, len);
+		rc = vnfha__ckpt_io_write(&r->conn, buf, len);
 		if (rc != 0) {
 			pthread_mutex_lock(&r->lock);
 			vnfha__ckpt_region_go_dead(r, rc);
@@ -346,30 +258,6 @@ static int flush(struct vnfha_ckpt_region *r, bool now)
 	s->spare_cap_tk = cap_tk;
 	pthread_mutex_unlock(&s->lock);
 	return rc;
-}
-
-int vnfha__ckpt_stage_flush(struct vnfha_ckpt_region *r)
-{
-	return flush(r, false);
-}
-
-void vnfha__ckpt_stage_write_through(struct vnfha_ckpt_region *r)
-{
-	struct vnfha__ckpt_stage *s = &r->stage;
-
-	if (flush(r, true) != 0) {
-		return; /* the region is dead: its tickets say so */
-	}
-	/* Results of tickets nobody waits for: read them now and then (the
-	 * sender does it for what it sends). */
-	if (++s->written_through >= DRAIN_EVERY) {
-		s->written_through = 0;
-		pthread_mutex_lock(&r->lock);
-		if (!r->reading && r->dead == 0) {
-			vnfha__ckpt_region_pump(r, (uint64_t)vnfha__now_ms());
-		}
-		pthread_mutex_unlock(&r->lock);
-	}
 }
 
 void vnfha__ckpt_stage_kick(struct vnfha_ckpt_region *r, uint64_t ticket)
@@ -412,7 +300,7 @@ static void *sender_main(void *arg)
 	for (;;) {
 		uint64_t upto;
 
-		if (s->len == 0 && s->n_tk == 0 && !s->rest_pending) {
+		if (s->len == 0 && s->n_tk == 0) {
 			if (s->stop || s->dead != 0) {
 				break;
 			}
@@ -473,7 +361,6 @@ void vnfha__ckpt_stage_stop(struct vnfha_ckpt_region *r)
 		s->started = false;
 	}
 	free(s->buf);
-	free(s->rest);
 	free(s->spare);
 	free(s->tk);
 	free(s->spare_tk);
