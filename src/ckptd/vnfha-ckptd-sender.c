@@ -457,11 +457,19 @@ static bool peer_has_work(struct ckptd *d, struct peer *p)
 	}
 	for (size_t i = 0; i < vnfha__ckpt_store_count(d->store); i++) {
 		const struct vnfha__ckpt_meta *m = vnfha__ckpt_store_at(d->store, i);
-		struct peer_obj *po = m != NULL ? ckptd_peer_obj(p, m->name) : NULL;
+		const struct peer_obj *po = NULL;
 		int cmp;
 
-		if (po == NULL) {
+		if (m == NULL) {
 			continue;
+		}
+		/* Looked up, not added: p->objs moves when it grows, under a
+		 * sender that dropped the lock to write. */
+		for (size_t k = 0; k < p->n_objs && po == NULL; k++) {
+			po = strcmp(p->objs[k].name, m->name) == 0 ? &p->objs[k] : NULL;
+		}
+		if (po == NULL) {
+			return true; /* an object it has never been sent */
 		}
 		cmp = !po->sent_valid ? -1
 				      : vnfha__ckpt_version_cmp(po->sent_epoch, po->sent_gen, m->epoch,
