@@ -160,6 +160,7 @@ static void acked(struct ckptd *d, struct peer *p, const struct vnfha__ckpt_obj 
 	p->n_acked_versions += covered;
 	ckptd_acked(d, a->name);
 	trim(d, a->name);
+	ckptd_peer_kick(d, p); /* a window opened, a delta's next step */
 	pthread_cond_broadcast(&d->cond);
 }
 
@@ -205,6 +206,7 @@ static void *reader_main(void *arg)
 		snprintf(p->last_error, sizeof(p->last_error), "acknowledgements: %s", strerror(-rc));
 	}
 	p->reader_done = true;
+	pthread_cond_signal(&p->wake); /* the session ends */
 	pthread_cond_broadcast(&d->cond);
 	pthread_mutex_unlock(&d->lock);
 	return NULL;

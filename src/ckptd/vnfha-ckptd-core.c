@@ -126,6 +126,16 @@ bool ckptd_wants_durable(struct ckptd *d, const char *name)
 	return false;
 }
 
+void ckptd_cond_init(pthread_cond_t *cond)
+{
+	pthread_condattr_t ca;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* as vnfha__deadline_ms() */
+	pthread_cond_init(cond, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
 void ckptd_wait_ms(struct ckptd *d, unsigned int ms)
 {
 	struct timespec ts;

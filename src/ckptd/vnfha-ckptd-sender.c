@@ -438,6 +438,86 @@ static int next_step(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *c
 	return 0;
 }
 
+/* Lock held: the sender thread sleeps until kicked or ms pass. */
+static void peer_wait_ms(struct ckptd *d, struct peer *p, unsigned int ms)
+{
+	struct timespec ts;
+
+	vnfha__deadline_ms(&ts, ms);
+	pthread_cond_timedwait(&p->wake, &d->lock, &ts);
+}
+
+/* Lock held: what next_step() would find to do for p (it may still find
+ * its window full): a version newer than the one sent, or a durable wish
+ * on one held only in memory; a session ending or the thread stopping. */
+static bool peer_has_work(struct ckptd *d, struct peer *p)
+{
+	if (!p->connected || p->reader_done || !peer_should_run(d, p)) {
+		return true;
+	}
+	for (size_t i = 0; i < vnfha__ckpt_store_count(d->store); i++) {
+		const struct vnfha__ckpt_meta *m = vnfha__ckpt_store_at(d->store, i);
+		const struct peer_obj *po = NULL;
+		int cmp;
+
+		if (m == NULL) {
+			continue;
+		}
+		/* Looked up, not added: p->objs moves when it grows, under a
+		 * sender that dropped the lock to write. */
+		for (size_t k = 0; k < p->n_objs && po == NULL; k++) {
+			po = strcmp(p->objs[k].name, m->name) == 0 ? &p->objs[k] : NULL;
+		}
+		if (po == NULL) {
+			return true; /* an object it has never been sent */
+		}
+		cmp = !po->sent_valid ? -1
+				      : vnfha__ckpt_version_cmp(po->sent_epoch, po->sent_gen, m->epoch,
+								m->gen);
+		if (cmp < 0 || (cmp == 0 && ckptd_wants_durable(d, m->name) &&
+				vnfha__ckpt_version_cmp(po->dur_epoch, po->dur_gen, m->epoch,
+							m->gen) < 0)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+void ckptd_peer_kick(struct ckptd *d, struct peer *p)
+{
+	if (peer_has_work(d, p)) {
+		pthread_cond_signal(&p->wake);
+	}
+}
+
+/*
+ * A committer's new records to a replica whose stream is idle go out on
+ * the committer's own thread (lock held; dropped while writing): the
+ * sender thread, woken for them, would add a wake-up to every commit's
+ * path. A busy stream, a full window or anything but patches (a delta, a
+ * durable resend) stay the sender's. A failed write ends the session as
+ * the sender's own would.
+ */
+void ckptd_peer_push(struct ckptd *d, struct peer *p, const char *name)
+{
+	struct peer_obj *po = ckptd_peer_obj(p, name);
+	int rc;
+
+	if (po == NULL || !p->connected || p->conn == NULL || p->sending || p->reader_done ||
+	    p->proto < 2 || !po->sent_valid || po->meta == NULL || !peer_should_run(d, p)) {
+		return;
+	}
+	p->sending = true;
+	rc = send_patches(d, p, p->conn, po);
+	p->sending = false;
+	if (rc < 0) {
+		if (p->last_error[0] == '\0') {
+			snprintf(p->last_error, sizeof(p->last_error), "transfer: %s", strerror(-rc));
+		}
+		shutdown(p->fd, SHUT_RDWR); /* the reader ends, then the session */
+	}
+}
+
 static bool peer_should_run(struct ckptd *d, struct peer *p)
 {
 	return !p->stop && !d->stopping && d->role == VNFHA_CKPT_ROLE_PRIMARY;
@@ -485,12 +565,19 @@ static void session(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *c)
 	}
 	pthread_mutex_lock(&d->lock);
 	p->connected = true;
+	p->conn = c;
 	p->sessions++;
 	p->last_error[0] = '\0';
 	vnfha_log(VNFHA_LOG_INFO, "replica %s (%s) connected (%s, protocol %d)", p->addr, h.node,
 		  vnfha__ckpt_conn_security(c, sec, sizeof(sec)), p->proto);
 	while (peer_should_run(d, p) && !p->reader_done) {
+		if (p->sending) {
+			peer_wait_ms(d, p, 1000); /* a committer is writing (ckptd_peer_push) */
+			continue;
+		}
+		p->sending = true;
 		rc = next_step(d, p, c);
+		p->sending = false;
 		if (rc < 0) {
 			if (p->last_error[0] == '\0') {
 				snprintf(p->last_error, sizeof(p->last_error), "transfer: %s",
@@ -499,10 +586,15 @@ static void session(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *c)
 			break;
 		}
 		if (rc == 0) {
-			ckptd_wait_ms(d, 1000);
+			peer_wait_ms(d, p, 1000);
 		}
 	}
 	p->connected = false;
+	p->conn = NULL;
+	/* A committer still writing owns the stream until it returns. */
+	while (p->sending) {
+		ckptd_wait_ms(d, 10);
+	}
 	pthread_mutex_unlock(&d->lock);
 	/* The reader ends with the connection. */
 	shutdown(c->fd, SHUT_RDWR);
@@ -554,7 +646,7 @@ static void *sender_main(void *arg)
 		 * refused peer is not flooded; a good session resets it. */
 		backoff = p->last_error[0] == '\0' ? 300 : (backoff * 2 > 5000 ? 5000 : backoff * 2);
 		if (peer_should_run(d, p)) {
-			ckptd_wait_ms(d, backoff);
+			peer_wait_ms(d, p, backoff);
 		}
 	}
 	pthread_mutex_unlock(&d->lock);
@@ -596,6 +688,7 @@ void ckptd_peers_stop(struct ckptd *d)
 		struct peer *p = t->peers[i];
 
 		p->stop = true;
+		pthread_cond_signal(&p->wake);
 		if (p->fd >= 0) {
 			shutdown(p->fd, SHUT_RDWR);
 		}
@@ -620,6 +713,7 @@ static void peer_free(struct peer *p)
 		free(p->objs[i].fl);
 	}
 	free(p->objs);
+	pthread_cond_destroy(&p->wake);
 	free(p);
 }
 
@@ -651,6 +745,7 @@ int ckptd_peers_set(struct ckptd *d, char *const *addrs, size_t n)
 		}
 		snprintf(p->addr, sizeof(p->addr), "%s", addrs[i]);
 		p->fd = -1;
+		ckptd_cond_init(&p->wake);
 		t->peers[t->n_peers++] = p;
 	}
 	if (primary) {

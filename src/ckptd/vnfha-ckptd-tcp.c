@@ -159,7 +159,9 @@ static void tcp_on_role(struct ckptd *d)
 	ckptd_peers_start(d);
 }
 
-/* Starts each replica's lag clock for name (the senders wake on d->cond). */
+/* Starts each replica's lag clock for name and sends the new records to
+ * every idle stream from this thread; a sender is woken only for what is
+ * left (a busy stream, a full window, a delta). */
 static void tcp_on_commit(struct ckptd *d, const char *name)
 {
 	struct ckptd_tcp *t = ckptd_tcp(d);
@@ -170,6 +172,10 @@ static void tcp_on_commit(struct ckptd *d, const char *name)
 		if (po != NULL && po->pending_since_ms == 0) {
 			po->pending_since_ms = vnfha__now_ms();
 		}
+	}
+	for (size_t i = 0; i < t->n_peers; i++) {
+		ckptd_peer_push(d, t->peers[i], name);
+		ckptd_peer_kick(d, t->peers[i]);
 	}
 }
 

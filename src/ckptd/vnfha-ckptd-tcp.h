@@ -56,6 +56,12 @@ struct peer {
 	uint64_t tls_failures;	/* TLS handshakes that failed since start */
 	int proto;		/* this session's protocol version (HELLO) */
 	bool reader_done;	/* the session's ACK reader ended */
+	struct vnfha__ckpt_conn *conn; /* while connected: the session's stream */
+	bool sending;		/* a thread writes on conn (lock dropped) */
+	/* The sender thread sleeps here, not on d->cond: every commit and
+	 * ACK broadcasts d->cond, and waking it for each, with nothing to
+	 * send, cost a third of the primary's CPU at one committer. */
+	pthread_cond_t wake;
 	size_t fl_versions;	/* versions in flight, all objects */
 	size_t fl_bytes;
 	uint64_t n_acks;	/* ACK frames, and the versions they covered */
@@ -103,6 +109,9 @@ int ckptd_send_obj(struct vnfha__ckpt_conn *c, uint16_t type, const struct vnfha
 
 /* vnfha-ckptd-sender.c: the primary's side, one thread per peer. */
 void ckptd_peers_start(struct ckptd *d);	  /* lock held; role primary */
+void ckptd_peer_push(struct ckptd *d, struct peer *p, const char *name); /* lock held */
+/* Lock held: wakes p's sender thread if something is left for it. */
+void ckptd_peer_kick(struct ckptd *d, struct peer *p);
 void ckptd_peers_stop(struct ckptd *d);		  /* lock held; joins (drops it meanwhile) */
 int ckptd_peers_set(struct ckptd *d, char *const *addrs, size_t n); /* lock held */
 void ckptd_peers_free(struct ckptd *d);				    /* lock held; stopped */

@@ -385,14 +385,7 @@ int main(int argc, char **argv)
 	int rc = 1;
 
 	pthread_mutex_init(&d.lock, NULL);
-	{
-		pthread_condattr_t ca;
-
-		pthread_condattr_init(&ca);
-		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-		pthread_cond_init(&d.cond, &ca);
-		pthread_condattr_destroy(&ca);
-	}
+	ckptd_cond_init(&d.cond);
 	if (parse_opts(argc, argv, &d.opts) != 0) {
 		return 2;
 	}

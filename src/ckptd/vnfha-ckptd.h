@@ -171,6 +171,7 @@ void ckptd_status_received(struct ckptd *d, struct ckptd_text *out);
 int ckptd_set_wants(struct ckptd *d, const char *name, bool durable); /* lock held; -ENOMEM */
 bool ckptd_wants_durable(struct ckptd *d, const char *name);	       /* lock held */
 void ckptd_wait_ms(struct ckptd *d, unsigned int ms);		       /* lock held; on d->cond */
+void ckptd_cond_init(pthread_cond_t *cond); /* timed waits on CLOCK_MONOTONIC */
 /* This daemon's HELLO (role, node): to a peer, or to a local client that
  * asks who it is. Lock held. */
 int ckptd_send_hello(struct ckptd *d, struct vnfha__ckpt_conn *c);

@@ -34,6 +34,7 @@ static struct {
 	atomic_int fail_with;	    /* DONE status to answer with */
 	atomic_bool hold;	    /* answer nothing while set */
 	atomic_bool hang_up;	    /* close every connection at the next frame */
+	atomic_bool stall;	    /* read nothing while set (the socket fills) */
 	atomic_ulong frames;	    /* COMMITV frames seen */
 	atomic_ulong more_frames;   /* ...of which said MORE */
 	atomic_ulong bytes;	    /* range bytes received */
@@ -90,6 +91,10 @@ static void *fake_conn(void *arg)
 			first = last = 0;
 		}
 		if (atomic_load(&fake.hold) && poll(&pfd, 1, 10) == 0) {
+			continue;
+		}
+		if (atomic_load(&fake.stall)) {
+			usleep(1000);
 			continue;
 		}
 		if (vnfha__ckpt_io_recv(&c, &h, buf, VNFHA_CKPT_MAX_PAYLOAD, &got) != 0 ||
@@ -451,6 +456,44 @@ static void test_tracked(struct vnfha_ckpt_client *c, const char *how)
 	vnfha_ckpt_close(r);
 }
 
+/* The daemon reads nothing for a while (its socket full): submits still
+ * return, staged behind the sender blocked on it, and once it reads again
+ * every byte arrives, in ticket order. */
+#define STALLED_SUBMITS 3000 /* ~1.3 MB of frames: past a Unix socket's buffer */
+
+static void test_socket_full(struct vnfha_ckpt_client *c)
+{
+	struct vnfha_ckpt_region *r = NULL;
+	uint64_t t = 0;
+	uint8_t *p;
+	int failures = 0;
+
+	CHECK_INT(vnfha_ckpt_open(c, "full", 0, &r), 0);
+	if (r == NULL) {
+		return;
+	}
+	p = vnfha_ckpt_region_data(r);
+	atomic_store(&fake.out_of_order, 0);
+	atomic_store(&fake.stall, true);
+	for (unsigned int i = 0; i < STALLED_SUBMITS; i++) {
+		uint8_t v[300];
+
+		memset(v, (int)(i * 13 + 1), sizeof(v));
+		failures += vnfha_ckpt_write(r, (uint64_t)i * sizeof(v), v, sizeof(v),
+					     VNFHA_CKPT_SYNC, 0, &t) != 0;
+	}
+	CHECK_INT(failures, 0);
+	CHECK_INT(vnfha_ckpt_wait(r, t, 0, NULL), -EINPROGRESS);
+	atomic_store(&fake.stall, false);
+	/* Bounded: a stream cut mid-frame would never be answered. */
+	CHECK_INT(vnfha_ckpt_wait(r, t, 20000, NULL), 0);
+	CHECK_INT(atomic_load(&fake.out_of_order), 0);
+	pthread_mutex_lock(&fake.lock);
+	CHECK(memcmp(fake.stored, p, (size_t)STALLED_SUBMITS * 300) == 0);
+	pthread_mutex_unlock(&fake.lock);
+	vnfha_ckpt_close(r);
+}
+
 /* The daemon goes away under pending tickets: every wait fails, at once. */
 static void test_daemon_gone(struct vnfha_ckpt_client *c)
 {
@@ -541,6 +584,7 @@ int main(void)
 	test_sender(c);
 	test_threads(c);
 	test_mixed(c);
+	test_socket_full(c);
 	test_large(c);
 	test_tracked(c, "scan");
 	test_tracked(c, "auto");
