@@ -79,6 +79,12 @@ struct vnfha__ckpt_stage {
 	pthread_cond_t more; /* the sender: something staged, or stop */
 	pthread_cond_t room; /* submits: the buffer was taken */
 	unsigned int room_waiters;
+	bool rest_pending; /* rest holds bytes (set under lock, for the sender) */
+	/* Under send_lock: the tail of a waiter's flush the socket did not
+	 * take at once; the next holder sends it before anything else. */
+	uint8_t *rest;
+	size_t rest_len;
+	size_t rest_cap;
 };
 
 #define VNFHA_CKPT_RBUF_LEN (16u << 10) /* a region's results are < 2 KiB each */
@@ -162,7 +168,8 @@ int vnfha__ckpt_stage_flush(struct vnfha_ckpt_region *r);
  * staged (what is, is sent first). */
 int vnfha__ckpt_stage_ticket(struct vnfha_ckpt_region *r, uint64_t *ret_ticket);
 /* A thread about to wait for ticket (no lock held): if it is still staged
- * and nobody is sending, sends what is staged. */
+ * and nobody is sending, sends what is staged, without blocking (what the
+ * socket does not take now is left to the sender). */
 void vnfha__ckpt_stage_kick(struct vnfha_ckpt_region *r, uint64_t ticket);
 /* Region lock held: ticket was handed out (staged or sent). */
 bool vnfha__ckpt_stage_issued(struct vnfha_ckpt_region *r, uint64_t ticket);

@@ -22,6 +22,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "ckpt/ckpt_client_internal.h"
 #include "ckpt/ckpt_patch.h"
@@ -174,7 +175,7 @@ int vnfha__ckpt_stage_ticket(struct vnfha_ckpt_region *r, uint64_t *ret_ticket)
 	int rc = 0;
 
 	pthread_mutex_lock(&s->lock);
-	while (s->dead == 0 && (s->len > 0 || s->n_tk > 0)) {
+	while (s->dead == 0 && (s->len > 0 || s->n_tk > 0 || s->rest_len > 0)) {
 		pthread_mutex_unlock(&s->lock);
 		rc = vnfha__ckpt_stage_flush(r);
 		pthread_mutex_lock(&s->lock);
@@ -187,7 +188,80 @@ int vnfha__ckpt_stage_ticket(struct vnfha_ckpt_region *r, uint64_t *ret_ticket)
 	return rc;
 }
 
-int vnfha__ckpt_stage_flush(struct vnfha_ckpt_region *r)
+/* Stage lock held: the sender thread runs if it sleeps. */
+static void wake_sender(struct vnfha__ckpt_stage *s)
+{
+	if (s->sleeping) {
+		s->sleeping = false;
+		pthread_cond_signal(&s->more);
+	}
+}
+
+/* send_lock held: the tail a waiter's flush left goes out first, whole. */
+static int send_rest(struct vnfha_ckpt_region *r)
+{
+	struct vnfha__ckpt_stage *s = &r->stage;
+	int rc;
+
+	if (s->rest_len == 0) {
+		return 0;
+	}
+	rc = vnfha__ckpt_io_write(&r->conn, s->rest, s->rest_len);
+	s->rest_len = 0;
+	pthread_mutex_lock(&s->lock);
+	s->rest_pending = false;
+	pthread_mutex_unlock(&s->lock);
+	if (rc != 0) {
+		pthread_mutex_lock(&r->lock);
+		vnfha__ckpt_region_go_dead(r, rc);
+		pthread_mutex_unlock(&r->lock);
+	}
+	return rc;
+}
+
+/* send_lock held: buf written now without blocking; what the socket does
+ * not take waits in rest for the next holder (the sender, woken). */
+static int send_now(struct vnfha_ckpt_region *r, const uint8_t *buf, size_t len)
+{
+	struct vnfha__ckpt_stage *s = &r->stage;
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = send(r->conn.fd, buf + done, len - done, MSG_DONTWAIT | MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			break;
+		}
+		if (n < 0) {
+			return -errno;
+		}
+		done += (size_t)n;
+	}
+	if (done == len) {
+		return 0;
+	}
+	if (s->rest_cap < len - done) {
+		uint8_t *p = realloc(s->rest, len - done);
+
+		if (p == NULL) {
+			return vnfha__ckpt_io_write(&r->conn, buf + done, len - done);
+		}
+		s->rest = p;
+		s->rest_cap = len - done;
+	}
+	memcpy(s->rest, buf + done, len - done);
+	s->rest_len = len - done;
+	pthread_mutex_lock(&s->lock);
+	s->rest_pending = true;
+	wake_sender(s);
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+}
+
+static int flush(struct vnfha_ckpt_region *r, bool now)
 {
 	struct vnfha__ckpt_stage *s = &r->stage;
 	struct vnfha__ckpt_stage_ticket *tk;
@@ -199,6 +273,19 @@ int vnfha__ckpt_stage_flush(struct vnfha_ckpt_region *r)
 	uint64_t upto;
 	int rc = 0;
 
+	if (s->rest_len > 0) {
+		if (now) {
+			/* The socket was full a moment ago: the sender writes it. */
+			pthread_mutex_lock(&s->lock);
+			wake_sender(s);
+			pthread_mutex_unlock(&s->lock);
+			return 0;
+		}
+		rc = send_rest(r);
+		if (rc != 0) {
+			return rc;
+		}
+	}
 	/* Take the buffer: submits stage into the spare while it is sent. */
 	pthread_mutex_lock(&s->lock);
 	buf = s->buf;
@@ -243,7 +330,7 @@ int vnfha__ckpt_stage_flush(struct vnfha_ckpt_region *r)
 	}
 	pthread_mutex_unlock(&r->lock);
 	if (rc == 0) {
-		rc = vnfha__ckpt_io_write(&r->conn, buf, len);
+		rc = now ? send_now(r, buf, len) : vnfha__ckpt_io_write(&r->conn, buf, len);
 		if (rc != 0) {
 			pthread_mutex_lock(&r->lock);
 			vnfha__ckpt_region_go_dead(r, rc);
@@ -260,6 +347,11 @@ int vnfha__ckpt_stage_flush(struct vnfha_ckpt_region *r)
 	return rc;
 }
 
+int vnfha__ckpt_stage_flush(struct vnfha_ckpt_region *r)
+{
+	return flush(r, false);
+}
+
 void vnfha__ckpt_stage_kick(struct vnfha_ckpt_region *r, uint64_t ticket)
 {
 	bool staged;
@@ -268,8 +360,10 @@ void vnfha__ckpt_stage_kick(struct vnfha_ckpt_region *r, uint64_t ticket)
 	staged = ticket >= r->sent_upto; /* dead too: registered, it fails */
 	pthread_mutex_unlock(&r->lock);
 	/* Busy: the one sending, or the sender thread after it, sends it. */
+	/* Without blocking: a waiter keeps its timeout whatever the daemon
+	 * reads; what the socket does not take now is the sender's. */
 	if (staged && pthread_mutex_trylock(&r->send_lock) == 0) {
-		vnfha__ckpt_stage_flush(r);
+		flush(r, true);
 		pthread_mutex_unlock(&r->send_lock);
 	}
 }
@@ -300,7 +394,7 @@ static void *sender_main(void *arg)
 	for (;;) {
 		uint64_t upto;
 
-		if (s->len == 0 && s->n_tk == 0) {
+		if (s->len == 0 && s->n_tk == 0 && !s->rest_pending) {
 			if (s->stop || s->dead != 0) {
 				break;
 			}
@@ -361,6 +455,7 @@ void vnfha__ckpt_stage_stop(struct vnfha_ckpt_region *r)
 		s->started = false;
 	}
 	free(s->buf);
+	free(s->rest);
 	free(s->spare);
 	free(s->tk);
 	free(s->spare_tk);
