@@ -24,14 +24,24 @@
 #define WINDOW_VERSIONS 64	   /* versions in flight to a replica */
 #define WINDOW_BYTES (16u << 20)   /* PATCH bytes in flight to a replica */
 
-struct peer_obj *ckptd_peer_obj(struct peer *p, const char *name)
+/* Looked up, not added: p->objs moves when it grows (under a sender that
+ * dropped the lock to write, say). */
+static struct peer_obj *peer_obj_find(struct peer *p, const char *name)
 {
-	struct peer_obj *n;
-
 	for (size_t i = 0; i < p->n_objs; i++) {
 		if (strcmp(p->objs[i].name, name) == 0) {
 			return &p->objs[i];
 		}
+	}
+	return NULL;
+}
+
+struct peer_obj *ckptd_peer_obj(struct peer *p, const char *name)
+{
+	struct peer_obj *n = peer_obj_find(p, name);
+
+	if (n != NULL) {
+		return n;
 	}
 	n = realloc(p->objs, (p->n_objs + 1) * sizeof(*n));
 	if (n == NULL) {
@@ -394,6 +404,20 @@ static int send_patches(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn
 	return rc != 0 ? rc : n > 0;
 }
 
+/* Lock held: the replica lacks m - a version newer than the one sent
+ * (never one older than a version it holds), or a durable wish on the one
+ * sent that it holds only in memory. */
+static bool peer_obj_lags(struct ckptd *d, const struct peer_obj *po,
+			  const struct vnfha__ckpt_meta *m)
+{
+	int cmp = !po->sent_valid ? -1
+				  : vnfha__ckpt_version_cmp(po->sent_epoch, po->sent_gen, m->epoch,
+							    m->gen);
+
+	return cmp < 0 || (cmp == 0 && ckptd_wants_durable(d, m->name) &&
+			   vnfha__ckpt_version_cmp(po->dur_epoch, po->dur_gen, m->epoch, m->gen) < 0);
+}
+
 /*
  * One step for the replica (lock held): for the first object it lacks,
  * PATCH frames when it holds a version the records continue from, else
@@ -406,25 +430,13 @@ static int next_step(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *c
 	for (size_t i = 0; i < vnfha__ckpt_store_count(d->store); i++) {
 		const struct vnfha__ckpt_meta *m = vnfha__ckpt_store_at(d->store, i);
 		struct peer_obj *po = m != NULL ? ckptd_peer_obj(p, m->name) : NULL;
-		bool durable;
-		int cmp;
 		int rc;
 
-		if (po == NULL) {
+		if (po == NULL || !peer_obj_lags(d, po, m)) {
 			continue;
 		}
-		durable = ckptd_wants_durable(d, m->name);
-		cmp = !po->sent_valid ? -1
-				      : vnfha__ckpt_version_cmp(po->sent_epoch, po->sent_gen, m->epoch,
-								m->gen);
-		if (cmp > 0) {
-			continue; /* never overwrite a newer version a replica holds */
-		}
-		if (cmp == 0 && (!durable || vnfha__ckpt_version_cmp(po->dur_epoch, po->dur_gen,
-								      m->epoch, m->gen) >= 0)) {
-			continue;
-		}
-		if (cmp < 0 && p->proto >= 2 && po->sent_valid && po->meta != NULL) {
+		if (p->proto >= 2 && po->sent_valid && po->meta != NULL &&
+		    vnfha__ckpt_version_cmp(po->sent_epoch, po->sent_gen, m->epoch, m->gen) < 0) {
 			rc = send_patches(d, p, c, po);
 			if (rc != 0) {
 				return rc;
@@ -433,7 +445,7 @@ static int next_step(struct ckptd *d, struct peer *p, struct vnfha__ckpt_conn *c
 		if (po->fl_head < po->fl_n) {
 			continue; /* a delta or a durable resend waits for the ACKs */
 		}
-		return send_delta(d, p, c, m, po, durable) < 0 ? -EIO : 1;
+		return send_delta(d, p, c, m, po, ckptd_wants_durable(d, m->name)) < 0 ? -EIO : 1;
 	}
 	return 0;
 }
@@ -457,27 +469,10 @@ static bool peer_has_work(struct ckptd *d, struct peer *p)
 	}
 	for (size_t i = 0; i < vnfha__ckpt_store_count(d->store); i++) {
 		const struct vnfha__ckpt_meta *m = vnfha__ckpt_store_at(d->store, i);
-		const struct peer_obj *po = NULL;
-		int cmp;
+		const struct peer_obj *po = m != NULL ? peer_obj_find(p, m->name) : NULL;
 
-		if (m == NULL) {
-			continue;
-		}
-		/* Looked up, not added: p->objs moves when it grows, under a
-		 * sender that dropped the lock to write. */
-		for (size_t k = 0; k < p->n_objs && po == NULL; k++) {
-			po = strcmp(p->objs[k].name, m->name) == 0 ? &p->objs[k] : NULL;
-		}
-		if (po == NULL) {
-			return true; /* an object it has never been sent */
-		}
-		cmp = !po->sent_valid ? -1
-				      : vnfha__ckpt_version_cmp(po->sent_epoch, po->sent_gen, m->epoch,
-								m->gen);
-		if (cmp < 0 || (cmp == 0 && ckptd_wants_durable(d, m->name) &&
-				vnfha__ckpt_version_cmp(po->dur_epoch, po->dur_gen, m->epoch,
-							m->gen) < 0)) {
-			return true;
+		if (m != NULL && (po == NULL || peer_obj_lags(d, po, m))) {
+			return true; /* po NULL: an object it has never been sent */
 		}
 	}
 	return false;

@@ -191,10 +191,11 @@ ring_ms() {
 	# (the ones the kill caused): when it was answered again. One beginning
 	# later (the fenced node rejoining makes another ring) is judged on
 	# its own length below.
-	ends=$(sed -n 's/^recovered at_ms=\([0-9]*\) gap_ms=\([0-9]*\).*/\1 \2/p' "$CLIENT_LOG" |
-		awk -v f="$fault" -v r="$ring" '$1 > f && $1 - $2 <= r { print $1 }' | sort -n | tail -n 1)
-	later=$(sed -n 's/^recovered at_ms=\([0-9]*\) gap_ms=\([0-9]*\).*/\1 \2/p' "$CLIENT_LOG" |
-		awk -v r="$ring" '$1 - $2 > r { printf "+%d ms (gap %d ms) ", $1 - $2 - r, $2 }')
+	# "AT GAP" per recovery: answered again at AT after GAP ms.
+	outages=$(sed -n 's/^recovered at_ms=\([0-9]*\) gap_ms=\([0-9]*\).*/\1 \2/p' "$CLIENT_LOG")
+	ends=$(awk -v f="$fault" -v r="$ring" '$1 > f && $1 - $2 <= r { print $1 }' <<<"$outages" |
+		sort -n | tail -n 1)
+	later=$(awk -v r="$ring" '$1 - $2 > r { printf "+%d ms (gap %d ms) ", $1 - $2 - r, $2 }' <<<"$outages")
 	echo "cpg replica node kill: token missed +$((token - fault)) ms, new ring +$((ring - fault)) ms," \
 		"sync commits answered again +$(( ${ends:-$fault} - fault )) ms;" \
 		"outages beginning after the ring: ${later:-none}" >&3
@@ -202,7 +203,6 @@ ring_ms() {
 	# commits wait no longer than that: answered again within 500 ms of it
 	# (the client retries every 10 ms, the demo's commit timeout is 500 ms).
 	[ -z "$ends" ] || [ $((ends - ring)) -le 500 ]
-	longest_later=$(sed -n 's/^recovered at_ms=\([0-9]*\) gap_ms=\([0-9]*\).*/\1 \2/p' "$CLIENT_LOG" |
-		awk -v r="$ring" '$1 - $2 > r && $2 > m { m = $2 } END { print m + 0 }')
+	longest_later=$(awk -v r="$ring" '$1 - $2 > r && $2 > m { m = $2 } END { print m + 0 }' <<<"$outages")
 	[ "$longest_later" -le 500 ]
 }
