@@ -755,11 +755,14 @@ static const struct vnfha_agent agent = {
 		    "standbys, the promoted one serves. A supervisor reports the VNFC's death "
 		    "or silence to Pacemaker the moment it happens, so failover does not wait "
 		    "for a monitor. The VNFC either links libvnfha (<vnfha/role.h>) or is driven "
-		    "by promote/demote/health commands. The report is crm_resource --fail; on a "
-		    "Pacemaker Remote node, where Pacemaker refuses that (the node's requests run "
-		    "as an unprivileged user), crm_resource --refresh: Pacemaker probes the "
-		    "resource at once and the probe finds the failure, which then adds nothing "
-		    "to the fail count (migration-threshold counts the monitors' failures there).",
+		    "by promote/demote/health commands. The report is the request crm_resource "
+		    "--fail sends, on a connection to the controller held open (crm_resource "
+		    "--fail itself when there is none); on a Pacemaker Remote node, where "
+		    "Pacemaker refuses that (the node's requests run as an unprivileged user), "
+		    "the request crm_resource --refresh sends, for this node only: Pacemaker "
+		    "probes the resource at once and the probe finds the failure, which then "
+		    "adds nothing to the fail count (migration-threshold counts the monitors' "
+		    "failures there).",
 	.params = params,
 	.n_params = sizeof(params) / sizeof(params[0]),
 	.actions = actions,

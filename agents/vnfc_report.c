@@ -9,9 +9,22 @@
  * and waits for the controller's answer. The controller (controld_execd.c
  * fail_lrm_resource) finds R in its executor state by id and records a
  * failed "asyncmon" result, which the DC's recovery then handles. Here the
- * agent knows the class, provider and type itself, and the connection is
- * only used when the controller that answers is this very node's (not a
- * Remote node's proxy), where the router is the node: the same request.
+ * agent knows the class, provider and type itself; on a cluster node the
+ * router is the node: the same request.
+ *
+ * On a Pacemaker Remote node the connection is pacemaker-remoted's proxy to
+ * the controller of the cluster node holding the node's connection
+ * resource, which answers node_info with is_remote and its own name as the
+ * reply's host_from: that is the router crm_resource would find in the CIB.
+ * That controller refuses "fail" from a Remote node (its requests run as
+ * the node's name, unprivileged), so the request there is the one
+ * `crm_resource --refresh --resource R --node N` sends for the instance on
+ * N (pcmk_controld_api_refresh): R's history on N is deleted and the DC
+ * probes it, which finds the failure. One request, not crm_resource's one
+ * per clone instance: each also rewrites last-lrm-refresh, and the DC's
+ * controller stalls about a second on every such configuration change
+ * (Pacemaker 2.1.5 re-checks stonith-watchdog-timeout with a synchronous
+ * fencer call; seen in the lab's logs).
  *
  * libcrmcommon is loaded with dlopen, in the supervisor only: linking it
  * into the agent would load ~30 libraries (glib, libxml2, gnutls, ...) at
@@ -44,6 +57,16 @@ int vnfc_ctl_fail(struct vnfc_ctl *ctl, unsigned int timeout_ms)
 	return -ENOSYS;
 }
 
+const char *vnfc_ctl_router(const struct vnfc_ctl *ctl)
+{
+	return NULL;
+}
+
+bool vnfc_ctl_lost(struct vnfc_ctl *ctl)
+{
+	return true;
+}
+
 void vnfc_ctl_close(struct vnfc_ctl *ctl)
 {
 }
@@ -66,6 +89,7 @@ struct pcmk_fns {
 	__typeof__(pcmk_register_ipc_callback) *register_cb;
 	__typeof__(pcmk_controld_api_node_info) *node_info;
 	__typeof__(pcmk_controld_api_fail) *fail;
+	__typeof__(pcmk_controld_api_refresh) *refresh;
 };
 
 enum wait_for { WAIT_NONE, WAIT_NODE_INFO, WAIT_FAIL };
@@ -78,6 +102,7 @@ struct vnfc_ctl {
 	int answer;	   /* 0, or the negative errno of the answer */
 	bool answered;
 	bool disconnected;
+	char *router; /* a Remote node: the cluster node routing to it; else NULL */
 };
 
 /* Pacemaker's return codes: 0, a positive errno, or its own negative codes. */
@@ -105,6 +130,7 @@ static int load(struct pcmk_fns *fn)
 		{ "pcmk_register_ipc_callback", (void **)&fn->register_cb },
 		{ "pcmk_controld_api_node_info", (void **)&fn->node_info },
 		{ "pcmk_controld_api_fail", (void **)&fn->fail },
+		{ "pcmk_controld_api_refresh", (void **)&fn->refresh },
 	};
 
 	if (lib == NULL) {
@@ -117,6 +143,29 @@ static int load(struct pcmk_fns *fn)
 		}
 	}
 	return 0;
+}
+
+/* Is the answer about this node? On a Remote node, also: who routes to it. */
+static int node_info_answer(struct vnfc_ctl *c, const pcmk_controld_api_reply_t *reply)
+{
+	const char *uname = reply->data.node_info.uname;
+
+	if (reply->reply_type != pcmk_controld_reply_info) {
+		return -EPROTO;
+	}
+	if (uname == NULL || strcmp(uname, c->rsc->node) != 0) {
+		return -EREMOTE;
+	}
+	if (!reply->data.node_info.is_remote) {
+		return 0;
+	}
+	if (reply->host_from == NULL || *reply->host_from == '\0' ||
+	    strcmp(reply->host_from, uname) == 0) {
+		return -EREMOTE;
+	}
+	free(c->router);
+	c->router = strdup(reply->host_from);
+	return c->router != NULL ? 0 : -ENOMEM;
 }
 
 static void on_event(pcmk_ipc_api_t *api, enum pcmk_ipc_event type, crm_exit_t status,
@@ -137,12 +186,7 @@ static void on_event(pcmk_ipc_api_t *api, enum pcmk_ipc_event type, crm_exit_t s
 	if (status != CRM_EX_OK || reply == NULL) {
 		c->answer = -EPROTO;
 	} else if (c->waiting == WAIT_NODE_INFO) {
-		if (reply->reply_type != pcmk_controld_reply_info) {
-			c->answer = -EPROTO;
-		} else if (reply->data.node_info.is_remote || reply->data.node_info.uname == NULL ||
-			   strcmp(reply->data.node_info.uname, c->rsc->node) != 0) {
-			c->answer = -EREMOTE;
-		}
+		c->answer = node_info_answer(c, reply);
 	} else if (reply->reply_type != pcmk_controld_reply_resource) {
 		c->answer = -EPROTO;
 	}
@@ -220,6 +264,7 @@ int vnfc_ctl_open(const struct vnfc_ctl_rsc *rsc, unsigned int timeout_ms,
 free_api:
 	c->fn.free_api(c->api); /* disconnects too */
 free_ctl:
+	free(c->router);
 	free(c);
 	return rc;
 }
@@ -232,12 +277,36 @@ int vnfc_ctl_fail(struct vnfc_ctl *c, unsigned int timeout_ms)
 	if (c->disconnected) {
 		return -ENOTCONN;
 	}
-	rc = from_pcmk_rc(c->fn.fail(c->api, r->node, r->node, r->id, r->long_id, "ocf",
-				     r->provider, r->type));
+	if (c->router != NULL) {
+		rc = from_pcmk_rc(c->fn.refresh(c->api, r->node, c->router, r->id, r->long_id,
+						"ocf", r->provider, r->type, false));
+	} else {
+		rc = from_pcmk_rc(c->fn.fail(c->api, r->node, r->node, r->id, r->long_id, "ocf",
+					     r->provider, r->type));
+	}
 	if (rc < 0) {
 		return rc == -ENOTCONN || rc == -EPIPE || rc == -ECONNRESET ? -ENOTCONN : rc;
 	}
 	return wait_answer(c, WAIT_FAIL, timeout_ms);
+}
+
+const char *vnfc_ctl_router(const struct vnfc_ctl *c)
+{
+	return c->router;
+}
+
+bool vnfc_ctl_lost(struct vnfc_ctl *c)
+{
+	/* pacemaker-remoted closes its proxied clients when its connection to
+	 * the cluster goes: the next connection may be routed elsewhere. */
+	int rc = c->disconnected ? 0 : c->fn.poll(c->api, 0);
+
+	if (rc == 0 && !c->disconnected) {
+		c->fn.dispatch(c->api);
+	} else if (rc != 0 && rc != EAGAIN && rc != EINTR) {
+		c->disconnected = true;
+	}
+	return c->disconnected;
 }
 
 void vnfc_ctl_close(struct vnfc_ctl *c)
@@ -246,6 +315,7 @@ void vnfc_ctl_close(struct vnfc_ctl *c)
 		return;
 	}
 	c->fn.free_api(c->api);
+	free(c->router);
 	free(c);
 }
 
@@ -267,13 +337,28 @@ void vnfc_reporter_tick(struct vnfc_reporter *r)
 {
 	int rc;
 
+	if (r->ctl != NULL && vnfc_ctl_lost(r->ctl)) {
+		vnfha_log(VNFHA_LOG_INFO, "the connection to the controller is gone; reconnecting");
+		vnfc_ctl_close(r->ctl);
+		r->ctl = NULL;
+		r->next_try = vnfha__now_ms();
+	}
 	if (r->ctl != NULL || r->gave_up || vnfha__now_ms() < r->next_try) {
 		return;
 	}
 	rc = vnfc_ctl_open(&r->rsc, CTL_OPEN_TIMEOUT_MS, &r->ctl);
 	if (rc == 0) {
-		vnfha_log(VNFHA_LOG_INFO, "reporting failures of %s through the controller of %s",
-			  r->rsc.id, r->rsc.node);
+		if (vnfc_ctl_router(r->ctl) != NULL) {
+			vnfha_log(VNFHA_LOG_INFO,
+				  "reporting failures of %s through the controller of %s, which "
+				  "routes to this Pacemaker Remote node (a refresh: the DC's "
+				  "probe finds the failure)",
+				  r->rsc.id, vnfc_ctl_router(r->ctl));
+		} else {
+			vnfha_log(VNFHA_LOG_INFO,
+				  "reporting failures of %s through the controller of %s",
+				  r->rsc.id, r->rsc.node);
+		}
 		r->told = false;
 		return;
 	}
@@ -283,7 +368,7 @@ void vnfc_reporter_tick(struct vnfc_reporter *r)
 		vnfha_log(VNFHA_LOG_INFO, "reporting failures of %s with crm_resource: %s",
 			  r->rsc.id,
 			  rc == -ENOSYS	   ? "no Pacemaker IPC library (" VNFC_CTL_LIB ")" :
-			  rc == -EREMOTE ? "the controller reached is not this node's" :
+			  rc == -EREMOTE ? "the controller reached does not know this node" :
 			  rc == -ENOTCONN ? "no controller answers on this node (tried again every 10 s)" :
 					   strerror(-rc));
 		r->told = true;
@@ -320,8 +405,9 @@ int vnfc_reporter_fail(struct vnfc_reporter *r, unsigned int timeout_ms)
 	}
 	rc = vnfc_ctl_fail(r->ctl, timeout_ms);
 	if (rc == 0) {
-		vnfha_log(VNFHA_LOG_INFO, "the controller took the failure of %s in %lld ms",
-			  r->rsc.id, (long long)(vnfha__now_ms() - t0));
+		vnfha_log(VNFHA_LOG_INFO, "the controller%s took the failure of %s in %lld ms",
+			  vnfc_ctl_router(r->ctl) != NULL ? " (a refresh)" : "", r->rsc.id,
+			  (long long)(vnfha__now_ms() - t0));
 		return 0;
 	}
 	vnfc_ctl_close(r->ctl);

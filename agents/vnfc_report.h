@@ -23,37 +23,46 @@ struct vnfc_ctl_rsc {
 };
 
 /*
- * Connects to the controller of the node named in rsc->node. Returns 0 and
- * *ret_ctl, or -ENOSYS (built without pacemaker-dev, or libcrmcommon cannot
- * be loaded), -ENOTCONN (no controller answers), -EREMOTE (the controller
- * answering is not this node's: a Pacemaker Remote node, where the request
- * must be routed by a cluster node; crm_resource does that). rsc's strings
- * are not copied and must outlive the connection.
+ * Connects to the controller of the node named in rsc->node (on a
+ * Pacemaker Remote node, pacemaker-remoted's proxy to the controller of the
+ * cluster node routing to it). Returns 0 and *ret_ctl, or -ENOSYS (built
+ * without pacemaker-dev, or libcrmcommon cannot be loaded), -ENOTCONN (no
+ * controller answers), -EREMOTE (the controller answering does not know
+ * this node as rsc->node). rsc's strings are not copied and must outlive
+ * the connection.
  */
 int vnfc_ctl_open(const struct vnfc_ctl_rsc *rsc, unsigned int timeout_ms,
 		  struct vnfc_ctl **ret_ctl);
 
 /*
  * Asks the controller to fail the resource on this node (CRM_OP_LRM_FAIL,
- * what `crm_resource --fail` sends) and waits for its answer. Returns 0,
- * -ETIMEDOUT, -ENOTCONN (the connection is gone: close it), or another
- * negative errno.
+ * what `crm_resource --fail` sends; on a Remote node CRM_OP_LRM_DELETE,
+ * what `crm_resource --refresh` sends, so the DC's probe finds the
+ * failure) and waits for its answer. Returns 0, -ETIMEDOUT, -ENOTCONN (the
+ * connection is gone: close it), or another negative errno.
  */
 int vnfc_ctl_fail(struct vnfc_ctl *ctl, unsigned int timeout_ms);
+
+/* On a Remote node the cluster node routing to it (as the connection was
+ * opened), else NULL. */
+const char *vnfc_ctl_router(const struct vnfc_ctl *ctl);
+
+/* Whether the connection is gone (it reads what is waiting, never blocks). */
+bool vnfc_ctl_lost(struct vnfc_ctl *ctl);
 
 /* Disconnects and frees; NULL is fine. */
 void vnfc_ctl_close(struct vnfc_ctl *ctl);
 
 /*
  * How the supervisor reports: through the controller once connected, else
- * (not built in, no controller yet, a Remote node, the connection lost)
- * by running crm_resource --fail as before.
+ * (not built in, no controller yet, the connection lost) by running
+ * crm_resource --fail (--refresh on a Remote node).
  */
 struct vnfc_reporter {
 	struct vnfc_ctl_rsc rsc;
 	struct vnfc_ctl *ctl;
 	long long next_try; /* ms (vnfha__now_ms) of the next connection attempt */
-	bool gave_up;	    /* not built in, or a Remote node: crm_resource only */
+	bool gave_up;	    /* not built in, or the controller does not know this node */
 	bool told;	    /* a failed attempt was logged */
 	bool remote;	    /* a Pacemaker Remote node: crm_resource --refresh (vnfc_supervise.c) */
 };

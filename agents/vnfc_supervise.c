@@ -122,11 +122,11 @@ static void send_role(struct sup *s)
 /*
  * Tells Pacemaker at once; the agent's next monitor reports the same.
  * The controller (vnfc_report.c) or crm_resource --fail records the failure
- * directly. On a Pacemaker Remote
- * node the controller refuses it: requests through pacemaker-remoted's
- * proxy run as the node's name, an unprivileged user ("does not have
- * permission to fail", Pacemaker 2.1.5 and later), and crm_resource still
- * exits 0. There, --refresh: Pacemaker forgets the resource's state on this
+ * directly. On a Pacemaker Remote node the controller refuses it: requests
+ * through pacemaker-remoted's proxy run as the node's name, an unprivileged
+ * user ("does not have permission to fail", Pacemaker 2.1.5 and later), and
+ * crm_resource still exits 0. There, a refresh (the controller's, or
+ * crm_resource --refresh): Pacemaker forgets the resource's state on this
  * node and probes it at once, and the probe finds the failure (recorded as
  * a failed probe, which adds nothing to the fail count).
  */
@@ -140,7 +140,7 @@ static void report_failure(struct sup *s, const char *why)
 	s->state = VNFHA__STATE_FAILED;
 	vnfha_log(VNFHA_LOG_ERR, "VNFC failed while %s: %s; reporting to Pacemaker%s",
 		  vnfha__ctl_role_name(s->want), why,
-		  remote ? " (a Pacemaker Remote node: crm_resource --refresh)" : "");
+		  remote ? " (a Pacemaker Remote node: a refresh)" : "");
 	if (s->pending.fd >= 0) {
 		reply_err(s->pending.fd, why);
 		s->pending.fd = -1;
