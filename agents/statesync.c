@@ -324,7 +324,7 @@ static pid_t spawn_daemon(const struct ss *s, int *ret_arm_fd)
 			   "--store", (char *)str(s, "store_dir"), "--socket",
 			   (char *)str(s, "socket"), "--node", (char *)vnfha_ocf_node_name() };
 	struct ss_supervise_cfg cfg = { .argv = argv, .logfile = s->logfile, .pidfile = s->pidfile,
-					.resource = s->rsc, .node = vnfha_ocf_node_name() };
+					.report = report_rsc_of(s->ocf, s->rsc, "statesync") };
 	size_t n = 11;
 	pid_t pid = 0;
 	int rc;

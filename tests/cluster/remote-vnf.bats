@@ -13,7 +13,10 @@
 #     connection is cut: Pacemaker fences the remote node (the operations in
 #     flight there fail with the connection), the VNF fails over;
 #   - the full node holding its connection is killed: the connection moves,
-#     nothing on the remote node restarts, the VNF keeps serving.
+#     nothing on the remote node restarts, the VNF keeps serving;
+#   - vnfha-ckptd is killed on the active remote node: statesync's
+#     supervisor reports it at once (a refresh through the controller
+#     routing to the node, as vnfc's does), the VNF recovers with no loss.
 
 load lab
 load remote
@@ -149,6 +152,33 @@ versions() {
 	[ "$(remote_vnf_active)" = "$active" ]
 	run grep -c '^recovered ' "$CLIENT_LOG"
 	[ "$output" = 0 ]
+}
+
+@test "remote VNF: vnfha-ckptd killed on the active remote node: reported at once (a refresh), no loss" {
+	active=$(remote_vnf_active)
+	[[ $active == r* ]]
+	log=/run/vnfha/statesync-ss.log
+	pid=$(lab on "$active" cat /run/vnfha/statesync-ss.pid) # as the node sees it
+	[ -n "$pid" ]
+	n0=$(lab on "$active" grep -c -F "the controller (a refresh) took the failure of ss" "$log" || true)
+	vnf_client_start 25
+	fault=$(lab_now_ms)
+	lab kill-process "$active" "$pid"
+	op=$(remote_wait_failed_op ss "$active" 30)
+	had=$(lab_now_ms)
+	vnf_client_check 1
+	back=$(vnf_recovery_ms "$CLIENT_LOG" "$fault")
+	echo "vnfha-ckptd killed on $(lab_node_name "$active"): Pacemaker had the failure ($op)" \
+		"after $((had - fault)) ms (monitor every 6 s), the VNF answered again after" \
+		"$back ms" >&3
+	# the supervisor's report (a probe), not the next recurring monitor
+	[ "$op" = monitor_0 ]
+	[ $((had - fault)) -lt 5000 ]
+	lab on "$active" grep -q "vnfha-ckptd (pid $pid) killed by signal 9; reporting to Pacemaker (a Pacemaker Remote node: a refresh)" "$log"
+	n1=$(lab on "$active" grep -c -F "the controller (a refresh) took the failure of ss" "$log" || true)
+	[ "$n1" -eq $((n0 + 1)) ]
+	lab on 1 crm_resource --cleanup --resource ss-clone >/dev/null
+	lab on 1 crm_resource --wait --timeout=60s
 }
 
 @test "remote VNF: a stale replica on a remote node is never promoted while a fresher one is reachable" {

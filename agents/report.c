@@ -39,35 +39,57 @@
 #include "common/clock.h"
 #include "common/spawn.h"
 #include "ocf/ocf.h"
+#include "ocf/ocf_cluster.h"
 #include "ocf/ocf_node.h"
-#include "vnfc_report.h"
+#include "report.h"
+
+static const char *env_or(const char *name, const char *fallback)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && *v != '\0' ? v : fallback;
+}
+
+struct report_rsc report_rsc_of(const struct vnfha_ocf *ocf, const char *primitive,
+				const char *type)
+{
+	const char *instance = vnfha_ocf_resource(ocf);
+
+	return (struct report_rsc){
+		.node = vnfha_ocf_node_name(),
+		.id = primitive,
+		.long_id = instance != NULL && strcmp(instance, primitive) != 0 ? instance : NULL,
+		.provider = env_or("OCF_RESOURCE_PROVIDER", "vnfha"),
+		.type = env_or("OCF_RESOURCE_TYPE", type),
+	};
+}
 
 #ifndef HAVE_PCMK_IPC
 
-#define VNFC_CTL_LIB "built without pacemaker-dev"
+#define REPORT_CTL_LIB "built without pacemaker-dev"
 
-int vnfc_ctl_open(const struct vnfc_ctl_rsc *rsc, unsigned int timeout_ms,
-		  struct vnfc_ctl **ret_ctl)
+int report_ctl_open(const struct report_rsc *rsc, unsigned int timeout_ms,
+		  struct report_ctl **ret_ctl)
 {
 	return -ENOSYS;
 }
 
-int vnfc_ctl_fail(struct vnfc_ctl *ctl, unsigned int timeout_ms)
+int report_ctl_fail(struct report_ctl *ctl, unsigned int timeout_ms)
 {
 	return -ENOSYS;
 }
 
-const char *vnfc_ctl_router(const struct vnfc_ctl *ctl)
+const char *report_ctl_router(const struct report_ctl *ctl)
 {
 	return NULL;
 }
 
-bool vnfc_ctl_lost(struct vnfc_ctl *ctl)
+bool report_ctl_lost(struct report_ctl *ctl)
 {
 	return true;
 }
 
-void vnfc_ctl_close(struct vnfc_ctl *ctl)
+void report_ctl_close(struct report_ctl *ctl)
 {
 }
 
@@ -77,7 +99,7 @@ void vnfc_ctl_close(struct vnfc_ctl *ctl)
 #include <crm/common/ipc.h>
 #include <crm/common/ipc_controld.h>
 
-#define VNFC_CTL_LIB VNFHA_CRMCOMMON_SONAME
+#define REPORT_CTL_LIB VNFHA_CRMCOMMON_SONAME
 
 /* The few entry points used, typed by Pacemaker's own declarations. */
 struct pcmk_fns {
@@ -94,10 +116,10 @@ struct pcmk_fns {
 
 enum wait_for { WAIT_NONE, WAIT_NODE_INFO, WAIT_FAIL };
 
-struct vnfc_ctl {
+struct report_ctl {
 	struct pcmk_fns fn;
 	pcmk_ipc_api_t *api;
-	const struct vnfc_ctl_rsc *rsc;
+	const struct report_rsc *rsc;
 	enum wait_for waiting;
 	int answer;	   /* 0, or the negative errno of the answer */
 	bool answered;
@@ -146,7 +168,7 @@ static int load(struct pcmk_fns *fn)
 }
 
 /* Is the answer about this node? On a Remote node, also: who routes to it. */
-static int node_info_answer(struct vnfc_ctl *c, const pcmk_controld_api_reply_t *reply)
+static int node_info_answer(struct report_ctl *c, const pcmk_controld_api_reply_t *reply)
 {
 	const char *uname = reply->data.node_info.uname;
 
@@ -171,7 +193,7 @@ static int node_info_answer(struct vnfc_ctl *c, const pcmk_controld_api_reply_t 
 static void on_event(pcmk_ipc_api_t *api, enum pcmk_ipc_event type, crm_exit_t status,
 		     void *data, void *user)
 {
-	struct vnfc_ctl *c = user;
+	struct report_ctl *c = user;
 	const pcmk_controld_api_reply_t *reply = data;
 
 	if (type == pcmk_ipc_event_disconnect) {
@@ -193,7 +215,7 @@ static void on_event(pcmk_ipc_api_t *api, enum pcmk_ipc_event type, crm_exit_t s
 }
 
 /* Waits for the answer to the request just sent. */
-static int wait_answer(struct vnfc_ctl *c, enum wait_for what, unsigned int timeout_ms)
+static int wait_answer(struct report_ctl *c, enum wait_for what, unsigned int timeout_ms)
 {
 	int64_t deadline = vnfha__now_ms() + timeout_ms;
 	int rc = 0;
@@ -226,10 +248,10 @@ static int wait_answer(struct vnfc_ctl *c, enum wait_for what, unsigned int time
 	return rc < 0 ? rc : c->answer;
 }
 
-int vnfc_ctl_open(const struct vnfc_ctl_rsc *rsc, unsigned int timeout_ms,
-		  struct vnfc_ctl **ret_ctl)
+int report_ctl_open(const struct report_rsc *rsc, unsigned int timeout_ms,
+		  struct report_ctl **ret_ctl)
 {
-	struct vnfc_ctl *c = calloc(1, sizeof(*c));
+	struct report_ctl *c = calloc(1, sizeof(*c));
 	int rc;
 
 	if (c == NULL) {
@@ -269,9 +291,9 @@ free_ctl:
 	return rc;
 }
 
-int vnfc_ctl_fail(struct vnfc_ctl *c, unsigned int timeout_ms)
+int report_ctl_fail(struct report_ctl *c, unsigned int timeout_ms)
 {
-	const struct vnfc_ctl_rsc *r = c->rsc;
+	const struct report_rsc *r = c->rsc;
 	int rc;
 
 	if (c->disconnected) {
@@ -290,12 +312,12 @@ int vnfc_ctl_fail(struct vnfc_ctl *c, unsigned int timeout_ms)
 	return wait_answer(c, WAIT_FAIL, timeout_ms);
 }
 
-const char *vnfc_ctl_router(const struct vnfc_ctl *c)
+const char *report_ctl_router(const struct report_ctl *c)
 {
 	return c->router;
 }
 
-bool vnfc_ctl_lost(struct vnfc_ctl *c)
+bool report_ctl_lost(struct report_ctl *c)
 {
 	/* pacemaker-remoted closes its proxied clients when its connection to
 	 * the cluster goes: the next connection may be routed elsewhere. */
@@ -309,7 +331,7 @@ bool vnfc_ctl_lost(struct vnfc_ctl *c)
 	return c->disconnected;
 }
 
-void vnfc_ctl_close(struct vnfc_ctl *c)
+void report_ctl_close(struct report_ctl *c)
 {
 	if (c == NULL) {
 		return;
@@ -324,36 +346,36 @@ void vnfc_ctl_close(struct vnfc_ctl *c)
 #define CTL_OPEN_TIMEOUT_MS 250
 #define CTL_RETRY_MS 10000
 
-void vnfc_reporter_init(struct vnfc_reporter *r, const struct vnfc_ctl_rsc *rsc,
+void reporter_init(struct reporter *r, const struct report_rsc *rsc,
 			unsigned int delay_ms)
 {
 	enum vnfha__node_kind kind = VNFHA__NODE_UNKNOWN;
 
-	*r = (struct vnfc_reporter){ .rsc = *rsc, .next_try = vnfha__now_ms() + delay_ms };
+	*r = (struct reporter){ .rsc = *rsc, .next_try = vnfha__now_ms() + delay_ms };
 	r->remote = vnfha__node_kind("/proc", &kind) == 0 && kind == VNFHA__NODE_REMOTE;
 }
 
-void vnfc_reporter_tick(struct vnfc_reporter *r)
+void reporter_tick(struct reporter *r)
 {
 	int rc;
 
-	if (r->ctl != NULL && vnfc_ctl_lost(r->ctl)) {
+	if (r->ctl != NULL && report_ctl_lost(r->ctl)) {
 		vnfha_log(VNFHA_LOG_INFO, "the connection to the controller is gone; reconnecting");
-		vnfc_ctl_close(r->ctl);
+		report_ctl_close(r->ctl);
 		r->ctl = NULL;
 		r->next_try = vnfha__now_ms();
 	}
 	if (r->ctl != NULL || r->gave_up || vnfha__now_ms() < r->next_try) {
 		return;
 	}
-	rc = vnfc_ctl_open(&r->rsc, CTL_OPEN_TIMEOUT_MS, &r->ctl);
+	rc = report_ctl_open(&r->rsc, CTL_OPEN_TIMEOUT_MS, &r->ctl);
 	if (rc == 0) {
-		if (vnfc_ctl_router(r->ctl) != NULL) {
+		if (report_ctl_router(r->ctl) != NULL) {
 			vnfha_log(VNFHA_LOG_INFO,
 				  "reporting failures of %s through the controller of %s, which "
 				  "routes to this Pacemaker Remote node (a refresh: the DC's "
 				  "probe finds the failure)",
-				  r->rsc.id, vnfc_ctl_router(r->ctl));
+				  r->rsc.id, report_ctl_router(r->ctl));
 		} else {
 			vnfha_log(VNFHA_LOG_INFO,
 				  "reporting failures of %s through the controller of %s",
@@ -367,7 +389,7 @@ void vnfc_reporter_tick(struct vnfc_reporter *r)
 	if (!r->told || r->gave_up) {
 		vnfha_log(VNFHA_LOG_INFO, "reporting failures of %s with crm_resource: %s",
 			  r->rsc.id,
-			  rc == -ENOSYS	   ? "no Pacemaker IPC library (" VNFC_CTL_LIB ")" :
+			  rc == -ENOSYS	   ? "no Pacemaker IPC library (" REPORT_CTL_LIB ")" :
 			  rc == -EREMOTE ? "the controller reached does not know this node" :
 			  rc == -ENOTCONN ? "no controller answers on this node (tried again every 10 s)" :
 					   strerror(-rc));
@@ -376,8 +398,8 @@ void vnfc_reporter_tick(struct vnfc_reporter *r)
 }
 
 /* --fail; on a Pacemaker Remote node, whose --fail the controller refuses
- * (vnfc_supervise.c), --refresh: the probe it causes finds the failure. */
-static int run_crm_resource(const struct vnfc_ctl_rsc *rsc, bool remote, unsigned int timeout_ms)
+ * (above), --refresh: the probe it causes finds the failure. */
+static int run_crm_resource(const struct report_rsc *rsc, bool remote, unsigned int timeout_ms)
 {
 	char *argv[] = { "crm_resource", remote ? "--refresh" : "--fail", "--resource",
 			 (char *)rsc->id, "--node", (char *)rsc->node, NULL };
@@ -395,7 +417,7 @@ static int run_crm_resource(const struct vnfc_ctl_rsc *rsc, bool remote, unsigne
 	return 0;
 }
 
-int vnfc_reporter_fail(struct vnfc_reporter *r, unsigned int timeout_ms)
+int reporter_fail(struct reporter *r, unsigned int timeout_ms)
 {
 	int64_t t0 = vnfha__now_ms();
 	int rc;
@@ -403,14 +425,14 @@ int vnfc_reporter_fail(struct vnfc_reporter *r, unsigned int timeout_ms)
 	if (r->ctl == NULL) {
 		return run_crm_resource(&r->rsc, r->remote, timeout_ms);
 	}
-	rc = vnfc_ctl_fail(r->ctl, timeout_ms);
+	rc = report_ctl_fail(r->ctl, timeout_ms);
 	if (rc == 0) {
 		vnfha_log(VNFHA_LOG_INFO, "the controller%s took the failure of %s in %lld ms",
-			  vnfc_ctl_router(r->ctl) != NULL ? " (a refresh)" : "", r->rsc.id,
+			  report_ctl_router(r->ctl) != NULL ? " (a refresh)" : "", r->rsc.id,
 			  (long long)(vnfha__now_ms() - t0));
 		return 0;
 	}
-	vnfc_ctl_close(r->ctl);
+	report_ctl_close(r->ctl);
 	r->ctl = NULL;
 	r->next_try = vnfha__now_ms() + CTL_RETRY_MS;
 	if (rc == -ETIMEDOUT) {
@@ -424,8 +446,8 @@ int vnfc_reporter_fail(struct vnfc_reporter *r, unsigned int timeout_ms)
 	return run_crm_resource(&r->rsc, r->remote, timeout_ms);
 }
 
-void vnfc_reporter_free(struct vnfc_reporter *r)
+void reporter_free(struct reporter *r)
 {
-	vnfc_ctl_close(r->ctl);
+	report_ctl_close(r->ctl);
 	r->ctl = NULL;
 }
