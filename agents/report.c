@@ -108,6 +108,7 @@ struct pcmk_fns {
 	__typeof__(pcmk_connect_ipc) *connect;
 	__typeof__(pcmk_poll_ipc) *poll;
 	__typeof__(pcmk_dispatch_ipc) *dispatch;
+	__typeof__(pcmk_ipc_is_connected) *is_connected;
 	__typeof__(pcmk_register_ipc_callback) *register_cb;
 	__typeof__(pcmk_controld_api_node_info) *node_info;
 	__typeof__(pcmk_controld_api_fail) *fail;
@@ -149,6 +150,7 @@ static int load(struct pcmk_fns *fn)
 		{ "pcmk_connect_ipc", (void **)&fn->connect },
 		{ "pcmk_poll_ipc", (void **)&fn->poll },
 		{ "pcmk_dispatch_ipc", (void **)&fn->dispatch },
+		{ "pcmk_ipc_is_connected", (void **)&fn->is_connected },
 		{ "pcmk_register_ipc_callback", (void **)&fn->register_cb },
 		{ "pcmk_controld_api_node_info", (void **)&fn->node_info },
 		{ "pcmk_controld_api_fail", (void **)&fn->fail },
@@ -214,6 +216,17 @@ static void on_event(pcmk_ipc_api_t *api, enum pcmk_ipc_event type, crm_exit_t s
 	}
 }
 
+/* Reads what is waiting. A connection the other end closed polls readable
+ * for ever and raises no disconnect event in poll mode (Pacemaker 2.1.5's
+ * pcmk_dispatch_ipc), so it is asked whether it still is one. */
+static void dispatch(struct report_ctl *c)
+{
+	c->fn.dispatch(c->api);
+	if (!c->fn.is_connected(c->api)) {
+		c->disconnected = true;
+	}
+}
+
 /* Waits for the answer to the request just sent. */
 static int wait_answer(struct report_ctl *c, enum wait_for what, unsigned int timeout_ms)
 {
@@ -239,7 +252,7 @@ static int wait_answer(struct report_ctl *c, enum wait_for what, unsigned int ti
 			break;
 		}
 		rc = 0;
-		c->fn.dispatch(c->api);
+		dispatch(c);
 	}
 	c->waiting = WAIT_NONE;
 	if (c->disconnected) {
@@ -324,7 +337,7 @@ bool report_ctl_lost(struct report_ctl *c)
 	int rc = c->disconnected ? 0 : c->fn.poll(c->api, 0);
 
 	if (rc == 0 && !c->disconnected) {
-		c->fn.dispatch(c->api);
+		dispatch(c);
 	} else if (rc != 0 && rc != EAGAIN && rc != EINTR) {
 		c->disconnected = true;
 	}

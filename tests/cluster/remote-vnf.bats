@@ -164,21 +164,28 @@ versions() {
 	vnf_client_start 25
 	fault=$(lab_now_ms)
 	lab kill-process "$active" "$pid"
-	op=$(remote_wait_failed_op ss "$active" 30)
-	had=$(lab_now_ms)
+	# the refresh makes Pacemaker forget ss there and probe it: the probe
+	# finds it stopped (its supervisor is gone too), so it is started and
+	# promoted again at once - no failed operation is recorded
+	restarted=
+	for _ in $(seq 300); do
+		now=$(remote_pgrep "$active" "vnfha-ckptd --role")
+		if [ -n "$now" ] && [ "$now" != "$pid" ]; then
+			restarted=$(lab_now_ms)
+			break
+		fi
+		sleep 0.1
+	done
 	vnf_client_check 1
 	back=$(vnf_recovery_ms "$CLIENT_LOG" "$fault")
-	echo "vnfha-ckptd killed on $(lab_node_name "$active"): Pacemaker had the failure ($op)" \
-		"after $((had - fault)) ms (monitor every 6 s), the VNF answered again after" \
-		"$back ms" >&3
-	# the supervisor's report (a probe), not the next recurring monitor
-	[ "$op" = monitor_0 ]
-	[ $((had - fault)) -lt 5000 ]
+	echo "vnfha-ckptd killed on $(lab_node_name "$active"): running again after" \
+		"$((${restarted:-$fault} - fault)) ms (statesync monitor every 6 s), the VNF" \
+		"answered again after $back ms" >&3
+	[ -n "$restarted" ]
 	lab on "$active" grep -q "vnfha-ckptd (pid $pid) killed by signal 9; reporting to Pacemaker (a Pacemaker Remote node: a refresh)" "$log"
+	# one request on the connection held open, not a crm_resource run
 	n1=$(lab on "$active" grep -c -F "the controller (a refresh) took the failure of ss" "$log" || true)
 	[ "$n1" -eq $((n0 + 1)) ]
-	lab on 1 crm_resource --cleanup --resource ss-clone >/dev/null
-	lab on 1 crm_resource --wait --timeout=60s
 }
 
 @test "remote VNF: a stale replica on a remote node is never promoted while a fresher one is reachable" {
