@@ -357,6 +357,7 @@ void report_ctl_close(struct report_ctl *c)
 #endif
 
 #define CTL_OPEN_TIMEOUT_MS 250
+#define REMOTE_OPEN_MS 2000 /* through pacemaker-remoted's proxy: a TLS round trip more */
 #define CTL_RETRY_MS 10000
 
 void reporter_init(struct reporter *r, const struct report_rsc *rsc,
@@ -372,6 +373,9 @@ void reporter_tick(struct reporter *r)
 {
 	int rc;
 
+	if (r->remote) {
+		return; /* it connects when it reports (reporter_fail) */
+	}
 	if (r->ctl != NULL && report_ctl_lost(r->ctl)) {
 		vnfha_log(VNFHA_LOG_INFO, "the connection to the controller is gone; reconnecting");
 		report_ctl_close(r->ctl);
@@ -430,19 +434,49 @@ static int run_crm_resource(const struct report_rsc *rsc, bool remote, unsigned 
 	return 0;
 }
 
+/*
+ * On a Pacemaker Remote node the connection is made for the report and
+ * closed after it: the route to the node moves with its connection
+ * resource, and a session held through pacemaker-remoted's proxy would
+ * stay pinned on the controller that routed it when the connection was
+ * made.
+ */
+static int open_for_report(struct reporter *r, unsigned int timeout_ms)
+{
+	int rc = report_ctl_open(&r->rsc, timeout_ms < REMOTE_OPEN_MS ? timeout_ms : REMOTE_OPEN_MS,
+				 &r->ctl);
+
+	if (rc < 0) {
+		vnfha_log(VNFHA_LOG_WARNING, "no connection to the controller routing to this node "
+			  "(%s); running crm_resource", strerror(-rc));
+	}
+	return rc;
+}
+
 int reporter_fail(struct reporter *r, unsigned int timeout_ms)
 {
 	int64_t t0 = vnfha__now_ms();
 	int rc;
 
-	if (r->ctl == NULL) {
+	if (r->ctl == NULL && (!r->remote || r->gave_up || open_for_report(r, timeout_ms) < 0)) {
 		return run_crm_resource(&r->rsc, r->remote, timeout_ms);
 	}
 	rc = report_ctl_fail(r->ctl, timeout_ms);
 	if (rc == 0) {
-		vnfha_log(VNFHA_LOG_INFO, "the controller%s took the failure of %s in %lld ms",
-			  report_ctl_router(r->ctl) != NULL ? " (a refresh)" : "", r->rsc.id,
-			  (long long)(vnfha__now_ms() - t0));
+		const char *router = report_ctl_router(r->ctl);
+
+		if (router != NULL) {
+			vnfha_log(VNFHA_LOG_INFO,
+				  "the controller of %s (a refresh) took the failure of %s in %lld ms",
+				  router, r->rsc.id, (long long)(vnfha__now_ms() - t0));
+		} else {
+			vnfha_log(VNFHA_LOG_INFO, "the controller took the failure of %s in %lld ms",
+				  r->rsc.id, (long long)(vnfha__now_ms() - t0));
+		}
+		if (r->remote) {
+			report_ctl_close(r->ctl);
+			r->ctl = NULL;
+		}
 		return 0;
 	}
 	report_ctl_close(r->ctl);

@@ -71,14 +71,15 @@ struct reporter {
 	long long next_try; /* ms (vnfha__now_ms) of the next connection attempt */
 	bool gave_up;	    /* not built in, or the controller does not know this node */
 	bool told;	    /* a failed attempt was logged */
-	bool remote;	    /* a Pacemaker Remote node: crm_resource --refresh (report.c) */
+	bool remote;	    /* a Pacemaker Remote node: connects when it reports, a refresh */
 };
 
 /* rsc's strings are not copied. The first connection is tried delay_ms from now. */
 void reporter_init(struct reporter *r, const struct report_rsc *rsc,
 			unsigned int delay_ms);
 
-/* Connects when due; call it when idle: it holds the caller up to 250 ms
+/* Connects when due (never on a Pacemaker Remote node: there the report
+ * connects for itself); call it when idle: it holds the caller up to 250 ms
  * (the controller's answer to node_info, a few ms when it is well). */
 void reporter_tick(struct reporter *r);
 

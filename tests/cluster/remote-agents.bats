@@ -102,7 +102,7 @@ rvnfc_create() {
 		k=$(remote_rsc_where rv "$role" | cut -d' ' -f1)
 		[[ $k == r* ]]
 		pid=$(remote_pgrep "$k" "/bin/sleep 100000")
-		n0=$(rv_log_count "$k" "the controller (a refresh) took the failure of rv")
+		n0=$(rv_log_count "$k" "(a refresh) took the failure of rv")
 		t0=$(lab_now_ms)
 		lab kill-process "$k" "$pid"
 		op=$(remote_wait_failed_op rv "$k" 30)
@@ -118,7 +118,7 @@ rvnfc_create() {
 		lab on "$k" grep -q "reporting to Pacemaker (a Pacemaker Remote node: a refresh)" \
 			/var/log/vnfha/vnfc-rv.log
 		# one request on the connection held open, not a crm_resource run
-		n1=$(rv_log_count "$k" "the controller (a refresh) took the failure of rv")
+		n1=$(rv_log_count "$k" "(a refresh) took the failure of rv")
 		[ "$n1" -eq $((n0 + 1)) ]
 		lab on 1 crm_resource --cleanup --resource rv-clone >/dev/null
 		lab on 1 crm_resource --wait --timeout=60s
@@ -154,6 +154,7 @@ rvnfc_create() {
 	fenced=$(lab_fence_time "$host" "$t0")
 	if lab on "$k" grep -q -e "crm_resource --refresh for rv on $(lab_node_name "$k") failed" \
 		-e "the controller did not answer the failure report of rv" \
+		-e "no connection to the controller routing to this node" \
 		/var/log/vnfha/vnfc-rv.log 2>/dev/null; then
 		how="the report failed (not retried);"
 	else

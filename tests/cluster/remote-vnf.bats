@@ -160,7 +160,7 @@ versions() {
 	log=/run/vnfha/statesync-ss.log
 	pid=$(lab on "$active" cat /run/vnfha/statesync-ss.pid) # as the node sees it
 	[ -n "$pid" ]
-	n0=$(lab on "$active" grep -c -F "the controller (a refresh) took the failure of ss" "$log" || true)
+	n0=$(lab on "$active" grep -c -F "(a refresh) took the failure of ss" "$log" || true)
 	vnf_client_start 25
 	fault=$(lab_now_ms)
 	lab kill-process "$active" "$pid"
@@ -169,7 +169,7 @@ versions() {
 	# promoted again at once - no failed operation is recorded
 	restarted=
 	for _ in $(seq 300); do
-		now=$(remote_pgrep "$active" "vnfha-ckptd --role")
+		now=$(remote_pgrep "$active" "vnfha-ckptd --role" || true)
 		if [ -n "$now" ] && [ "$now" != "$pid" ]; then
 			restarted=$(lab_now_ms)
 			break
@@ -184,7 +184,7 @@ versions() {
 	[ -n "$restarted" ]
 	lab on "$active" grep -q "vnfha-ckptd (pid $pid) killed by signal 9; reporting to Pacemaker (a Pacemaker Remote node: a refresh)" "$log"
 	# one request on the connection held open, not a crm_resource run
-	n1=$(lab on "$active" grep -c -F "the controller (a refresh) took the failure of ss" "$log" || true)
+	n1=$(lab on "$active" grep -c -F "(a refresh) took the failure of ss" "$log" || true)
 	[ "$n1" -eq $((n0 + 1)) ]
 }
 
