@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/fs.h"
 #include "common/parse.h"
 #include "common/spawn.h"
@@ -20,6 +21,7 @@
 #include "statesync_supervise.h"
 
 #define REPORT_TIMEOUT_MS 10000
+#define TICK_MS 1000 /* how often an armed supervisor looks after its connection */
 
 static int write_pidfile(const char *path, pid_t pid)
 {
@@ -38,9 +40,11 @@ static void describe(int status, char *buf, size_t len)
 	}
 }
 
-/* The supervisor's life: wait for arming and for the daemon's end. */
+/* The supervisor's life: wait for arming and for the daemon's end; once
+ * armed, hold a connection to the controller for the report. */
 static int supervise(const struct ss_supervise_cfg *cfg, pid_t pid, int arm_fd)
 {
+	struct reporter reporter;
 	struct pollfd p[2];
 	bool armed = false;
 	int pidfd = pidfd_open(pid, 0);
@@ -50,10 +54,11 @@ static int supervise(const struct ss_supervise_cfg *cfg, pid_t pid, int arm_fd)
 	if (pidfd < 0) {
 		return 1;
 	}
+	reporter_init(&reporter, &cfg->report, 0);
 	p[0] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
 	p[1] = (struct pollfd){ .fd = arm_fd, .events = POLLIN };
 	for (;;) {
-		if (poll(p, 2, -1) < 0) {
+		if (poll(p, 2, armed ? TICK_MS : -1) < 0) {
 			if (errno == EINTR) {
 				continue;
 			}
@@ -68,24 +73,21 @@ static int supervise(const struct ss_supervise_cfg *cfg, pid_t pid, int arm_fd)
 		if (p[0].revents != 0) {
 			break;
 		}
+		if (armed) {
+			reporter_tick(&reporter);
+		}
 	}
 	waitpid(pid, &status, 0);
 	describe(status, why, sizeof(why));
 	if (armed && ss_host_pidfile(cfg->pidfile) == pid) {
-		char *argv[] = { "crm_resource", "--fail", "--resource", (char *)cfg->resource,
-				 "--node", (char *)cfg->node, NULL };
-		int st = 0;
-		int rc;
-
-		vnfha_log(VNFHA_LOG_ERR, "vnfha-ckptd (pid %ld) %s; reporting to Pacemaker",
-			  (long)pid, why);
-		rc = vnfha__run(argv, REPORT_TIMEOUT_MS, &st, NULL, 0);
-		if (rc < 0 || st != 0) {
-			vnfha_log(VNFHA_LOG_ERR, "crm_resource --fail for %s on %s failed (%s, status %d)",
-				  cfg->resource, cfg->node, rc < 0 ? strerror(-rc) : "ran", st);
-		}
+		vnfha_log(VNFHA_LOG_ERR, "vnfha-ckptd (pid %ld) %s; reporting to Pacemaker%s",
+			  (long)pid, why,
+			  reporter.remote ? " (a Pacemaker Remote node: a refresh)" : "");
+		(void)reporter_fail(&reporter, REPORT_TIMEOUT_MS); /* logs; else the monitor */
+		reporter_free(&reporter);
 		return 0;
 	}
+	reporter_free(&reporter);
 	vnfha_log(VNFHA_LOG_INFO, "vnfha-ckptd (pid %ld) %s%s", (long)pid, why,
 		  armed ? " (stopped by statesync)" : " before it was started");
 	return 0;

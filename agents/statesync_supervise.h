@@ -3,8 +3,9 @@
  * statesync's watch over vnfha-ckptd: the daemon runs as the child of a
  * small supervisor process (detached, its own session) that waits on it and,
  * when it dies without statesync having asked it to stop, tells Pacemaker
- * at once with `crm_resource --fail` - as vnfc's supervisor does for a VNFC
- * - instead of leaving it to the next monitor or a commit timeout.
+ * at once as vnfc's supervisor does for a VNFC (report.h: the controller's
+ * "fail" request, a refresh on a Pacemaker Remote node), instead of leaving
+ * it to the next monitor or a commit timeout.
  *
  * "Asked to stop" is statesync's pidfile: stop removes it before it signals
  * the daemon; the supervisor reports only while the pidfile still names the
@@ -17,12 +18,13 @@
 
 #include <sys/types.h>
 
+#include "report.h"
+
 struct ss_supervise_cfg {
-	char *const *argv;    /* the daemon's, argv[0] searched in PATH */
-	const char *logfile;  /* the daemon's and the supervisor's stdout/stderr */
-	const char *pidfile;  /* written here with the daemon's PID */
-	const char *resource; /* for crm_resource --fail */
-	const char *node;
+	char *const *argv;	 /* the daemon's, argv[0] searched in PATH */
+	const char *logfile;	 /* the daemon's and the supervisor's stdout/stderr */
+	const char *pidfile;	 /* written here with the daemon's PID */
+	struct report_rsc report; /* what the failure report names */
 };
 
 /*

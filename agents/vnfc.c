@@ -322,7 +322,7 @@ static int status_to_rc(const struct vnfha_ocf *ocf, const struct vnfha__ctl_msg
 }
 
 /*
- * The supervisor has told Pacemaker already (vnfc_report.c). A recurring
+ * The supervisor has told Pacemaker already (report.c). A recurring
  * monitor that reports the same death again adds a second failure while the
  * controller computes the recovery, and when it lands on the DC's own node
  * the controller stalls a whole second: Pacemaker 2.1's do_pe_invoke_callback()
@@ -436,20 +436,6 @@ static int open_log(const struct vnfha_ocf *ocf, const char *name, char *path, s
 
 /* The clone instance ("vnf:0") when Pacemaker names one, as crm_resource
  * sends it beside the primitive's id; NULL otherwise. */
-static const char *long_id(const struct vnfha_ocf *ocf, const char *primitive)
-{
-	const char *instance = vnfha_ocf_resource(ocf);
-
-	return instance != NULL && strcmp(instance, primitive) != 0 ? instance : NULL;
-}
-
-static const char *env_or(const char *name, const char *fallback)
-{
-	const char *v = getenv(name);
-
-	return v != NULL && *v != '\0' ? v : fallback;
-}
-
 /* Detaches the supervisor (double fork, new session). 0 once it started
  * the VNFC, or -errno (its own, or what it reported). */
 static int spawn_supervisor(const struct vnfc_supervise_cfg *cfg)
@@ -595,9 +581,7 @@ static int vnfc_start(struct vnfha_ocf *ocf)
 		.argv = argv, .env = env, .user = vnfha_ocf_str(ocf, "user"), .uid = uid, .gid = gid,
 		.workdir = vnfha_ocf_str(ocf, "workdir"), .pidfile = vnfha_ocf_str(ocf, "pidfile"),
 		.socket_path = path, .log_path = log_path,
-		.report = { .node = vnfha_ocf_node_name(), .id = name, .long_id = long_id(ocf, name),
-			    .provider = env_or("OCF_RESOURCE_PROVIDER", "vnfha"),
-			    .type = env_or("OCF_RESOURCE_TYPE", "vnfc") },
+		.report = report_rsc_of(ocf, name, "vnfc"),
 		.heartbeat_timeout_ms = (unsigned int)vnfha_ocf_int(ocf, "heartbeat_timeout"),
 		.start_timeout_ms = vnfha_ocf_budget_ms(), .role_api = !is_hooks(ocf),
 		.promotion_score = vnfha_ocf_int(ocf, "promotion_score"),
@@ -755,11 +739,14 @@ static const struct vnfha_agent agent = {
 		    "standbys, the promoted one serves. A supervisor reports the VNFC's death "
 		    "or silence to Pacemaker the moment it happens, so failover does not wait "
 		    "for a monitor. The VNFC either links libvnfha (<vnfha/role.h>) or is driven "
-		    "by promote/demote/health commands. The report is crm_resource --fail; on a "
-		    "Pacemaker Remote node, where Pacemaker refuses that (the node's requests run "
-		    "as an unprivileged user), crm_resource --refresh: Pacemaker probes the "
-		    "resource at once and the probe finds the failure, which then adds nothing "
-		    "to the fail count (migration-threshold counts the monitors' failures there).",
+		    "by promote/demote/health commands. The report is the request crm_resource "
+		    "--fail sends, on a connection to the controller held open (crm_resource "
+		    "--fail itself when there is none); on a Pacemaker Remote node, where "
+		    "Pacemaker refuses that (the node's requests run as an unprivileged user), "
+		    "the request crm_resource --refresh sends, for this node only: Pacemaker "
+		    "probes the resource at once and the probe finds the failure, which then "
+		    "adds nothing to the fail count (migration-threshold counts the monitors' "
+		    "failures there).",
 	.params = params,
 	.n_params = sizeof(params) / sizeof(params[0]),
 	.actions = actions,

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "vnfc_report.h"
+#include "report.h"
 
 /* What the supervisor runs and how it reports. Strings are not copied. */
 struct vnfc_supervise_cfg {
@@ -19,7 +19,7 @@ struct vnfc_supervise_cfg {
 	const char *pidfile;	  /* NULL: the program does not daemonize */
 	const char *socket_path;  /* control socket the supervisor serves, uid:gid 0660 */
 	const char *log_path;	  /* the VNFC's stdout and stderr */
-	struct vnfc_ctl_rsc report; /* what the failure report names (vnfc_report.h) */
+	struct report_rsc report; /* what the failure report names (report.h) */
 	const char *agent_address; /* HAProxy agent-check answered here; NULL: none */
 	unsigned int heartbeat_timeout_ms; /* 0: heartbeats not required */
 	unsigned int start_timeout_ms;	   /* pidfile wait */

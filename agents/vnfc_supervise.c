@@ -4,7 +4,7 @@
  * control socket (role_proto.h), watches the VNFC through a pidfd and its
  * heartbeats, and the moment the VNFC dies or stops heartbeating it tells
  * Pacemaker (the request of `crm_resource --fail`, over a connection to the
- * controller it holds: vnfc_report.c), so recovery does not wait for the
+ * controller it holds: report.c), so recovery does not wait for the
  * next monitor (Pacemaker advises no monitor interval under 2 s).
  */
 #include <errno.h>
@@ -35,7 +35,7 @@
 #include "common/fs.h"
 #include "common/spawn.h"
 #include "vnfc.h"
-#include "vnfc_report.h"
+#include "report.h"
 #include "vnfha/role.h"
 
 #define MAX_CONNS 16
@@ -72,7 +72,7 @@ struct sup {
 	enum vnfha__ctl_health health;
 	int64_t last_hb;
 	int64_t reported_at; /* when Pacemaker took the failure report */
-	struct vnfc_reporter reporter;
+	struct reporter reporter;
 	pid_t score_pid;     /* crm_attribute setting the promotion score; 0: none */
 	int score_fd;	     /* its pidfd; -1: none */
 	int64_t score_deadline;
@@ -121,12 +121,12 @@ static void send_role(struct sup *s)
 
 /*
  * Tells Pacemaker at once; the agent's next monitor reports the same.
- * The controller (vnfc_report.c) or crm_resource --fail records the failure
- * directly. On a Pacemaker Remote
- * node the controller refuses it: requests through pacemaker-remoted's
- * proxy run as the node's name, an unprivileged user ("does not have
- * permission to fail", Pacemaker 2.1.5 and later), and crm_resource still
- * exits 0. There, --refresh: Pacemaker forgets the resource's state on this
+ * The controller (report.c) or crm_resource --fail records the failure
+ * directly. On a Pacemaker Remote node the controller refuses it: requests
+ * through pacemaker-remoted's proxy run as the node's name, an unprivileged
+ * user ("does not have permission to fail", Pacemaker 2.1.5 and later), and
+ * crm_resource still exits 0. There, a refresh (the controller's, or
+ * crm_resource --refresh): Pacemaker forgets the resource's state on this
  * node and probes it at once, and the probe finds the failure (recorded as
  * a failed probe, which adds nothing to the fail count).
  */
@@ -140,12 +140,12 @@ static void report_failure(struct sup *s, const char *why)
 	s->state = VNFHA__STATE_FAILED;
 	vnfha_log(VNFHA_LOG_ERR, "VNFC failed while %s: %s; reporting to Pacemaker%s",
 		  vnfha__ctl_role_name(s->want), why,
-		  remote ? " (a Pacemaker Remote node: crm_resource --refresh)" : "");
+		  remote ? " (a Pacemaker Remote node: a refresh)" : "");
 	if (s->pending.fd >= 0) {
 		reply_err(s->pending.fd, why);
 		s->pending.fd = -1;
 	}
-	if (vnfc_reporter_fail(&s->reporter, REPORT_TIMEOUT_MS) < 0) {
+	if (reporter_fail(&s->reporter, REPORT_TIMEOUT_MS) < 0) {
 		return; /* the next monitor reports it */
 	}
 	/* A recurring monitor now leaves the report to this one (vnfc.c). */
@@ -531,7 +531,7 @@ static void on_tick(struct sup *s)
 		report_failure(s, why);
 	}
 	if (s->state == VNFHA__STATE_RUNNING && s->pending.fd < 0) {
-		vnfc_reporter_tick(&s->reporter);
+		reporter_tick(&s->reporter);
 	}
 }
 
@@ -759,7 +759,7 @@ int vnfc_supervise(const struct vnfc_supervise_cfg *cfg, int ready_fd)
 	/* A controller gone mid-write must give EPIPE, not end the supervisor
 	 * (the VNFC is started already: it keeps its own disposition). */
 	signal(SIGPIPE, SIG_IGN);
-	vnfc_reporter_init(&s.reporter, &cfg->report, CTL_CONNECT_DELAY_MS);
+	reporter_init(&s.reporter, &cfg->report, CTL_CONNECT_DELAY_MS);
 	if (s.ready != VNFHA__ROLE_NONE) {
 		start_score(&s); /* hooks: ready as soon as it runs */
 	}
@@ -767,7 +767,7 @@ int vnfc_supervise(const struct vnfc_supervise_cfg *cfg, int ready_fd)
 	if (s.score_fd >= 0) {
 		end_score(&s);
 	}
-	vnfc_reporter_free(&s.reporter);
+	reporter_free(&s.reporter);
 	vnfha_log(VNFHA_LOG_INFO, "VNFC stopped; supervisor exits");
 out:
 	if (s.agent_fd >= 0) {

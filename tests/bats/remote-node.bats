@@ -221,3 +221,27 @@ peers() { # what attrd holds for the other nodes
 	run vnfc stop
 	[ "$status" -eq 0 ]
 }
+
+@test "statesync: a remote node reports vnfha-ckptd's death with crm_resource --refresh" {
+	# the same refusal of --fail as for vnfc; no controller answers here, so
+	# the supervisor runs crm_resource (tests/cluster/remote-vnf.bats: the
+	# controller's refresh)
+	node pacemaker-remoted
+	run ra start
+	[ "$status" -eq 0 ]
+	peers remote2 0.0
+	run ra promote
+	[ "$status" -eq 0 ]
+	pid=$(cat /run/vnfha/statesync-ss.pid) # as the node's PID namespace sees it
+	[ -n "$pid" ]
+	nsenter -t "$NODE_PID" -p -m kill -9 "$pid"
+	for _ in $(seq 100); do
+		[ -s "$NETNS_DIR/crm_resource.calls" ] && break
+		sleep 0.05
+	done
+	run cat "$NETNS_DIR/crm_resource.calls"
+	echo "$output"
+	[ "$output" = "--refresh --resource ss --node remote1" ]
+	grep -q "vnfha-ckptd (pid $pid) killed by signal 9; reporting to Pacemaker (a Pacemaker Remote node: a refresh)" \
+		/run/vnfha/statesync-ss.log
+}

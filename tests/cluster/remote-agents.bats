@@ -8,10 +8,11 @@
 #     pacemaker-remoted;
 #   - floatip holds a VIP on a remote node and moves between them;
 #   - vnfc's immediate failure report reaches Pacemaker from a remote node
-#     (crm_resource --refresh there: Pacemaker refuses --fail from a remote
-#     node); with the node's connection down at that moment the report
-#     fails and the probe after the reconnection catches the failure (the
-#     test prints which and how long);
+#     (a refresh there, through the controller routing to the node:
+#     Pacemaker refuses --fail from a remote node); with the node's
+#     connection down at that moment the report fails and the probe after
+#     the reconnection catches the failure (the test prints which and how
+#     long);
 #   - statesync sync_method=cpg is refused on remote nodes with a reason, and
 #     runs on the full nodes.
 
@@ -83,6 +84,11 @@ teardown() {
 
 # A VNFC under ocf:vnfha:vnfc on the remote nodes alone: a promotable clone,
 # its defaults (monitor every 10 s promoted, 11 s unpromoted).
+# rv_log_count ID TEXT: lines of node ID's vnfc-rv.log holding TEXT.
+rv_log_count() {
+	lab on "$1" grep -c -F "$2" /var/log/vnfha/vnfc-rv.log || true
+}
+
 rvnfc_create() {
 	lab on 1 pcs resource create rv ocf:vnfha:vnfc binary=/bin/sleep args=100000 \
 		protocol=hooks promotable
@@ -90,12 +96,13 @@ rvnfc_create() {
 	lab on 1 crm_resource --wait --timeout=60s
 }
 
-@test "vnfc: the VNFC's death on a remote node reaches Pacemaker at once (crm_resource --refresh)" {
+@test "vnfc: the VNFC's death on a remote node reaches Pacemaker at once (a refresh through the controller)" {
 	rvnfc_create
 	for role in Promoted Unpromoted; do
 		k=$(remote_rsc_where rv "$role" | cut -d' ' -f1)
 		[[ $k == r* ]]
 		pid=$(remote_pgrep "$k" "/bin/sleep 100000")
+		n0=$(rv_log_count "$k" "(a refresh) took the failure of rv")
 		t0=$(lab_now_ms)
 		lab kill-process "$k" "$pid"
 		op=$(remote_wait_failed_op rv "$k" 30)
@@ -108,8 +115,11 @@ rvnfc_create() {
 		# the supervisor's report (a probe), not the next recurring monitor
 		[ "$op" = monitor_0 ]
 		[ $((t1 - t0)) -lt 5000 ]
-		lab on "$k" grep -q "reporting to Pacemaker (a Pacemaker Remote node: crm_resource --refresh)" \
+		lab on "$k" grep -q "reporting to Pacemaker (a Pacemaker Remote node: a refresh)" \
 			/var/log/vnfha/vnfc-rv.log
+		# one request on the connection held open, not a crm_resource run
+		n1=$(rv_log_count "$k" "(a refresh) took the failure of rv")
+		[ "$n1" -eq $((n0 + 1)) ]
 		lab on 1 crm_resource --cleanup --resource rv-clone >/dev/null
 		lab on 1 crm_resource --wait --timeout=60s
 	done
@@ -142,7 +152,9 @@ rvnfc_create() {
 	lab on "$new" crm_resource --wait --timeout=60s
 	t2=$(lab_now_ms)
 	fenced=$(lab_fence_time "$host" "$t0")
-	if lab on "$k" grep -q "crm_resource --refresh for rv on $(lab_node_name "$k") failed" \
+	if lab on "$k" grep -q -e "crm_resource --refresh for rv on $(lab_node_name "$k") failed" \
+		-e "the controller did not answer the failure report of rv" \
+		-e "no connection to the controller routing to this node" \
 		/var/log/vnfha/vnfc-rv.log 2>/dev/null; then
 		how="the report failed (not retried);"
 	else
