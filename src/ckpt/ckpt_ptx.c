@@ -71,7 +71,7 @@ static uint32_t block_len(const struct vnfha__ckpt_meta *m, uint32_t i)
 void vnfha__ckpt_entry_close_data(struct vnfha__ckpt_entry *e)
 {
 	if (e->map != NULL) {
-		munmap((void *)e->map, e->map_len);
+		munmap(e->map, e->map_len);
 	}
 	if (e->datafd >= 0) {
 		close(e->datafd);
@@ -81,8 +81,11 @@ void vnfha__ckpt_entry_close_data(struct vnfha__ckpt_entry *e)
 	e->datafd = -1;
 }
 
-/* The data file mapped read-only when it holds the whole object; left
- * unmapped (stage reads with pread) when it cannot be. */
+/* The data file mapped when it holds the whole object; left unmapped
+ * (stage reads with pread, commit writes with pwrite) when it cannot be.
+ * Pages written through the mapping are the file's page cache, as a
+ * pwrite's: fdatasync of datafd (compaction) writes them back, and the log
+ * record before them redoes them after a crash. */
 static void map_data(struct vnfha__ckpt_entry *e)
 {
 	struct stat st;
@@ -92,7 +95,7 @@ static void map_data(struct vnfha__ckpt_entry *e)
 	    st.st_size < 0 || (uint64_t)st.st_size < e->meta->size) {
 		return;
 	}
-	p = mmap(NULL, (size_t)e->meta->size, PROT_READ, MAP_SHARED, e->datafd, 0);
+	p = mmap(NULL, (size_t)e->meta->size, PROT_READ | PROT_WRITE, MAP_SHARED, e->datafd, 0);
 	if (p == MAP_FAILED) {
 		return;
 	}
@@ -686,10 +689,16 @@ int vnfha__ckpt_ptx_commit(struct vnfha__ckpt_ptx *tx)
 	for (size_t i = 0; i < tx->n && rc == 0; i++) {
 		const struct ptx_block *b = tx->blocks[i];
 
-		if (b->changed && b->hi > b->lo) {
-			rc = vnfha__ckpt_pwrite_all(
-				e->datafd, b->cur + b->lo, b->hi - b->lo,
-				(off_t)((uint64_t)b->index * m->block_size + b->lo));
+		uint64_t off = (uint64_t)b->index * m->block_size + b->lo;
+
+		if (!b->changed || b->hi <= b->lo) {
+			continue;
+		}
+		if (e->map != NULL && off <= e->map_len && b->hi - b->lo <= e->map_len - off) {
+			memcpy(e->map + off, b->cur + b->lo, b->hi - b->lo); /* no system call */
+		} else {
+			rc = vnfha__ckpt_pwrite_all(e->datafd, b->cur + b->lo, b->hi - b->lo,
+						    (off_t)off);
 		}
 	}
 	if (rc != 0) {
