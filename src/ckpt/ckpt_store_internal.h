@@ -41,6 +41,7 @@ struct vnfha__ckpt_entry {
 	 * data_id), so map_len bytes stay valid. */
 	uint8_t *map;
 	size_t map_len;
+	bool map_writable; /* commit writes in place (ckpt_ptx.c overwrite_in_place) */
 };
 
 /* Closes the entry's data file and unmaps it (entry_files reopens). */
