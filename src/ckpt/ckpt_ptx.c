@@ -13,8 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "ckpt/ckpt_fp.h"
@@ -71,33 +73,63 @@ static uint32_t block_len(const struct vnfha__ckpt_meta *m, uint32_t i)
 void vnfha__ckpt_entry_close_data(struct vnfha__ckpt_entry *e)
 {
 	if (e->map != NULL) {
-		munmap((void *)e->map, e->map_len);
+		munmap(e->map, e->map_len);
 	}
 	if (e->datafd >= 0) {
 		close(e->datafd);
 	}
 	e->map = NULL;
 	e->map_len = 0;
+	e->map_writable = false;
 	e->datafd = -1;
 }
 
-/* The data file mapped read-only when it holds the whole object; left
- * unmapped (stage reads with pread) when it cannot be. */
+/*
+ * Whether a store through a mapping of fd can never fault for want of
+ * space: a fault there is SIGBUS, not a pwrite's ENOSPC. So only where an
+ * overwrite allocates nothing: a file with no hole (every block written
+ * when its version was), on a filesystem that overwrites in place
+ * (ext2/3/4, XFS, tmpfs - not a copy-on-write one such as btrfs or ZFS).
+ */
+static bool overwrite_in_place(int fd, uint64_t size)
+{
+	struct statfs fs;
+	off_t hole;
+
+	if (fstatfs(fd, &fs) != 0 ||
+	    (fs.f_type != EXT4_SUPER_MAGIC && fs.f_type != XFS_SUPER_MAGIC &&
+	     fs.f_type != TMPFS_MAGIC)) {
+		return false;
+	}
+	hole = lseek(fd, 0, SEEK_HOLE);
+	return hole >= 0 && (uint64_t)hole >= size;
+}
+
+/* The data file mapped when it holds the whole object; left unmapped
+ * (stage reads with pread, commit writes with pwrite) when it cannot be.
+ * Writable only where overwrite_in_place() says so (else commit writes
+ * with pwrite). Pages written through the mapping are the file's page
+ * cache, as a pwrite's: fdatasync of datafd (compaction) writes them back,
+ * and the log record before them redoes them after a crash. */
 static void map_data(struct vnfha__ckpt_entry *e)
 {
 	struct stat st;
+	bool writable;
 	void *p;
 
 	if (e->meta->size == 0 || e->meta->size > SIZE_MAX || fstat(e->datafd, &st) != 0 ||
 	    st.st_size < 0 || (uint64_t)st.st_size < e->meta->size) {
 		return;
 	}
-	p = mmap(NULL, (size_t)e->meta->size, PROT_READ, MAP_SHARED, e->datafd, 0);
+	writable = overwrite_in_place(e->datafd, e->meta->size);
+	p = mmap(NULL, (size_t)e->meta->size, writable ? PROT_READ | PROT_WRITE : PROT_READ,
+		 MAP_SHARED, e->datafd, 0);
 	if (p == MAP_FAILED) {
 		return;
 	}
 	e->map = p;
 	e->map_len = (size_t)e->meta->size;
+	e->map_writable = writable;
 }
 
 /* The object's files, kept open in its entry (the data file's for its
@@ -686,10 +718,16 @@ int vnfha__ckpt_ptx_commit(struct vnfha__ckpt_ptx *tx)
 	for (size_t i = 0; i < tx->n && rc == 0; i++) {
 		const struct ptx_block *b = tx->blocks[i];
 
-		if (b->changed && b->hi > b->lo) {
-			rc = vnfha__ckpt_pwrite_all(
-				e->datafd, b->cur + b->lo, b->hi - b->lo,
-				(off_t)((uint64_t)b->index * m->block_size + b->lo));
+		uint64_t off = (uint64_t)b->index * m->block_size + b->lo;
+
+		if (!b->changed || b->hi <= b->lo) {
+			continue;
+		}
+		if (e->map_writable && off <= e->map_len && b->hi - b->lo <= e->map_len - off) {
+			memcpy(e->map + off, b->cur + b->lo, b->hi - b->lo); /* no system call */
+		} else {
+			rc = vnfha__ckpt_pwrite_all(e->datafd, b->cur + b->lo, b->hi - b->lo,
+						    (off_t)off);
 		}
 	}
 	if (rc != 0) {

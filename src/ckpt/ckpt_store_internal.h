@@ -34,12 +34,14 @@ struct vnfha__ckpt_entry {
 	uint64_t datafd_id;
 	int logfd;
 	uint64_t log_len;
-	/* The data file mapped read-only (NULL: not mapped, read with
-	 * pread): a patch stages its blocks from here without a system call
-	 * per block. Files of a data_id are never shortened (a full version
-	 * is a new data_id), so map_len bytes stay readable. */
-	const uint8_t *map;
+	/* The data file mapped shared (NULL: not mapped, read with pread
+	 * and written with pwrite): a patch stages its blocks from here and
+	 * writes its runs in place here, without a system call per block.
+	 * Files of a data_id are never shortened (a full version is a new
+	 * data_id), so map_len bytes stay valid. */
+	uint8_t *map;
 	size_t map_len;
+	bool map_writable; /* commit writes in place (ckpt_ptx.c overwrite_in_place) */
 };
 
 /* Closes the entry's data file and unmaps it (entry_files reopens). */

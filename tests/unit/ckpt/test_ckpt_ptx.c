@@ -5,10 +5,12 @@
  * a primary sealed, refusing a wrong base or a wrong fingerprint; several
  * versions in one transaction; the log redone at load, cut at every byte
  * (a crash anywhere leaves a whole version, never a torn one); compaction;
- * a delta over a log. VNFHA_SEED replays the random parts.
+ * a delta over a log; a data file with a hole written without its mapping.
+ * VNFHA_SEED replays the random parts.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/falloc.h>
 #include <ftw.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -492,6 +494,52 @@ static void test_scan_and_delta(void)
 	vnfha__ckpt_store_free(s);
 }
 
+/* A range commit writes in place through the data file's mapping only
+ * where that can never fault for space (ckpt_ptx.c overwrite_in_place):
+ * not over a hole. Both ways give the same bytes. */
+static void test_hole_fallback(void)
+{
+	static uint8_t data[SIZE], src[SIZE];
+	struct put one = { 2 * BS + 10, 300 };
+	struct vnfha__ckpt_store *s = open_at("hole");
+	uint8_t *body = NULL;
+	size_t len = 0;
+	char p[300];
+	int fd;
+
+	fill(data, SIZE);
+	memset(data + 2 * BS, 0, BS); /* the block the hole will be */
+	fill(src, SIZE);
+	CHECK_INT(put_full(s, 1, data, SIZE, BS), 0);
+	CHECK_INT(commit_puts(s, 2, &one, 1, src, data, &body, &len), 0);
+	free(body);
+	CHECK(vnfha__ckpt_store_entry(s, "obj")->map_writable); /* no hole: in place */
+	CHECK(data_is(s, data, SIZE));
+	vnfha__ckpt_store_free(s);
+	/* the same object with a hole where block 4 was (its bytes were zero) */
+	memset(data + 4 * BS, 0, BS);
+	s = open_at("hole2");
+	CHECK_INT(put_full(s, 1, data, SIZE, BS), 0);
+	vnfha__ckpt_store_free(s);
+	snprintf(p, sizeof(p), "%s/hole2/obj/data.1", top); /* a new object's data file */
+	fd = open(p, O_RDWR | O_CLOEXEC);
+	CHECK(fd >= 0);
+	CHECK_INT(fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 4 * BS, BS), 0);
+	CHECK(lseek(fd, 0, SEEK_HOLE) == (off_t)(4 * BS));
+	close(fd);
+	s = open_at("hole2");
+	CHECK(s != NULL && data_is(s, data, SIZE));
+	one.off = 4 * BS + 100; /* into the hole */
+	CHECK_INT(commit_puts(s, 2, &one, 1, src, data, &body, &len), 0);
+	free(body);
+	CHECK(!vnfha__ckpt_store_entry(s, "obj")->map_writable);
+	CHECK(data_is(s, data, SIZE));
+	vnfha__ckpt_store_free(s);
+	s = open_at("hole2");
+	CHECK(s != NULL && data_is(s, data, SIZE)); /* and after a reload */
+	vnfha__ckpt_store_free(s);
+}
+
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
@@ -517,6 +565,7 @@ int main(void)
 	test_crash_at_every_byte();
 	test_compaction();
 	test_scan_and_delta();
+	test_hole_fallback();
 	if (unit_failures == 0) {
 		nftw(top, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	} else {
