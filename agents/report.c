@@ -69,7 +69,7 @@ struct report_rsc report_rsc_of(const struct vnfha_ocf *ocf, const char *primiti
 #define REPORT_CTL_LIB "built without pacemaker-dev"
 
 int report_ctl_open(const struct report_rsc *rsc, unsigned int timeout_ms,
-		  struct report_ctl **ret_ctl)
+		    struct report_ctl **ret_ctl)
 {
 	return -ENOSYS;
 }
@@ -255,14 +255,14 @@ static int wait_answer(struct report_ctl *c, enum wait_for what, unsigned int ti
 		dispatch(c);
 	}
 	c->waiting = WAIT_NONE;
-	if (c->disconnected) {
-		return -ENOTCONN;
+	if (c->answered) {
+		return c->answer; /* even when the connection closed after it */
 	}
-	return rc < 0 ? rc : c->answer;
+	return c->disconnected ? -ENOTCONN : rc;
 }
 
 int report_ctl_open(const struct report_rsc *rsc, unsigned int timeout_ms,
-		  struct report_ctl **ret_ctl)
+		    struct report_ctl **ret_ctl)
 {
 	struct report_ctl *c = calloc(1, sizeof(*c));
 	int rc;
@@ -332,14 +332,15 @@ const char *report_ctl_router(const struct report_ctl *c)
 
 bool report_ctl_lost(struct report_ctl *c)
 {
-	/* pacemaker-remoted closes its proxied clients when its connection to
-	 * the cluster goes: the next connection may be routed elsewhere. */
-	int rc = c->disconnected ? 0 : c->fn.poll(c->api, 0);
+	/* the controller restarted, say: the next connection reaches the new one */
+	if (!c->disconnected) {
+		int rc = c->fn.poll(c->api, 0);
 
-	if (rc == 0 && !c->disconnected) {
-		dispatch(c);
-	} else if (rc != 0 && rc != EAGAIN && rc != EINTR) {
-		c->disconnected = true;
+		if (rc == 0) {
+			dispatch(c);
+		} else if (rc != EAGAIN && rc != EINTR) {
+			c->disconnected = true;
+		}
 	}
 	return c->disconnected;
 }
@@ -360,8 +361,7 @@ void report_ctl_close(struct report_ctl *c)
 #define REMOTE_OPEN_MS 2000 /* through pacemaker-remoted's proxy: a TLS round trip more */
 #define CTL_RETRY_MS 10000
 
-void reporter_init(struct reporter *r, const struct report_rsc *rsc,
-			unsigned int delay_ms)
+void reporter_init(struct reporter *r, const struct report_rsc *rsc, unsigned int delay_ms)
 {
 	enum vnfha__node_kind kind = VNFHA__NODE_UNKNOWN;
 
@@ -491,6 +491,11 @@ int reporter_fail(struct reporter *r, unsigned int timeout_ms)
 	vnfha_log(VNFHA_LOG_WARNING, "reporting the failure of %s through the controller failed "
 		  "(%s); running crm_resource", r->rsc.id, strerror(-rc));
 	return run_crm_resource(&r->rsc, r->remote, timeout_ms);
+}
+
+const char *reporter_how(const struct reporter *r)
+{
+	return r->remote ? " (a Pacemaker Remote node: a refresh)" : "";
 }
 
 void reporter_free(struct reporter *r)

@@ -39,7 +39,7 @@ struct report_rsc report_rsc_of(const struct vnfha_ocf *ocf, const char *primiti
  * the connection.
  */
 int report_ctl_open(const struct report_rsc *rsc, unsigned int timeout_ms,
-		  struct report_ctl **ret_ctl);
+		    struct report_ctl **ret_ctl);
 
 /*
  * Asks the controller to fail the resource on this node (CRM_OP_LRM_FAIL,
@@ -75,13 +75,16 @@ struct reporter {
 };
 
 /* rsc's strings are not copied. The first connection is tried delay_ms from now. */
-void reporter_init(struct reporter *r, const struct report_rsc *rsc,
-			unsigned int delay_ms);
+void reporter_init(struct reporter *r, const struct report_rsc *rsc, unsigned int delay_ms);
 
 /* Connects when due (never on a Pacemaker Remote node: there the report
  * connects for itself); call it when idle: it holds the caller up to 250 ms
  * (the controller's answer to node_info, a few ms when it is well). */
 void reporter_tick(struct reporter *r);
+
+/* How reporter_fail() will report, for the supervisor's log line: "" or
+ * " (a Pacemaker Remote node: a refresh)". */
+const char *reporter_how(const struct reporter *r);
 
 /*
  * Reports the failure; 0 when Pacemaker took it, else a negative errno

@@ -12,10 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "common/clock.h"
 #include "common/fs.h"
 #include "common/parse.h"
-#include "common/spawn.h"
 #include "ocf/ocf.h"
 #include "statesync_host.h"
 #include "statesync_supervise.h"
@@ -81,8 +79,7 @@ static int supervise(const struct ss_supervise_cfg *cfg, pid_t pid, int arm_fd)
 	describe(status, why, sizeof(why));
 	if (armed && ss_host_pidfile(cfg->pidfile) == pid) {
 		vnfha_log(VNFHA_LOG_ERR, "vnfha-ckptd (pid %ld) %s; reporting to Pacemaker%s",
-			  (long)pid, why,
-			  reporter.remote ? " (a Pacemaker Remote node: a refresh)" : "");
+			  (long)pid, why, reporter_how(&reporter));
 		(void)reporter_fail(&reporter, REPORT_TIMEOUT_MS); /* logs; else the monitor */
 		reporter_free(&reporter);
 		return 0;

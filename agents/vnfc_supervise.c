@@ -132,15 +132,12 @@ static void send_role(struct sup *s)
  */
 static void report_failure(struct sup *s, const char *why)
 {
-	bool remote = s->reporter.remote;
-
 	if (s->state != VNFHA__STATE_RUNNING) {
 		return;
 	}
 	s->state = VNFHA__STATE_FAILED;
 	vnfha_log(VNFHA_LOG_ERR, "VNFC failed while %s: %s; reporting to Pacemaker%s",
-		  vnfha__ctl_role_name(s->want), why,
-		  remote ? " (a Pacemaker Remote node: a refresh)" : "");
+		  vnfha__ctl_role_name(s->want), why, reporter_how(&s->reporter));
 	if (s->pending.fd >= 0) {
 		reply_err(s->pending.fd, why);
 		s->pending.fd = -1;
