@@ -225,6 +225,7 @@ peers() { # what attrd holds for the other nodes
 @test "statesync: on a remote node vnfha-ckptd's death is left to the monitor, never a refused --fail" {
 	# Pacemaker refuses --fail from a remote node, and a refresh left the
 	# promoted VNFC's monitor unscheduled in the lab (statesync_supervise.c)
+	rm -f /run/vnfha/statesync-ss.log # an earlier run's lines would match
 	node pacemaker-remoted
 	run ra start
 	[ "$status" -eq 0 ]
