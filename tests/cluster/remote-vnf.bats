@@ -13,10 +13,7 @@
 #     connection is cut: Pacemaker fences the remote node (the operations in
 #     flight there fail with the connection), the VNF fails over;
 #   - the full node holding its connection is killed: the connection moves,
-#     nothing on the remote node restarts, the VNF keeps serving;
-#   - vnfha-ckptd is killed on the active remote node: statesync's
-#     supervisor reports it at once (a refresh through the controller
-#     routing to the node, as vnfc's does), the VNF recovers with no loss.
+#     nothing on the remote node restarts, the VNF keeps serving.
 
 load lab
 load remote
@@ -152,40 +149,6 @@ versions() {
 	[ "$(remote_vnf_active)" = "$active" ]
 	run grep -c '^recovered ' "$CLIENT_LOG"
 	[ "$output" = 0 ]
-}
-
-@test "remote VNF: vnfha-ckptd killed on the active remote node: reported at once (a refresh), no loss" {
-	active=$(remote_vnf_active)
-	[[ $active == r* ]]
-	log=/run/vnfha/statesync-ss.log
-	pid=$(lab on "$active" cat /run/vnfha/statesync-ss.pid) # as the node sees it
-	[ -n "$pid" ]
-	n0=$(lab on "$active" grep -c -F "(a refresh) took the failure of ss" "$log" || true)
-	vnf_client_start 25
-	fault=$(lab_now_ms)
-	lab kill-process "$active" "$pid"
-	# the refresh makes Pacemaker forget ss there and probe it: the probe
-	# finds it stopped (its supervisor is gone too), so it is started and
-	# promoted again at once - no failed operation is recorded
-	restarted=
-	for _ in $(seq 300); do
-		now=$(remote_pgrep "$active" "vnfha-ckptd --role" || true)
-		if [ -n "$now" ] && [ "$now" != "$pid" ]; then
-			restarted=$(lab_now_ms)
-			break
-		fi
-		sleep 0.1
-	done
-	vnf_client_check 1
-	back=$(vnf_recovery_ms "$CLIENT_LOG" "$fault")
-	echo "vnfha-ckptd killed on $(lab_node_name "$active"): running again after" \
-		"$((${restarted:-$fault} - fault)) ms (statesync monitor every 6 s), the VNF" \
-		"answered again after $back ms" >&3
-	[ -n "$restarted" ]
-	lab on "$active" grep -q "vnfha-ckptd (pid $pid) killed by signal 9; reporting to Pacemaker (a Pacemaker Remote node: a refresh)" "$log"
-	# one request on the connection held open, not a crm_resource run
-	n1=$(lab on "$active" grep -c -F "(a refresh) took the failure of ss" "$log" || true)
-	[ "$n1" -eq $((n0 + 1)) ]
 }
 
 @test "remote VNF: a stale replica on a remote node is never promoted while a fresher one is reachable" {
