@@ -30,15 +30,21 @@ if [ -n "$dead" ]; then
 	echo "$dead" >&2
 	exit 1
 fi
-# On failure, print each failed test's whole log first (CI shows only the
-# start of the output), then the tail of the others.
+# On failure: the tail of every log, then each failed test's whole log, then
+# its failed cases with bats' diagnostics. CI shows the start and the end of
+# the output only, so what failed comes last.
 show_failures() {
 	local trs
-	grep -l -E '^:test-result: (FAIL|ERROR)' tests/*/*.trs 2>/dev/null | while read -r trs; do
+	tail -n 20 tests/*/*.log >&2 || true
+	mapfile -t failed < <(grep -l -E '^:test-result: (FAIL|ERROR)' tests/*/*.trs 2>/dev/null)
+	for trs in "${failed[@]}"; do
 		echo "==== FAILED: ${trs%.trs} ====" >&2
 		cat "${trs%.trs}.log" >&2 || true
 	done
-	tail -n 20 tests/*/*.log >&2 || true
+	echo "==== failed tests, in short ====" >&2
+	for trs in "${failed[@]}"; do
+		grep -A 12 -E '^not ok' "${trs%.trs}.log" >&2 || echo "${trs%.trs}: no TAP 'not ok' line" >&2
+	done
 }
 make -j"$(nproc)" check || { show_failures; exit 1; }
 # A test that skips here hides what it would have checked: every test's

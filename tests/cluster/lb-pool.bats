@@ -69,13 +69,14 @@ alerts_with() {
 	sleep 0.5
 	t_kill=$(lab_now_ms)
 	lab kill-process 2 "$pid"
+	t_done=$(lab_now_ms)
 	left=$(lb_watch_wait without node2 "$t_kill" 15)
 	back=$(lb_watch_wait with node2 "$left" 30)
 	wait "$CLIENT_PID"
 	lb_watch_stop
 	fails=$(grep -c ' fail ' "$CLIENT_OUT" || true)
 	# requests that were open on node2 when it died
-	inflight=$(awk -v k="$t_kill" '$1 <= k && $2 >= k' "$CLIENT_OUT" | wc -l)
+	inflight=$(lb_inflight "$t_kill" "$t_done")
 	echo "node2 left the pool $((left - t_kill)) ms after the kill, back $((back - left)) ms later;" \
 		"$fails of $(wc -l <"$CLIENT_OUT") requests failed ($inflight in flight at the kill)" >&3
 	grep ' fail ' "$CLIENT_OUT" >&3 || true

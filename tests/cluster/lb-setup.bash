@@ -217,6 +217,14 @@ lb_client_start() {
 	CLIENT_PID=$!
 }
 
+# lb_inflight FROM_MS TO_MS: how many of CLIENT_OUT's requests were in flight
+# at some instant of [FROM, TO], the span in which a kill landed (lab
+# kill-process takes its own time, tens of ms on a busy machine): a request
+# sent in it may be the victim's.
+lb_inflight() {
+	awk -v a="$1" -v b="$2" '$1 <= b && $2 >= a' "$CLIENT_OUT" | wc -l
+}
+
 # The pool as HAProxy sees it, every 20 ms (lb-pool-watch.py, in the
 # client's netns), into LB_WATCH_OUT: "<epoch ms> <members>" per change.
 lb_watch_start() {

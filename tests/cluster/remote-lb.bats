@@ -54,16 +54,20 @@ teardown() {
 	sleep 0.5
 	t_kill=$(lab_now_ms)
 	lab kill-process r2 "$pid"
+	t_done=$(lab_now_ms)
 	left=$(lb_watch_wait without remote2 "$t_kill" 15)
 	back=$(lb_watch_wait with remote2 "$left" 30)
 	op=$(remote_failed_op vnfc r2)
 	wait "$CLIENT_PID"
 	grep ' fail ' "$CLIENT_OUT" >&3 || true
 	fails=$(grep -c ' fail ' "$CLIENT_OUT" || true)
-	inflight=$(awk -v k="$t_kill" '$1 <= k && $2 >= k' "$CLIENT_OUT" | wc -l)
+	inflight=$(lb_inflight "$t_kill" "$t_done")
 	echo "remote2's VNFC killed: reported ($op), out of the pool after $((left - t_kill)) ms," \
 		"back $((back - left)) ms later; $fails of $(wc -l <"$CLIENT_OUT") requests failed" \
 		"($inflight in flight)" >&3
+	# shown only when the test fails: the supervisor's side of the report
+	lab on r2 tail -n 15 /var/log/vnfha/vnfc-vnfc.log || true
+	lab on any crm_mon -1 | sed -n '/Failed Resource Actions/,$p' || true
 	[ "$op" = monitor_0 ] # vnfc's supervisor (a refresh), not the next monitor
 	[ "$fails" -le "$inflight" ]
 	# back after recovery (a restart through the remote connection, then
