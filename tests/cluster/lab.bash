@@ -268,6 +268,19 @@ lab_recover() {
 	[ "$(lab_remotes)" = 0 ] || lab on any crm_resource --cleanup >/dev/null
 	lab wait-online -T 90
 	lab on any crm_resource --cleanup >/dev/null
+	lab_settle
+}
+
+# lab_settle: until the DC has nothing left to do. Pacemaker 2.1.5's
+# scheduler can leave a needed action out of a transition and go idle (seen
+# here: an instance re-promoted because of an ordering gets no recurring
+# monitor, "Pending actions: vnf:0_monitor_10000") until something makes it
+# compute again (cluster-recheck-interval, 15 min by default). So after 30 s
+# a node attribute change makes it compute, and the wait goes on.
+lab_settle() {
+	lab on any crm_resource --wait --timeout=30s && return 0
+	echo "lab_settle: the DC went idle with actions pending; a node attribute makes it compute" >&2
+	lab on 1 attrd_updater --name vnfha-lab-settle --update "$(date +%s%N)"
 	lab on any crm_resource --wait --timeout=60s
 }
 
