@@ -55,9 +55,7 @@ void vnfha_ocf_primitive(const char *instance, char *buf, size_t len)
 	buf[strcspn(buf, ":")] = '\0';
 }
 
-/* Pacemaker's exit codes for "could not reach it": CRM_EX_UNAVAILABLE,
- * CRM_EX_OSERR (a failed connection to the CIB), CRM_EX_DISCONNECT. */
-static bool unreachable(int status)
+bool vnfha_ocf_tool_unreachable(int status)
 {
 	return status == 69 || status == 71 || status == 102;
 }
@@ -80,7 +78,7 @@ static int run_tool(char *const argv[], char *out, size_t out_len)
 		if (rc == 0 && status == 0) {
 			return 0;
 		}
-		again = rc == 0 && unreachable(status) && try < TRIES &&
+		again = rc == 0 && vnfha_ocf_tool_unreachable(status) && try < TRIES &&
 			vnfha__now_ms() - t0 < RETRY_WITHIN_MS;
 		vnfha_log(VNFHA_LOG_WARNING, "%s %s failed (%s, status %d)%s", argv[0], argv[1],
 			  rc < 0 ? strerror(-rc) : "ran", status, again ? "; trying again" : "");
