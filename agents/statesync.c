@@ -239,8 +239,9 @@ static void publish_score(const struct ss *s, struct ss_version own, const struc
 		char why[200];
 		enum ss_health h = ss_obs_reason(own, cand, (size_t)n, 0, why, sizeof(why));
 
-		vnfha_ocf_set_promotion_score(score);
-		ss_obs_note(s->rsc, score, why, h);
+		if (vnfha_ocf_set_promotion_score(score) == 0) { /* else the next monitor's */
+			ss_obs_note(s->rsc, score, why, h);
+		}
 	}
 }
 
@@ -404,9 +405,10 @@ static int ss_monitor_rc(struct ss *s, bool publish_now)
 			/* The primary makes the versions: none is fresher, even while
 			 * a replica shows the first commit before its next monitor
 			 * publishes it here (a lower score would move the promotion). */
-			vnfha_ocf_set_promotion_score(SS_SCORE_FRESHEST);
-			ss_obs_note(s->rsc, SS_SCORE_FRESHEST, "primary",
-				    have_own ? SS_HEALTH_IN_SYNC : SS_HEALTH_NO_DATA);
+			if (vnfha_ocf_set_promotion_score(SS_SCORE_FRESHEST) == 0) {
+				ss_obs_note(s->rsc, SS_SCORE_FRESHEST, "primary",
+					    have_own ? SS_HEALTH_IN_SYNC : SS_HEALTH_NO_DATA);
+			}
 			set_peers(s, peers, n); /* picks up replicas that started since */
 		} else if (have_own) {
 			publish_score(s, own, peers, n);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,12 +11,21 @@
 
 #include "ocf/ocf.h"
 #include "ocf/ocf_cluster.h"
+#include "common/clock.h"
 #include "common/parse.h"
 #include "common/spawn.h"
 
 #define DEFAULT_ACTION_MS 20000
 #define MARGIN_MS 1000
 #define CRM_TOOL_TIMEOUT_MS 10000
+/* A tool that could not reach the cluster is run again after a pause (250
+ * ms, then 500), while the tries so far took less than this: seen on a
+ * Pacemaker Remote node while the cluster was busy, crm_attribute "Could
+ * not connect to the CIB: Communication error on send" (exit 71) once, and
+ * a promoted node's score left behind its replicas' moved the promotion. */
+#define RETRY_WITHIN_MS 5000
+#define RETRY_PAUSE_MS 250
+#define TRIES 3
 
 unsigned int vnfha_ocf_budget_ms(void)
 {
@@ -44,23 +55,38 @@ void vnfha_ocf_primitive(const char *instance, char *buf, size_t len)
 	buf[strcspn(buf, ":")] = '\0';
 }
 
+bool vnfha_ocf_tool_unreachable(int status)
+{
+	return status == 69 || status == 71 || status == 102;
+}
+
 static int run_tool(char *const argv[], char *out, size_t out_len)
 {
-	int status = 0;
-	int rc = vnfha__run(argv, CRM_TOOL_TIMEOUT_MS, &status, out, out_len);
+	int64_t t0 = vnfha__now_ms();
 
-	if (rc == -EMSGSIZE) {
-		vnfha_log(VNFHA_LOG_ERR, "%s %s printed more than the %zu bytes read of it: refused "
-			  "rather than cut (a node left out may hold the freshest data)", argv[0],
-			  argv[1], out_len - 1);
-		return rc;
+	for (int try = 1;; try++) {
+		int status = 0;
+		int rc = vnfha__run(argv, CRM_TOOL_TIMEOUT_MS, &status, out, out_len);
+		bool again;
+
+		if (rc == -EMSGSIZE) {
+			vnfha_log(VNFHA_LOG_ERR, "%s %s printed more than the %zu bytes read of it: "
+				  "refused rather than cut (a node left out may hold the freshest "
+				  "data)", argv[0], argv[1], out_len - 1);
+			return rc;
+		}
+		if (rc == 0 && status == 0) {
+			return 0;
+		}
+		again = rc == 0 && vnfha_ocf_tool_unreachable(status) && try < TRIES &&
+			vnfha__now_ms() - t0 < RETRY_WITHIN_MS;
+		vnfha_log(VNFHA_LOG_WARNING, "%s %s failed (%s, status %d)%s", argv[0], argv[1],
+			  rc < 0 ? strerror(-rc) : "ran", status, again ? "; trying again" : "");
+		if (!again) {
+			return rc < 0 ? rc : -EIO;
+		}
+		poll(NULL, 0, RETRY_PAUSE_MS * try);
 	}
-	if (rc < 0 || status != 0) {
-		vnfha_log(VNFHA_LOG_WARNING, "%s %s failed (%s, status %d)", argv[0], argv[1],
-			  rc < 0 ? strerror(-rc) : "ran", status);
-		return rc < 0 ? rc : -EIO;
-	}
-	return 0;
 }
 
 int vnfha_ocf_set_promotion_score(long score)

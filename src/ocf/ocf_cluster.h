@@ -7,6 +7,7 @@
 #ifndef VNFHA_OCF_CLUSTER_H
 #define VNFHA_OCF_CLUSTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,12 @@ const char *vnfha_ocf_node_name(void);
 
 /* The primitive's name: "vnfc" for the clone instance "vnfc:1". */
 void vnfha_ocf_primitive(const char *instance, char *buf, size_t len);
+
+/* Whether a Pacemaker tool's exit status says it could not reach the
+ * cluster (CRM_EX_UNAVAILABLE, CRM_EX_OSERR as for a failed connection to
+ * the CIB, CRM_EX_DISCONNECT): worth a second try. The tools below try up
+ * to 3 times within 5 s. */
+bool vnfha_ocf_tool_unreachable(int status);
 
 /* Sets this instance's promotion score; score < 0 deletes it. Logs and
  * returns -errno / -EIO on failure (the action usually carries on). */

@@ -444,3 +444,39 @@ peers() { # what attrd holds for the other nodes
 	sleep 0.3
 	[ ! -e "$NETNS_DIR/crm_resource.calls" ]
 }
+
+@test "statesync: a score the cluster could not take (crm_attribute exit 71) is set again; at most 3 tries" {
+	# as crm_attribute fails on a Pacemaker Remote node whose proxy cannot
+	# reach the CIB: "Could not connect to the CIB: Communication error on send"
+	cat >"$BIN/crm_attribute" <<-EOF2
+		#!/bin/sh
+		printf '%s\n' "\$*" >> "$NETNS_DIR/crm_attribute.calls"
+		n=\$(cat "$NETNS_DIR/cib-down" 2>/dev/null) || exit 0
+		[ "\$n" -gt 0 ] || exit 0
+		echo \$((n - 1)) >"$NETNS_DIR/cib-down"
+		echo "crm_attribute: Could not connect to the CIB: Communication error on send" >&2
+		exit 71
+	EOF2
+	ra start
+	peers node2 0.0 node3 0.0
+	run ra promote; [ "$status" -eq 0 ]
+	# once: the promoted monitor sets the top score on its second try
+	echo 1 >"$NETNS_DIR/cib-down"
+	: >"$NETNS_DIR/crm_attribute.calls"
+	run ra monitor
+	echo "$output"
+	[ "$status" -eq 8 ]
+	[ "$(grep -cx -- "--promotion -v 1000 -q" "$NETNS_DIR/crm_attribute.calls")" -eq 2 ]
+	[[ "$output" == *"crm_attribute --promotion failed (ran, status 71); trying again"* ]]
+	[[ "$output" == *"promotion score changed from"*"to 1000: primary"* ]]
+	# always: three tries, and no claim that the score changed
+	echo 5 >"$NETNS_DIR/cib-down"
+	: >"$NETNS_DIR/crm_attribute.calls"
+	rm -f "/run/vnfha/statesync-$RSC.obs"
+	run ra monitor
+	echo "$output"
+	[ "$status" -eq 8 ]
+	[ "$(grep -cx -- "--promotion -v 1000 -q" "$NETNS_DIR/crm_attribute.calls")" -eq 3 ]
+	[[ "$output" == *"crm_attribute --promotion failed (ran, status 71)"* ]]
+	[[ "$output" != *"promotion score changed"* ]]
+}

@@ -124,6 +124,28 @@ kill_active() {
 	OCF_RESKEY_protocol=hooks ra stop
 }
 
+@test "vnfc: a promotion score the cluster could not take (exit 71) is set again" {
+	# fails twice as on a Pacemaker Remote node whose proxy cannot reach the
+	# CIB, then takes it: three calls, the score set
+	cat >"$BIN/crm_attribute" <<-EOF2
+		#!/bin/sh
+		printf '%s\n' "\$*" >> "$NETNS_DIR/crm_attribute.calls"
+		[ "\$(wc -l <"$NETNS_DIR/crm_attribute.calls")" -gt 2 ] && exit 0
+		echo "crm_attribute: Could not connect to the CIB: Communication error on send" >&2
+		exit 71
+	EOF2
+	chmod +x "$BIN/crm_attribute"
+	ra start
+	for _ in $(seq 60); do
+		[ "$(wc -l <"$NETNS_DIR/crm_attribute.calls")" -ge 3 ] && break
+		sleep 0.05
+	done
+	sleep 0.5 # no fourth call
+	run cat "$NETNS_DIR/crm_attribute.calls"
+	[ "$output" = "$(printf -- '--promotion -v 10 -q\n%.0s' 1 2 3)" ]
+	ra stop
+}
+
 # Milliseconds from T (microseconds since the epoch) to the first recorded
 # crm_attribute call (the recorder below stamps each call).
 score_after() {
