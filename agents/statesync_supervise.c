@@ -45,6 +45,7 @@ static int supervise(const struct ss_supervise_cfg *cfg, pid_t pid, int arm_fd)
 	struct reporter reporter;
 	struct pollfd p[2];
 	bool armed = false;
+	bool died;
 	int pidfd = pidfd_open(pid, 0);
 	int status = 0;
 	char why[64];
@@ -77,7 +78,9 @@ static int supervise(const struct ss_supervise_cfg *cfg, pid_t pid, int arm_fd)
 	}
 	waitpid(pid, &status, 0);
 	describe(status, why, sizeof(why));
-	if (armed && ss_host_pidfile(cfg->pidfile) == pid && reporter.remote) {
+	/* stopped by statesync when the pidfile no longer names it */
+	died = armed && ss_host_pidfile(cfg->pidfile) == pid;
+	if (died && reporter.remote) {
 		/* A refresh (the only report a Remote node may send) makes the DC
 		 * probe ss, find it stopped and promote it again; in the lab that
 		 * left the promoted VNFC's recurring monitor unscheduled until the
@@ -85,19 +88,15 @@ static int supervise(const struct ss_supervise_cfg *cfg, pid_t pid, int arm_fd)
 		 * reports the death instead, as a plain failure. */
 		vnfha_log(VNFHA_LOG_ERR, "vnfha-ckptd (pid %ld) %s; on a Pacemaker Remote node the "
 			  "next monitor reports it", (long)pid, why);
-		reporter_free(&reporter);
-		return 0;
-	}
-	if (armed && ss_host_pidfile(cfg->pidfile) == pid) {
+	} else if (died) {
 		vnfha_log(VNFHA_LOG_ERR, "vnfha-ckptd (pid %ld) %s; reporting to Pacemaker",
 			  (long)pid, why);
 		(void)reporter_fail(&reporter, REPORT_TIMEOUT_MS); /* logs; else the monitor */
-		reporter_free(&reporter);
-		return 0;
+	} else {
+		vnfha_log(VNFHA_LOG_INFO, "vnfha-ckptd (pid %ld) %s%s", (long)pid, why,
+			  armed ? " (stopped by statesync)" : " before it was started");
 	}
 	reporter_free(&reporter);
-	vnfha_log(VNFHA_LOG_INFO, "vnfha-ckptd (pid %ld) %s%s", (long)pid, why,
-		  armed ? " (stopped by statesync)" : " before it was started");
 	return 0;
 }
 

@@ -43,10 +43,6 @@
 #define TICK_MS 50
 #define REPORT_TIMEOUT_MS 10000
 #define SCORE_TIMEOUT_MS 10000
-/* crm_attribute that could not reach the cluster (exit 69, 71, 102: as
- * src/ocf/ocf_cluster.c) runs again after 250 ms, then 500 ms. */
-#define SCORE_TRIES 3
-#define SCORE_PAUSE_MS 250
 #define PIDFILE_POLL_MS 20
 /* The controller connection is made this long after the start, off the
  * recovery's own path (loading libcrmcommon and connecting take ~10-20 ms of
@@ -82,7 +78,7 @@ struct sup {
 	int score_fd;	     /* its pidfd; -1: none */
 	int64_t score_deadline;
 	int64_t score_at;    /* when to run crm_attribute; 0: not due */
-	int score_tries;     /* runs that could not reach the cluster */
+	int score_tries;     /* runs that could not reach the cluster (ocf_cluster.h) */
 	bool score_started;
 	struct conn conns[MAX_CONNS];
 	int vnfc_fd;
@@ -233,10 +229,10 @@ static void end_score(struct sup *s)
 	s->score_fd = -1;
 	s->score_pid = 0;
 	if (!ok && WIFEXITED(status) && vnfha_ocf_tool_unreachable(WEXITSTATUS(status)) &&
-	    ++s->score_tries < SCORE_TRIES) {
+	    ++s->score_tries < VNFHA_OCF_TOOL_TRIES) {
 		vnfha_log(VNFHA_LOG_WARNING, "crm_attribute --promotion for %s could not reach the "
 			  "cluster (status %d); trying again", s->cfg->report.id, WEXITSTATUS(status));
-		s->score_at = vnfha__now_ms() + (int64_t)SCORE_PAUSE_MS * s->score_tries;
+		s->score_at = vnfha__now_ms() + (int64_t)VNFHA_OCF_TOOL_PAUSE_MS * s->score_tries;
 		return;
 	}
 	if (!ok) {

@@ -34,7 +34,7 @@ fi
 # its failed cases with bats' diagnostics. CI shows the start and the end of
 # the output only, so what failed comes last.
 show_failures() {
-	local trs
+	local trs failed
 	tail -n 20 tests/*/*.log >&2 || true
 	mapfile -t failed < <(grep -l -E '^:test-result: (FAIL|ERROR)' tests/*/*.trs 2>/dev/null)
 	for trs in "${failed[@]}"; do

@@ -18,14 +18,12 @@
 #define DEFAULT_ACTION_MS 20000
 #define MARGIN_MS 1000
 #define CRM_TOOL_TIMEOUT_MS 10000
-/* A tool that could not reach the cluster is run again after a pause (250
- * ms, then 500), while the tries so far took less than this: seen on a
+/* A tool that could not reach the cluster is run again (ocf_cluster.h),
+ * while the tries so far took less than this: seen on a
  * Pacemaker Remote node while the cluster was busy, crm_attribute "Could
  * not connect to the CIB: Communication error on send" (exit 71) once, and
  * a promoted node's score left behind its replicas' moved the promotion. */
 #define RETRY_WITHIN_MS 5000
-#define RETRY_PAUSE_MS 250
-#define TRIES 3
 
 unsigned int vnfha_ocf_budget_ms(void)
 {
@@ -78,14 +76,14 @@ static int run_tool(char *const argv[], char *out, size_t out_len)
 		if (rc == 0 && status == 0) {
 			return 0;
 		}
-		again = rc == 0 && vnfha_ocf_tool_unreachable(status) && try < TRIES &&
+		again = rc == 0 && vnfha_ocf_tool_unreachable(status) && try < VNFHA_OCF_TOOL_TRIES &&
 			vnfha__now_ms() - t0 < RETRY_WITHIN_MS;
 		vnfha_log(VNFHA_LOG_WARNING, "%s %s failed (%s, status %d)%s", argv[0], argv[1],
 			  rc < 0 ? strerror(-rc) : "ran", status, again ? "; trying again" : "");
 		if (!again) {
 			return rc < 0 ? rc : -EIO;
 		}
-		poll(NULL, 0, RETRY_PAUSE_MS * try);
+		poll(NULL, 0, VNFHA_OCF_TOOL_PAUSE_MS * try);
 	}
 }
 

@@ -23,8 +23,11 @@ void vnfha_ocf_primitive(const char *instance, char *buf, size_t len);
 
 /* Whether a Pacemaker tool's exit status says it could not reach the
  * cluster (CRM_EX_UNAVAILABLE, CRM_EX_OSERR as for a failed connection to
- * the CIB, CRM_EX_DISCONNECT): worth a second try. The tools below try up
- * to 3 times within 5 s. */
+ * the CIB, CRM_EX_DISCONNECT): worth another try, up to VNFHA_OCF_TOOL_TRIES
+ * runs with VNFHA_OCF_TOOL_PAUSE_MS times the tries so far between them
+ * (the tools below do, within 5 s; so does vnfc's supervisor). */
+#define VNFHA_OCF_TOOL_TRIES 3
+#define VNFHA_OCF_TOOL_PAUSE_MS 250
 bool vnfha_ocf_tool_unreachable(int status);
 
 /* Sets this instance's promotion score; score < 0 deletes it. Logs and
