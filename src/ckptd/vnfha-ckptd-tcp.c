@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,8 +62,13 @@ static void serve_tcp(struct ckptd *d, int fd, const char *who)
 	uint8_t first[4] = { 0 };
 	char why[256];
 	bool looks_plain;
+	int one = 1;
 	ssize_t n;
 
+	/* ACKs are small and answer each version: Nagle would hold one back
+	 * until the primary's TCP acknowledged the one before (the dialling
+	 * side sets the same, vnfha-ckptd-transports.c). */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	vnfha__ckpt_io_timeout(fd, 10000);
 	n = recv(fd, first, sizeof(first), MSG_PEEK | MSG_WAITALL);
 	if (n != (ssize_t)sizeof(first)) {

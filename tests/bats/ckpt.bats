@@ -52,6 +52,25 @@ teardown() {
 	[[ "$output" == *"Read-only"* ]]
 }
 
+@test "both ends of a replication session send at once: Nagle is off on each (TCP_NODELAY)" {
+	# A replica's ACKs are small and one follows another while several
+	# versions are in flight: with Nagle on, the second waits for the
+	# primary's TCP acknowledgement of the first.
+	ckpt_start 2 replica
+	ckpt_start 1 primary --peer "198.51.100.2:$PORT"
+	ckpt_wait 5 sh -c "$CKPT --socket $WORK/n1/sock status | grep -q ' connected'"
+	run python3 "$BATS_TEST_DIRNAME/tcp-nodelay.py" "${PIDS[2]}" "$PORT"
+	[ "$status" -eq 0 ]
+	echo "replica: $output"
+	[ "$(grep -c "^$PORT [0-9]* nodelay 1$" <<<"$output")" -eq 1 ]
+	[ "$(grep -c . <<<"$output")" -eq 1 ]
+	run python3 "$BATS_TEST_DIRNAME/tcp-nodelay.py" "${PIDS[1]}" "$PORT"
+	[ "$status" -eq 0 ]
+	echo "primary: $output"
+	[ "$(grep -c "^[0-9]* $PORT nodelay 1$" <<<"$output")" -eq 1 ]
+	[ "$(grep -c . <<<"$output")" -eq 1 ]
+}
+
 @test "role switch keeps versions; a new epoch orders after the old one" {
 	ckpt_start 2 replica
 	ckpt_start 1 primary --peer "198.51.100.2:$PORT"
