@@ -130,19 +130,19 @@ static void complete(struct vnfha_ckpt_region *r, struct ckpt_slot *s, int statu
 	}
 }
 
-/* Lock held: the reader is gone; one thread waiting for a ticket not done
- * yet takes its place, and those in commit/dispatch look again. */
+/* Lock held: nobody reads any more; one thread waiting for a ticket not
+ * done yet takes the reading over. */
 static void hand_over(struct vnfha_ckpt_region *r)
 {
+	if (r->reading) {
+		return;
+	}
 	for (size_t i = 0; i < r->n_slots; i++) {
 		if (!r->slots[i].done && r->slots[i].waiter != NULL) {
 			notify(r, r->slots[i].waiter, false);
 			r->slots[i].waiter = NULL;
 			break;
 		}
-	}
-	if (r->cond_waiters > 0) {
-		pthread_cond_broadcast(&r->cond);
 	}
 }
 
@@ -276,7 +276,10 @@ static int wait_ms_until(uint64_t deadline)
 				      : 0;
 }
 
-/* Lock held: this thread reads for up to wait_ms (lock dropped meanwhile). */
+/* Lock held: this thread reads for up to wait_ms (lock dropped meanwhile).
+ * Those in commit/dispatch look again; the waiters sleep on: a reader
+ * that goes on reading would only wake one for nothing - the reading is
+ * handed over when the reader leaves (hand_over). */
 static void read_for(struct vnfha_ckpt_region *r, int wait_ms)
 {
 	int rc;
@@ -289,7 +292,9 @@ static void read_for(struct vnfha_ckpt_region *r, int wait_ms)
 	if (rc != 0) {
 		vnfha__ckpt_region_go_dead(r, rc == -EPROTO ? -EPROTO : rc);
 	}
-	hand_over(r);
+	if (r->cond_waiters > 0) {
+		pthread_cond_broadcast(&r->cond);
+	}
 }
 
 static void timed_wait(pthread_cond_t *cv, pthread_mutex_t *lock, int wait_ms)
@@ -323,6 +328,7 @@ void vnfha__ckpt_region_pump(struct vnfha_ckpt_region *r, uint64_t deadline)
 
 	if (!r->reading) {
 		read_for(r, wait_ms);
+		hand_over(r);
 		return;
 	}
 	pump_cond(r, wait_ms);
@@ -396,6 +402,7 @@ int vnfha_ckpt_wait(struct vnfha_ckpt_region *region, uint64_t ticket, unsigned 
 			s->waiter = NULL;
 		}
 	}
+	hand_over(region); /* this thread may have been the reader */
 	pthread_mutex_unlock(&region->lock);
 	return rc;
 }
