@@ -28,12 +28,22 @@ static struct vnfha__ckpt_meta base;
 static uint64_t fps[4];
 static uint8_t zero[SIZE];
 
+static char dir[] = "/dev/shm/vnfha-fuzz-log-XXXXXX";
+
+/* The run ends (libFuzzer exits): its directory goes with it. */
+static void remove_dir(void)
+{
+	unlinkat(objfd, "data.1", 0);
+	unlinkat(objfd, "log", 0);
+	rmdir(dir);
+}
+
 static void setup(void)
 {
-	char dir[] = "/dev/shm/vnfha-fuzz-log-XXXXXX";
 	int fd;
 
 	assert(mkdtemp(dir) != NULL);
+	atexit(remove_dir);
 	objfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	assert(objfd >= 0);
 	snprintf(base.name, sizeof(base.name), "obj");

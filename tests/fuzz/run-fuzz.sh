@@ -13,7 +13,14 @@ for target in "$@"; do
 	trap 'rm -rf "$work"' EXIT
 	cp -r "$srcdir/corpus/$name/." "$work/" 2>/dev/null || true
 	echo "fuzz: $name for ${seconds}s"
+	before=$(find /dev/shm -maxdepth 1 -name 'vnfha-fuzz-*' | sort)
 	"$builddir/$target" -max_total_time="$seconds" -timeout=10 "$work"
+	# A target's scratch files on tmpfs are its own to remove.
+	left=$(comm -13 <(echo "$before") <(find /dev/shm -maxdepth 1 -name 'vnfha-fuzz-*' | sort))
+	if [ -n "$left" ]; then
+		echo "fuzz: $name left behind: $left" >&2
+		exit 1
+	fi
 	rm -rf "$work"
 	trap - EXIT
 done
