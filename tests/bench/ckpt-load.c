@@ -6,11 +6,14 @@
  * writer was blocked per commit (p50/p99 us, vnfha only; of the submits
  * blocked over 50 us, how many were preempted meanwhile - an involuntary
  * context switch of the thread - and how many slept: one getrusage per
- * commit, outside the timed spans).
+ * commit, outside the timed spans), and the CPU time of this process per
+ * commit (the client's share of a commit's cost).
  *
  *   ckpt-load vnfha SOCKET NAME SIZE HOW THREADS SECONDS
  *       HOW: ranges (vnfha_ckpt_write + wait; ranges-durable: the same in
- *       durable mode), tracked (write in place,
+ *       durable mode; ranges-each: the same, each thread on its own handle
+ *       of the checkpoint, as each Redis client thread has its own
+ *       connection), tracked (write in place,
  *       vnfha_ckpt_submit_tracked + wait), scan (write in place,
  *       vnfha_ckpt_commit: the whole-region commit, for reference)
  *   ckpt-load redis HOST PORT CAFILE|- THREADS SECONDS
@@ -58,11 +61,14 @@ struct thread {
 	size_t slow_preempted;
 	size_t slow_slept;
 	int err;
+	struct vnfha_ckpt_region *region; /* ranges-each: the thread's own handle */
 };
 
 static struct {
 	const char *mode;
 	/* vnfha */
+	struct vnfha_ckpt_client *client;
+	const char *name;
 	struct vnfha_ckpt_region *region;
 	const char *how;
 	size_t size;
@@ -76,6 +82,11 @@ static struct {
 	uint64_t end_ns;
 	atomic_int failed;
 } g = { .scan_lock = PTHREAD_MUTEX_INITIALIZER };
+
+static double tv_us(const struct timeval *tv)
+{
+	return (double)tv->tv_sec * 1e6 + (double)tv->tv_usec;
+}
 
 static void record(struct thread *t, uint64_t lat, uint64_t blocked)
 {
@@ -100,7 +111,8 @@ static uint64_t submitted(uint64_t t0, struct rusage *u1)
 static void *vnfha_main(void *arg)
 {
 	struct thread *t = arg;
-	uint8_t *data = vnfha_ckpt_region_data(g.region);
+	struct vnfha_ckpt_region *region = t->region != NULL ? t->region : g.region;
+	uint8_t *data = vnfha_ckpt_region_data(region);
 	uint8_t change[CHANGE];
 	/* Each thread owns a slice of the region; the change moves in it. */
 	uint64_t slice = g.size / g.threads;
@@ -123,13 +135,13 @@ static void *vnfha_main(void *arg)
 
 		memset(change, (int)(t->n + t->id + (unsigned int)getpid()), sizeof(change));
 		if (strncmp(g.how, "ranges", 6) == 0) {
-			rc = vnfha_ckpt_write(g.region, off, change, CHANGE,
+			rc = vnfha_ckpt_write(region, off, change, CHANGE,
 					      strcmp(g.how, "ranges-durable") == 0 ? VNFHA_CKPT_DURABLE
 										  : VNFHA_CKPT_SYNC,
 					      5000, &ticket);
 			t1 = submitted(t0, &u1);
 			if (rc == 0) {
-				rc = vnfha_ckpt_wait(g.region, ticket, VNFHA_CKPT_WAIT_FOREVER, NULL);
+				rc = vnfha_ckpt_wait(region, ticket, VNFHA_CKPT_WAIT_FOREVER, NULL);
 			}
 		} else if (strcmp(g.how, "tracked") == 0) {
 			memcpy(data + off, change, CHANGE);
@@ -342,6 +354,8 @@ int main(int argc, char **argv)
 	uint64_t *blocked;
 	size_t total = 0;
 	uint64_t t0;
+	struct rusage ru0;
+	struct rusage ru1;
 	double secs;
 	long seconds;
 	int rc;
@@ -352,6 +366,7 @@ int main(int argc, char **argv)
 		g.how = argv[5];
 		g.threads = (unsigned int)arg_num(argv[6], 1024);
 		seconds = arg_num(argv[7], 3600);
+		g.name = argv[3];
 		rc = vnfha_ckpt_connect(argv[2], &client);
 		if (rc == 0) {
 			rc = vnfha_ckpt_open_flags(client, argv[3], g.size,
@@ -382,7 +397,7 @@ int main(int argc, char **argv)
 			}
 		}
 	} else {
-		fprintf(stderr, "usage: ckpt-load vnfha SOCKET NAME SIZE ranges|ranges-durable|tracked|scan THREADS "
+		fprintf(stderr, "usage: ckpt-load vnfha SOCKET NAME SIZE ranges|ranges-durable|ranges-each|tracked|scan THREADS "
 				"SECONDS\n       ckpt-load redis HOST PORT CAFILE|- THREADS SECONDS\n");
 		return 2;
 	}
@@ -391,7 +406,15 @@ int main(int argc, char **argv)
 		t[i].id = i;
 		t[i].lat = malloc(MAX_SAMPLES / g.threads * sizeof(uint64_t) + 8);
 		t[i].blocked = malloc(MAX_SAMPLES / g.threads * sizeof(uint64_t) + 8);
+		if (strcmp(g.mode, "vnfha") == 0 && strcmp(g.how, "ranges-each") == 0) {
+			rc = vnfha_ckpt_open(client, g.name, g.size, &t[i].region);
+			if (rc != 0) {
+				fprintf(stderr, "ckpt-load: %s: %s\n", g.name, vnfha_lib_strerror(rc));
+				return 1;
+			}
+		}
 	}
+	getrusage(RUSAGE_SELF, &ru0);
 	t0 = now_ns();
 	g.end_ns = t0 + (uint64_t)seconds * 1000000000u;
 	for (unsigned int i = 0; i < g.threads; i++) {
@@ -403,6 +426,7 @@ int main(int argc, char **argv)
 		total += t[i].n;
 	}
 	secs = (double)(now_ns() - t0) / 1e9;
+	getrusage(RUSAGE_SELF, &ru1);
 	lat = malloc((total + 1) * sizeof(*lat));
 	blocked = malloc((total + 1) * sizeof(*blocked));
 	total = 0;
@@ -433,6 +457,11 @@ int main(int argc, char **argv)
 	qsort(blocked, total, sizeof(*blocked), cmp_u64);
 	printf("commits %zu\ncommits_per_s %.0f\np50_us %.1f\np99_us %.1f\n", total, total / secs,
 	       pct(lat, total, 0.5), pct(lat, total, 0.99));
+	if (total > 0) {
+		printf("cpu_us_per_commit %.1f\n",
+		       (tv_us(&ru1.ru_utime) + tv_us(&ru1.ru_stime) - tv_us(&ru0.ru_utime) -
+			tv_us(&ru0.ru_stime)) / (double)total);
+	}
 	if (strcmp(g.mode, "vnfha") == 0) {
 		printf("blocked_p50_us %.1f\nblocked_p99_us %.1f\n", pct(blocked, total, 0.5),
 		       pct(blocked, total, 0.99));

@@ -15,7 +15,9 @@
 # Per cell: commits/s, latency p50/p99, how long the writer was blocked
 # (p99, inside submit; blk50_pre%: of the submits blocked over 50 us, the
 # share during which the thread was preempted), bytes on the veth per
-# commit (both ways), CPU-us per commit of the primary and the replica; for vnfha also commits per
+# commit (both ways), CPU-us per commit of the client process, the primary and
+# the replica (their sum against Redis's: where a commit's cost goes, and
+# whether a cell is bound by CPU or by waiting); for vnfha also commits per
 # version (grouping), versions per ACK (pipelining) and fsyncs per commit
 # (a durable cell, 16 committers). Each cell runs REPEAT times: median
 # [min-max] (the grouping columns: median). Ratios against Redis at the same
@@ -109,6 +111,7 @@ run() {
 	OUT[$cell.bytes]+="$((bytes / n)) "
 	OUT[$cell.cpu_p]+="$(awk -v t="$cp" -v n="$n" -v h="$TCK" 'BEGIN { printf "%.0f", t * 1e6 / h / n }') "
 	OUT[$cell.cpu_r]+="$(awk -v t="$cr" -v n="$n" -v h="$TCK" 'BEGIN { printf "%.0f", t * 1e6 / h / n }') "
+	OUT[$cell.cpu_c]+="$(awk '$1 == "cpu_us_per_commit" { printf "%.0f", $2 }' <<<"$out") "
 }
 
 # --- Redis
@@ -189,16 +192,27 @@ done
 # --- table
 cell() { printf '%s' "${OUT[$1.$2]:-}" | tr ' ' '\n' | grep -v '^$' | stat3; }
 cellmed() { printf '%s' "${OUT[$1.$2]:-}" | tr ' ' '\n' | grep -v '^$' | med; }
+# The median over runs of a run's client + primary + replica CPU-us per commit.
+cpu_sum() {
+	local -a cc cp cr
+	read -r -a cc <<<"${OUT[$1.cpu_c]:-}"
+	read -r -a cp <<<"${OUT[$1.cpu_p]:-}"
+	read -r -a cr <<<"${OUT[$1.cpu_r]:-}"
+	for i in "${!cc[@]}"; do
+		echo $((cc[i] + cp[i] + cr[i]))
+	done | med
+}
 row() {
-	printf '%-34s %-26s %-24s %-26s %-20s %-9s %-14s %-12s %-12s %-9s %-9s %-9s\n' "$1" \
+	printf '%-34s %-26s %-24s %-26s %-20s %-9s %-14s %-12s %-12s %-12s %-9s %-9s %-9s\n' "$1" \
 		"$(cell "$2" commits_per_s)" "$(cell "$2" p50_us)" "$(cell "$2" p99_us)" \
-		"$(cell "$2" blocked_p99_us)" "$(cellmed "$2" pre)" "$(cell "$2" bytes)" "$(cell "$2" cpu_p)" "$(cell "$2" cpu_r)" \
+		"$(cell "$2" blocked_p99_us)" "$(cellmed "$2" pre)" "$(cell "$2" bytes)" "$(cell "$2" cpu_c)" \
+		"$(cell "$2" cpu_p)" "$(cell "$2" cpu_r)" \
 		"$(cellmed "$2" tpv)" "$(cellmed "$2" vpa)" "$(cellmed "$2" fpc)"
 }
 echo
 echo "== results: median [min-max] of $REPEAT runs of ${SECS}s; 300-byte change, sync"
-printf '%-34s %-26s %-24s %-26s %-20s %-9s %-14s %-12s %-12s %-9s %-9s %-9s\n' cell commits/s p50_us p99_us \
-	writer_blocked_p99_us blk50_pre% wire_B/commit cpu_us_prim cpu_us_repl commit/v v/ack fsync/c
+printf '%-34s %-26s %-24s %-26s %-20s %-9s %-14s %-12s %-12s %-12s %-9s %-9s %-9s\n' cell commits/s p50_us p99_us \
+	writer_blocked_p99_us blk50_pre% wire_B/commit cpu_us_client cpu_us_prim cpu_us_repl commit/v v/ack fsync/c
 for tls in off on; do
 	for th in $THREADS; do
 		row "redis TLS $tls, $th thr" "redis.$tls.t$th"
@@ -222,7 +236,8 @@ for tls in on off; do
 	for th in $THREADS; do
 		v="vnfha.$tls.ranges.threads.t$th" r="redis.$tls.t$th"
 		echo "TLS $tls, $th thr: commits/s vnfha/redis $(ratio "$(cellmed "$v" commits_per_s)" "$(cellmed "$r" commits_per_s)")," \
-			"p99 redis/vnfha $(ratio "$(cellmed "$r" p99_us)" "$(cellmed "$v" p99_us)")"
+			"p99 redis/vnfha $(ratio "$(cellmed "$r" p99_us)" "$(cellmed "$v" p99_us)")," \
+			"CPU-us per commit (client + primary + replica) vnfha/redis $(ratio "$(cpu_sum "$v")" "$(cpu_sum "$r")")"
 	done
 	read -r -a sz <<<"$SIZES"
 	small=${sz[0]}
