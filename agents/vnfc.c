@@ -187,7 +187,8 @@ static const struct vnfha_param params[] = {
 		      "died, stopped heartbeating, reported itself failed or is not ready yet; "
 		      "\"up drain\" while it is unpromoted (it serves nobody) or being stopped. "
 		      "The supervisor outlives the VNFC, so a dead VNFC reads down at the next "
-		      "agent check. Empty: no agent." },
+		      "agent check, even while its report to Pacemaker is still under way. "
+		      "Empty: no agent." },
 	{ .name = "state_dir", .type = VNFHA_PARAM_STRING, .dflt = "/run/vnfha/vnfc",
 	  .check = vnfha_ocf_check_absolute_path, .shortdesc = "Runtime directory",
 	  .longdesc = "Where the control socket lives." },

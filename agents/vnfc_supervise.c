@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -72,8 +73,10 @@ struct sup {
 	enum vnfha__ctl_role want, ready;
 	enum vnfha__ctl_health health;
 	int64_t last_hb;
-	int64_t reported_at; /* when Pacemaker took the failure report */
-	struct reporter reporter;
+	int64_t reported_at; /* when the failure report was sent (then taken) */
+	struct reporter reporter; /* the report thread's while reporting */
+	pthread_t report_thread;
+	int report_fd[2]; /* the report thread's result; -1: not reporting */
 	pid_t score_pid;     /* crm_attribute setting the promotion score; 0: none */
 	int score_fd;	     /* its pidfd; -1: none */
 	int64_t score_deadline;
@@ -131,7 +134,24 @@ static void send_role(struct sup *s)
  * crm_resource --refresh): Pacemaker forgets the resource's state on this
  * node and probes it at once, and the probe finds the failure (recorded as
  * a failed probe, which adds nothing to the fail count).
+ *
+ * The report runs on a thread of its own, beside this loop: a controller
+ * slow to answer (up to REPORT_TIMEOUT_MS, then crm_resource) must not keep
+ * the supervisor from answering HAProxy's agent checks ("down" at once, so
+ * the load balancer drops the member) or the agent's monitors. Meanwhile
+ * the state reads REPORTED, so a monitor leaves the report to this one (as
+ * once taken: vnfc.c's await_recovery); a report that fails turns it back to
+ * FAILED, and the next monitor reports the failure itself.
  */
+static void *report_main(void *arg)
+{
+	struct sup *s = arg;
+	int rc = reporter_fail(&s->reporter, REPORT_TIMEOUT_MS);
+
+	(void)!write(s->report_fd[1], &rc, sizeof(rc));
+	return NULL;
+}
+
 static void report_failure(struct sup *s, const char *why)
 {
 	if (s->state != VNFHA__STATE_RUNNING) {
@@ -144,12 +164,45 @@ static void report_failure(struct sup *s, const char *why)
 		reply_err(s->pending.fd, why);
 		s->pending.fd = -1;
 	}
-	if (reporter_fail(&s->reporter, REPORT_TIMEOUT_MS) < 0) {
-		return; /* the next monitor reports it */
+	if (pipe2(s->report_fd, O_CLOEXEC) != 0) {
+		s->report_fd[0] = s->report_fd[1] = -1;
+		vnfha_log(VNFHA_LOG_ERR, "cannot report: %s; the next monitor reports it",
+			  strerror(errno));
+		return;
 	}
-	/* A recurring monitor now leaves the report to this one (vnfc.c). */
+	if (pthread_create(&s->report_thread, NULL, report_main, s) != 0) {
+		close(s->report_fd[0]);
+		close(s->report_fd[1]);
+		s->report_fd[0] = s->report_fd[1] = -1;
+		vnfha_log(VNFHA_LOG_ERR, "cannot start the report; the next monitor reports it");
+		return;
+	}
 	s->state = VNFHA__STATE_REPORTED;
 	s->reported_at = vnfha__now_ms();
+}
+
+/* The report thread's outcome: read when it is done (at the exit, waited
+ * for; it ends within its timeouts). */
+static void end_report(struct sup *s)
+{
+	int rc = -EIO;
+
+	if (s->report_fd[0] < 0) {
+		return;
+	}
+	(void)!read(s->report_fd[0], &rc, sizeof(rc));
+	pthread_join(s->report_thread, NULL);
+	close(s->report_fd[0]);
+	close(s->report_fd[1]);
+	s->report_fd[0] = s->report_fd[1] = -1;
+	if (s->state != VNFHA__STATE_REPORTED) {
+		return; /* stopping meanwhile */
+	}
+	if (rc < 0) {
+		s->state = VNFHA__STATE_FAILED; /* the next monitor reports it */
+	} else {
+		s->reported_at = vnfha__now_ms(); /* taken: the monitor's grace starts */
+	}
 }
 
 /*
@@ -665,7 +718,7 @@ static int start_vnfc(struct sup *s)
 static void serve(struct sup *s)
 {
 	while (!s->done) {
-		struct pollfd fds[5 + MAX_CONNS];
+		struct pollfd fds[6 + MAX_CONNS];
 		int n = 0;
 
 		fds[n++] = (struct pollfd){ .fd = s->listen_fd, .events = POLLIN };
@@ -677,6 +730,7 @@ static void serve(struct sup *s)
 		}
 		fds[n++] = (struct pollfd){ .fd = s->score_fd, .events = POLLIN };
 		fds[n++] = (struct pollfd){ .fd = s->agent_fd, .events = POLLIN };
+		fds[n++] = (struct pollfd){ .fd = s->report_fd[0], .events = POLLIN };
 		if (poll(fds, (nfds_t)n, TICK_MS) < 0 && errno != EINTR) {
 			break;
 		}
@@ -704,6 +758,9 @@ static void serve(struct sup *s)
 		}
 		if (fds[4 + MAX_CONNS].revents & POLLIN) {
 			on_agent_check(s);
+		}
+		if (s->report_fd[0] >= 0 && (fds[5 + MAX_CONNS].revents & POLLIN)) {
+			end_report(s);
 		}
 		on_tick(s);
 	}
@@ -734,7 +791,8 @@ int vnfc_supervise(const struct vnfc_supervise_cfg *cfg, int ready_fd)
 {
 	struct sup s = {
 		.cfg = cfg, .listen_fd = -1, .sig_fd = -1, .pidfd = -1, .vnfc_fd = -1, .agent_fd = -1,
-		.pending = { .fd = -1 }, .stop_fd = -1, .score_fd = -1, .want = VNFHA__ROLE_STANDBY,
+		.pending = { .fd = -1 }, .stop_fd = -1, .score_fd = -1, .report_fd = { -1, -1 },
+		.want = VNFHA__ROLE_STANDBY,
 		.ready = cfg->role_api ? VNFHA__ROLE_NONE : VNFHA__ROLE_STANDBY,
 	};
 	sigset_t mask;
@@ -774,6 +832,7 @@ int vnfc_supervise(const struct vnfc_supervise_cfg *cfg, int ready_fd)
 	if (s.score_fd >= 0) {
 		end_score(&s);
 	}
+	end_report(&s);
 	reporter_free(&s.reporter);
 	vnfha_log(VNFHA_LOG_INFO, "VNFC stopped; supervisor exits");
 out:

@@ -546,6 +546,34 @@ agent_check() {
 	[[ "$output" == *"agent_address"*"use a numeric A.B.C.D:PORT or [IPv6]:PORT"* ]]
 }
 
+@test "vnfc: a slow failure report holds up neither HAProxy's agent check nor a monitor" {
+	# The report runs beside the supervisor's loop: a controller slow to
+	# take it (crm_resource here, 3 s) must not keep the load balancer from
+	# reading "down" at once, nor a monitor from its answer.
+	printf '#!/bin/sh\nprintf "%%s\\n" "$*" >> "%s/crm_resource.calls"\nsleep 3\n' \
+		"$NETNS_DIR" > "$BIN/crm_resource"
+	export OCF_RESKEY_log_file="$NETNS_DIR/vnf.log"
+	ra_agent start
+	ra_agent promote
+	kill -9 "$(counterd_pid)"
+	wait_calls crm_resource # the report is under way
+	run timeout 1 ip netns exec "$NS_A" bash -c "exec 3<>/dev/tcp/127.0.0.1/9100 && cat <&3"
+	[ "$status" -eq 0 ]
+	[ "$output" = "down ready #vnfha: the VNFC has failed" ]
+	ra_timed monitor
+	[ "$RA_STATUS" -eq 9 ]
+	[ "$RA_MS" -lt 1000 ]
+	run grep -c "crm_resource --fail took the failure of vnf" "$OCF_RESKEY_log_file"
+	[ "$output" = 0 ] # still under way
+	for _ in $(seq 100); do
+		grep -q "crm_resource --fail took the failure of vnf" "$OCF_RESKEY_log_file" && break
+		sleep 0.05
+	done
+	grep "crm_resource --fail took the failure of vnf in" "$OCF_RESKEY_log_file"
+	run ra_agent stop
+	[ "$status" -eq 0 ]
+}
+
 @test "vnfc refuses non-promotable use and promoted-max 2; notify is not needed" {
 	run ra validate-all
 	[ "$status" -eq 0 ]
