@@ -112,6 +112,8 @@ versions() {
 	# whole main loop: the poke timeout cannot fire before that, so the node
 	# is fenced about 60 + 3 + 3 s after the cut (seen in the lab: node2's
 	# controller in poll(fd, 1, 60000), pacemakerd "unresponsive to ipc").
+	# The lab's quickack (tests/cluster/README.md) narrows that window to
+	# microseconds; it does not close it.
 	vnf_client_start 85
 	fault=$(lab_now_ms)
 	lab cut-link "$active" "$host"
