@@ -67,7 +67,6 @@ struct thread {
 static struct {
 	const char *mode;
 	/* vnfha */
-	struct vnfha_ckpt_client *client;
 	const char *name;
 	struct vnfha_ckpt_region *region;
 	const char *how;
