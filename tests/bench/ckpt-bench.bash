@@ -2,8 +2,9 @@
 # Shared by the checkpoint benchmarks (sourced): two network namespaces
 # ${P}a and ${P}b joined by one veth pair, 203.0.113.1 <-> 203.0.113.2, and
 # the commands to run in each (A, Bn); wait_for polls a command with a
-# deadline; bench_ckptd_pair starts a primary and its replica there. The
-# caller sets P and tears the namespaces down (trap).
+# deadline; bench_ckptd_pair starts a primary and its replica there, and
+# bench_redis_pair Redis's, the anchor. The caller sets P and tears the
+# namespaces down (trap).
 # shellcheck shell=bash
 
 bench_netns_up() {
@@ -72,4 +73,45 @@ bench_ckptd_pair() {
 	CKPTD_PRIMARY=$!
 	PIDS+=("$CKPTD_PRIMARY")
 	wait_for "$secs" sh -c "$B/src/ckptd/vnfha-ckpt --socket $WORK/a.sock status | grep -q ' connected'"
+}
+
+# utime + stime of a process, in clock ticks
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# bench_redis_pair on|off: a redis-server primary in ${P}a (203.0.113.1)
+# and its replica in ${P}b, TLS as asked (tls-port, tls-replication; a
+# self-signed certificate for both addresses, made once in WORK); logs in
+# WORK. Returns once the replica's link is up (exit 1 after 20 s), with
+# both PIDs added to PIDS and set in REDIS_PRIMARY and REDIS_REPLICA, the
+# client's port in REDIS_PORT, CA file in REDIS_CA ("-": plaintext) and
+# redis-cli arguments in REDIS_CLI.
+# shellcheck disable=SC2034 # REDIS_* are for the caller
+bench_redis_pair() {
+	local tls=$1 ports
+	local common=(--save "" --appendonly no --protected-mode no --daemonize no --loglevel warning)
+	if [ "$tls" = on ]; then
+		[ -s "$WORK/redis.crt" ] || openssl req -x509 -newkey rsa:2048 -nodes -days 2 \
+			-subj /CN=vnfha-bench -addext "subjectAltName=IP:203.0.113.1,IP:203.0.113.2" \
+			-keyout "$WORK/redis.key" -out "$WORK/redis.crt" 2>/dev/null
+		ports=(--port 0 --tls-port 6380 --tls-cert-file "$WORK/redis.crt"
+			--tls-key-file "$WORK/redis.key" --tls-ca-cert-file "$WORK/redis.crt"
+			--tls-auth-clients no --tls-replication yes)
+		REDIS_CLI=(redis-cli --tls --cacert "$WORK/redis.crt" -p 6380)
+		REDIS_PORT=6380 REDIS_CA=$WORK/redis.crt
+	else
+		ports=(--port 6379)
+		REDIS_CLI=(redis-cli -p 6379)
+		REDIS_PORT=6379 REDIS_CA=-
+	fi
+	mkdir -p "$WORK/r$tls.a" "$WORK/r$tls.b"
+	"${A[@]}" redis-server "${common[@]}" "${ports[@]}" --bind 203.0.113.1 \
+		--dir "$WORK/r$tls.a" --logfile "$WORK/redis-$tls-a.log" &
+	REDIS_PRIMARY=$!
+	PIDS+=("$REDIS_PRIMARY")
+	"${Bn[@]}" redis-server "${common[@]}" "${ports[@]}" --bind 203.0.113.2 \
+		--dir "$WORK/r$tls.b" --logfile "$WORK/redis-$tls-b.log" \
+		--replicaof 203.0.113.1 "$REDIS_PORT" &
+	REDIS_REPLICA=$!
+	PIDS+=("$REDIS_REPLICA")
+	wait_for 20 sh -c "ip netns exec ${P}b ${REDIS_CLI[*]} -h 203.0.113.2 info replication | grep -q 'master_link_status:up'"
 }

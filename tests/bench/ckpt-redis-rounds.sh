@@ -43,32 +43,12 @@ done
 make -s src/ckptd/vnfha-ckptd src/ckptd/vnfha-ckpt tests/bench/ckpt-load >/dev/null
 LOAD="$B/tests/bench/ckpt-load"
 TCK=$(getconf CLK_TCK)
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 bench_netns_up
 
 # --- Redis: a primary and its replica, TLS as asked
-ports=(--port 6379) cli=(redis-cli -p 6379) port=6379 ca=-
-if [ "$TLS" = on ]; then
-	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=vnfha-bench \
-		-addext "subjectAltName=IP:203.0.113.1,IP:203.0.113.2" \
-		-keyout "$WORK/redis.key" -out "$WORK/redis.crt" 2>/dev/null
-	ports=(--port 0 --tls-port 6380 --tls-cert-file "$WORK/redis.crt"
-		--tls-key-file "$WORK/redis.key" --tls-ca-cert-file "$WORK/redis.crt"
-		--tls-auth-clients no --tls-replication yes)
-	cli=(redis-cli --tls --cacert "$WORK/redis.crt" -p 6380) port=6380 ca=$WORK/redis.crt
-fi
-common=(--save "" --appendonly no --protected-mode no --daemonize no --loglevel warning)
-mkdir -p "$WORK/ra" "$WORK/rb"
-"${A[@]}" redis-server "${common[@]}" "${ports[@]}" --bind 203.0.113.1 --dir "$WORK/ra" \
-	--logfile "$WORK/redis-a.log" &
-rpp=$!
-PIDS+=("$rpp")
-"${Bn[@]}" redis-server "${common[@]}" "${ports[@]}" --bind 203.0.113.2 --dir "$WORK/rb" \
-	--logfile "$WORK/redis-b.log" --replicaof 203.0.113.1 "$port" &
-rpr=$!
-PIDS+=("$rpr")
-wait_for 20 sh -c "ip netns exec ${P}b ${cli[*]} -h 203.0.113.2 info replication | grep -q 'master_link_status:up'"
+bench_redis_pair "$TLS"
+rpp=$REDIS_PRIMARY rpr=$REDIS_REPLICA port=$REDIS_PORT ca=$REDIS_CA cli=("${REDIS_CLI[@]}")
 
 # --- vnfha: a primary and its replica, the region's first (full) copy done
 head -c 4096 /dev/urandom >"$WORK/key"

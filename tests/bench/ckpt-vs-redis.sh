@@ -48,8 +48,6 @@ LOAD="$B/tests/bench/ckpt-load"
 
 bench_netns_up
 
-# utime + stime of a process, in clock ticks
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 veth_bytes() {
 	local d=/sys/class/net/${P}x/statistics
 	"${A[@]}" cat "$d/tx_bytes" "$d/rx_bytes" | awk '{ s += $1 } END { print s }'
@@ -115,33 +113,9 @@ run() {
 }
 
 # --- Redis
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=vnfha-bench \
-	-addext "subjectAltName=IP:203.0.113.1,IP:203.0.113.2" \
-	-keyout "$WORK/redis.key" -out "$WORK/redis.crt" 2>/dev/null
-redis_tls=(--tls-cert-file "$WORK/redis.crt" --tls-key-file "$WORK/redis.key"
-	--tls-ca-cert-file "$WORK/redis.crt" --tls-auth-clients no --tls-replication yes)
 for tls in off on; do
-	mkdir -p "$WORK/r$tls.a" "$WORK/r$tls.b"
-	common=(--save "" --appendonly no --protected-mode no --daemonize no --loglevel warning)
-	if [ $tls = on ]; then
-		ports=(--port 0 --tls-port 6380 "${redis_tls[@]}")
-		cli=(redis-cli --tls --cacert "$WORK/redis.crt" -p 6380)
-		port=6380 ca="$WORK/redis.crt"
-	else
-		ports=(--port 6379)
-		cli=(redis-cli -p 6379)
-		port=6379 ca=-
-	fi
-	"${A[@]}" redis-server "${common[@]}" "${ports[@]}" --bind 203.0.113.1 \
-		--dir "$WORK/r$tls.a" --logfile "$WORK/redis-$tls-a.log" &
-	rpp=$!
-	PIDS+=("$rpp")
-	"${Bn[@]}" redis-server "${common[@]}" "${ports[@]}" --bind 203.0.113.2 \
-		--dir "$WORK/r$tls.b" --logfile "$WORK/redis-$tls-b.log" \
-		--replicaof 203.0.113.1 "$port" &
-	rpr=$!
-	PIDS+=("$rpr")
-	wait_for 20 sh -c "ip netns exec ${P}b ${cli[*]} -h 203.0.113.2 info replication | grep -q 'master_link_status:up'"
+	bench_redis_pair "$tls"
+	rpp=$REDIS_PRIMARY rpr=$REDIS_REPLICA port=$REDIS_PORT ca=$REDIS_CA cli=("${REDIS_CLI[@]}")
 	echo "== redis TLS $tls: $("${A[@]}" "${cli[@]}" -h 203.0.113.1 info server | awk -F: '/redis_version/ { print "redis " $2 }' | tr -d '\r')"
 	for th in $THREADS; do
 		for _ in $(seq "$REPEAT"); do
