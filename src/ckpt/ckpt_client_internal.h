@@ -12,6 +12,7 @@
 #include <sys/un.h>
 
 #include "ckpt/ckpt_io.h"
+#include "ckpt/ckpt_spin.h"
 #include "ckpt/ckpt_wire.h"
 #include "vnfha/ckpt.h"
 
@@ -100,6 +101,7 @@ struct vnfha_ckpt_region {
 	struct vnfha_ckpt_version version;
 	struct vnfha__ckpt_conn conn; /* the region's own: submits out, results in */
 	struct vnfha__ckpt_track *track;
+	struct vnfha__ckpt_spin spin; /* how long its waits poll (VNFHA_CKPT_SPIN_US) */
 
 	pthread_mutex_t send_lock; /* one writer on the wire at a time, tickets in order */
 	pthread_mutex_t lock;	   /* everything below */

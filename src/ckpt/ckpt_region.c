@@ -44,6 +44,10 @@ int vnfha_ckpt_open_flags(struct vnfha_ckpt_client *client, const char *name, si
 	if (r == NULL) {
 		return -ENOMEM;
 	}
+	if (vnfha__ckpt_spin_init(&r->spin, getenv("VNFHA_CKPT_SPIN_US")) != 0) {
+		free(r);
+		return -EINVAL;
+	}
 	r->data = MAP_FAILED;
 	r->sent_upto = 1;
 	fd = vnfha__unix_connect(client->path, SOCK_STREAM);

@@ -10,6 +10,7 @@
 #include <linux/futex.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -19,6 +20,7 @@
 
 #include "ckpt/ckpt_client_internal.h"
 #include "ckpt/ckpt_patch.h"
+#include "ckpt/ckpt_spin.h"
 #include "ckpt/ckpt_track.h"
 #include "common/clock.h"
 
@@ -215,16 +217,28 @@ static int apply_frame(struct vnfha_ckpt_region *r, const struct vnfha__ckpt_hdr
 }
 
 /* Reads what arrived within wait_ms (lock NOT held; this thread is the
- * reader), then applies every complete frame under the lock. */
-static int read_some(struct vnfha_ckpt_region *r, int wait_ms)
+ * reader), then applies every complete frame under the lock. Until
+ * poll_until (ns; 0: not at all) it polls the socket, yielding the CPU at
+ * each look, before it sleeps in poll(2) (ckpt_spin.h). */
+static int read_some(struct vnfha_ckpt_region *r, int wait_ms, uint64_t poll_until)
 {
 	struct pollfd pfd = { .fd = r->conn.fd, .events = POLLIN };
-	int n = poll(&pfd, 1, wait_ms);
 	uint32_t *wake[VNFHA_CKPT_WAKE_BATCH];
 	size_t n_wake;
 	ssize_t got;
 	size_t off = 0;
 	int rc = 0;
+	int n = 0;
+
+	if (poll_until != 0 && wait_ms > 0 && vnfha__ckpt_spin_enter()) {
+		while ((n = poll(&pfd, 1, 0)) == 0 && vnfha__now_ns() < poll_until) {
+			sched_yield();
+		}
+		vnfha__ckpt_spin_leave();
+	}
+	if (n == 0) {
+		n = poll(&pfd, 1, wait_ms);
+	}
 
 	if (n < 0) {
 		return errno == EINTR ? 0 : -errno;
@@ -280,13 +294,13 @@ static int wait_ms_until(uint64_t deadline)
  * Those in commit/dispatch look again; the waiters sleep on: a reader
  * that goes on reading would only wake one for nothing - the reading is
  * handed over when the reader leaves (hand_over). */
-static void read_for(struct vnfha_ckpt_region *r, int wait_ms)
+static void read_for(struct vnfha_ckpt_region *r, int wait_ms, uint64_t poll_until)
 {
 	int rc;
 
 	r->reading = true;
 	pthread_mutex_unlock(&r->lock);
-	rc = read_some(r, wait_ms);
+	rc = read_some(r, wait_ms, poll_until);
 	pthread_mutex_lock(&r->lock);
 	r->reading = false;
 	if (rc != 0) {
@@ -327,7 +341,7 @@ void vnfha__ckpt_region_pump(struct vnfha_ckpt_region *r, uint64_t deadline)
 	int wait_ms = wait_ms_until(deadline);
 
 	if (!r->reading) {
-		read_for(r, wait_ms);
+		read_for(r, wait_ms, 0);
 		hand_over(r);
 		return;
 	}
@@ -338,12 +352,20 @@ int vnfha_ckpt_wait(struct vnfha_ckpt_region *region, uint64_t ticket, unsigned 
 		    struct vnfha_ckpt_result *ret_result)
 {
 	uint64_t deadline = wait_ms == VNFHA_CKPT_WAIT_FOREVER ? UINT64_MAX : (uint64_t)vnfha__now_ms() + wait_ms;
+	uint64_t t0 = vnfha__now_ns();
+	uint64_t poll_until = 0;
 	uint32_t mine = 0;
 	bool looked = false;
 	int rc;
 
 	if (region == NULL) {
 		return -EINVAL;
+	}
+	if (wait_ms > 0) {
+		uint64_t budget = vnfha__ckpt_spin_budget(
+			region->spin.cap_ns, __atomic_load_n(&region->spin.ewma_ns, __ATOMIC_RELAXED));
+
+		poll_until = budget > 0 ? t0 + budget : 0;
 	}
 	vnfha__ckpt_stage_kick(region, ticket);
 	pthread_mutex_lock(&region->lock);
@@ -371,6 +393,9 @@ int vnfha_ckpt_wait(struct vnfha_ckpt_region *region, uint64_t ticket, unsigned 
 			break;
 		}
 		if (s->done) {
+			if (wait_ms > 0) {
+				vnfha__ckpt_spin_note(&region->spin, vnfha__now_ns() - t0);
+			}
 			rc = s->status;
 			if (ret_result != NULL && s->res != NULL && (rc == 0 || rc == -ETIMEDOUT)) {
 				*ret_result = *s->res;
@@ -388,7 +413,7 @@ int vnfha_ckpt_wait(struct vnfha_ckpt_region *region, uint64_t ticket, unsigned 
 		looked = true;
 		if (!region->reading) {
 			s->waiter = NULL;
-			read_for(region, wait_ms_until(deadline));
+			read_for(region, wait_ms_until(deadline), poll_until);
 			continue;
 		}
 		/* Someone reads: woken when this ticket is done, or to read. */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The one monotonic clock of the tree: deadlines and intervals in
- * milliseconds of CLOCK_MONOTONIC (never the wall clock, which jumps).
+ * milliseconds (and nanoseconds) of CLOCK_MONOTONIC (never the wall clock,
+ * which jumps).
  * Header-only, so every library, agent, unit test and fuzz target gets it
  * without a link dependency.
  */
@@ -18,6 +19,15 @@ static inline int64_t vnfha__now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Nanoseconds of CLOCK_MONOTONIC (short intervals: a poll's bound). */
+static inline uint64_t vnfha__now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* t plus ms, normalised. */

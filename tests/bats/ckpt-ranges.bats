@@ -217,3 +217,54 @@ print(extra.recv(64).decode().strip())
 	[ "$output" = "ERR too many clients" ]
 	grep -q 'refused a client: 64 connected already' "$WORK/counterd.log"
 }
+
+# spin_run [ENV=VALUE...] NAME MODE TIMEOUT_MS N: ckpt-stress spin on node 1
+spin_run() {
+	local envs=()
+
+	while [[ "$1" == *=* ]]; do
+		envs+=("$1")
+		shift
+	done
+	run ip netns exec "${PFX}n1" env "${envs[@]}" "$STRESS" spin "$WORK/n1/sock" "$@"
+	echo "$output"
+}
+
+# spin_field NAME: that number of the last spin_run's line
+spin_field() {
+	[[ "$output" =~ (^| )$1\ (-?[0-9]+) ]] && echo "${BASH_REMATCH[2]}"
+}
+
+@test "a thread waiting for a result polls the connection before it sleeps, at most VNFHA_CKPT_SPIN_US (default 200 us); a bad value is refused" {
+	# No replica answers (node 2 never starts): sync waits run to their timeout.
+	ckpt_start 1 primary --peer 198.51.100.2:"$PORT"
+	# Async results come back from the daemon alone, within the default
+	# poll: most waits never sleep (best of three, the machine is shared).
+	local best=200 slept
+	for _ in 1 2 3; do
+		spin_run quick async 1000 200
+		[ "$status" -eq 0 ]
+		[ "$(spin_field rc)" -eq 0 ]
+		slept=$(spin_field slept)
+		[ "$slept" -lt "$best" ] && best=$slept
+	done
+	echo "default: at best $best of 200 waits slept"
+	[ "$best" -lt 50 ]
+	# Turned off: the waits sleep.
+	spin_run VNFHA_CKPT_SPIN_US=0 quick async 1000 200
+	[ "$status" -eq 0 ]
+	[ "$(spin_field slept)" -ge 100 ]
+	# A result that takes 500 ms costs the waiting thread the poll, not
+	# 500 ms of CPU (two such waits: the second does not poll at all).
+	spin_run slow sync 500 2
+	[ "$status" -eq 0 ]
+	[ "$(spin_field rc)" -eq -110 ] # ETIMEDOUT: stored, no replica confirmed
+	[ "$(spin_field wall_us)" -ge 1000000 ]
+	[ "$(spin_field cpu_us)" -lt 50000 ]
+	# Not a number of microseconds from 0 to 10000: the region is not opened.
+	for bad in abc -1 10001 200us ""; do
+		spin_run VNFHA_CKPT_SPIN_US="$bad" quick async 1000 1
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"open: Invalid argument"* ]]
+	done
+}

@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -534,6 +535,65 @@ static int check(char **argv)
 	return bad == 0 ? 0 : 1;
 }
 
+/* ------------------------------------------------------------- spin */
+
+static uint64_t thread_cpu_us(long *ret_nvcsw)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_THREAD, &ru);
+	*ret_nvcsw = ru.ru_nvcsw;
+	return (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000u +
+	       (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+}
+
+/* N one-byte commits in MODE, each waited for: how many waits slept (a
+ * voluntary context switch of this thread), this thread's CPU time in the
+ * waits, and the last result. */
+static int spin(char **argv)
+{
+	const char *mode_s = argv[4];
+	enum vnfha_ckpt_mode mode = strcmp(mode_s, "async") == 0 ? VNFHA_CKPT_ASYNC : VNFHA_CKPT_SYNC;
+	unsigned int timeout_ms = (unsigned int)num(argv[5]);
+	long n = num(argv[6]);
+	struct vnfha_ckpt_client *c = NULL;
+	struct vnfha_ckpt_region *r = NULL;
+	uint64_t cpu_us = 0;
+	uint64_t t0 = now_ns();
+	long slept = 0;
+	int rc = vnfha_ckpt_connect(argv[2], &c);
+
+	if (rc == 0) {
+		rc = vnfha_ckpt_open(c, argv[3], 4096, &r);
+	}
+	if (rc != 0) {
+		vnfha_ckpt_disconnect(c);
+		return fail("open", rc);
+	}
+	for (long i = 0; i < n; i++) {
+		struct vnfha_ckpt_range one = { .offset = (uint64_t)(i % 4096), .length = 1 };
+		uint64_t ticket = 0;
+		long sw0;
+		long sw1;
+		uint64_t c0;
+
+		((uint8_t *)vnfha_ckpt_region_data(r))[one.offset]++;
+		rc = vnfha_ckpt_submit(r, &one, 1, mode, timeout_ms, &ticket);
+		if (rc != 0) {
+			break;
+		}
+		c0 = thread_cpu_us(&sw0);
+		rc = vnfha_ckpt_wait(r, ticket, VNFHA_CKPT_WAIT_FOREVER, NULL);
+		cpu_us += thread_cpu_us(&sw1) - c0;
+		slept += sw1 > sw0;
+	}
+	printf("rc %d waits %ld slept %ld cpu_us %" PRIu64 " wall_us %" PRIu64 "\n", rc, n, slept,
+	       cpu_us, (now_ns() - t0) / 1000);
+	vnfha_ckpt_close(r);
+	vnfha_ckpt_disconnect(c);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -552,9 +612,13 @@ int main(int argc, char **argv)
 	if (argc == 7 && strcmp(argv[1], "check") == 0) {
 		return check(argv);
 	}
+	if (argc == 7 && strcmp(argv[1], "spin") == 0) {
+		return spin(argv);
+	}
 	fprintf(stderr, "usage: ckpt-stress edges PRIMARY REPLICA NAME | raw SOCKET NAME |\n"
 			"       tracked PRIMARY REPLICA NAME SEED |\n"
 			"       run SOCKET NAME SIZE THREADS SECONDS TIMEOUT_MS MODE |\n"
-			"       check SOCKET NAME SIZE THREADS ACKED_FILE\n");
+			"       check SOCKET NAME SIZE THREADS ACKED_FILE |\n"
+			"       spin SOCKET NAME async|sync TIMEOUT_MS N\n");
 	return 2;
 }

@@ -175,8 +175,9 @@ int vnfha_ckpt_latest(struct vnfha_ckpt_client *client, const char *name,
  * [out] ret_region  close it with vnfha_ckpt_close() (also after
  *                   vnfha_ckpt_disconnect(), see there)
  * Errors: -EINVAL client or ret_region is NULL, name is not a valid name,
- * size is 0 with nothing stored, size is over SIZE_MAX / 2, or the name is
- * open elsewhere with another size; -EAGAIN the
+ * size is 0 with nothing stored, size is over SIZE_MAX / 2, the name is
+ * open elsewhere with another size, or VNFHA_CKPT_SPIN_US is set to other
+ * than a number from 0 to 10000 (vnfha_ckpt_wait()); -EAGAIN the
  * stored version failed its fingerprint check while being read (try
  * again); -EMFILE too many regions open on this connection, or out of
  * file descriptors; -ENOMEM, -ENFILE or another errno of memfd_create(2)
@@ -274,7 +275,11 @@ int vnfha_ckpt_submit_tracked(struct vnfha_ckpt_region *region, enum vnfha_ckpt_
  * [out] ret_result  NULL, or a result from vnfha_ckpt_result_new(): filled
  *                   on 0 and on -ETIMEDOUT (the version the change landed in,
  *                   what each replica held of it), untouched otherwise
- * A result is returned once; the ticket is then forgotten.
+ * A result is returned once; the ticket is then forgotten. The waiting
+ * thread that reads the region's results polls its connection (yielding
+ * the CPU at each look) for up to VNFHA_CKPT_SPIN_US microseconds of the
+ * environment (default 200, 0: never) before it sleeps, unless the
+ * region's results recently took longer than twice that; the others sleep.
  * Errors: -EINVAL region is NULL; -EINPROGRESS no result yet (the ticket
  * stays pending); -ENOENT unknown ticket or its result already taken;
  * -ETIMEDOUT stored locally, no replica confirmed in time; -EROFS the
