@@ -352,7 +352,7 @@ int vnfha_ckpt_wait(struct vnfha_ckpt_region *region, uint64_t ticket, unsigned 
 		    struct vnfha_ckpt_result *ret_result)
 {
 	uint64_t deadline = wait_ms == VNFHA_CKPT_WAIT_FOREVER ? UINT64_MAX : (uint64_t)vnfha__now_ms() + wait_ms;
-	uint64_t t0 = vnfha__now_ns();
+	uint64_t t0 = 0; /* when a wait that may block began, ns */
 	uint64_t poll_until = 0;
 	uint32_t mine = 0;
 	bool looked = false;
@@ -365,6 +365,7 @@ int vnfha_ckpt_wait(struct vnfha_ckpt_region *region, uint64_t ticket, unsigned 
 		uint64_t budget = vnfha__ckpt_spin_budget(
 			region->spin.cap_ns, __atomic_load_n(&region->spin.ewma_ns, __ATOMIC_RELAXED));
 
+		t0 = vnfha__now_ns();
 		poll_until = budget > 0 ? t0 + budget : 0;
 	}
 	vnfha__ckpt_stage_kick(region, ticket);

@@ -35,8 +35,9 @@ int vnfha__ckpt_spin_init(struct vnfha__ckpt_spin *s, const char *env);
 uint64_t vnfha__ckpt_spin_budget(uint64_t cap_ns, uint64_t ewma_ns);
 /* A wait for a result took waited_ns: folded into the average (1/8). */
 void vnfha__ckpt_spin_note(struct vnfha__ckpt_spin *s, uint64_t waited_ns);
-/* A thread may poll now (false: as many poll as there are CPUs); each true
- * is paired with vnfha__ckpt_spin_leave(). */
+/* A thread may poll now (false: as many poll already as there are online
+ * CPUs but one, at least one); each true is paired with
+ * vnfha__ckpt_spin_leave(). */
 bool vnfha__ckpt_spin_enter(void);
 void vnfha__ckpt_spin_leave(void);
 

@@ -51,10 +51,7 @@ struct ckptd_metrics {
 
 int64_t ckptd_now_us(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	return (int64_t)(vnfha__now_ns() / 1000);
 }
 
 void ckptd_metrics_label(const char *in, char *out, size_t outlen)

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/parse.h"
 #include <vnfha/vnfha.h>
 
@@ -42,14 +43,6 @@ static int fail(const char *what, int rc)
 {
 	fprintf(stderr, "ckpt-api: %s: %s\n", what, vnfha_lib_strerror(rc));
 	return 1;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 static void print_result(const struct vnfha_ckpt_result *r, uint64_t ns)
@@ -257,12 +250,12 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < size; i++) {
 			p[i] = pattern(i, seed);
 		}
-		t0 = now_ns();
+		t0 = vnfha__now_ns();
 		rc = vnfha_ckpt_commit(r, VNFHA_CKPT_SYNC, 60000, res);
 		if (rc != 0) {
 			return fail("commit", rc);
 		}
-		print_result(res, now_ns() - t0);
+		print_result(res, vnfha__now_ns() - t0);
 	} else if (strcmp(cmd, "dirty") == 0 && argc == 6) {
 		long seed = num(argv[4]);
 		long blocks = num(argv[5]);
@@ -278,12 +271,12 @@ int main(int argc, char **argv)
 
 			p[off] ^= (uint8_t)(seed | 1);
 		}
-		t0 = now_ns();
+		t0 = vnfha__now_ns();
 		rc = vnfha_ckpt_commit(r, VNFHA_CKPT_SYNC, 60000, res);
 		if (rc != 0) {
 			return fail("commit", rc);
 		}
-		print_result(res, now_ns() - t0);
+		print_result(res, vnfha__now_ns() - t0);
 	} else if (strcmp(cmd, "check") == 0 && argc == 5) {
 		long seed = num(argv[4]);
 		struct vnfha_ckpt_version v;
@@ -331,9 +324,9 @@ int main(int argc, char **argv)
 		p = vnfha_ckpt_region_data(r);
 		for (long i = 0; i < count; i++) {
 			memcpy(p, &i, sizeof(i));
-			t0 = now_ns();
+			t0 = vnfha__now_ns();
 			rc = vnfha_ckpt_commit(r, VNFHA_CKPT_SYNC, 10000, res);
-			lat[i] = now_ns() - t0;
+			lat[i] = vnfha__now_ns() - t0;
 			if (rc != 0) {
 				return fail("commit", rc);
 			}

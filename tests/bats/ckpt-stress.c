@@ -41,6 +41,7 @@
 #include "ckpt/ckpt_io.h"
 #include "ckpt/ckpt_patch.h"
 #include "ckpt/ckpt_wire.h"
+#include "common/clock.h"
 #include "common/parse.h"
 #include "common/unix_sock.h"
 #include <vnfha/vnfha.h>
@@ -386,14 +387,6 @@ static void on_term(int sig)
 	st.end_ns = 0; /* the threads finish their update and stop */
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void *stress_main(void *arg)
 {
 	unsigned int i = (unsigned int)(uintptr_t)arg;
@@ -402,7 +395,7 @@ static void *stress_main(void *arg)
 	uint64_t counter;
 
 	memcpy(&counter, p + s.off, 8); /* go on from what the region holds */
-	while (now_ns() < st.end_ns && !atomic_load(&st.dead)) {
+	while (vnfha__now_ns() < st.end_ns && !atomic_load(&st.dead)) {
 		struct vnfha_ckpt_range rs[2] = { { s.off, REC }, { s.mirror, 8 } };
 		uint64_t ticket = 0;
 		int rc;
@@ -435,7 +428,7 @@ static int run(char **argv)
 
 	st.size = (size_t)num(argv[4]);
 	st.threads = (unsigned int)num(argv[5]);
-	st.end_ns = now_ns() + (uint64_t)num(argv[6]) * 1000000000u;
+	st.end_ns = vnfha__now_ns() + (uint64_t)num(argv[6]) * 1000000000u;
 	st.timeout_ms = (unsigned int)num(argv[7]);
 	for (rc = 0; rc < 3 && strcmp(argv[8], modes[rc]) != 0; rc++) {
 	}
@@ -559,10 +552,15 @@ static int spin(char **argv)
 	struct vnfha_ckpt_client *c = NULL;
 	struct vnfha_ckpt_region *r = NULL;
 	uint64_t cpu_us = 0;
-	uint64_t t0 = now_ns();
+	uint64_t t0 = vnfha__now_ns();
 	long slept = 0;
-	int rc = vnfha_ckpt_connect(argv[2], &c);
+	int rc;
 
+	if (strcmp(mode_s, "async") != 0 && strcmp(mode_s, "sync") != 0) {
+		fprintf(stderr, "ckpt-stress: spin: mode '%s' is not async or sync\n", mode_s);
+		return 2;
+	}
+	rc = vnfha_ckpt_connect(argv[2], &c);
 	if (rc == 0) {
 		rc = vnfha_ckpt_open(c, argv[3], 4096, &r);
 	}
@@ -588,7 +586,7 @@ static int spin(char **argv)
 		slept += sw1 > sw0;
 	}
 	printf("rc %d waits %ld slept %ld cpu_us %" PRIu64 " wall_us %" PRIu64 "\n", rc, n, slept,
-	       cpu_us, (now_ns() - t0) / 1000);
+	       cpu_us, (vnfha__now_ns() - t0) / 1000);
 	vnfha_ckpt_close(r);
 	vnfha_ckpt_disconnect(c);
 	return 0;

@@ -37,16 +37,10 @@
 
 #include <vnfha/vnfha.h>
 
+#include "common/clock.h"
+
 #define CHANGE 300
 #define MAX_SAMPLES (1u << 22)
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 struct thread {
 	unsigned int id;
@@ -99,7 +93,7 @@ static void record(struct thread *t, uint64_t lat, uint64_t blocked)
 /* The end of a submit; a slow one notes the thread's context switches. */
 static uint64_t submitted(uint64_t t0, struct rusage *u1)
 {
-	uint64_t t1 = now_ns();
+	uint64_t t1 = vnfha__now_ns();
 
 	if (t1 - t0 > 50000) {
 		getrusage(RUSAGE_THREAD, u1);
@@ -120,7 +114,7 @@ static void *vnfha_main(void *arg)
 	 * would find its bytes stored already and commit nothing. */
 	unsigned int seed = t->id + 1 + (unsigned int)getpid() * 7919u;
 
-	while (now_ns() < g.end_ns) {
+	while (vnfha__now_ns() < g.end_ns) {
 		uint64_t off = base + (slice > CHANGE ? (uint64_t)rand_r(&seed) % (slice - CHANGE) : 0);
 		struct rusage u0;
 		struct rusage u1;
@@ -130,7 +124,7 @@ static void *vnfha_main(void *arg)
 		int rc;
 
 		getrusage(RUSAGE_THREAD, &u0);
-		t0 = now_ns();
+		t0 = vnfha__now_ns();
 
 		memset(change, (int)(t->n + t->id + (unsigned int)getpid()), sizeof(change));
 		if (strncmp(g.how, "ranges", 6) == 0) {
@@ -162,7 +156,7 @@ static void *vnfha_main(void *arg)
 			atomic_store(&g.failed, 1);
 			break;
 		}
-		record(t, now_ns() - t0, t1 - t0);
+		record(t, vnfha__now_ns() - t0, t1 - t0);
 		if (t1 - t0 > 50000) {
 			t->slow++;
 			t->slow_preempted += u1.ru_nivcsw != u0.ru_nivcsw;
@@ -292,8 +286,8 @@ static void *redis_main(void *arg)
 		atomic_store(&g.failed, 1);
 		return NULL;
 	}
-	while (now_ns() < g.end_ns) {
-		uint64_t t0 = now_ns();
+	while (vnfha__now_ns() < g.end_ns) {
+		uint64_t t0 = vnfha__now_ns();
 		int n;
 
 		memset(value, 'a' + (int)(t->n % 26), CHANGE);
@@ -310,7 +304,7 @@ static void *redis_main(void *arg)
 			fprintf(stderr, "ckpt-load: redis answered '%s'\n", line);
 			break;
 		}
-		record(t, now_ns() - t0, 0);
+		record(t, vnfha__now_ns() - t0, 0);
 	}
 	if (c.tls != NULL) {
 		gnutls_bye(c.tls, GNUTLS_SHUT_RDWR);
@@ -414,7 +408,7 @@ int main(int argc, char **argv)
 		}
 	}
 	getrusage(RUSAGE_SELF, &ru0);
-	t0 = now_ns();
+	t0 = vnfha__now_ns();
 	g.end_ns = t0 + (uint64_t)seconds * 1000000000u;
 	for (unsigned int i = 0; i < g.threads; i++) {
 		pthread_create(&t[i].th, NULL, strcmp(g.mode, "vnfha") == 0 ? vnfha_main : redis_main,
@@ -424,7 +418,7 @@ int main(int argc, char **argv)
 		pthread_join(t[i].th, NULL);
 		total += t[i].n;
 	}
-	secs = (double)(now_ns() - t0) / 1e9;
+	secs = (double)(vnfha__now_ns() - t0) / 1e9;
 	getrusage(RUSAGE_SELF, &ru1);
 	lat = malloc((total + 1) * sizeof(*lat));
 	blocked = malloc((total + 1) * sizeof(*blocked));
