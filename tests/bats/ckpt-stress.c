@@ -19,11 +19,11 @@
  *   ckpt-stress raw SOCKET NAME
  *       a COMMITV past the region's end sent as bytes (past the library's
  *       check): the daemon refuses the ticket, nothing stored
- *   ckpt-stress tracked PRIMARY REPLICA NAME SEED
- *       a region opened with VNFHA_CKPT_OPEN_TRACK written in place at
- *       random (one byte to several pages, page edges, the last byte), each
- *       change a tracked sync submit: the replica ends identical; prints
- *       the tracking in use
+ *   ckpt-stress tracked PRIMARY REPLICA NAME SEED [faults]
+ *       a region opened with VNFHA_CKPT_OPEN_TRACK (with "faults":
+ *       VNFHA_CKPT_OPEN_TRACK_FAULTS) written in place at random (one byte
+ *       to several pages, page edges, the last byte), each change a tracked
+ *       sync submit: the replica ends identical; prints the tracking in use
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -294,7 +294,8 @@ static int raw(const char *sock, const char *name)
 	return res.status == -ERANGE && first == 7 && last == 7 ? 0 : 1;
 }
 
-static int tracked(const char *psock, const char *rsock, const char *name, unsigned int seed)
+static int tracked(const char *psock, const char *rsock, const char *name, unsigned int seed,
+		   unsigned int flags)
 {
 	const size_t size = (8u << 20) + 123;
 	struct vnfha_ckpt_client *pri = NULL;
@@ -308,7 +309,7 @@ static int tracked(const char *psock, const char *rsock, const char *name, unsig
 		rc = vnfha_ckpt_connect(rsock, &rep);
 	}
 	if (rc == 0) {
-		rc = vnfha_ckpt_open_flags(pri, name, size, VNFHA_CKPT_OPEN_TRACK, &r);
+		rc = vnfha_ckpt_open_flags(pri, name, size, flags, &r);
 	}
 	if (rc != 0 || res == NULL) {
 		return fail("open", rc != 0 ? rc : -ENOMEM);
@@ -601,8 +602,10 @@ int main(int argc, char **argv)
 	if (argc == 4 && strcmp(argv[1], "raw") == 0) {
 		return raw(argv[2], argv[3]);
 	}
-	if (argc == 6 && strcmp(argv[1], "tracked") == 0) {
-		return tracked(argv[2], argv[3], argv[4], (unsigned int)num(argv[5]));
+	if ((argc == 6 || (argc == 7 && strcmp(argv[6], "faults") == 0)) &&
+	    strcmp(argv[1], "tracked") == 0) {
+		return tracked(argv[2], argv[3], argv[4], (unsigned int)num(argv[5]),
+			       argc == 7 ? VNFHA_CKPT_OPEN_TRACK_FAULTS : VNFHA_CKPT_OPEN_TRACK);
 	}
 	if (argc == 9 && strcmp(argv[1], "run") == 0) {
 		return run(argv);
@@ -614,7 +617,7 @@ int main(int argc, char **argv)
 		return spin(argv);
 	}
 	fprintf(stderr, "usage: ckpt-stress edges PRIMARY REPLICA NAME | raw SOCKET NAME |\n"
-			"       tracked PRIMARY REPLICA NAME SEED |\n"
+			"       tracked PRIMARY REPLICA NAME SEED [faults] |\n"
 			"       run SOCKET NAME SIZE THREADS SECONDS TIMEOUT_MS MODE |\n"
 			"       check SOCKET NAME SIZE THREADS ACKED_FILE |\n"
 			"       spin SOCKET NAME async|sync TIMEOUT_MS N\n");

@@ -3,11 +3,16 @@
  * Write tracking: known pages written to a MAP_SHARED memfd (the region's
  * real kind) are found exactly, and no write is ever lost while a writer
  * thread races the collects - with uffd-wp where this kernel has it (the
- * probe must agree with what the tracker picked), and with the forced
- * scan fallback. Random parts print their seed; VNFHA_TEST_SEED replays.
+ * probe must agree with what the tracker picked), with write-protect
+ * faults (uffd-fault) and with the forced scan fallback; and what
+ * uffd-fault asks of the process: another SIGBUS still reaches the handler
+ * installed before, a kernel write into a tracked page fails with EFAULT.
+ * Random parts print their seed; VNFHA_TEST_SEED replays.
  */
 #include <errno.h>
 #include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -143,6 +148,7 @@ static void test_many_runs(unsigned int flags)
 
 struct writer {
 	uint8_t *map;
+	unsigned int id;
 	size_t npages;
 	unsigned int seed;
 	atomic_bool stop;
@@ -152,7 +158,7 @@ struct writer {
 static void *writer_main(void *arg)
 {
 	struct writer *w = arg;
-	unsigned int s = w->seed;
+	unsigned int s = w->seed + w->id;
 
 	while (!atomic_load(&w->stop)) {
 		size_t p = (size_t)rand_r(&s) % w->npages;
@@ -174,8 +180,8 @@ static void test_racing_writer(unsigned int flags, unsigned int seed)
 {
 	struct region reg;
 	struct vnfha__ckpt_track *t = NULL;
-	struct writer w = { 0 };
-	pthread_t th;
+	struct writer w[2] = { { 0 }, { 0 } };
+	pthread_t th[2];
 	uint8_t *shadow;
 	unsigned long collects = 0;
 
@@ -187,10 +193,13 @@ static void test_racing_writer(unsigned int flags, unsigned int seed)
 	if (t == NULL || shadow == NULL) {
 		return;
 	}
-	w.map = reg.map;
-	w.npages = 256;
-	w.seed = seed;
-	CHECK_INT(pthread_create(&th, NULL, writer_main, &w), 0);
+	for (unsigned int i = 0; i < 2; i++) {
+		w[i].map = reg.map;
+		w[i].npages = 256;
+		w[i].seed = seed;
+		w[i].id = i;
+		CHECK_INT(pthread_create(&th[i], NULL, writer_main, &w[i]), 0);
+	}
 	/* Collect while the writer runs (at least 1000 collects and 200,000
 	 * writes, however the two CPUs are shared), then 10 more after it stops. */
 	for (int after = -1; after < 10;) {
@@ -204,19 +213,116 @@ static void test_racing_writer(unsigned int flags, unsigned int seed)
 		collects++;
 		if (after >= 0) {
 			after++;
-		} else if (collects >= 1000 && atomic_load(&w.writes) >= 200000) {
-			atomic_store(&w.stop, true);
-			pthread_join(th, NULL);
+		} else if (collects >= 1000 &&
+			   atomic_load(&w[0].writes) + atomic_load(&w[1].writes) >= 200000) {
+			for (unsigned int i = 0; i < 2; i++) {
+				atomic_store(&w[i].stop, true);
+				pthread_join(th[i], NULL);
+			}
 			after = 0;
 		}
 	}
 	CHECK(memcmp(shadow, reg.map, reg.size) == 0);
-	printf("racing writer (%s): %lu writes, %lu collects, shadow %s\n",
-	       vnfha__ckpt_track_kind_name(t), atomic_load(&w.writes), collects,
+	printf("racing writers (%s): %lu writes, %lu collects, shadow %s\n",
+	       vnfha__ckpt_track_kind_name(t),
+	       atomic_load(&w[0].writes) + atomic_load(&w[1].writes), collects,
 	       memcmp(shadow, reg.map, reg.size) == 0 ? "identical" : "DIFFERS");
 	vnfha__ckpt_track_free(t);
 	free(shadow);
 	region_free(&reg);
+}
+
+static sigjmp_buf app_jmp;
+static volatile sig_atomic_t app_sigbus;
+
+/* The application's own SIGBUS handler, installed before any tracker. */
+static void app_on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	app_sigbus++;
+	if (si->si_code > 0) {
+		siglongjmp(app_jmp, 1); /* a real fault: leave the access */
+	}
+}
+
+/*
+ * What uffd-fault asks of the process and gives back: a SIGBUS that is not
+ * a write to a tracked page (kill(2)'s, a fault past a memfd's end) still
+ * reaches the handler the application had installed; a write by the kernel
+ * into a tracked page fails with EFAULT (documented); once the tracker is
+ * freed, writes no longer fault. Ends with SIGBUS reset to the default:
+ * the next tracker installs libvnfha's handler again.
+ */
+static void test_fault_contract(void)
+{
+	struct sigaction sa = { .sa_sigaction = app_on_sigbus, .sa_flags = SA_SIGINFO };
+	struct vnfha__ckpt_track *t = NULL;
+	struct region reg;
+	int pipefd[2];
+	uint8_t *past;
+
+	sigemptyset(&sa.sa_mask);
+	CHECK_INT(sigaction(SIGBUS, &sa, NULL), 0);
+	CHECK_INT(region_new(4, &reg), 0);
+	memset(reg.map, 0, reg.size);
+	CHECK_INT(vnfha__ckpt_track_new(reg.map, reg.size, VNFHA_CKPT_TRACK_F_FAULTS, &t), 0);
+	if (t == NULL || vnfha__ckpt_track_kind(t) != VNFHA_CKPT_TRACK_UFFD_FAULT) {
+		fprintf(stderr, "uffd-fault not in use: %s\n", t != NULL ? vnfha__ckpt_track_why(t) : "");
+		unit_failures++;
+		vnfha__ckpt_track_free(t);
+		region_free(&reg);
+		return;
+	}
+	/* kill(2)'s SIGBUS */
+	raise(SIGBUS);
+	CHECK_INT(app_sigbus, 1);
+	/* A real fault outside the region: page 2 of a one-page memfd. */
+	past = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, reg.fd, 0);
+	CHECK(past != MAP_FAILED);
+	CHECK_INT(ftruncate(reg.fd, (off_t)page), 0);
+	if (sigsetjmp(app_jmp, 1) == 0) {
+		past[page + 1] = 1;
+	}
+	CHECK_INT(app_sigbus, 2);
+	munmap(past, 2 * page);
+	/* A real fault inside the region (its memory cut short under it): the
+	 * handler lifts the protection once, sees the same fault again and
+	 * passes it on instead of looping. */
+	if (sigsetjmp(app_jmp, 1) == 0) {
+		reg.map[2 * page + 5] = 1;
+	}
+	CHECK_INT(app_sigbus, 3);
+	CHECK_INT(ftruncate(reg.fd, (off_t)reg.size), 0);
+	{
+		const struct vnfha_ckpt_range *r = NULL;
+		size_t n = 0;
+
+		CHECK_INT(vnfha__ckpt_track_collect(t, &r, &n), 0); /* page 2, maybe */
+	}
+	/* The kernel writing into a protected page: EFAULT, not a SIGBUS. */
+	CHECK_INT(pipe(pipefd), 0);
+	CHECK_INT(write(pipefd[1], "abc", 3), 3);
+	errno = 0;
+	CHECK_INT(read(pipefd[0], reg.map + 2 * page, 3), -1);
+	CHECK_INT(errno, EFAULT);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	/* A user write is tracked, and the application's handler never saw it. */
+	reg.map[3 * page] = 7;
+	{
+		static const long three[] = { 3, -1 };
+
+		expect_pages(t, three, "contract: one user write");
+	}
+	CHECK_INT(app_sigbus, 3);
+	vnfha__ckpt_track_free(t);
+	reg.map[1] = 1; /* not tracked any more: no fault */
+	CHECK_INT(app_sigbus, 3);
+	region_free(&reg);
+	sa.sa_handler = SIG_DFL;
+	sa.sa_flags = 0;
+	sigaction(SIGBUS, &sa, NULL);
 }
 
 static void test_bad_args(void)
@@ -233,7 +339,9 @@ static void test_bad_args(void)
 	munmap(p, 2 * page);
 }
 
-static bool kernel_has_uffd_wp_async(void)
+/* The running kernel is at least major.minor (VNFHA_TEST_EXPECT_UFFD=0:
+ * a kernel built without userfaultfd, =1: assume it has it). */
+static bool kernel_at_least(unsigned long want_major, unsigned long want_minor)
 {
 	struct utsname u;
 	unsigned long major = 0;
@@ -251,7 +359,7 @@ static bool kernel_has_uffd_wp_async(void)
 	if (end != NULL && *end == '.') {
 		minor = strtoul(end + 1, NULL, 10);
 	}
-	return major > 6 || (major == 6 && minor >= 7);
+	return major > want_major || (major == want_major && minor >= want_minor);
 }
 
 int main(void)
@@ -281,12 +389,18 @@ int main(void)
 	/* On Linux >= 6.7 (uffd-wp async and PAGEMAP_SCAN merged) a failing
 	 * probe is a failure, not a fallback; VNFHA_TEST_EXPECT_UFFD=0 for a
 	 * kernel built without userfaultfd. */
-	if (kernel_has_uffd_wp_async() && probe != 0) {
+	if (kernel_at_least(6, 7) && probe != 0) {
 		fprintf(stderr, "uffd-wp expected on this kernel: %s\n", why);
 		unit_failures++;
 	}
-	for (int forced = 0; forced < 2; forced++) {
-		unsigned int flags = forced ? VNFHA_CKPT_TRACK_F_FORCE_SCAN : 0;
+	/* uffd-fault needs SIGBUS mode (4.14) and shmem write-protect (5.19). */
+	if (kernel_at_least(5, 19)) {
+		test_fault_contract();
+	}
+	for (int way = 0; way < 3; way++) {
+		static const unsigned int ways[] = { 0, VNFHA_CKPT_TRACK_F_FAULTS,
+						     VNFHA_CKPT_TRACK_F_FORCE_SCAN };
+		unsigned int flags = ways[way];
 
 		test_known_pages(flags);
 		test_many_runs(flags);
