@@ -224,6 +224,15 @@ void vnfha__ckpt_fault_free(struct vnfha__ckpt_fault *f)
 	free(f);
 }
 
+int vnfha__ckpt_fault_open_all(struct vnfha__ckpt_fault *f)
+{
+	int rc = vnfha__ckpt_uffd_wp(f->uffd, f->start, f->size, false);
+
+	/* Marked even if that failed part way: the next take protects all. */
+	vnfha__ckpt_fault_mark(f, 0, f->size / f->page);
+	return rc;
+}
+
 /* A run of taken pages: protected again, then reported; marked again if
  * either fails. */
 static int flush_run(struct vnfha__ckpt_fault *f, uint64_t first, uint64_t n,

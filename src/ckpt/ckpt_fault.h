@@ -58,6 +58,10 @@ typedef int (*vnfha__ckpt_fault_add_fn)(void *ctx, uint64_t offset, uint64_t len
  */
 int vnfha__ckpt_fault_take(struct vnfha__ckpt_fault *f, vnfha__ckpt_fault_add_fn add, void *ctx);
 
+/* Lifts the protection of the whole mapping and marks every page written:
+ * the kernel may write into it until the next take. 0 or -errno. */
+int vnfha__ckpt_fault_open_all(struct vnfha__ckpt_fault *f);
+
 /* Marks pages first .. first + n - 1 written (the next take reports them). */
 void vnfha__ckpt_fault_mark(struct vnfha__ckpt_fault *f, uint64_t first, uint64_t n);
 

@@ -480,17 +480,24 @@ int vnfha_ckpt_restore(struct vnfha_ckpt_region *region)
 		return -ENOTCONN;
 	}
 	dst = region->data;
+	/* The bytes are read(2) into the region: a region tracked by faults
+	 * opens to the kernel (else EFAULT), and no tracked submit protects it
+	 * again until they are in (the region's lock held). */
+	pthread_mutex_lock(&region->lock);
+	if (region->track != NULL) {
+		rc = vnfha__ckpt_track_before_kernel_writes(region->track);
+		rc = rc != 0 ? rc : -EAGAIN;
+	}
 	/* On the client's own connection: the region's carries results. */
 	for (int attempt = 0; attempt < 4 && rc == -EAGAIN; attempt++) {
 		rc = vnfha__ckpt_client_get_into(&region->client->conn, region->name, &dst,
 						 region->size, false, &o);
 	}
 	if (rc == 0) {
-		pthread_mutex_lock(&region->lock);
 		region->version.epoch = o.epoch;
 		region->version.gen = o.gen;
-		pthread_mutex_unlock(&region->lock);
 	}
+	pthread_mutex_unlock(&region->lock);
 	return rc;
 }
 

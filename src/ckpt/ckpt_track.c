@@ -417,6 +417,11 @@ int vnfha__ckpt_track_collect(struct vnfha__ckpt_track *t, const struct vnfha_ck
 	return 0;
 }
 
+int vnfha__ckpt_track_before_kernel_writes(struct vnfha__ckpt_track *t)
+{
+	return t->kind == VNFHA_CKPT_TRACK_UFFD_FAULT ? vnfha__ckpt_fault_open_all(t->fault) : 0;
+}
+
 int vnfha__ckpt_track_redirty(struct vnfha__ckpt_track *t, const struct vnfha_ckpt_range *ranges,
 			      size_t n)
 {

@@ -86,6 +86,15 @@ int vnfha__ckpt_track_collect(struct vnfha__ckpt_track *t, const struct vnfha_ck
 int vnfha__ckpt_track_redirty(struct vnfha__ckpt_track *t, const struct vnfha_ckpt_range *ranges,
 			      size_t n);
 
+/*
+ * Before the kernel writes into the region (read(2) into it: a restore):
+ * uffd-fault lifts its protection, which such writes would fail on
+ * (EFAULT), until the next collect, and counts every page written, as the
+ * other ways find pages the kernel wrote. The caller serialises it with
+ * collect and holds off collects until the kernel's writes are done.
+ */
+int vnfha__ckpt_track_before_kernel_writes(struct vnfha__ckpt_track *t);
+
 /* Runs the kernel probe alone: 0 when uffd-wp tracking of a shared memfd
  * works here, else -errno and a reason in why. */
 int vnfha__ckpt_track_probe(char *why, size_t why_len);

@@ -83,6 +83,10 @@ same_versions() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"tracking uffd-fault"* ]]
+	# A restore reads into the region (the kernel writes: EFAULT unless the
+	# region is opened to it), and tracking goes on after it.
+	[[ "$output" == *"restored: identical"* ]]
+	[[ "$output" == *"tracked after restore: replica holds version "*", identical"* ]]
 	run ckpt 1 status
 	[[ "$output" == *"commits tk3 "*" tracking uffd-fault"* ]]
 	grep -q "checkpoint 'tk3': tracked submits find written pages by userfaultfd write-protect faults" "$WORK/n1/log"
