@@ -23,7 +23,7 @@ struct vnfha__ckpt_fault {
 	size_t page;
 	int uffd;
 	uint64_t id;		/* unique per tracker, for the handler's loop guard */
-	_Atomic unsigned int gen; /* raised by each take before it protects */
+	_Atomic unsigned int gen; /* odd while a take runs: raised as it starts and ends */
 	word_t *bits;		/* one bit per page */
 	word_t *summary;	/* one bit per word of bits */
 	size_t n_words;
@@ -36,8 +36,9 @@ static _Atomic unsigned int in_handler; /* handlers walking the list now */
 static struct sigaction before; /* SIGBUS's action before ours */
 static uint64_t next_id = 1;
 
-/* The last fault this thread handled: the same page of the same tracker in
- * the same generation again means the protection was not the cause. */
+/* The last fault this thread handled: the same page of the same tracker
+ * again in the same even generation (no take ran or was running since, so
+ * nothing protected the page again) means the protection was not the cause. */
 static __thread uintptr_t last_page __attribute__((tls_model("initial-exec")));
 static __thread uint64_t last_id __attribute__((tls_model("initial-exec")));
 static __thread unsigned int last_gen __attribute__((tls_model("initial-exec")));
@@ -78,7 +79,7 @@ static bool handle(struct vnfha__ckpt_fault *f, uintptr_t addr)
 	uintptr_t page = addr - (addr - f->start) % f->page;
 	unsigned int gen = atomic_load(&f->gen);
 
-	if (last_page == page && last_id == f->id && last_gen == gen) {
+	if (last_page == page && last_id == f->id && last_gen == gen && gen % 2 == 0) {
 		return false;
 	}
 	last_page = page;
@@ -256,7 +257,8 @@ int vnfha__ckpt_fault_take(struct vnfha__ckpt_fault *f, vnfha__ckpt_fault_add_fn
 	uint64_t run_n = 0;
 	int rc = 0;
 
-	/* Before any page is protected again (see the handler's loop guard). */
+	/* Odd from before any page is protected again until after the last
+	 * (see the handler's loop guard). */
 	atomic_fetch_add(&f->gen, 1);
 	for (size_t s = 0; s < n_summary; s++) {
 		uint64_t sw = atomic_load(&f->summary[s]) != 0 ? atomic_exchange(&f->summary[s], 0) : 0;
@@ -293,5 +295,6 @@ int vnfha__ckpt_fault_take(struct vnfha__ckpt_fault *f, vnfha__ckpt_fault_add_fn
 	if (rc == 0 && run_n > 0) {
 		rc = flush_run(f, run_first, run_n, add, ctx);
 	}
+	atomic_fetch_add(&f->gen, 1);
 	return rc;
 }

@@ -22,9 +22,11 @@
  *     that handler); threads that write must not block SIGBUS.
  *
  * Writes racing a take are never lost: the handler lifts the protection
- * before it marks the page, and a take raises the generation before it
- * protects again, so a write lands either before the take protects its
- * page (in this take, or marked for the next) or faults again.
+ * before it marks the page, so a write lands either before the take
+ * protects its page again (in this take, or marked for the next) or faults
+ * again. A take makes the generation odd while it runs: the handler passes
+ * a fault on only when the same thread faults again on the same page in
+ * the same even generation (nothing can have protected it again).
  */
 #ifndef VNFHA_CKPT_FAULT_H
 #define VNFHA_CKPT_FAULT_H
