@@ -63,6 +63,7 @@ same_versions() {
 	run ip netns exec "${PFX}n1" "$STRESS" tracked "$WORK/n1/sock" "$WORK/n2/sock" tk "$SEED"
 	echo "$output"
 	[ "$status" -eq 0 ]
+	[[ "$output" == *"tracked by four threads: replica holds version "*", identical"* ]]
 	# This kernel has uffd-wp with PAGEMAP_SCAN (Linux >= 6.7) or not.
 	kind=$(sed -n 's/^tracking //p' <<<"$output")
 	[ "$kind" = uffd-wp ] || [ "$kind" = scan ]
@@ -83,6 +84,7 @@ same_versions() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"tracking uffd-fault"* ]]
+	[[ "$output" == *"tracked by four threads: replica holds version "*", identical"* ]]
 	# A restore reads into the region (the kernel writes: EFAULT unless the
 	# region is opened to it), and tracking goes on after it.
 	[[ "$output" == *"restored: identical"* ]]
