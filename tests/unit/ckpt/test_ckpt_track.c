@@ -15,7 +15,10 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <grp.h>
+#include <sys/prctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -421,6 +424,67 @@ static void test_fault_during_take(void)
 	sigaction(SIGBUS, &sa, NULL);
 }
 
+/*
+ * VNFCs run unprivileged, and the kernel's default keeps userfaultfd from
+ * them (vm.unprivileged_userfaultfd=0) unless it handles user-mode faults
+ * only: as uid 65534, both uffd ways are picked where the kernel has them
+ * and find the page written. Run as root, forked and dropped. A uid change
+ * without exec leaves the process not dumpable and /proc/self/pagemap
+ * root's: uffd-fault does not need it (checked so); uffd-wp is checked
+ * dumpable again, as a process started as that user is.
+ */
+static void test_unprivileged(bool want_wp)
+{
+	pid_t pid;
+	int status = 0;
+
+	if (geteuid() != 0) {
+		return; /* already unprivileged: the other tests are this one */
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		static const long two[] = { 2, -1 };
+		unsigned int flags[] = { VNFHA_CKPT_TRACK_F_FAULTS, 0 };
+		enum vnfha__ckpt_track_kind kinds[] = { VNFHA_CKPT_TRACK_UFFD_FAULT,
+							VNFHA_CKPT_TRACK_UFFD_WP };
+
+		if (setgroups(0, NULL) != 0 || setresgid(65534, 65534, 65534) != 0 ||
+		    setresuid(65534, 65534, 65534) != 0) {
+			_exit(2);
+		}
+		for (int i = 0; i < (want_wp ? 2 : 1); i++) {
+			struct vnfha__ckpt_track *t = NULL;
+			struct region reg;
+
+			if (i == 1 && prctl(PR_SET_DUMPABLE, 1) != 0) {
+				_exit(3);
+			}
+			CHECK_INT(region_new(4, &reg), 0);
+			CHECK_INT(vnfha__ckpt_track_new(reg.map, reg.size, flags[i], &t), 0);
+			if (t == NULL) {
+				_exit(1);
+			}
+			if (vnfha__ckpt_track_kind(t) != kinds[i]) {
+				fprintf(stderr, "unprivileged: %s in use: %s\n",
+					vnfha__ckpt_track_kind_name(t), vnfha__ckpt_track_why(t));
+				unit_failures++;
+			}
+			reg.map[2 * page + 1] = 1;
+			expect_pages(t, two, "unprivileged");
+			printf("unprivileged (uid %u): %s\n", (unsigned int)getuid(),
+			       vnfha__ckpt_track_kind_name(t));
+			vnfha__ckpt_track_free(t);
+			region_free(&reg);
+		}
+		fflush(stdout);
+		_exit(unit_failures == 0 ? 0 : 1);
+	}
+	CHECK(pid > 0);
+	CHECK_INT(waitpid(pid, &status, 0), pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 static void test_bad_args(void)
 {
 	struct vnfha__ckpt_track *t = NULL;
@@ -493,6 +557,7 @@ int main(void)
 	if (kernel_at_least(5, 19)) {
 		test_fault_contract();
 		test_fault_during_take();
+		test_unprivileged(kernel_at_least(6, 7));
 	}
 	for (int way = 0; way < 3; way++) {
 		static const unsigned int ways[] = { 0, VNFHA_CKPT_TRACK_F_FAULTS,
