@@ -273,8 +273,10 @@ int vnfha_ckpt_write(struct vnfha_ckpt_region *region, uint64_t offset, const vo
 
 /*
  * Submits the pages this process wrote in the region since its last
- * tracked submit (opened with VNFHA_CKPT_OPEN_TRACK; pages written during
- * the call are in this version or the next, never lost). Without tracking:
+ * tracked submit (opened with VNFHA_CKPT_OPEN_TRACK or
+ * VNFHA_CKPT_OPEN_TRACK_FAULTS; pages written during the call are in this
+ * version or the next, never lost). Its cost: the region's page tables
+ * (uffd-wp), what was written (uffd-fault) or the region (scan). Without tracking:
  * a whole-region commit, as vnfha_ckpt_commit() but with a ticket.
  * Errors as vnfha_ckpt_submit().
  */
