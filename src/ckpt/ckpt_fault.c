@@ -116,10 +116,15 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
 	errno = saved;
 }
 
-/* Ours, unless the process replaced it since: then ours again, passing on
- * to what it had installed. */
+/*
+ * Ours from the first tracker on, passing on to the action found then.
+ * Reset to the default since: ours again. Replaced by another handler
+ * since: that one may pass on to ours, and ours to it would loop, so no
+ * new tracker (-EBUSY; the caller falls back).
+ */
 static int install_locked(void)
 {
+	static bool installed;
 	struct sigaction sa = { .sa_sigaction = on_sigbus,
 				.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK };
 	struct sigaction now;
@@ -130,8 +135,16 @@ static int install_locked(void)
 	if ((now.sa_flags & SA_SIGINFO) && now.sa_sigaction == on_sigbus) {
 		return 0;
 	}
+	if (installed && ((now.sa_flags & SA_SIGINFO) ||
+			  (now.sa_handler != SIG_DFL && now.sa_handler != SIG_IGN))) {
+		return -EBUSY;
+	}
 	sigemptyset(&sa.sa_mask);
-	return sigaction(SIGBUS, &sa, &before) == 0 ? 0 : -errno;
+	if (sigaction(SIGBUS, &sa, &before) != 0) {
+		return -errno;
+	}
+	installed = true;
+	return 0;
 }
 
 int vnfha__ckpt_fault_new(void *map, size_t size, size_t page, struct vnfha__ckpt_fault **ret_fault,
@@ -167,7 +180,9 @@ int vnfha__ckpt_fault_new(void *map, size_t size, size_t page, struct vnfha__ckp
 	}
 	pthread_mutex_lock(&reg_lock);
 	rc = install_locked();
-	if (rc != 0) {
+	if (rc == -EBUSY) {
+		snprintf(why, why_len, "the process replaced libvnfha's SIGBUS handler");
+	} else if (rc != 0) {
 		snprintf(why, why_len, "sigaction(SIGBUS): %s", strerror(-rc));
 	} else {
 		f->id = next_id++;

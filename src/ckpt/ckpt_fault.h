@@ -14,12 +14,13 @@
  * What it asks of the process (vnfha_ckpt_open_flags(3) says it too):
  *   - the kernel may not write into the mapping (read(2) into a protected
  *     page fails with EFAULT: the fault is not a user-mode one);
- *   - SIGBUS: one handler, installed by the first tracker and again by a
- *     later one if the process replaced it; a SIGBUS that is not a write
- *     to a tracked page goes to the action the process had before (its
- *     handler, or the default: a core dump). A handler the process
- *     installs while a tracker lives replaces it (tracked writes then reach
- *     that handler); threads that write must not block SIGBUS.
+ *   - SIGBUS: one handler, installed by the first tracker, passing every
+ *     SIGBUS that is not a write to a tracked page to the action the
+ *     process had then (its handler, or the default: a core dump); a
+ *     later tracker installs it again if the action was reset to the
+ *     default, and fails (-EBUSY: the caller falls back) if another
+ *     handler replaced it, which then gets the tracked writes of the
+ *     trackers alive; threads that write must not block SIGBUS.
  *
  * Writes racing a take are never lost: the handler lifts the protection
  * before it marks the page, so a write lands either before the take
@@ -40,7 +41,8 @@ struct vnfha__ckpt_fault;
  * Protects [map, map + size) (page aligned, this process's mapping) and
  * tracks its writes from here on.
  * Errors: -ENOMEM; -errno of userfaultfd(2) or its ioctls, with a reason in
- * why (a kernel without them: the caller falls back).
+ * why (a kernel without them: the caller falls back); -EBUSY SIGBUS has
+ * another handler, installed after libvnfha's.
  */
 int vnfha__ckpt_fault_new(void *map, size_t size, size_t page, struct vnfha__ckpt_fault **ret_fault,
 			  char *why, size_t why_len);

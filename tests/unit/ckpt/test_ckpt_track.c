@@ -271,8 +271,8 @@ static void app_on_sigbus(int sig, siginfo_t *si, void *uc)
  * a write to a tracked page (kill(2)'s, a fault past a memfd's end) still
  * reaches the handler the application had installed; a write by the kernel
  * into a tracked page fails with EFAULT (documented); once the tracker is
- * freed, writes no longer fault. Ends with SIGBUS reset to the default:
- * the next tracker installs libvnfha's handler again.
+ * freed, writes no longer fault. The first uffd-fault tracker of the
+ * process: libvnfha's handler stays, passing on to the application's.
  */
 static void test_fault_contract(void)
 {
@@ -340,9 +340,6 @@ static void test_fault_contract(void)
 	reg.map[1] = 1; /* not tracked any more: no fault */
 	CHECK_INT(app_sigbus, 3);
 	region_free(&reg);
-	sa.sa_handler = SIG_DFL;
-	sa.sa_flags = 0;
-	sigaction(SIGBUS, &sa, NULL);
 }
 
 struct during_take {
@@ -378,20 +375,18 @@ static int write_during_take(void *ctx, uint64_t off, uint64_t len)
 /*
  * A thread that writes a page twice while one take runs, the take
  * protecting it again in between, faults twice on it: both are tracked
- * writes, not a fault to pass on (the application's handler, installed
- * here, must see none), and the page is reported again by the next take.
+ * writes, not a fault to pass on (the application's handler, the one
+ * libvnfha's passes on to since test_fault_contract, must see none), and
+ * the page is reported again by the next take.
  */
 static void test_fault_during_take(void)
 {
-	struct sigaction sa = { .sa_sigaction = app_on_sigbus, .sa_flags = SA_SIGINFO };
 	struct vnfha__ckpt_fault *f = NULL;
 	struct during_take d = { 0 };
 	struct region reg;
 	char why[200];
 	static const long q[] = { Q, -1 };
 
-	sigemptyset(&sa.sa_mask);
-	CHECK_INT(sigaction(SIGBUS, &sa, NULL), 0);
 	CHECK_INT(region_new(2 * Q, &reg), 0);
 	memset(reg.map, 0, reg.size);
 	CHECK_INT(vnfha__ckpt_fault_new(reg.map, reg.size, page, &f, why, sizeof(why)), 0);
@@ -419,9 +414,6 @@ static void test_fault_during_take(void)
 		}
 	}
 	region_free(&reg);
-	sa.sa_handler = SIG_DFL;
-	sa.sa_flags = 0;
-	sigaction(SIGBUS, &sa, NULL);
 }
 
 /*
@@ -483,6 +475,50 @@ static void test_unprivileged(bool want_wp)
 	CHECK(pid > 0);
 	CHECK_INT(waitpid(pid, &status, 0), pid);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static void other_on_sigbus(int sig)
+{
+	(void)sig;
+	_exit(97);
+}
+
+/*
+ * SIGBUS reset to the default after libvnfha installed its handler: the
+ * next uffd-fault tracker installs it again. Replaced by another handler
+ * (which may pass on to libvnfha's: passing on to it would loop): the
+ * next tracker falls back to the other ways and says why. Ends with the
+ * default action, so later trackers install libvnfha's handler again.
+ */
+static void test_fault_handler_replaced(void)
+{
+	struct sigaction sa = { .sa_handler = SIG_DFL };
+	struct vnfha__ckpt_track *t = NULL;
+	struct region reg;
+
+	sigemptyset(&sa.sa_mask);
+	CHECK_INT(region_new(4, &reg), 0);
+	CHECK_INT(sigaction(SIGBUS, &sa, NULL), 0);
+	CHECK_INT(vnfha__ckpt_track_new(reg.map, reg.size, VNFHA_CKPT_TRACK_F_FAULTS, &t), 0);
+	if (t != NULL) {
+		CHECK_INT(vnfha__ckpt_track_kind(t), VNFHA_CKPT_TRACK_UFFD_FAULT);
+		reg.map[page] = 1; /* handled, not the default action */
+		vnfha__ckpt_track_free(t);
+		t = NULL;
+	}
+	sa.sa_handler = other_on_sigbus;
+	CHECK_INT(sigaction(SIGBUS, &sa, NULL), 0);
+	CHECK_INT(vnfha__ckpt_track_new(reg.map, reg.size, VNFHA_CKPT_TRACK_F_FAULTS, &t), 0);
+	if (t != NULL) {
+		CHECK(vnfha__ckpt_track_kind(t) != VNFHA_CKPT_TRACK_UFFD_FAULT);
+		CHECK(strstr(vnfha__ckpt_track_why(t), "replaced libvnfha's SIGBUS handler") != NULL);
+		printf("SIGBUS handler replaced: %s (%s)\n", vnfha__ckpt_track_kind_name(t),
+		       vnfha__ckpt_track_why(t));
+		vnfha__ckpt_track_free(t);
+	}
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGBUS, &sa, NULL);
+	region_free(&reg);
 }
 
 static void test_bad_args(void)
@@ -558,6 +594,7 @@ int main(void)
 		test_fault_contract();
 		test_fault_during_take();
 		test_unprivileged(kernel_at_least(6, 7));
+		test_fault_handler_replaced();
 	}
 	for (int way = 0; way < 3; way++) {
 		static const unsigned int ways[] = { 0, VNFHA_CKPT_TRACK_F_FAULTS,
