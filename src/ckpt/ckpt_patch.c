@@ -114,11 +114,10 @@ int vnfha__ckpt_commitv_decode(const uint8_t *buf, size_t len, struct vnfha__ckp
 	cv.n_ranges = (uint32_t)get_n(&c, 4);
 	cv.ranges = take(&c, cv.n_ranges, VNFHA_CKPT_RANGE_LEN);
 	if (c.err != 0 || cv.mode > 2 ||
-	    (cv.flags & ~(VNFHA_CKPT_CV_SCAN | VNFHA_CKPT_CV_MORE | VNFHA_CKPT_CV_UFFD |
-			  VNFHA_CKPT_CV_HASHED)) != 0 ||
+	    (cv.flags & ~(VNFHA_CKPT_CV_SCAN | VNFHA_CKPT_CV_MORE | VNFHA_CKPT_CV_TRACKED)) != 0 ||
 	    ((cv.flags & VNFHA_CKPT_CV_SCAN) &&
 	     (cv.n_ranges != 0 || (cv.flags & ~VNFHA_CKPT_CV_SCAN) != 0)) ||
-	    ((cv.flags & VNFHA_CKPT_CV_UFFD) && (cv.flags & VNFHA_CKPT_CV_HASHED))) {
+	    __builtin_popcount(cv.flags & VNFHA_CKPT_CV_TRACKED) > 1) {
 		return -EBADMSG;
 	}
 	for (uint32_t i = 0; i < cv.n_ranges; i++) {

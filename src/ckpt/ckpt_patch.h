@@ -40,6 +40,8 @@
 #define VNFHA_CKPT_CV_MORE 0x2u /* this ticket continues in the next COMMITV */
 #define VNFHA_CKPT_CV_UFFD 0x4u /* a tracked submit: pages found by uffd write-protect */
 #define VNFHA_CKPT_CV_HASHED 0x8u /* a tracked submit: pages found by the page-hash scan */
+#define VNFHA_CKPT_CV_FAULT 0x10u /* a tracked submit: pages found by write-protect faults */
+#define VNFHA_CKPT_CV_TRACKED (VNFHA_CKPT_CV_UFFD | VNFHA_CKPT_CV_HASHED | VNFHA_CKPT_CV_FAULT)
 /* PATCH flags: VNFHA_CKPT_F_DURABLE (ckpt_wire.h) only */
 
 #define VNFHA_CKPT_RANGE_LEN 12 /* offset u64, length u32 */

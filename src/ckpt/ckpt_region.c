@@ -37,7 +37,7 @@ int vnfha_ckpt_open_flags(struct vnfha_ckpt_client *client, const char *name, si
 
 	/* Checked before sending: a refused request leaves no answer unread. */
 	if (client == NULL || ret_region == NULL || !vnfha__ckpt_name_is_valid(name) ||
-	    (flags & ~VNFHA_CKPT_OPEN_TRACK) != 0) {
+	    (flags & ~(VNFHA_CKPT_OPEN_TRACK | VNFHA_CKPT_OPEN_TRACK_FAULTS)) != 0) {
 		return -EINVAL;
 	}
 	r = calloc(1, sizeof(*r));
@@ -69,11 +69,15 @@ int vnfha_ckpt_open_flags(struct vnfha_ckpt_client *client, const char *name, si
 		r->data = mmap(NULL, r->map_len, PROT_READ | PROT_WRITE, MAP_SHARED, r->conn.recv_fd, 0);
 		rc = r->data == MAP_FAILED ? -errno : 0;
 	}
-	if (rc == 0 && (flags & VNFHA_CKPT_OPEN_TRACK)) {
+	if (rc == 0 && (flags & (VNFHA_CKPT_OPEN_TRACK | VNFHA_CKPT_OPEN_TRACK_FAULTS))) {
 		const char *how = getenv("VNFHA_CKPT_TRACK");
 		unsigned int tf = how != NULL && strcmp(how, "scan") == 0
 					  ? VNFHA_CKPT_TRACK_F_FORCE_SCAN
 					  : 0;
+
+		if (flags & VNFHA_CKPT_OPEN_TRACK_FAULTS) {
+			tf |= VNFHA_CKPT_TRACK_F_FAULTS;
+		}
 
 		rc = vnfha__ckpt_track_new(r->data, r->map_len, tf, &r->track);
 	}
@@ -393,9 +397,10 @@ int vnfha_ckpt_submit_tracked(struct vnfha_ckpt_region *region, enum vnfha_ckpt_
 	if (rc == 0) {
 		/* The flag tells the daemon how the pages were found (its status
 		 * says which tracking a checkpoint's submits use). */
-		uint32_t how = vnfha__ckpt_track_kind(region->track) == VNFHA_CKPT_TRACK_UFFD_WP
-				       ? VNFHA_CKPT_CV_UFFD
-				       : VNFHA_CKPT_CV_HASHED;
+		enum vnfha__ckpt_track_kind kind = vnfha__ckpt_track_kind(region->track);
+		uint32_t how = kind == VNFHA_CKPT_TRACK_UFFD_FAULT ? VNFHA_CKPT_CV_FAULT
+			       : kind == VNFHA_CKPT_TRACK_UFFD_WP  ? VNFHA_CKPT_CV_UFFD
+								    : VNFHA_CKPT_CV_HASHED;
 
 		rc = submit(region, copy, n, mode, timeout_ms, how, true, ret_ticket);
 		if (rc != 0) {
@@ -475,17 +480,24 @@ int vnfha_ckpt_restore(struct vnfha_ckpt_region *region)
 		return -ENOTCONN;
 	}
 	dst = region->data;
+	/* The bytes are read(2) into the region: a region tracked by faults
+	 * opens to the kernel (else EFAULT), and no tracked submit protects it
+	 * again until they are in (the region's lock held). */
+	pthread_mutex_lock(&region->lock);
+	if (region->track != NULL) {
+		rc = vnfha__ckpt_track_before_kernel_writes(region->track);
+		rc = rc != 0 ? rc : -EAGAIN;
+	}
 	/* On the client's own connection: the region's carries results. */
 	for (int attempt = 0; attempt < 4 && rc == -EAGAIN; attempt++) {
 		rc = vnfha__ckpt_client_get_into(&region->client->conn, region->name, &dst,
 						 region->size, false, &o);
 	}
 	if (rc == 0) {
-		pthread_mutex_lock(&region->lock);
 		region->version.epoch = o.epoch;
 		region->version.gen = o.gen;
-		pthread_mutex_unlock(&region->lock);
 	}
+	pthread_mutex_unlock(&region->lock);
 	return rc;
 }
 

@@ -2,33 +2,24 @@
 /* Write tracking of a checkpoint region; the two ways are in ckpt_track.h. */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/userfaultfd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 #define XXH_INLINE_ALL /* header-only: libvnfha gains no run-time dependency */
 #include <xxhash.h>
 
+#include "ckpt/ckpt_fault.h"
 #include "ckpt/ckpt_track.h"
+#include "ckpt/ckpt_uffd.h"
 
 /*
  * Linux 6.7 uapi (include/uapi/linux/userfaultfd.h, include/uapi/linux/fs.h)
  * that Debian 12's 6.1 headers lack. Defined here when missing; whether the
  * running kernel has them is probed at run time (UFFDIO_API's features).
  */
-#ifndef UFFD_USER_MODE_ONLY
-#define UFFD_USER_MODE_ONLY 1
-#endif
-#ifndef UFFD_FEATURE_WP_HUGETLBFS_SHMEM
-#define UFFD_FEATURE_WP_HUGETLBFS_SHMEM (1 << 12) /* Linux 5.19 */
-#endif
-#ifndef UFFD_FEATURE_WP_ASYNC
-#define UFFD_FEATURE_WP_ASYNC (1 << 15) /* Linux 6.7 */
-#endif
 #ifndef PAGEMAP_SCAN
 #define PAGEMAP_SCAN _IOWR('f', 16, struct pm_scan_arg) /* Linux 6.7 */
 #define PM_SCAN_WP_MATCHING (1 << 0)
@@ -66,6 +57,7 @@ struct vnfha__ckpt_track {
 	char why[160];
 	int uffd;
 	int pagemap;
+	struct vnfha__ckpt_fault *fault; /* uffd-fault */
 	bool rearm_all; /* a failed scan: report everything once more */
 	uint64_t *hashes; /* scan: one per page */
 	uint8_t *redirty; /* scan: 1 = report this page next time whatever its hash */
@@ -75,55 +67,27 @@ struct vnfha__ckpt_track {
 	struct page_region vec[SCAN_VEC];
 };
 
-static int wp_range(int uffd, void *start, size_t len, bool protect)
-{
-	struct uffdio_writeprotect wp = {
-		.range = { .start = (uintptr_t)start, .len = len },
-		.mode = protect ? UFFDIO_WRITEPROTECT_MODE_WP : 0,
-	};
-
-	return ioctl(uffd, UFFDIO_WRITEPROTECT, &wp) == 0 ? 0 : -errno;
-}
-
-/* userfaultfd with async write-protect registered on [map, map + size). */
+/* userfaultfd with async write-protect registered on [map, map + size),
+ * all of it protected: async WP never delivers a fault. */
 static int uffd_setup(void *map, size_t size, int *ret_uffd, char *why, size_t why_len)
 {
-	struct uffdio_api api = { .api = UFFD_API,
-				  .features = UFFD_FEATURE_WP_ASYNC | UFFD_FEATURE_WP_HUGETLBFS_SHMEM };
-	struct uffdio_register reg = { .range = { .start = (uintptr_t)map, .len = size },
-				       .mode = UFFDIO_REGISTER_MODE_WP };
-	/* User-mode only: allowed without CAP_SYS_PTRACE whatever
-	 * vm.unprivileged_userfaultfd says; async WP never delivers a fault. */
-	int fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+	int fd = vnfha__ckpt_uffd_open((uintptr_t)map, size,
+				       UFFD_FEATURE_WP_ASYNC | UFFD_FEATURE_WP_HUGETLBFS_SHMEM,
+				       "userfaultfd WP_ASYNC and WP_HUGETLBFS_SHMEM (Linux >= 6.7 has both)",
+				       why, why_len);
 	int rc;
 
 	if (fd < 0) {
-		rc = -errno;
-		snprintf(why, why_len, "userfaultfd: %s", strerror(errno));
-		return rc;
+		return fd;
 	}
-	if (ioctl(fd, UFFDIO_API, &api) != 0) {
-		rc = -errno;
-		snprintf(why, why_len, "kernel lacks userfaultfd %s%s (Linux >= 6.7 has both): %s",
-			 "WP_ASYNC", " and WP_HUGETLBFS_SHMEM", strerror(errno));
-		goto fail;
-	}
-	if (ioctl(fd, UFFDIO_REGISTER, &reg) != 0) {
-		rc = -errno;
-		snprintf(why, why_len, "UFFDIO_REGISTER (write-protect) of the region: %s",
-			 strerror(errno));
-		goto fail;
-	}
-	rc = wp_range(fd, map, size, true);
+	rc = vnfha__ckpt_uffd_wp(fd, (uintptr_t)map, size, true);
 	if (rc != 0) {
 		snprintf(why, why_len, "UFFDIO_WRITEPROTECT of the region: %s", strerror(-rc));
-		goto fail;
+		close(fd);
+		return rc;
 	}
 	*ret_uffd = fd;
 	return 0;
-fail:
-	close(fd);
-	return rc;
 }
 
 /* One PAGEMAP_SCAN call: written pages in [start, end), re-protected when wp. */
@@ -239,6 +203,11 @@ static int out_add(struct vnfha__ckpt_track *t, uint64_t off, uint64_t len)
 	return 0;
 }
 
+static int out_add_fn(void *ctx, uint64_t off, uint64_t len)
+{
+	return out_add(ctx, off, len);
+}
+
 static void hash_pages(struct vnfha__ckpt_track *t)
 {
 	size_t np = t->size / t->page;
@@ -269,8 +238,20 @@ int vnfha__ckpt_track_new(void *map, size_t size, unsigned int flags,
 	t->pagemap = -1;
 	if (flags & VNFHA_CKPT_TRACK_F_FORCE_SCAN) {
 		snprintf(t->why, sizeof(t->why), "uffd-wp not tried (scan asked for)");
+	} else if ((flags & VNFHA_CKPT_TRACK_F_FAULTS) &&
+		   vnfha__ckpt_fault_new(map, size, page, &t->fault, t->why, sizeof(t->why)) == 0) {
+		t->kind = VNFHA_CKPT_TRACK_UFFD_FAULT;
+		t->why[0] = '\0';
+		*ret_track = t;
+		return 0;
 	} else {
-		rc = vnfha__ckpt_track_probe(t->why, sizeof(t->why));
+		/* Not asked for faults, or they failed: t->why keeps that reason. */
+		char why[sizeof(t->why)];
+
+		rc = vnfha__ckpt_track_probe(why, sizeof(why));
+		if (!(flags & VNFHA_CKPT_TRACK_F_FAULTS)) {
+			memcpy(t->why, why, sizeof(why));
+		}
 	}
 	if (rc == 0) {
 		rc = uffd_setup(map, size, &t->uffd, t->why, sizeof(t->why));
@@ -286,7 +267,9 @@ int vnfha__ckpt_track_new(void *map, size_t size, unsigned int flags,
 	}
 	if (rc == 0) {
 		t->kind = VNFHA_CKPT_TRACK_UFFD_WP;
-		t->why[0] = '\0';
+		if (!(flags & VNFHA_CKPT_TRACK_F_FAULTS)) {
+			t->why[0] = '\0';
+		}
 		*ret_track = t;
 		return 0;
 	}
@@ -318,6 +301,7 @@ void vnfha__ckpt_track_free(struct vnfha__ckpt_track *t)
 	if (t->pagemap >= 0) {
 		close(t->pagemap);
 	}
+	vnfha__ckpt_fault_free(t->fault);
 	free(t->hashes);
 	free(t->redirty);
 	free(t->out);
@@ -331,7 +315,14 @@ enum vnfha__ckpt_track_kind vnfha__ckpt_track_kind(const struct vnfha__ckpt_trac
 
 const char *vnfha__ckpt_track_kind_name(const struct vnfha__ckpt_track *t)
 {
-	return t->kind == VNFHA_CKPT_TRACK_UFFD_WP ? "uffd-wp" : "scan";
+	switch (t->kind) {
+	case VNFHA_CKPT_TRACK_UFFD_FAULT:
+		return "uffd-fault";
+	case VNFHA_CKPT_TRACK_UFFD_WP:
+		return "uffd-wp";
+	default:
+		return "scan";
+	}
 }
 
 const char *vnfha__ckpt_track_why(const struct vnfha__ckpt_track *t)
@@ -346,7 +337,7 @@ static int collect_uffd(struct vnfha__ckpt_track *t)
 
 	if (t->rearm_all) {
 		/* The last scan failed part way: everything is suspect once. */
-		int rc = wp_range(t->uffd, t->map, t->size, true);
+		int rc = vnfha__ckpt_uffd_wp(t->uffd, (uintptr_t)t->map, t->size, true);
 
 		if (rc != 0) {
 			return rc;
@@ -407,13 +398,28 @@ int vnfha__ckpt_track_collect(struct vnfha__ckpt_track *t, const struct vnfha_ck
 	int rc;
 
 	t->n_out = 0;
-	rc = t->kind == VNFHA_CKPT_TRACK_UFFD_WP ? collect_uffd(t) : collect_scan(t);
+	switch (t->kind) {
+	case VNFHA_CKPT_TRACK_UFFD_FAULT:
+		rc = vnfha__ckpt_fault_take(t->fault, out_add_fn, t);
+		break;
+	case VNFHA_CKPT_TRACK_UFFD_WP:
+		rc = collect_uffd(t);
+		break;
+	default:
+		rc = collect_scan(t);
+		break;
+	}
 	if (rc != 0) {
 		return rc;
 	}
 	*ret_ranges = t->out;
 	*ret_n = t->n_out;
 	return 0;
+}
+
+int vnfha__ckpt_track_before_kernel_writes(struct vnfha__ckpt_track *t)
+{
+	return t->kind == VNFHA_CKPT_TRACK_UFFD_FAULT ? vnfha__ckpt_fault_open_all(t->fault) : 0;
 }
 
 int vnfha__ckpt_track_redirty(struct vnfha__ckpt_track *t, const struct vnfha_ckpt_range *ranges,
@@ -430,10 +436,14 @@ int vnfha__ckpt_track_redirty(struct vnfha__ckpt_track *t, const struct vnfha_ck
 		last = ranges[i].length > t->size - ranges[i].offset
 			       ? t->size / t->page
 			       : (ranges[i].offset + ranges[i].length + t->page - 1) / t->page;
+		if (t->kind == VNFHA_CKPT_TRACK_UFFD_FAULT) {
+			vnfha__ckpt_fault_mark(t->fault, first, last - first);
+			continue;
+		}
 		if (t->kind == VNFHA_CKPT_TRACK_UFFD_WP) {
 			/* In async mode "written" is "not write-protected". */
-			int rc = wp_range(t->uffd, t->map + first * t->page,
-					  (size_t)(last - first) * t->page, false);
+			int rc = vnfha__ckpt_uffd_wp(t->uffd, (uintptr_t)(t->map + first * t->page),
+						     (size_t)(last - first) * t->page, false);
 
 			if (rc != 0) {
 				t->rearm_all = true;

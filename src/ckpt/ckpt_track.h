@@ -3,7 +3,13 @@
  * Write tracking of a checkpoint region: which pages the application wrote
  * since the last collect, so a commit sends what changed without being told.
  *
- * Two ways, chosen at run time:
+ * Three ways, chosen at run time:
+ *   uffd-fault  asked for with VNFHA_CKPT_TRACK_F_FAULTS: write-protect
+ *            faults that the writing thread handles itself (ckpt_fault.h,
+ *            Linux >= 5.19): a collect costs what was written, whatever the
+ *            region's size; the first write to each page after a collect
+ *            costs a fault (~6 us), and the kernel may not write into the
+ *            region. Falls back to the next two when the kernel lacks it.
  *   uffd-wp  userfaultfd write-protect in asynchronous mode
  *            (UFFD_FEATURE_WP_ASYNC, Linux >= 6.7) on the mapping, read and
  *            re-armed by one PAGEMAP_SCAN ioctl with PAGE_IS_WRITTEN and
@@ -34,10 +40,12 @@
 enum vnfha__ckpt_track_kind {
 	VNFHA_CKPT_TRACK_UFFD_WP = 1,
 	VNFHA_CKPT_TRACK_SCAN = 2,
+	VNFHA_CKPT_TRACK_UFFD_FAULT = 3,
 };
 
 /* vnfha__ckpt_track_new() flags */
 #define VNFHA_CKPT_TRACK_F_FORCE_SCAN 0x1u /* do not try uffd-wp (tests, VNFHA_CKPT_TRACK=scan) */
+#define VNFHA_CKPT_TRACK_F_FAULTS 0x2u /* try uffd-fault first (VNFHA_CKPT_OPEN_TRACK_FAULTS) */
 
 struct vnfha__ckpt_track;
 
@@ -54,9 +62,10 @@ int vnfha__ckpt_track_new(void *map, size_t size, unsigned int flags,
 void vnfha__ckpt_track_free(struct vnfha__ckpt_track *t);
 
 enum vnfha__ckpt_track_kind vnfha__ckpt_track_kind(const struct vnfha__ckpt_track *t);
-/* "uffd-wp" or "scan". */
+/* "uffd-fault", "uffd-wp" or "scan". */
 const char *vnfha__ckpt_track_kind_name(const struct vnfha__ckpt_track *t);
-/* Why uffd-wp is not in use ("" when it is): the probe's finding. */
+/* Why the way asked for is not in use ("" when it is): the probe's
+ * finding (uffd-wp when none was asked for, uffd-fault when it was). */
 const char *vnfha__ckpt_track_why(const struct vnfha__ckpt_track *t);
 
 /*
@@ -76,6 +85,15 @@ int vnfha__ckpt_track_collect(struct vnfha__ckpt_track *t, const struct vnfha_ck
  */
 int vnfha__ckpt_track_redirty(struct vnfha__ckpt_track *t, const struct vnfha_ckpt_range *ranges,
 			      size_t n);
+
+/*
+ * Before the kernel writes into the region (read(2) into it: a restore):
+ * uffd-fault lifts its protection, which such writes would fail on
+ * (EFAULT), until the next collect, and counts every page written, as the
+ * other ways find pages the kernel wrote. The caller serialises it with
+ * collect and holds off collects until the kernel's writes are done.
+ */
+int vnfha__ckpt_track_before_kernel_writes(struct vnfha__ckpt_track *t);
 
 /* Runs the kernel probe alone: 0 when uffd-wp tracking of a shared memfd
  * works here, else -errno and a reason in why. */

@@ -398,6 +398,19 @@ static int do_commit(struct local *l, const struct vnfha__ckpt_req *r)
 	return rc == 0 ? 0 : reply_err(l, rc, ckptd_commit_error(rc));
 }
 
+/* How a tracked submit's pages were found: the status word and the log's words. */
+static const char *tracking_name(uint32_t flags)
+{
+	return flags & VNFHA_CKPT_CV_FAULT ? "uffd-fault" : flags & VNFHA_CKPT_CV_UFFD ? "uffd-wp" : "scan";
+}
+
+static const char *tracking_what(uint32_t flags)
+{
+	return flags & VNFHA_CKPT_CV_FAULT   ? "userfaultfd write-protect faults (uffd-fault)"
+	       : flags & VNFHA_CKPT_CV_UFFD ? "userfaultfd write-protect (uffd-wp)"
+					     : "page hashes (scan: no uffd-wp here)";
+}
+
 /*
  * A range submit: its bytes copied off the connection into this
  * connection's partial batch; once whole (no MORE), queued with its
@@ -430,14 +443,12 @@ static int do_commitv(struct local *l, const uint8_t *buf, size_t len,
 	}
 	pthread_mutex_lock(&d->lock);
 	o = opened(l, cv.name);
-	if (o != NULL && (cv.flags & (VNFHA_CKPT_CV_UFFD | VNFHA_CKPT_CV_HASHED))) {
-		const char *how = cv.flags & VNFHA_CKPT_CV_UFFD ? "uffd-wp" : "scan";
+	if (o != NULL && (cv.flags & VNFHA_CKPT_CV_TRACKED)) {
+		const char *how = tracking_name(cv.flags);
 
 		if (o->tracking == NULL || strcmp(o->tracking, how) != 0) {
 			vnfha_log(VNFHA_LOG_INFO, "checkpoint '%s': tracked submits find written "
-				  "pages by %s", o->name,
-				  cv.flags & VNFHA_CKPT_CV_UFFD ? "userfaultfd write-protect (uffd-wp)"
-								: "page hashes (scan: no uffd-wp here)");
+				  "pages by %s", o->name, tracking_what(cv.flags));
 			o->tracking = how;
 		}
 	}

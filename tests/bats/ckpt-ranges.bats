@@ -57,12 +57,13 @@ same_versions() {
 	[[ "$output" == *"protocol 2"* ]]
 }
 
-@test "tracked submits carry exactly the written pages (uffd-wp, and the page-hash fallback when forced): the replica ends identical; status says which" {
+@test "tracked submits carry exactly the written pages (uffd-wp, write-protect faults when asked for, and the page-hash fallback when forced): the replica ends identical; status says which" {
 	ckpt_start 2 replica
 	ckpt_start 1 primary --peer 198.51.100.2:"$PORT"
 	run ip netns exec "${PFX}n1" "$STRESS" tracked "$WORK/n1/sock" "$WORK/n2/sock" tk "$SEED"
 	echo "$output"
 	[ "$status" -eq 0 ]
+	[[ "$output" == *"tracked by four threads: replica holds version "*", identical"* ]]
 	# This kernel has uffd-wp with PAGEMAP_SCAN (Linux >= 6.7) or not.
 	kind=$(sed -n 's/^tracking //p' <<<"$output")
 	[ "$kind" = uffd-wp ] || [ "$kind" = scan ]
@@ -77,6 +78,20 @@ same_versions() {
 	[[ "$output" == *"tracking scan"* ]]
 	run ckpt 1 status
 	[[ "$output" == *"commits tk2 "*" tracking scan"* ]]
+	# Asked for write-protect faults (VNFHA_CKPT_OPEN_TRACK_FAULTS): used on
+	# Linux >= 5.19, and still exact.
+	run ip netns exec "${PFX}n1" "$STRESS" tracked "$WORK/n1/sock" "$WORK/n2/sock" tk3 "$SEED" faults
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"tracking uffd-fault"* ]]
+	[[ "$output" == *"tracked by four threads: replica holds version "*", identical"* ]]
+	# A restore reads into the region (the kernel writes: EFAULT unless the
+	# region is opened to it), and tracking goes on after it.
+	[[ "$output" == *"restored: identical"* ]]
+	[[ "$output" == *"tracked after restore: replica holds version "*", identical"* ]]
+	run ckpt 1 status
+	[[ "$output" == *"commits tk3 "*" tracking uffd-fault"* ]]
+	grep -q "checkpoint 'tk3': tracked submits find written pages by userfaultfd write-protect faults" "$WORK/n1/log"
 }
 
 @test "many threads commit while the replica is killed, restarted and partitioned: every acknowledged update is on it, whole" {

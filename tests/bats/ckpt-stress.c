@@ -19,11 +19,14 @@
  *   ckpt-stress raw SOCKET NAME
  *       a COMMITV past the region's end sent as bytes (past the library's
  *       check): the daemon refuses the ticket, nothing stored
- *   ckpt-stress tracked PRIMARY REPLICA NAME SEED
- *       a region opened with VNFHA_CKPT_OPEN_TRACK written in place at
- *       random (one byte to several pages, page edges, the last byte), each
- *       change a tracked sync submit: the replica ends identical; prints
- *       the tracking in use
+ *   ckpt-stress tracked PRIMARY REPLICA NAME SEED [faults]
+ *       a region opened with VNFHA_CKPT_OPEN_TRACK (with "faults":
+ *       VNFHA_CKPT_OPEN_TRACK_FAULTS) written in place at random (one byte
+ *       to several pages, page edges, the last byte), each change a tracked
+ *       sync submit: the replica ends identical; prints the tracking in use;
+ *       then four threads write and submit at once, the replica ends
+ *       identical; then the region scrambled and restored equals it, and a
+ *       change after the restore reaches the replica
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -294,7 +297,110 @@ static int raw(const char *sock, const char *name)
 	return res.status == -ERANGE && first == 7 && last == 7 ? 0 : 1;
 }
 
-static int tracked(const char *psock, const char *rsock, const char *name, unsigned int seed)
+struct tracked_thread {
+	struct vnfha_ckpt_region *r;
+	size_t base;
+	size_t len;
+	unsigned int seed;
+	int rc;
+};
+
+/* One of several threads: random writes in its own part of the region,
+ * each followed by a tracked submit and its wait. */
+static void *tracked_thread_main(void *arg)
+{
+	struct tracked_thread *t = arg;
+	uint8_t *p = vnfha_ckpt_region_data(t->r);
+
+	for (int i = 0; i < 200 && t->rc == 0; i++) {
+		size_t len = 1 + (size_t)rand_r(&t->seed) % 5000;
+		size_t off = t->base + (size_t)rand_r(&t->seed) % (t->len - len);
+		uint64_t ticket = 0;
+
+		for (size_t k = 0; k < len; k++) {
+			p[off + k] = (uint8_t)rand_r(&t->seed);
+		}
+		t->rc = vnfha_ckpt_submit_tracked(t->r, VNFHA_CKPT_SYNC, 5000, &ticket);
+		if (t->rc == 0) {
+			t->rc = vnfha_ckpt_wait(t->r, ticket, VNFHA_CKPT_WAIT_FOREVER, NULL);
+		}
+	}
+	return NULL;
+}
+
+/* Four threads write and submit at once (each submit takes the others'
+ * pages written so far too); one more submit after them: the replica
+ * holds the region. */
+static int tracked_threads(struct vnfha_ckpt_region *r, struct vnfha_ckpt_client *rep,
+			   const char *name, size_t size, unsigned int seed,
+			   struct vnfha_ckpt_result *res)
+{
+	struct tracked_thread t[4];
+	pthread_t th[4];
+	uint64_t ticket = 0;
+	int rc = 0;
+
+	for (unsigned int i = 0; i < 4; i++) {
+		t[i] = (struct tracked_thread){ .r = r, .base = i * (size / 4), .len = size / 4,
+						.seed = seed + i };
+		if (pthread_create(&th[i], NULL, tracked_thread_main, &t[i]) != 0) {
+			return fail("pthread_create", -EAGAIN);
+		}
+	}
+	for (unsigned int i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		rc = rc != 0 ? rc : t[i].rc;
+	}
+	if (rc == 0) {
+		rc = vnfha_ckpt_submit_tracked(r, VNFHA_CKPT_SYNC, 5000, &ticket);
+	}
+	if (rc == 0) {
+		rc = vnfha_ckpt_wait(r, ticket, VNFHA_CKPT_WAIT_FOREVER, res);
+	}
+	if (rc != 0) {
+		return fail("tracked submits of four threads", rc);
+	}
+	return replica_is(rep, name, vnfha_ckpt_region_data(r), size,
+			  vnfha_ckpt_result_version(res).gen, "tracked by four threads");
+}
+
+/* The region scrambled, restored (the kernel writes into it: a region
+ * tracked by faults opens to it) and equal to what was committed; then a
+ * change after the restore still travels. */
+static int tracked_restore(struct vnfha_ckpt_region *r, struct vnfha_ckpt_client *rep,
+			   const char *name, size_t size, struct vnfha_ckpt_result *res)
+{
+	uint8_t *p = vnfha_ckpt_region_data(r);
+	uint8_t *want = malloc(size);
+	uint64_t ticket = 0;
+	int rc;
+
+	if (want == NULL) {
+		return fail("restore", -ENOMEM);
+	}
+	memcpy(want, p, size);
+	memset(p, 0xa5, 100); /* the other pages stay as the last submit left them */
+	rc = vnfha_ckpt_restore(r);
+	if (rc != 0 || memcmp(p, want, size) != 0) {
+		free(want);
+		return rc != 0 ? fail("restore", rc) : fail("restore: bytes differ", -EIO);
+	}
+	printf("restored: identical\n");
+	free(want);
+	memset(p + size / 2, 0x3c, 5000);
+	rc = vnfha_ckpt_submit_tracked(r, VNFHA_CKPT_SYNC, 5000, &ticket);
+	if (rc == 0) {
+		rc = vnfha_ckpt_wait(r, ticket, VNFHA_CKPT_WAIT_FOREVER, res);
+	}
+	if (rc != 0) {
+		return fail("tracked submit after restore", rc);
+	}
+	return replica_is(rep, name, p, size, vnfha_ckpt_result_version(res).gen,
+			  "tracked after restore");
+}
+
+static int tracked(const char *psock, const char *rsock, const char *name, unsigned int seed,
+		   unsigned int flags)
 {
 	const size_t size = (8u << 20) + 123;
 	struct vnfha_ckpt_client *pri = NULL;
@@ -308,7 +414,7 @@ static int tracked(const char *psock, const char *rsock, const char *name, unsig
 		rc = vnfha_ckpt_connect(rsock, &rep);
 	}
 	if (rc == 0) {
-		rc = vnfha_ckpt_open_flags(pri, name, size, VNFHA_CKPT_OPEN_TRACK, &r);
+		rc = vnfha_ckpt_open_flags(pri, name, size, flags, &r);
 	}
 	if (rc != 0 || res == NULL) {
 		return fail("open", rc != 0 ? rc : -ENOMEM);
@@ -336,6 +442,12 @@ static int tracked(const char *psock, const char *rsock, const char *name, unsig
 		}
 	}
 	rc = replica_is(rep, name, p, size, vnfha_ckpt_result_version(res).gen, "tracked");
+	if (rc == 0) {
+		rc = tracked_threads(r, rep, name, size, seed, res);
+	}
+	if (rc == 0) {
+		rc = tracked_restore(r, rep, name, size, res);
+	}
 	vnfha_ckpt_close(r);
 	vnfha_ckpt_disconnect(pri);
 	vnfha_ckpt_disconnect(rep);
@@ -601,8 +713,10 @@ int main(int argc, char **argv)
 	if (argc == 4 && strcmp(argv[1], "raw") == 0) {
 		return raw(argv[2], argv[3]);
 	}
-	if (argc == 6 && strcmp(argv[1], "tracked") == 0) {
-		return tracked(argv[2], argv[3], argv[4], (unsigned int)num(argv[5]));
+	if ((argc == 6 || (argc == 7 && strcmp(argv[6], "faults") == 0)) &&
+	    strcmp(argv[1], "tracked") == 0) {
+		return tracked(argv[2], argv[3], argv[4], (unsigned int)num(argv[5]),
+			       argc == 7 ? VNFHA_CKPT_OPEN_TRACK_FAULTS : VNFHA_CKPT_OPEN_TRACK);
 	}
 	if (argc == 9 && strcmp(argv[1], "run") == 0) {
 		return run(argv);
@@ -614,7 +728,7 @@ int main(int argc, char **argv)
 		return spin(argv);
 	}
 	fprintf(stderr, "usage: ckpt-stress edges PRIMARY REPLICA NAME | raw SOCKET NAME |\n"
-			"       tracked PRIMARY REPLICA NAME SEED |\n"
+			"       tracked PRIMARY REPLICA NAME SEED [faults] |\n"
 			"       run SOCKET NAME SIZE THREADS SECONDS TIMEOUT_MS MODE |\n"
 			"       check SOCKET NAME SIZE THREADS ACKED_FILE |\n"
 			"       spin SOCKET NAME async|sync TIMEOUT_MS N\n");

@@ -14,7 +14,8 @@
  *       durable mode; ranges-each: the same, each thread on its own handle
  *       of the checkpoint, as each Redis client thread has its own
  *       connection), tracked (write in place,
- *       vnfha_ckpt_submit_tracked + wait), scan (write in place,
+ *       vnfha_ckpt_submit_tracked + wait; tracked-faults: the same, the
+ *       region opened with VNFHA_CKPT_OPEN_TRACK_FAULTS), scan (write in place,
  *       vnfha_ckpt_commit: the whole-region commit, for reference)
  *   ckpt-load redis HOST PORT CAFILE|- THREADS SECONDS
  *       SET key <300 bytes> and WAIT 1 0 sent as a pair (one write, not
@@ -136,7 +137,7 @@ static void *vnfha_main(void *arg)
 			if (rc == 0) {
 				rc = vnfha_ckpt_wait(region, ticket, VNFHA_CKPT_WAIT_FOREVER, NULL);
 			}
-		} else if (strcmp(g.how, "tracked") == 0) {
+		} else if (strncmp(g.how, "tracked", 7) == 0) {
 			memcpy(data + off, change, CHANGE);
 			rc = vnfha_ckpt_submit_tracked(g.region, VNFHA_CKPT_SYNC, 5000, &ticket);
 			t1 = submitted(t0, &u1);
@@ -362,16 +363,18 @@ int main(int argc, char **argv)
 		g.name = argv[3];
 		rc = vnfha_ckpt_connect(argv[2], &client);
 		if (rc == 0) {
-			rc = vnfha_ckpt_open_flags(client, argv[3], g.size,
-						   strcmp(g.how, "tracked") == 0 ? VNFHA_CKPT_OPEN_TRACK
-										  : 0,
-						   &g.region);
+			unsigned int flags = strcmp(g.how, "tracked") == 0 ? VNFHA_CKPT_OPEN_TRACK
+					     : strcmp(g.how, "tracked-faults") == 0
+						     ? VNFHA_CKPT_OPEN_TRACK_FAULTS
+						     : 0;
+
+			rc = vnfha_ckpt_open_flags(client, argv[3], g.size, flags, &g.region);
 		}
 		if (rc != 0) {
 			fprintf(stderr, "ckpt-load: %s: %s\n", argv[3], vnfha_lib_strerror(rc));
 			return 1;
 		}
-		if (strcmp(g.how, "tracked") == 0) {
+		if (strncmp(g.how, "tracked", 7) == 0) {
 			printf("tracking %s\n", vnfha_ckpt_region_tracking(g.region));
 		}
 	} else if (argc == 7 && strcmp(argv[1], "redis") == 0) {
@@ -390,7 +393,7 @@ int main(int argc, char **argv)
 			}
 		}
 	} else {
-		fprintf(stderr, "usage: ckpt-load vnfha SOCKET NAME SIZE ranges|ranges-durable|ranges-each|tracked|scan THREADS "
+		fprintf(stderr, "usage: ckpt-load vnfha SOCKET NAME SIZE ranges|ranges-durable|ranges-each|tracked|tracked-faults|scan THREADS "
 				"SECONDS\n       ckpt-load redis HOST PORT CAFILE|- THREADS SECONDS\n");
 		return 2;
 	}

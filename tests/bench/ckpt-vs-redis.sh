@@ -10,8 +10,10 @@
 #   vnfha: 300 bytes changed and committed in sync mode (until the replica
 #     holds it), TLS 1.3 PSK and plaintext, in regions of 4 KiB, 64 MiB and
 #     1 GiB: "ranges" (vnfha_ckpt_write, bytes named), "tracked" (uffd-wp
-#     finds the page), "scan" (the whole-region vnfha_ckpt_commit, for
-#     reference); and 1, 4, 16, 64 concurrent committers.
+#     finds the page: PAGEMAP_SCAN), "tracked-faults" (write-protect faults
+#     find it: VNFHA_CKPT_OPEN_TRACK_FAULTS), "scan" (the whole-region
+#     vnfha_ckpt_commit, for reference); and 1, 4, 16, 64 concurrent
+#     committers.
 # Per cell: commits/s, latency p50/p99, how long the writer was blocked
 # (p99, inside submit; blk50_pre%: of the submits blocked over 50 us, the
 # share during which the thread was preempted), bytes on the veth per
@@ -139,7 +141,7 @@ for tls in on off; do
 	for size in $SIZES; do
 		# The first commit of a region is a full copy: done before measuring.
 		"${A[@]}" "$LOAD" vnfha "$WORK/a.sock" "r$size" "$size" scan 1 1 >/dev/null 2>&1 || true
-		for how in ranges tracked scan; do
+		for how in ranges tracked tracked-faults scan; do
 			for _ in $(seq "$REPEAT"); do
 				vrun "vnfha.$tls.$how.s$size.t1" "r$size" \
 					"$LOAD" vnfha "$WORK/a.sock" "r$size" "$size" "$how" 1 "$SECS"
@@ -194,7 +196,7 @@ for tls in off on; do
 done
 for tls in on off; do
 	for size in $SIZES; do
-		for how in ranges tracked scan; do
+		for how in ranges tracked tracked-faults scan; do
 			row "vnfha TLS $tls $how $((size >> 10))KiB" "vnfha.$tls.$how.s$size.t1"
 		done
 	done
@@ -216,7 +218,7 @@ for tls in on off; do
 	read -r -a sz <<<"$SIZES"
 	small=${sz[0]}
 	large=${sz[${#sz[@]} - 1]}
-	for how in ranges tracked scan; do
+	for how in ranges tracked tracked-faults scan; do
 		echo "TLS $tls $how: p50 $((large >> 10)) KiB / $((small >> 10)) KiB" \
 			"$(ratio "$(cellmed "vnfha.$tls.$how.s$large.t1" p50_us)" "$(cellmed "vnfha.$tls.$how.s$small.t1" p50_us)")"
 	done

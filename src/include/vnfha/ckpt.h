@@ -61,6 +61,8 @@ extern "C" {
 
 /* vnfha_ckpt_open_flags() flags */
 #define VNFHA_CKPT_OPEN_TRACK 0x1u /* track writes for vnfha_ckpt_submit_tracked() */
+/* ... by write-protect faults: cost follows the pages written (see below) */
+#define VNFHA_CKPT_OPEN_TRACK_FAULTS 0x2u
 
 /* vnfha_ckpt_wait(): block until the ticket's result, however long. */
 #define VNFHA_CKPT_WAIT_FOREVER 0xffffffffu
@@ -193,14 +195,27 @@ int vnfha_ckpt_open(struct vnfha_ckpt_client *client, const char *name, size_t s
  * kernel (userfaultfd write-protect in async mode and PAGEMAP_SCAN, Linux
  * >= 6.7; the writer is never stopped), else by a hash of each page
  * compared at each tracked submit; vnfha_ckpt_region_tracking() says which
- * (VNFHA_CKPT_TRACK=scan in the environment forces the hash). The region
- * opens its own connection to the daemon (same socket as the client's).
+ * (VNFHA_CKPT_TRACK=scan in the environment forces the hash). A tracked
+ * submit's scan visits every page-table entry of the region (~0.35-0.7 ms
+ * per GiB, the writer waiting).
+ * VNFHA_CKPT_OPEN_TRACK_FAULTS: tracked by write-protect faults instead
+ * (userfaultfd SIGBUS mode, Linux >= 5.19): the first write of a thread to
+ * each page after a submit raises SIGBUS in that thread, which libvnfha
+ * handles (~6 us: the page is marked and unprotected), and a tracked
+ * submit costs what was written whatever the region's size. It asks of
+ * the process: no kernel write into the region (read(2) into it fails
+ * with EFAULT), SIGBUS not blocked in threads that write, and no SIGBUS
+ * handler installed after the open (libvnfha's, installed at the first
+ * such open and kept, passes any other SIGBUS to the action before it).
+ * Where the kernel lacks it, the above is used (the tracking says which).
+ * The region opens its own connection to the daemon (same socket as the
+ * client's).
  * Errors: those of vnfha_ckpt_open(); -EINVAL also for an unknown flag.
  */
 int vnfha_ckpt_open_flags(struct vnfha_ckpt_client *client, const char *name, size_t size,
 			  unsigned int flags, struct vnfha_ckpt_region **ret_region);
-/* "uffd-wp", "scan" (tracked by page hashes) or "off" (not tracked, or
- * region NULL). */
+/* "uffd-fault", "uffd-wp", "scan" (tracked by page hashes) or "off" (not
+ * tracked, or region NULL). */
 const char *vnfha_ckpt_region_tracking(const struct vnfha_ckpt_region *region);
 
 /* The region's bytes (NULL for region NULL); valid until vnfha_ckpt_close(). */
@@ -258,8 +273,10 @@ int vnfha_ckpt_write(struct vnfha_ckpt_region *region, uint64_t offset, const vo
 
 /*
  * Submits the pages this process wrote in the region since its last
- * tracked submit (opened with VNFHA_CKPT_OPEN_TRACK; pages written during
- * the call are in this version or the next, never lost). Without tracking:
+ * tracked submit (opened with VNFHA_CKPT_OPEN_TRACK or
+ * VNFHA_CKPT_OPEN_TRACK_FAULTS; pages written during the call are in this
+ * version or the next, never lost). Its cost: the region's page tables
+ * (uffd-wp), what was written (uffd-fault) or the region (scan). Without tracking:
  * a whole-region commit, as vnfha_ckpt_commit() but with a ticket.
  * Errors as vnfha_ckpt_submit().
  */

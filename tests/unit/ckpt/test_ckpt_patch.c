@@ -196,10 +196,17 @@ static void test_commitv(void)
 		cv.n_ranges = 0;
 		n = vnfha__ckpt_commitv_head_encode(&cv, r, buf, sizeof(buf));
 		CHECK_INT(vnfha__ckpt_commitv_decode(buf, (size_t)n, &d), 0);
-		cv.flags = 0x10;
+		cv.flags = 0x20; /* an unknown flag */
 		n = vnfha__ckpt_commitv_head_encode(&cv, r, buf, sizeof(buf));
 		CHECK_INT(vnfha__ckpt_commitv_decode(buf, (size_t)n, &d), -EBADMSG);
 		/* How a tracked submit found its pages: one way, never with SCAN. */
+		cv.flags = VNFHA_CKPT_CV_FAULT;
+		n = vnfha__ckpt_commitv_head_encode(&cv, r, buf, sizeof(buf));
+		CHECK_INT(vnfha__ckpt_commitv_decode(buf, (size_t)n, &d), 0);
+		CHECK_INT(d.flags, VNFHA_CKPT_CV_FAULT);
+		cv.flags = VNFHA_CKPT_CV_FAULT | VNFHA_CKPT_CV_UFFD;
+		n = vnfha__ckpt_commitv_head_encode(&cv, r, buf, sizeof(buf));
+		CHECK_INT(vnfha__ckpt_commitv_decode(buf, (size_t)n, &d), -EBADMSG);
 		cv.flags = VNFHA_CKPT_CV_UFFD;
 		n = vnfha__ckpt_commitv_head_encode(&cv, r, buf, sizeof(buf));
 		CHECK_INT(vnfha__ckpt_commitv_decode(buf, (size_t)n, &d), 0);
