@@ -23,7 +23,13 @@ struct vnfha__ckpt_fault {
 	size_t page;
 	int uffd;
 	uint64_t id;		/* unique per tracker, for the handler's loop guard */
-	_Atomic unsigned int gen; /* odd while a take runs: raised as it starts and ends */
+	pid_t pid;		/* the process whose memory the userfaultfd acts on */
+	_Atomic uint64_t gen;	/* odd while a take runs: raised as it starts and ends */
+	/* Handlers between lifting a page's protection and marking it, in
+	 * two slots: a take flips the slot new handlers use and waits for the
+	 * old one, twice (see wait_handlers). */
+	_Atomic unsigned int slot;
+	_Atomic long busy[2];
 	word_t *bits;		/* one bit per page */
 	word_t *summary;	/* one bit per word of bits */
 	size_t n_words;
@@ -41,7 +47,10 @@ static uint64_t next_id = 1;
  * nothing protected the page again) means the protection was not the cause. */
 static __thread uintptr_t last_page __attribute__((tls_model("initial-exec")));
 static __thread uint64_t last_id __attribute__((tls_model("initial-exec")));
-static __thread unsigned int last_gen __attribute__((tls_model("initial-exec")));
+static __thread uint64_t last_gen __attribute__((tls_model("initial-exec")));
+
+/* A test's pause between lifting a page's protection and marking it. */
+void (*vnfha__ckpt_fault_test_pause)(void);
 
 void vnfha__ckpt_fault_mark(struct vnfha__ckpt_fault *f, uint64_t first, uint64_t n)
 {
@@ -51,24 +60,36 @@ void vnfha__ckpt_fault_mark(struct vnfha__ckpt_fault *f, uint64_t first, uint64_
 	}
 }
 
+/* An action that is no handler (sa_handler and sa_sigaction share storage). */
+static bool is_dfl_or_ign(const struct sigaction *a)
+{
+	return a->sa_handler == SIG_DFL || a->sa_handler == SIG_IGN;
+}
+
 /* The action the process had before us, as the kernel would have taken it. */
 static void pass_on(int sig, siginfo_t *si, void *uc)
 {
-	if (before.sa_flags & SA_SIGINFO) {
-		if (before.sa_sigaction != NULL) {
+	/* Faults that repeat when the handler returns. */
+	bool repeats = si->si_code == BUS_ADRERR || si->si_code == BUS_ADRALN ||
+		       si->si_code == BUS_OBJERR || si->si_code == BUS_MCEERR_AR;
+
+	if (!is_dfl_or_ign(&before)) {
+		if (before.sa_flags & SA_SIGINFO) {
 			before.sa_sigaction(sig, si, uc);
-			return;
+		} else {
+			before.sa_handler(sig);
 		}
-	} else if (before.sa_handler != SIG_DFL && before.sa_handler != SIG_IGN) {
-		before.sa_handler(sig);
 		return;
 	}
-	/* The default: a fault repeats when we return and ends the process
-	 * with a core dump; a SIGBUS sent by kill(2) is raised again. */
+	if (before.sa_handler == SIG_IGN && !repeats) {
+		return; /* ignored, as it was */
+	}
+	/* The default (a fault ignored is forced to it too): the process ends
+	 * with a core dump, when the fault repeats or raised again. */
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 
 	sigaction(SIGBUS, &dfl, NULL);
-	if (si->si_code <= 0) {
+	if (!repeats) {
 		raise(sig);
 	}
 }
@@ -77,7 +98,7 @@ static void pass_on(int sig, siginfo_t *si, void *uc)
 static bool handle(struct vnfha__ckpt_fault *f, uintptr_t addr)
 {
 	uintptr_t page = addr - (addr - f->start) % f->page;
-	unsigned int gen = atomic_load(&f->gen);
+	uint64_t gen = atomic_load(&f->gen);
 
 	if (last_page == page && last_id == f->id && last_gen == gen && gen % 2 == 0) {
 		return false;
@@ -85,11 +106,21 @@ static bool handle(struct vnfha__ckpt_fault *f, uintptr_t addr)
 	last_page = page;
 	last_id = f->id;
 	last_gen = gen;
+	/* Counted from before the page can be written until it is marked: a
+	 * take waits for that, so a write another thread makes to the page
+	 * meanwhile cannot miss that thread's next submit. */
+	unsigned int slot = atomic_load(&f->slot) & 1;
+
+	atomic_fetch_add(&f->busy[slot], 1);
 	/* A failure (the tracker being freed) retries the write: the range is
 	 * no longer protected, or the loop guard above passes it on. */
 	if (vnfha__ckpt_uffd_wp(f->uffd, page, f->page, false) == 0) {
+		if (vnfha__ckpt_fault_test_pause != NULL) {
+			vnfha__ckpt_fault_test_pause();
+		}
 		vnfha__ckpt_fault_mark(f, (page - f->start) / f->page, 1);
 	}
+	atomic_fetch_sub(&f->busy[slot], 1);
 	return true;
 }
 
@@ -135,11 +166,12 @@ static int install_locked(void)
 	if ((now.sa_flags & SA_SIGINFO) && now.sa_sigaction == on_sigbus) {
 		return 0;
 	}
-	if (installed && ((now.sa_flags & SA_SIGINFO) ||
-			  (now.sa_handler != SIG_DFL && now.sa_handler != SIG_IGN))) {
+	if (installed && !is_dfl_or_ign(&now)) {
 		return -EBUSY;
 	}
-	sigemptyset(&sa.sa_mask);
+	/* Nothing interrupts it: a handler that wrote the region or left by
+	 * siglongjmp would find SIGBUS blocked or leave a count raised. */
+	sigfillset(&sa.sa_mask);
 	if (sigaction(SIGBUS, &sa, &before) != 0) {
 		return -errno;
 	}
@@ -155,9 +187,11 @@ int vnfha__ckpt_fault_new(void *map, size_t size, size_t page, struct vnfha__ckp
 	int rc;
 
 	if (f == NULL) {
+		snprintf(why, why_len, "out of memory");
 		return -ENOMEM;
 	}
 	f->uffd = -1;
+	f->pid = getpid();
 	f->start = (uintptr_t)map;
 	f->size = size;
 	f->page = page;
@@ -211,7 +245,9 @@ void vnfha__ckpt_fault_free(struct vnfha__ckpt_fault *f)
 	if (f == NULL) {
 		return;
 	}
-	if (f->uffd >= 0 && f->id != 0) {
+	/* In a child after fork(2), the descriptor still acts on the parent's
+	 * memory: only closed there. */
+	if (f->uffd >= 0 && f->id != 0 && f->pid == getpid()) {
 		struct uffdio_range r = { .start = f->start, .len = f->size };
 
 		/* Unprotected first: no write faults once it is off the list. */
@@ -265,6 +301,25 @@ static int flush_run(struct vnfha__ckpt_fault *f, uint64_t first, uint64_t n,
 	return rc;
 }
 
+/*
+ * Waits until every handler that may have lifted a page's protection
+ * before now has marked it. New handlers go to the other slot after a
+ * flip; one that read the slot just before it is waited for by the second
+ * flip (it may have lifted a protection a later take must see). Never
+ * waits for handlers that start after the flips: the take does not stall
+ * behind a stream of faults.
+ */
+static void wait_handlers(struct vnfha__ckpt_fault *f)
+{
+	for (int round = 0; round < 2; round++) {
+		unsigned int old = atomic_fetch_add(&f->slot, 1) & 1;
+
+		while (atomic_load(&f->busy[old]) != 0) {
+			sched_yield();
+		}
+	}
+}
+
 int vnfha__ckpt_fault_take(struct vnfha__ckpt_fault *f, vnfha__ckpt_fault_add_fn add, void *ctx)
 {
 	size_t n_summary = (f->n_words + 63) / 64;
@@ -275,6 +330,7 @@ int vnfha__ckpt_fault_take(struct vnfha__ckpt_fault *f, vnfha__ckpt_fault_add_fn
 	/* Odd from before any page is protected again until after the last
 	 * (see the handler's loop guard). */
 	atomic_fetch_add(&f->gen, 1);
+	wait_handlers(f);
 	for (size_t s = 0; s < n_summary; s++) {
 		uint64_t sw = atomic_load(&f->summary[s]) != 0 ? atomic_exchange(&f->summary[s], 0) : 0;
 

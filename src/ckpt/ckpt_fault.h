@@ -25,7 +25,9 @@
  * Writes racing a take are never lost: the handler lifts the protection
  * before it marks the page, so a write lands either before the take
  * protects its page again (in this take, or marked for the next) or faults
- * again. A take makes the generation odd while it runs: the handler passes
+ * again; and a take first waits for the handlers that lifted a protection
+ * but have not marked the page yet, so a write another thread made to that
+ * page meanwhile is in its own next submit. A take makes the generation odd while it runs: the handler passes
  * a fault on only when the same thread faults again on the same page in
  * the same even generation (nothing can have protected it again).
  */
@@ -55,10 +57,12 @@ typedef int (*vnfha__ckpt_fault_add_fn)(void *ctx, uint64_t offset, uint64_t len
 
 /*
  * Takes the pages written since the last take and protects them again,
- * then passes each run to add. Not thread-safe against itself or
- * vnfha__ckpt_fault_mark() (the caller serialises); writers may run.
- * Errors: add's; -errno of the protecting ioctl (the pages not protected
- * are marked again: reported next time).
+ * then passes each run to add. Not thread-safe against itself,
+ * vnfha__ckpt_fault_mark() or _open_all() (the caller serialises them;
+ * the handler's marks may come at any time); writers may run.
+ * Errors: add's; -errno of the protecting ioctl. The run that failed and
+ * the rest stay marked (reported next time); the runs passed to add
+ * before are the caller's to mark again if it drops them.
  */
 int vnfha__ckpt_fault_take(struct vnfha__ckpt_fault *f, vnfha__ckpt_fault_add_fn add, void *ctx);
 
@@ -68,5 +72,9 @@ int vnfha__ckpt_fault_open_all(struct vnfha__ckpt_fault *f);
 
 /* Marks pages first .. first + n - 1 written (the next take reports them). */
 void vnfha__ckpt_fault_mark(struct vnfha__ckpt_fault *f, uint64_t first, uint64_t n);
+
+/* Tests only: called by the handler between lifting a page's protection
+ * and marking it (NULL: nothing). */
+extern void (*vnfha__ckpt_fault_test_pause)(void);
 
 #endif

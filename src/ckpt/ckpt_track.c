@@ -58,6 +58,7 @@ struct vnfha__ckpt_track {
 	int uffd;
 	int pagemap;
 	struct vnfha__ckpt_fault *fault; /* uffd-fault */
+	pid_t pid; /* the process the userfaultfd acts on (uffd-wp) */
 	bool rearm_all; /* a failed scan: report everything once more */
 	uint64_t *hashes; /* scan: one per page */
 	uint8_t *redirty; /* scan: 1 = report this page next time whatever its hash */
@@ -236,6 +237,7 @@ int vnfha__ckpt_track_new(void *map, size_t size, unsigned int flags,
 	t->page = page;
 	t->uffd = -1;
 	t->pagemap = -1;
+	t->pid = getpid();
 	if (flags & VNFHA_CKPT_TRACK_F_FORCE_SCAN) {
 		snprintf(t->why, sizeof(t->why), "uffd-wp not tried (scan asked for)");
 	} else if ((flags & VNFHA_CKPT_TRACK_F_FAULTS) &&
@@ -295,7 +297,10 @@ void vnfha__ckpt_track_free(struct vnfha__ckpt_track *t)
 	if (t->uffd >= 0) {
 		struct uffdio_range r = { .start = (uintptr_t)t->map, .len = t->size };
 
-		ioctl(t->uffd, UFFDIO_UNREGISTER, &r);
+		/* A child after fork(2) would unregister its parent's range. */
+		if (t->pid == getpid()) {
+			ioctl(t->uffd, UFFDIO_UNREGISTER, &r);
+		}
 		close(t->uffd);
 	}
 	if (t->pagemap >= 0) {
@@ -410,6 +415,9 @@ int vnfha__ckpt_track_collect(struct vnfha__ckpt_track *t, const struct vnfha_ck
 		break;
 	}
 	if (rc != 0) {
+		/* The pages found before the failure count as written again. */
+		vnfha__ckpt_track_redirty(t, t->out, t->n_out);
+		t->n_out = 0;
 		return rc;
 	}
 	*ret_ranges = t->out;

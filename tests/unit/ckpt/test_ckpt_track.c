@@ -342,6 +342,29 @@ static void test_fault_contract(void)
 	region_free(&reg);
 }
 
+/* The runs a take passed on, in pages; fail_at: the call that fails (0: none). */
+struct runs {
+	size_t n;
+	uint64_t first[16];
+	uint64_t pages[16];
+	size_t fail_at;
+};
+
+static int add_run(void *ctx, uint64_t off, uint64_t len)
+{
+	struct runs *r = ctx;
+
+	if (r->fail_at != 0 && r->n + 1 == r->fail_at) {
+		return -ENOMEM;
+	}
+	if (r->n < 16) {
+		r->first[r->n] = off / page;
+		r->pages[r->n] = len / page;
+	}
+	r->n++;
+	return 0;
+}
+
 struct during_take {
 	struct region *reg;
 	int calls;
@@ -401,6 +424,12 @@ static void test_fault_during_take(void)
 	CHECK_INT(d.calls, 3);
 	CHECK_INT(d.passed_on, 0);
 	CHECK_INT(reg.map[Q * page], 2);
+	{
+		struct runs got = { 0 };
+
+		CHECK_INT(vnfha__ckpt_fault_take(f, add_run, &got), 0);
+		CHECK(got.n == 1 && got.first[0] == Q && got.pages[0] == 1);
+	}
 	vnfha__ckpt_fault_free(f);
 	/* The same through the tracker: page Q comes again. */
 	{
@@ -475,6 +504,105 @@ static void test_unprivileged(bool want_wp)
 	CHECK(pid > 0);
 	CHECK_INT(waitpid(pid, &status, 0), pid);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* A zeroed region of npages tracked by faults; NULL (region freed) on failure. */
+static struct vnfha__ckpt_fault *fault_region(size_t npages, struct region *reg)
+{
+	struct vnfha__ckpt_fault *f = NULL;
+	char why[200];
+
+	CHECK_INT(region_new(npages, reg), 0);
+	memset(reg->map, 0, reg->size);
+	CHECK_INT(vnfha__ckpt_fault_new(reg->map, reg->size, page, &f, why, sizeof(why)), 0);
+	if (f == NULL) {
+		fprintf(stderr, "uffd-fault: %s\n", why);
+		region_free(reg);
+	}
+	return f;
+}
+
+static atomic_int pause_state; /* 1: a handler paused, 2: released */
+
+static void pause_handler(void)
+{
+	atomic_store(&pause_state, 1);
+	while (atomic_load(&pause_state) != 2) {
+		/* spin: a signal handler may not sleep on a lock */
+	}
+}
+
+static void *write_page_3(void *arg)
+{
+	((volatile uint8_t *)arg)[3 * page] = 1;
+	return NULL;
+}
+
+static void *release_later(void *arg)
+{
+	(void)arg;
+	usleep(100 * 1000);
+	atomic_store(&pause_state, 2);
+	return NULL;
+}
+
+/*
+ * A handler paused after lifting page 3's protection, before marking it;
+ * meanwhile this thread writes page 3 (no fault: not protected) and takes.
+ * Its write came before its take, so the take must report page 3: it waits
+ * for the paused handler (released 100 ms later) instead of missing it.
+ */
+static void test_take_waits_for_handlers(void)
+{
+	struct runs got = { 0 };
+	struct region reg;
+	struct vnfha__ckpt_fault *f = fault_region(16, &reg);
+	pthread_t writer;
+	pthread_t releaser;
+
+	if (f == NULL) {
+		return;
+	}
+	atomic_store(&pause_state, 0);
+	vnfha__ckpt_fault_test_pause = pause_handler;
+	CHECK_INT(pthread_create(&writer, NULL, write_page_3, reg.map), 0);
+	while (atomic_load(&pause_state) != 1) {
+		usleep(100);
+	}
+	reg.map[3 * page + 9] = 2; /* this thread's write, before its take */
+	CHECK_INT(pthread_create(&releaser, NULL, release_later, NULL), 0);
+	CHECK_INT(vnfha__ckpt_fault_take(f, add_run, &got), 0);
+	pthread_join(releaser, NULL);
+	pthread_join(writer, NULL);
+	vnfha__ckpt_fault_test_pause = NULL;
+	CHECK(got.n == 1 && got.first[0] == 3 && got.pages[0] == 1);
+	printf("take during a paused handler: %zu run(s), page %lu\n", got.n,
+	       got.n > 0 ? (unsigned long)got.first[0] : 0UL);
+	vnfha__ckpt_fault_free(f);
+	region_free(&reg);
+}
+
+/* A take whose callback fails on its second run: that run and the rest
+ * stay marked and the next take reports them (the first was passed on). */
+static void test_take_add_fails(void)
+{
+	struct runs got = { .fail_at = 2 };
+	struct runs again = { 0 };
+	struct region reg;
+	struct vnfha__ckpt_fault *f = fault_region(16, &reg);
+
+	if (f == NULL) {
+		return;
+	}
+	reg.map[1 * page] = 1;
+	reg.map[5 * page] = 1;
+	reg.map[9 * page] = 1;
+	CHECK_INT(vnfha__ckpt_fault_take(f, add_run, &got), -ENOMEM);
+	CHECK(got.n == 1 && got.first[0] == 1);
+	CHECK_INT(vnfha__ckpt_fault_take(f, add_run, &again), 0);
+	CHECK(again.n == 2 && again.first[0] == 5 && again.first[1] == 9);
+	vnfha__ckpt_fault_free(f);
+	region_free(&reg);
 }
 
 static void other_on_sigbus(int sig)
@@ -593,6 +721,8 @@ int main(void)
 	if (kernel_at_least(5, 19)) {
 		test_fault_contract();
 		test_fault_during_take();
+		test_take_waits_for_handlers();
+		test_take_add_fails();
 		test_unprivileged(kernel_at_least(6, 7));
 		test_fault_handler_replaced();
 	}
