@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "ckpt/ckpt_fault.h"
@@ -245,13 +244,9 @@ void vnfha__ckpt_fault_free(struct vnfha__ckpt_fault *f)
 	if (f == NULL) {
 		return;
 	}
-	/* In a child after fork(2), the descriptor still acts on the parent's
-	 * memory: only closed there. */
-	if (f->uffd >= 0 && f->id != 0 && f->pid == getpid()) {
-		struct uffdio_range r = { .start = f->start, .len = f->size };
-
+	if (f->uffd >= 0 && f->id != 0) {
 		/* Unprotected first: no write faults once it is off the list. */
-		ioctl(f->uffd, UFFDIO_UNREGISTER, &r);
+		vnfha__ckpt_uffd_unregister(f->uffd, f->start, f->size, f->pid);
 	}
 	if (f->id != 0) {
 		pthread_mutex_lock(&reg_lock);

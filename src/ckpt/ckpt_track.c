@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Write tracking of a checkpoint region; the two ways are in ckpt_track.h. */
+/* Write tracking of a checkpoint region; the three ways are in ckpt_track.h. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,9 +16,9 @@
 #include "ckpt/ckpt_uffd.h"
 
 /*
- * Linux 6.7 uapi (include/uapi/linux/userfaultfd.h, include/uapi/linux/fs.h)
- * that Debian 12's 6.1 headers lack. Defined here when missing; whether the
- * running kernel has them is probed at run time (UFFDIO_API's features).
+ * Linux 6.7 uapi (include/uapi/linux/fs.h; the userfaultfd ones are in
+ * ckpt_uffd.h) that Debian 12's 6.1 headers lack. Defined here when
+ * missing; whether the running kernel has them is probed at run time.
  */
 #ifndef PAGEMAP_SCAN
 #define PAGEMAP_SCAN _IOWR('f', 16, struct pm_scan_arg) /* Linux 6.7 */
@@ -295,12 +295,7 @@ void vnfha__ckpt_track_free(struct vnfha__ckpt_track *t)
 		return;
 	}
 	if (t->uffd >= 0) {
-		struct uffdio_range r = { .start = (uintptr_t)t->map, .len = t->size };
-
-		/* A child after fork(2) would unregister its parent's range. */
-		if (t->pid == getpid()) {
-			ioctl(t->uffd, UFFDIO_UNREGISTER, &r);
-		}
+		vnfha__ckpt_uffd_unregister(t->uffd, (uintptr_t)t->map, t->size, t->pid);
 		close(t->uffd);
 	}
 	if (t->pagemap >= 0) {

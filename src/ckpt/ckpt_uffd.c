@@ -47,3 +47,12 @@ int vnfha__ckpt_uffd_wp(int uffd, uintptr_t start, size_t len, bool protect)
 
 	return ioctl(uffd, UFFDIO_WRITEPROTECT, &wp) == 0 ? 0 : -errno;
 }
+
+void vnfha__ckpt_uffd_unregister(int uffd, uintptr_t start, size_t len, pid_t owner)
+{
+	struct uffdio_range r = { .start = start, .len = len };
+
+	if (owner == getpid()) {
+		ioctl(uffd, UFFDIO_UNREGISTER, &r);
+	}
+}

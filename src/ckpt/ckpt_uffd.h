@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #ifndef UFFD_USER_MODE_ONLY
 #define UFFD_USER_MODE_ONLY 1 /* Linux 5.11 */
@@ -36,5 +37,10 @@ int vnfha__ckpt_uffd_open(uintptr_t start, size_t size, uint64_t features,
 
 /* UFFDIO_WRITEPROTECT of [start, start + len): 0 or -errno. */
 int vnfha__ckpt_uffd_wp(int uffd, uintptr_t start, size_t len, bool protect);
+
+/* UFFDIO_UNREGISTER of [start, start + len) (its protection lifted), in
+ * the process that opened the descriptor (owner) only: in a child after
+ * fork(2) it still acts on the parent's memory. */
+void vnfha__ckpt_uffd_unregister(int uffd, uintptr_t start, size_t len, pid_t owner);
 
 #endif

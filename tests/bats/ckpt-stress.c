@@ -297,6 +297,15 @@ static int raw(const char *sock, const char *name)
 	return res.status == -ERANGE && first == 7 && last == 7 ? 0 : 1;
 }
 
+/* A tracked sync submit and its wait (res may be NULL). */
+static int tracked_commit(struct vnfha_ckpt_region *r, struct vnfha_ckpt_result *res)
+{
+	uint64_t ticket = 0;
+	int rc = vnfha_ckpt_submit_tracked(r, VNFHA_CKPT_SYNC, 5000, &ticket);
+
+	return rc != 0 ? rc : vnfha_ckpt_wait(r, ticket, VNFHA_CKPT_WAIT_FOREVER, res);
+}
+
 struct tracked_thread {
 	struct vnfha_ckpt_region *r;
 	size_t base;
@@ -315,15 +324,11 @@ static void *tracked_thread_main(void *arg)
 	for (int i = 0; i < 200 && t->rc == 0; i++) {
 		size_t len = 1 + (size_t)rand_r(&t->seed) % 5000;
 		size_t off = t->base + (size_t)rand_r(&t->seed) % (t->len - len);
-		uint64_t ticket = 0;
 
 		for (size_t k = 0; k < len; k++) {
 			p[off + k] = (uint8_t)rand_r(&t->seed);
 		}
-		t->rc = vnfha_ckpt_submit_tracked(t->r, VNFHA_CKPT_SYNC, 5000, &ticket);
-		if (t->rc == 0) {
-			t->rc = vnfha_ckpt_wait(t->r, ticket, VNFHA_CKPT_WAIT_FOREVER, NULL);
-		}
+		t->rc = tracked_commit(t->r, NULL);
 	}
 	return NULL;
 }
@@ -337,7 +342,6 @@ static int tracked_threads(struct vnfha_ckpt_region *r, struct vnfha_ckpt_client
 {
 	struct tracked_thread t[4];
 	pthread_t th[4];
-	uint64_t ticket = 0;
 	int rc = 0;
 
 	for (unsigned int i = 0; i < 4; i++) {
@@ -352,10 +356,7 @@ static int tracked_threads(struct vnfha_ckpt_region *r, struct vnfha_ckpt_client
 		rc = rc != 0 ? rc : t[i].rc;
 	}
 	if (rc == 0) {
-		rc = vnfha_ckpt_submit_tracked(r, VNFHA_CKPT_SYNC, 5000, &ticket);
-	}
-	if (rc == 0) {
-		rc = vnfha_ckpt_wait(r, ticket, VNFHA_CKPT_WAIT_FOREVER, res);
+		rc = tracked_commit(r, res);
 	}
 	if (rc != 0) {
 		return fail("tracked submits of four threads", rc);
@@ -372,7 +373,6 @@ static int tracked_restore(struct vnfha_ckpt_region *r, struct vnfha_ckpt_client
 {
 	uint8_t *p = vnfha_ckpt_region_data(r);
 	uint8_t *want = malloc(size);
-	uint64_t ticket = 0;
 	int rc;
 
 	if (want == NULL) {
@@ -388,10 +388,7 @@ static int tracked_restore(struct vnfha_ckpt_region *r, struct vnfha_ckpt_client
 	printf("restored: identical\n");
 	free(want);
 	memset(p + size / 2, 0x3c, 5000);
-	rc = vnfha_ckpt_submit_tracked(r, VNFHA_CKPT_SYNC, 5000, &ticket);
-	if (rc == 0) {
-		rc = vnfha_ckpt_wait(r, ticket, VNFHA_CKPT_WAIT_FOREVER, res);
-	}
+	rc = tracked_commit(r, res);
 	if (rc != 0) {
 		return fail("tracked submit after restore", rc);
 	}
@@ -425,7 +422,6 @@ static int tracked(const char *psock, const char *rsock, const char *name, unsig
 		size_t len = i % 7 == 0 ? 3 * 4096 + 1 : 1 + (size_t)rand_r(&seed) % 600;
 		size_t off = i == 0 ? size - 1 : i % 5 == 0 ? 4096 * ((size_t)rand_r(&seed) % 2000) - 1
 							   : (size_t)rand_r(&seed) % (size - len);
-		uint64_t ticket = 0;
 
 		if (off + len > size) {
 			len = size - off;
@@ -433,10 +429,7 @@ static int tracked(const char *psock, const char *rsock, const char *name, unsig
 		for (size_t k = 0; k < len; k++) {
 			p[off + k] = (uint8_t)rand_r(&seed);
 		}
-		rc = vnfha_ckpt_submit_tracked(r, VNFHA_CKPT_SYNC, 5000, &ticket);
-		if (rc == 0) {
-			rc = vnfha_ckpt_wait(r, ticket, VNFHA_CKPT_WAIT_FOREVER, res);
-		}
+		rc = tracked_commit(r, res);
 		if (rc != 0) {
 			return fail("tracked submit", rc);
 		}
