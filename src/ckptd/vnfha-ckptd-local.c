@@ -613,7 +613,6 @@ static int do_peers(struct local *l, const uint8_t *payload, size_t len)
 						: "no replica list to set: with --cpg the CPG group's "
 						  "members are the replicas");
 	}
-	vnfha_log(VNFHA_LOG_INFO, "peers set to '%s' (%zu)", n > 0 ? addrs[0] : "", n);
 	return reply_err(l, rc, rc == 0 ? "" : strerror(-rc));
 }
 

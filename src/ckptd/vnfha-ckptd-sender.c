@@ -673,6 +673,31 @@ void ckptd_peers_start(struct ckptd *d)
 	}
 }
 
+/* Tells p's sender to end (lock held); its thread, to be joined, or 0. */
+static pthread_t peer_signal_stop(struct peer *p)
+{
+	pthread_t thread = p->thread;
+
+	p->stop = true;
+	pthread_cond_signal(&p->wake);
+	if (p->fd >= 0) {
+		shutdown(p->fd, SHUT_RDWR);
+	}
+	p->thread = 0;
+	return thread;
+}
+
+/* Joins the n senders told to end (lock held; dropped meanwhile). */
+static void join_senders(struct ckptd *d, const pthread_t *threads, size_t n)
+{
+	pthread_cond_broadcast(&d->cond);
+	pthread_mutex_unlock(&d->lock);
+	for (size_t i = 0; i < n; i++) {
+		pthread_join(threads[i], NULL);
+	}
+	pthread_mutex_lock(&d->lock);
+}
+
 void ckptd_peers_stop(struct ckptd *d)
 {
 	struct ckptd_tcp *t = ckptd_tcp(d);
@@ -680,24 +705,13 @@ void ckptd_peers_stop(struct ckptd *d)
 	size_t n = 0;
 
 	for (size_t i = 0; i < t->n_peers; i++) {
-		struct peer *p = t->peers[i];
+		pthread_t thread = peer_signal_stop(t->peers[i]);
 
-		p->stop = true;
-		pthread_cond_signal(&p->wake);
-		if (p->fd >= 0) {
-			shutdown(p->fd, SHUT_RDWR);
-		}
-		if (p->thread != 0) {
-			threads[n++] = p->thread;
-			p->thread = 0;
+		if (thread != 0) {
+			threads[n++] = thread;
 		}
 	}
-	pthread_cond_broadcast(&d->cond);
-	pthread_mutex_unlock(&d->lock);
-	for (size_t i = 0; i < n; i++) {
-		pthread_join(threads[i], NULL);
-	}
-	pthread_mutex_lock(&d->lock);
+	join_senders(d, threads, n);
 }
 
 static void peer_free(struct peer *p)
@@ -722,28 +736,99 @@ void ckptd_peers_free(struct ckptd *d)
 	t->n_peers = 0;
 }
 
+static struct peer *peer_new(const char *addr)
+{
+	struct peer *p = calloc(1, sizeof(*p));
+
+	if (p != NULL) {
+		snprintf(p->addr, sizeof(p->addr), "%s", addr);
+		p->fd = -1;
+		ckptd_cond_init(&p->wake);
+	}
+	return p;
+}
+
+static void log_list(char *const *addrs, size_t n, size_t n_new, size_t n_gone)
+{
+	char list[VNFHA_CKPT_MAX_PEERS * (VNFHA_CKPT_NAME_MAX + 1) + 1] = "";
+	size_t used = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? " " : "",
+					 addrs[i]);
+	}
+	vnfha_log(VNFHA_LOG_INFO, "replicas: %s (%zu kept, %zu new, %zu dropped)",
+		  n > 0 ? list : "none", n - n_new, n_new, n_gone);
+}
+
+/*
+ * The replica list becomes addrs. A replica named before and again keeps
+ * its sender and its session: a new replica, one that left or a new order
+ * must not cut the others' streams (every sync commit in flight would wait
+ * for them to reconnect and catch up; statesync sets the list whenever
+ * attrd's changes). A replica no longer named is stopped and freed, a new
+ * one starts on a primary. Out of memory: the list is left as it was.
+ */
 int ckptd_peers_set(struct ckptd *d, char *const *addrs, size_t n)
 {
 	struct ckptd_tcp *t = ckptd_tcp(d);
-	bool primary = d->role == VNFHA_CKPT_ROLE_PRIMARY && !d->stopping;
+	struct peer *next[VNFHA_CKPT_MAX_PEERS];
+	bool kept[VNFHA_CKPT_MAX_PEERS] = { false };
+	int from[VNFHA_CKPT_MAX_PEERS]; /* the kept peer's index, or -1: a new one */
+	pthread_t threads[VNFHA_CKPT_MAX_PEERS];
+	struct peer *gone[VNFHA_CKPT_MAX_PEERS];
+	size_t n_threads = 0, n_gone = 0, n_new = 0;
 
 	if (n > VNFHA_CKPT_MAX_PEERS) {
 		return -E2BIG;
 	}
-	ckptd_peers_stop(d);
-	ckptd_peers_free(d);
+	/* Each address takes the first peer of that address not yet taken. */
 	for (size_t i = 0; i < n; i++) {
-		struct peer *p = calloc(1, sizeof(*p));
-
-		if (p == NULL) {
+		from[i] = -1;
+		for (size_t k = 0; k < t->n_peers && from[i] < 0; k++) {
+			if (!kept[k] && strcmp(t->peers[k]->addr, addrs[i]) == 0) {
+				kept[k] = true;
+				from[i] = (int)k;
+			}
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (from[i] >= 0) {
+			next[i] = t->peers[from[i]];
+			continue;
+		}
+		next[i] = peer_new(addrs[i]);
+		if (next[i] == NULL) {
+			for (size_t j = 0; j < i; j++) {
+				if (from[j] < 0) {
+					peer_free(next[j]);
+				}
+			}
 			return -ENOMEM;
 		}
-		snprintf(p->addr, sizeof(p->addr), "%s", addrs[i]);
-		p->fd = -1;
-		ckptd_cond_init(&p->wake);
-		t->peers[t->n_peers++] = p;
+		n_new++;
 	}
-	if (primary) {
+	for (size_t k = 0; k < t->n_peers; k++) {
+		if (!kept[k]) {
+			pthread_t thread = peer_signal_stop(t->peers[k]);
+
+			if (thread != 0) {
+				threads[n_threads++] = thread;
+			}
+			gone[n_gone++] = t->peers[k];
+		}
+	}
+	memcpy(t->peers, next, n * sizeof(next[0]));
+	t->n_peers = n;
+	if (n > 0 || n_gone > 0) {
+		log_list(addrs, n, n_new, n_gone);
+	}
+	join_senders(d, threads, n_threads);
+	for (size_t i = 0; i < n_gone; i++) {
+		peer_free(gone[i]);
+	}
+	/* Checked after the join: the role may have changed meanwhile. */
+	if (d->role == VNFHA_CKPT_ROLE_PRIMARY && !d->stopping) {
 		ckptd_peers_start(d);
 	}
 	return 0;

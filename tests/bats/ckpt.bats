@@ -116,6 +116,38 @@ teardown() {
 	[ "$ms" -lt 1000 ]
 }
 
+@test "a new replica list keeps the sessions of the replicas it names again" {
+	# statesync sets the list whenever attrd's changes (a replica joins or
+	# leaves, a new order): the others' streams, and the sync commits
+	# waiting on them, must not be cut.
+	ckpt_start 2 replica
+	ckpt_start 3 replica
+	ckpt_start 1 primary --peer "198.51.100.2:$PORT"
+	head -c 100000 /dev/urandom >"$WORK/a"
+	ckpt 1 --mode sync put s "$WORK/a"
+	ckpt 1 peers set "198.51.100.2:$PORT" "198.51.100.3:$PORT"
+	head -c 100000 /dev/urandom >"$WORK/b"
+	ckpt 1 --mode sync put s "$WORK/b"
+	same_as 3 s "$WORK/b"
+	ckpt 1 peers set "198.51.100.3:$PORT" "198.51.100.2:$PORT"
+	ckpt 1 peers set "198.51.100.3:$PORT" "198.51.100.2:$PORT"
+	ckpt 1 --mode sync put s "$WORK/a"
+	ckpt 1 peers set "198.51.100.3:$PORT"
+	head -c 100000 /dev/urandom >"$WORK/c"
+	ckpt 1 --mode sync put s "$WORK/c"
+	same_as 3 s "$WORK/c"
+	same_as 2 s "$WORK/a"
+	# one session each: n2's from the start to its removal, n3's from its
+	# addition on
+	grep -c "primary .* connected" "$WORK/n2/log" "$WORK/n3/log"
+	[ "$(grep -c "primary .* connected" "$WORK/n2/log")" = 1 ]
+	[ "$(grep -c "primary .* connected" "$WORK/n3/log")" = 1 ]
+	run ckpt 1 status
+	[[ $output == *"peer 198.51.100.3:$PORT connected"* ]]
+	[[ $output != *"198.51.100.2:$PORT"* ]]
+	grep -q "replicas: 198.51.100.3:$PORT (1 kept, 0 new, 1 dropped)" "$WORK/n1/log"
+}
+
 @test "a restarted replica keeps its store and resyncs what it missed" {
 	ckpt_start 2 replica
 	ckpt_start 1 primary --peer "198.51.100.2:$PORT"

@@ -51,7 +51,8 @@ versions() {
 # cluster did, so that the suite's log keeps it: seen in 2 of about 16 runs
 # of the whole suite (once ACTIVE's daemon had been demoted, once a peer was
 # not connected after a 0.8 s stall of the client), never in 60 runs of
-# this test alone; the cause is not known yet.
+# this test alone. A possible cause of the second, fixed since: a primary
+# given a new replica list cut every replica's session, those it kept too.
 primary_reaches_replicas() {
 	local active=$1 deadline=$((SECONDS + $2)) k j ok out first=1
 	while [ $SECONDS -lt $deadline ]; do
