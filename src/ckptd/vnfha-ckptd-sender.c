@@ -818,8 +818,17 @@ int ckptd_peers_set(struct ckptd *d, char *const *addrs, size_t n)
 			gone[n_gone++] = t->peers[k];
 		}
 	}
+	for (size_t k = n; k < t->n_peers; k++) {
+		t->peers[k] = NULL;
+	}
 	memcpy(t->peers, next, n * sizeof(next[0]));
 	t->n_peers = n;
+	/* A kept replica waiting to reconnect tries again now, as a new one does. */
+	for (size_t i = 0; i < n; i++) {
+		if (from[i] >= 0 && !next[i]->connected) {
+			pthread_cond_signal(&next[i]->wake);
+		}
+	}
 	if (n > 0 || n_gone > 0) {
 		log_list(addrs, n, n_new, n_gone);
 	}

@@ -181,8 +181,12 @@ static void tcp_on_commit(struct ckptd *d, const char *name)
 		}
 	}
 	for (size_t i = 0; i < t->n_peers; i++) {
-		ckptd_peer_push(d, t->peers[i], name);
-		ckptd_peer_kick(d, t->peers[i]);
+		/* The push drops the lock: the list may change meanwhile (a
+		 * peer it drops is freed only after this thread lets go of it). */
+		struct peer *p = t->peers[i];
+
+		ckptd_peer_push(d, p, name);
+		ckptd_peer_kick(d, p);
 	}
 }
 
