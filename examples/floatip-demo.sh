@@ -67,7 +67,7 @@ mac_of() {
 
 # neigh_is NS IP MAC: the client's neighbour entry for IP names MAC.
 neigh_is() {
-	ip netns exec "$1" ip neigh show "$2" dev eth0 | grep -q "lladdr $3"
+	[[ $(ip netns exec "$1" ip neigh show "$2" dev eth0) == *"lladdr $3"* ]]
 }
 
 say "Setting up: node1, node2 and a client on one bridge"

@@ -3,8 +3,8 @@
 # ${P}a and ${P}b joined by one veth pair, 203.0.113.1 <-> 203.0.113.2, and
 # the commands to run in each (A, Bn); wait_for polls a command with a
 # deadline; bench_ckptd_pair starts a primary and its replica there, and
-# bench_redis_pair Redis's, the anchor. The caller sets P and tears the
-# namespaces down (trap).
+# bench_redis_pair Redis's, the anchor; stat3, med and ratio sum up
+# repeated runs. The caller sets P and tears the namespaces down (trap).
 # shellcheck shell=bash
 
 bench_netns_up() {
@@ -115,3 +115,13 @@ bench_redis_pair() {
 	PIDS+=("$REDIS_REPLICA")
 	wait_for 20 sh -c "ip netns exec ${P}b ${REDIS_CLI[*]} -h 203.0.113.2 info replication | grep -q 'master_link_status:up'"
 }
+
+# Figures of repeated runs, one per line on stdin: stat3 prints "median
+# [min-max]", med the median; ratio A B prints A/B to two places ("n/a"
+# without both).
+stat3() {
+	sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "n/a"; exit }
+		printf "%s [%s-%s]", v[int((NR + 1) / 2)], v[1], v[NR] }'
+}
+med() { sort -g | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "n/a"; else printf "%.2f", a / b }'; }

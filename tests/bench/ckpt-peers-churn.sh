@@ -34,10 +34,6 @@ chmod 600 "$WORK/key"
 bench_netns_up
 bench_ckptd_pair 20 --key "$WORK/key"
 
-stat3() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "n/a"; exit }
-	printf "%s [%s-%s]", v[int((NR + 1) / 2)], v[1], v[NR] }'; }
-med() { sort -g | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "" }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "n/a"; else printf "%.2f", a / b }'; }
 sessions() { grep -c "primary .* connected" "$WORK/b.log" || true; }
 
 declare -A OUT

@@ -43,7 +43,6 @@ bench_netns_up
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 gbps() { awk -v bytes="$1" -v s="$2" 'BEGIN { printf "%.2f", bytes * 8 / s / 1e9 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 hwm() { awk '/VmHWM/ { print $2 / 1024 " MiB" }' "/proc/$1/status"; }
 # Peak private memory (RssAnon: heap, stacks) of a daemon, sampled until
 # the file $2 appears. VmHWM also counts the shared pages of an

@@ -55,11 +55,6 @@ veth_bytes() {
 	"${A[@]}" cat "$d/tx_bytes" "$d/rx_bytes" | awk '{ s += $1 } END { print s }'
 }
 TCK=$(getconf CLK_TCK)
-# median [min-max] of numbers on stdin
-stat3() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "n/a"; exit }
-	printf "%s [%s-%s]", v[int((NR + 1) / 2)], v[1], v[NR] }'; }
-med() { sort -g | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "" }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "n/a"; else printf "%.2f", a / b }'; }
 
 declare -A OUT # cell.metric -> "v1 v2 ..."
 # The primary's counters for checkpoint NAME: "versions tickets fsyncs acks acked_versions"

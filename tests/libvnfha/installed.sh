@@ -61,14 +61,19 @@ echo "pkg-config --libs:   $libs"
 version=$("$pkg_config" --modversion libvnfha)
 # shellcheck disable=SC2086 # word splitting of pkg-config's flags is meant
 "$cc" -Wall -Wextra -Werror $cflags "$src/tests/libvnfha/installed-app.c" -o "$dest/app" $libs
-readelf -d "$dest/app" | grep -q "NEEDED.*\[libvnfha.so.1\]" || fail "the program does not need libvnfha.so.1"
-readelf -V "$dest/app" | grep -q "Name: VNFHA_1.0" || fail "the program does not bind to version node VNFHA_1.0"
+# Whole outputs, then matched: `cmd | grep -q` under pipefail fails when
+# grep exits at the match and cmd writes on (SIGPIPE).
+dyn=$(readelf -d "$dest/app")
+grep -q "NEEDED.*\[libvnfha.so.1\]" <<<"$dyn" || fail "the program does not need libvnfha.so.1"
+ver=$(readelf -V "$dest/app")
+grep -q "Name: VNFHA_1.0" <<<"$ver" || fail "the program does not bind to version node VNFHA_1.0"
 out=$(LD_LIBRARY_PATH="$root$libdir" "$dest/app") || fail "the program failed: $out"
 echo "$out"
 [[ "$out" == "headers $version library $version"* ]] || fail "versions: '$out', pkg-config says $version"
 # It ran the installed copy, not the build tree's.
-LD_LIBRARY_PATH="$root$libdir" LD_DEBUG=libs "$dest/app" 2>&1 >/dev/null |
-	grep -q "calling init: $root$libdir/libvnfha.so.1" || fail "the program did not load $root$libdir/libvnfha.so.1"
+loads=$(LD_LIBRARY_PATH="$root$libdir" LD_DEBUG=libs "$dest/app" 2>&1 >/dev/null)
+grep -qF "calling init: $root$libdir/libvnfha.so.1" <<<"$loads" ||
+	fail "the program did not load $root$libdir/libvnfha.so.1; the loader said: $(grep -E 'calling init|find library' <<<"$loads")"
 
 # A page per export, installed, rendered without a warning, in whatis.
 mapfile -t exports < <(map_exports)
