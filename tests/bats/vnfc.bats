@@ -565,8 +565,11 @@ agent_check() {
 	[ "$RA_MS" -lt 1000 ]
 	run grep -c "crm_resource --fail took the failure of vnf" "$OCF_RESKEY_log_file"
 	[ "$output" = 0 ] # still under way
-	for _ in $(seq 100); do
-		grep -q "crm_resource --fail took the failure of vnf" "$OCF_RESKEY_log_file" && break
+	# logged once crm_resource (3 s) returns; waited for by the clock, with
+	# slack for a loaded machine (100 polls of 50 ms once ran out)
+	deadline=$((SECONDS + 15))
+	until grep -q "crm_resource --fail took the failure of vnf" "$OCF_RESKEY_log_file"; do
+		[ "$SECONDS" -lt "$deadline" ] || break
 		sleep 0.05
 	done
 	grep "crm_resource --fail took the failure of vnf in" "$OCF_RESKEY_log_file"
