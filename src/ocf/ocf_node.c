@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ocf/ocf_node.h"
@@ -34,21 +35,49 @@ static bool comm_is(const char *comm, const char *name)
 	return strncmp(comm, name, 15) == 0;
 }
 
+/* Whether the process proc_root/pid lives in another PID namespace than
+ * ours (self_ns: ours, or NULL when unknown). A host's /proc also lists the
+ * processes of its containers and of a lab's nodes: their pacemaker-remoted
+ * is another node's executor, not ours. When it cannot be told (no
+ * permission), the process counts, as before namespaces were looked at. */
+static bool in_other_pid_ns(const char *proc_root, const char *pid, const struct stat *self_ns)
+{
+	char path[300];
+	struct stat st;
+
+	if (self_ns == NULL) {
+		return false;
+	}
+	snprintf(path, sizeof(path), "%s/%s/ns/pid", proc_root, pid);
+	if (stat(path, &st) < 0) {
+		return false;
+	}
+	return st.st_dev != self_ns->st_dev || st.st_ino != self_ns->st_ino;
+}
+
 int vnfha__node_kind(const char *proc_root, enum vnfha__node_kind *ret_kind)
 {
 	bool corosync = false, remoted = false;
+	char self_path[300];
+	struct stat self_st;
+	const struct stat *self_ns = NULL;
 	DIR *dir = opendir(proc_root);
 	struct dirent *e;
 
 	if (dir == NULL) {
 		return -errno;
 	}
+	snprintf(self_path, sizeof(self_path), "%s/self/ns/pid", proc_root);
+	if (stat(self_path, &self_st) == 0) {
+		self_ns = &self_st;
+	}
 	while ((e = readdir(dir)) != NULL) {
 		char path[300], comm[32];
 		ssize_t n;
 		int fd;
 
-		if (!isdigit((unsigned char)e->d_name[0])) {
+		if (!isdigit((unsigned char)e->d_name[0]) ||
+		    in_other_pid_ns(proc_root, e->d_name, self_ns)) {
 			continue;
 		}
 		snprintf(path, sizeof(path), "%s/%s/comm", proc_root, e->d_name);

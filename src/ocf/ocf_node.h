@@ -22,7 +22,9 @@ const char *vnfha__node_kind_name(enum vnfha__node_kind kind);
 
 /*
  * The kind of this host, from the processes under proc_root (normally
- * "/proc"; the PID namespace's own), by their comm: a full node runs
+ * "/proc") that share our PID namespace (a container's or a lab node's
+ * daemons, listed in the host's /proc too, are another node's), by their
+ * comm: a full node runs
  * corosync (and never pacemaker-remoted: the packages conflict), a remote
  * node runs pacemaker-remoted (its executor, the agents' parent) and no
  * corosync. Local and cheap (no IPC, no Pacemaker tool): validate-all and

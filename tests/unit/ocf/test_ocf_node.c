@@ -87,6 +87,82 @@ static void test_node_kind(void)
 	CHECK(strcmp(vnfha__node_kind_name(VNFHA__NODE_REMOTE), "Pacemaker Remote node") == 0);
 }
 
+/* proc_root/DIR/ns/pid as a hard link of proc_root/NS (one made-up PID
+ * namespace per NS file: stat sees its inode, as it sees nsfs's). */
+static void ns_set(const char *dir, const char *ns)
+{
+	char path[300], target[300];
+
+	snprintf(path, sizeof(path), "%s/%s/ns", proc_root, dir);
+	CHECK(mkdir(path, 0755) == 0);
+	snprintf(target, sizeof(target), "%s/%s", proc_root, ns);
+	snprintf(path, sizeof(path), "%s/%s/ns/pid", proc_root, dir);
+	CHECK(link(target, path) == 0);
+}
+
+static void ns_clear(const char *dir)
+{
+	char path[300];
+
+	snprintf(path, sizeof(path), "%s/%s/ns/pid", proc_root, dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/%s/ns", proc_root, dir);
+	rmdir(path);
+}
+
+static void test_node_kind_pid_ns(void)
+{
+	char path[300];
+	FILE *f;
+
+	memcpy(proc_root + strlen(proc_root) - 6, "XXXXXX", 6); /* mkdtemp's template again */
+	CHECK(mkdtemp(proc_root) != NULL);
+	for (const char *const *ns = (const char *const[]){ "ns-ours", "ns-theirs", NULL }; *ns;
+	     ns++) {
+		snprintf(path, sizeof(path), "%s/%s", proc_root, *ns);
+		f = fopen(path, "w");
+		CHECK(f != NULL);
+		if (f != NULL) {
+			fclose(f);
+		}
+	}
+	proc_add("self", "test_ocf_node");
+	ns_set("self", "ns-ours");
+	/* a host: a lab node's or a container's remoted in a child PID
+	 * namespace is listed, but is not ours */
+	proc_add("1", "systemd");
+	ns_set("1", "ns-ours");
+	proc_add("190", "pacemaker-remot");
+	ns_set("190", "ns-theirs");
+	CHECK_INT(kind_now(), VNFHA__NODE_UNKNOWN);
+	/* nor is its corosync */
+	proc_add("191", "corosync");
+	ns_set("191", "ns-theirs");
+	CHECK_INT(kind_now(), VNFHA__NODE_UNKNOWN);
+	/* a remoted in our namespace is */
+	proc_add("12", "pacemaker-remot");
+	ns_set("12", "ns-ours");
+	CHECK_INT(kind_now(), VNFHA__NODE_REMOTE);
+	/* a process whose namespace cannot be read counts, as before */
+	proc_add("13", "corosync");
+	CHECK_INT(kind_now(), VNFHA__NODE_CLUSTER);
+	for (const char *const *d = (const char *const[]){ "self", "1", "190", "191", "12", NULL };
+	     *d; d++) {
+		ns_clear(*d);
+	}
+	snprintf(path, sizeof(path), "%s/self/comm", proc_root);
+	CHECK(unlink(path) == 0);
+	snprintf(path, sizeof(path), "%s/self", proc_root);
+	CHECK(rmdir(path) == 0);
+	proc_clear();
+	for (const char *const *ns = (const char *const[]){ "ns-ours", "ns-theirs", NULL }; *ns;
+	     ns++) {
+		snprintf(path, sizeof(path), "%s/%s", proc_root, *ns);
+		CHECK(unlink(path) == 0);
+	}
+	CHECK(rmdir(proc_root) == 0);
+}
+
 static void test_nvpair(void)
 {
 	char buf[64];
@@ -163,6 +239,7 @@ static void test_remote_addr_names(void)
 int main(void)
 {
 	test_node_kind();
+	test_node_kind_pid_ns();
 	test_nvpair();
 	test_remote_addr_names();
 	return UNIT_DONE();
