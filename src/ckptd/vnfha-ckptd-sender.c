@@ -644,6 +644,9 @@ static void *sender_main(void *arg)
 			peer_wait_ms(d, p, backoff);
 		}
 	}
+	/* The last touch of p: whoever frees it waits for this. */
+	p->senders--;
+	pthread_cond_broadcast(&d->cond);
 	pthread_mutex_unlock(&d->lock);
 	return NULL;
 }
@@ -666,8 +669,10 @@ void ckptd_peers_start(struct ckptd *d)
 		a->d = d;
 		a->p = p;
 		p->stop = false;
+		p->senders++;
 		if (pthread_create(&p->thread, NULL, sender_main, a) != 0) {
 			p->thread = 0;
+			p->senders--;
 			free(a);
 		}
 	}
@@ -714,8 +719,15 @@ void ckptd_peers_stop(struct ckptd *d)
 	join_senders(d, threads, n);
 }
 
-static void peer_free(struct peer *p)
+/* Frees p once no sender uses it (lock held; dropped while one does). The
+ * sender's joiner may be another caller: a demotion joins the senders it
+ * stopped with the lock dropped, and a new replica list set meanwhile
+ * drops a peer whose thread it no longer holds. */
+static void peer_free(struct ckptd *d, struct peer *p)
 {
+	while (p->senders > 0) {
+		pthread_cond_wait(&d->cond, &d->lock);
+	}
 	ckptd_inflight_clear(p);
 	for (size_t i = 0; i < p->n_objs; i++) {
 		vnfha__ckpt_meta_free(p->objs[i].meta);
@@ -731,7 +743,7 @@ void ckptd_peers_free(struct ckptd *d)
 	struct ckptd_tcp *t = ckptd_tcp(d);
 
 	for (size_t i = 0; i < t->n_peers; i++) {
-		peer_free(t->peers[i]);
+		peer_free(d, t->peers[i]);
 	}
 	t->n_peers = 0;
 }
@@ -801,7 +813,7 @@ int ckptd_peers_set(struct ckptd *d, char *const *addrs, size_t n)
 		if (next[i] == NULL) {
 			for (size_t j = 0; j < i; j++) {
 				if (from[j] < 0) {
-					peer_free(next[j]);
+					peer_free(d, next[j]);
 				}
 			}
 			return -ENOMEM;
@@ -834,7 +846,7 @@ int ckptd_peers_set(struct ckptd *d, char *const *addrs, size_t n)
 	}
 	join_senders(d, threads, n_threads);
 	for (size_t i = 0; i < n_gone; i++) {
-		peer_free(gone[i]);
+		peer_free(d, gone[i]);
 	}
 	/* Checked after the join: the role may have changed meanwhile. */
 	if (d->role == VNFHA_CKPT_ROLE_PRIMARY && !d->stopping) {

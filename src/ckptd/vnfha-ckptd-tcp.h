@@ -47,6 +47,7 @@ struct peer {
 	char addr[VNFHA_CKPT_NAME_MAX + 1];
 	pthread_t thread;
 	bool stop;
+	unsigned int senders; /* sender threads that still use it (until they return) */
 	bool connected;
 	int fd; /* while connected, for shutdown() */
 	char last_error[300];

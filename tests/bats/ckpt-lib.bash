@@ -62,6 +62,13 @@ ckpt_kill9() {
 }
 
 # ckpt N ARGS...: the CLI against node N's daemon
+# ckpt_sanitized: the daemons started from now on are its ASan/UBSan build
+# (a report ends one, in its log); skips when configured without them.
+ckpt_sanitized() {
+	CKPTD="$VNFHA_BUILDDIR/tests/bats/vnfha-ckptd-san"
+	grep -q __asan_init "$CKPTD" || skip "configured with --disable-sanitizers"
+}
+
 ckpt() {
 	local n=$1
 	shift

@@ -128,15 +128,16 @@ teardown() {
 	ckpt 1 peers set "198.51.100.2:$PORT" "198.51.100.3:$PORT"
 	head -c 100000 /dev/urandom >"$WORK/b"
 	ckpt 1 --mode sync put s "$WORK/b"
-	same_as 3 s "$WORK/b"
+	# sync: held by one replica at least; the new one catches up
+	ckpt_wait 5 same_as 3 s "$WORK/b"
 	ckpt 1 peers set "198.51.100.3:$PORT" "198.51.100.2:$PORT"
 	ckpt 1 peers set "198.51.100.3:$PORT" "198.51.100.2:$PORT"
 	ckpt 1 --mode sync put s "$WORK/a"
 	ckpt 1 peers set "198.51.100.3:$PORT"
 	head -c 100000 /dev/urandom >"$WORK/c"
 	ckpt 1 --mode sync put s "$WORK/c"
-	same_as 3 s "$WORK/c"
-	same_as 2 s "$WORK/a"
+	ckpt_wait 5 same_as 3 s "$WORK/c"
+	ckpt_wait 5 same_as 2 s "$WORK/a"
 	# one session each: n2's from the start to its removal, n3's from its
 	# addition on
 	grep -c "primary .* connected" "$WORK/n2/log" "$WORK/n3/log"
@@ -146,6 +147,33 @@ teardown() {
 	[[ $output == *"peer 198.51.100.3:$PORT connected"* ]]
 	[[ $output != *"198.51.100.2:$PORT"* ]]
 	grep -q "replicas: 198.51.100.3:$PORT (1 kept, 0 new, 1 dropped)" "$WORK/n1/log"
+}
+
+@test "a replica list set during a demotion frees no replica its sender still uses" {
+	# A demotion joins the senders it stopped with the lock dropped; a list
+	# set meanwhile dropped a replica whose sender was still dialling and
+	# freed it under that sender. The daemon runs under ASan/UBSan here: a
+	# use after free ends it with a report.
+	ckpt_sanitized
+	# Nobody has 198.51.100.9: its sender stays in its connect, and looks
+	# every 50 ms whether it was stopped.
+	ckpt_start 1 primary --peer "198.51.100.9:$PORT"
+	for i in $(seq 20); do
+		sleep 0.2
+		ckpt 1 role replica &
+		demote=$!
+		sleep 0.01
+		ckpt 1 peers set
+		wait "$demote" || true # it fails if the daemon died: that is told below
+		kill -0 "${PIDS[1]}" || break
+		ckpt 1 peers set "198.51.100.9:$PORT"
+		ckpt 1 role primary
+	done
+	echo "$i rounds"
+	cat "$WORK/n1/log"
+	run grep -c "Sanitizer" "$WORK/n1/log"
+	[ "$output" = 0 ]
+	kill -0 "${PIDS[1]}"
 }
 
 @test "a restarted replica keeps its store and resyncs what it missed" {
