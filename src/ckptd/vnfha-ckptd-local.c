@@ -73,7 +73,7 @@ static int send_info(struct local *l, const struct vnfha__ckpt_meta *m)
 	return n < 0 ? n : ckptd_local_send(l->lc, VNFHA_CKPT_INFO, buf, (uint32_t)n);
 }
 
-int ckptd_set_role(struct ckptd *d, int role)
+static int set_role(struct ckptd *d, int role)
 {
 	int rc;
 
@@ -97,8 +97,24 @@ int ckptd_set_role(struct ckptd *d, int role)
 		d->repl->on_role(d);
 		vnfha_log(VNFHA_LOG_INFO, "role replica");
 	}
-	pthread_cond_broadcast(&d->cond);
 	return 0;
+}
+
+/* One role change at a time: a demotion joins its senders with the lock
+ * dropped, and a promotion meanwhile would restart the very senders it is
+ * joining (the demotion would then wait for ever, two senders per replica). */
+int ckptd_set_role(struct ckptd *d, int role)
+{
+	int rc;
+
+	while (d->role_changing) {
+		pthread_cond_wait(&d->cond, &d->lock);
+	}
+	d->role_changing = true;
+	rc = set_role(d, role);
+	d->role_changing = false;
+	pthread_cond_broadcast(&d->cond);
+	return rc;
 }
 
 /* After a local commit: wake the senders and wait as the mode says. */

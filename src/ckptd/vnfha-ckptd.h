@@ -121,6 +121,7 @@ struct ckptd {
 	struct vnfha__ckpt_store *store;
 	struct vnfha__ckpt_tls_key key;
 	int role;
+	bool role_changing; /* a role change runs (it may drop the lock) */
 	uint64_t epoch;
 	bool stopping;
 	const struct ckptd_repl *repl;

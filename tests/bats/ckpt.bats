@@ -176,6 +176,32 @@ teardown() {
 	kill -0 "${PIDS[1]}"
 }
 
+@test "role requests at once run one after the other; none waits for ever" {
+	# A promotion that came while a demotion was joining its senders
+	# restarted them: the demotion waited for ever, and each replica had
+	# two senders.
+	ckpt_sanitized
+	ckpt_start 1 primary --peer "198.51.100.9:$PORT" # a sender in its connect
+	for i in $(seq 10); do
+		sleep 0.2
+		ckpt 1 role replica &
+		demote=$!
+		sleep 0.01
+		run timeout 5 "$CKPT" --socket "$WORK/n1/sock" role primary
+		[ "$status" -eq 0 ]
+		ckpt_wait 5 bash -c "! kill -0 $demote"
+		wait "$demote"
+		# in whichever order they came, the role is the one logged last
+		last=$(grep -o "role \(primary\|replica\)" "$WORK/n1/log" | tail -1)
+		run ckpt 1 status
+		[[ "$output" == *"$last"* ]]
+		ckpt 1 role primary
+	done
+	echo "$i rounds"
+	run grep -c "Sanitizer" "$WORK/n1/log"
+	[ "$output" = 0 ]
+}
+
 @test "a restarted replica keeps its store and resyncs what it missed" {
 	ckpt_start 2 replica
 	ckpt_start 1 primary --peer "198.51.100.2:$PORT"
