@@ -234,6 +234,17 @@ lb_watch_start() {
 		"$LB_SRC/tests/cluster/lb-pool-watch.py" "$LB_VIP:9999" be "$LB_WATCH_OUT" \
 		</dev/null >/dev/null 2>&1 3>&- &
 	LB_WATCH_PID=$!
+	# Watching once it has written the pool it first saw: a failure made
+	# before (its start takes a second on a loaded machine) and recovered
+	# in place within it would go unseen (gate 42: first line 0.9 s after
+	# the kill, node2 already back).
+	local _
+	for _ in $(seq 200); do
+		[ -s "$LB_WATCH_OUT" ] && return 0
+		sleep 0.05
+	done
+	echo "the pool watcher saw no pool in 10 s" >&2
+	return 1
 }
 
 lb_watch_stop() {
