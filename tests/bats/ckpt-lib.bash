@@ -61,7 +61,6 @@ ckpt_kill9() {
 	PIDS[$n]=
 }
 
-# ckpt N ARGS...: the CLI against node N's daemon
 # ckpt_sanitized: the daemons started from now on are its ASan/UBSan build
 # (a report ends one, in its log); skips when configured without them.
 ckpt_sanitized() {
@@ -69,6 +68,7 @@ ckpt_sanitized() {
 	grep -q __asan_init "$CKPTD" || skip "configured with --disable-sanitizers"
 }
 
+# ckpt N ARGS...: the CLI against node N's daemon
 ckpt() {
 	local n=$1
 	shift
